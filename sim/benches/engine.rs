@@ -1,0 +1,63 @@
+//! Hot-path benchmarks (release build, one core):
+//! - 20 simulated years (~1.05M blocks) at constant hashrate, no output (target < 0.1 s);
+//! - the same with per-block Parquet output into a temporary folder (target < 0.5 s);
+//! - the exact retarget computation.
+//!
+//! Run: `cargo bench -p hashshift --bench engine`.
+
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use hashshift::engine::{NoProgress, SimulationBuilder};
+use hashshift::output::ParquetRecorder;
+use hashshift::record::NullRecorder;
+use hashshift::runner::run_metadata;
+use hashshift::scenario::Scenario;
+use hashshift_models::consensus::next_work_required;
+
+fn baseline() -> Scenario {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/baseline.toml");
+    Scenario::load(&file, &[]).expect("baseline scenario is valid")
+}
+
+fn engine(c: &mut Criterion) {
+    let sc = baseline();
+    let mut g = c.benchmark_group("engine");
+    g.sample_size(20).measurement_time(Duration::from_secs(8));
+    g.bench_function("20y_constant_no_output", |b| {
+        b.iter(|| {
+            let mut sim = SimulationBuilder::new(&sc).build().unwrap();
+            black_box(sim.run(&mut NullRecorder, &mut NoProgress).unwrap())
+        })
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let meta = run_metadata(&sc, 0);
+    g.sample_size(10).measurement_time(Duration::from_secs(15));
+    g.bench_function("20y_constant_parquet_blocks", |b| {
+        b.iter(|| {
+            let mut rec = ParquetRecorder::create(tmp.path(), &meta, sc.tables).unwrap();
+            let mut sim = SimulationBuilder::new(&sc).build().unwrap();
+            let s = sim.run(&mut rec, &mut NoProgress).unwrap();
+            rec.finish().unwrap();
+            black_box(s)
+        })
+    });
+    g.finish();
+}
+
+fn consensus(c: &mut Criterion) {
+    c.bench_function("consensus/next_work_required", |b| {
+        b.iter(|| {
+            next_work_required(
+                black_box(0x1702068f),
+                black_box(1_780_000_000),
+                black_box(1_781_215_554),
+            )
+        })
+    });
+}
+
+criterion_group!(benches, engine, consensus);
+criterion_main!(benches);

@@ -1,0 +1,507 @@
+//! The simulation: a builder that validates inputs and returns a runnable [`Simulation`].
+
+use std::fmt;
+
+use hashshift_models::consensus::{self, DIFFICULTY_ADJUSTMENT_INTERVAL, SUBSIDY_HALVING_INTERVAL};
+use hashshift_models::hashrate_path::HashratePath;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, Exp1};
+
+use super::event::Event;
+use super::queue::EventQueue;
+use super::rng::{Component, RngStreams};
+use crate::calendar::DAY_S;
+use crate::record::{BlockRecord, EpochRecord, RecordError, Recorder, RunSummary};
+use crate::scenario::{ChainStart, Market, Scenario};
+
+/// 2^32, the expected hashes per block at difficulty 1 (in the hashrate-quoting convention).
+const TWO_POW_32: f64 = 4_294_967_296.0;
+
+/// Why a simulation could not be built or run.
+#[derive(Debug)]
+pub enum SimError {
+    /// Inputs that cannot be simulated (normally caught by scenario validation).
+    Invalid(String),
+    /// The recorder failed.
+    Record(RecordError),
+}
+
+impl fmt::Display for SimError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SimError::Invalid(m) => write!(f, "invalid simulation input: {m}"),
+            SimError::Record(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for SimError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SimError::Invalid(_) => None,
+            SimError::Record(e) => Some(e),
+        }
+    }
+}
+
+impl From<RecordError> for SimError {
+    fn from(e: RecordError) -> Self {
+        SimError::Record(e)
+    }
+}
+
+/// Progress reports, called at every simulated midnight (UTC). Must be cheap.
+pub trait Progress {
+    /// `time_unix`: simulated time; `height`: next block height.
+    fn update(&mut self, time_unix: i64, height: u64);
+}
+
+/// Ignores progress.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn update(&mut self, _: i64, _: u64) {}
+}
+
+/// Builds a [`Simulation`].
+#[derive(Debug, Clone)]
+pub struct SimulationBuilder {
+    run_id: u64,
+    seed: u64,
+    name: String,
+    start_unix: i64,
+    end_unix: i64,
+    chain: ChainStart,
+    hashrate: HashratePath,
+    market: Market,
+}
+
+impl SimulationBuilder {
+    /// A builder for `scenario`, run id 0.
+    pub fn new(scenario: &Scenario) -> Self {
+        Self {
+            run_id: 0,
+            seed: scenario.seed,
+            name: scenario.name.clone(),
+            start_unix: scenario.start_unix,
+            end_unix: scenario.end_unix,
+            chain: scenario.chain,
+            hashrate: scenario.hashrate.clone(),
+            market: scenario.market,
+        }
+    }
+
+    /// Sets the run id (reported in the summary).
+    pub fn run_id(mut self, id: u64) -> Self {
+        self.run_id = id;
+        self
+    }
+
+    /// Overrides the seed.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Overrides the hashrate path.
+    pub fn hashrate(mut self, path: HashratePath) -> Self {
+        self.hashrate = path;
+        self
+    }
+
+    /// Checks the inputs and returns a runnable simulation.
+    pub fn build(self) -> Result<Simulation, SimError> {
+        if self.end_unix <= self.start_unix {
+            return Err(SimError::Invalid("end must be after start".into()));
+        }
+        consensus::target_from_bits(self.chain.bits)
+            .map_err(|e| SimError::Invalid(format!("start bits: {e}")))?;
+        let epoch_first_time = match (
+            self.chain.height % DIFFICULTY_ADJUSTMENT_INTERVAL,
+            self.chain.epoch_start_time,
+        ) {
+            (0, _) => None,
+            (_, Some(t)) if t <= self.start_unix => Some(t),
+            (_, Some(_)) => {
+                return Err(SimError::Invalid(
+                    "epoch start time after the run start".into(),
+                ))
+            }
+            (_, None) => {
+                return Err(SimError::Invalid(
+                    "a run starting mid-epoch needs the epoch's first block time".into(),
+                ))
+            }
+        };
+        let streams = RngStreams::new(self.seed);
+        let difficulty = consensus::bits_to_difficulty(self.chain.bits);
+        Ok(Simulation {
+            run_id: self.run_id,
+            seed: self.seed,
+            name: self.name,
+            start_unix: self.start_unix,
+            horizon: (self.end_unix - self.start_unix) as f64,
+            end_unix: self.end_unix,
+            start_height: self.chain.height,
+            start_bits: self.chain.bits,
+            market: self.market,
+            path: self.hashrate,
+            block_rng: streams.stream(Component::Blocks, 0),
+            queue: EventQueue::with_capacity(16),
+            clock: 0.0,
+            height: self.chain.height,
+            bits: self.chain.bits,
+            difficulty,
+            work_per_block: difficulty * TWO_POW_32,
+            epoch_first_time,
+            hashrate: 0.0,
+            path_index: 0,
+            work_remaining: 0.0,
+            work_updated_at: 0.0,
+            generation: 0,
+            block_pending: false,
+            last_block_clock: 0.0,
+            hashes_total: 0.0,
+            epoch: EpochAcc::default(),
+            stats: Stats::default(),
+            finished: false,
+        })
+    }
+}
+
+/// Accumulators for the epoch in progress.
+#[derive(Debug, Default, Clone, Copy)]
+struct EpochAcc {
+    blocks: u64,
+    interval_sum: f64,
+    /// Clock and cumulative hashes when the epoch's simulated span began.
+    start_clock: f64,
+    start_hashes: f64,
+}
+
+/// Run-level accumulators.
+#[derive(Debug, Clone, Copy)]
+struct Stats {
+    blocks: u64,
+    interval_sum: f64,
+    interval_max: f64,
+    retargets: u64,
+    clamped: u64,
+    halvings: u64,
+    subsidy: u64,
+    fees: u64,
+}
+
+impl Default for Stats {
+    fn default() -> Self {
+        Self {
+            blocks: 0,
+            interval_sum: 0.0,
+            interval_max: f64::NAN,
+            retargets: 0,
+            clamped: 0,
+            halvings: 0,
+            subsidy: 0,
+            fees: 0,
+        }
+    }
+}
+
+/// A runnable simulation (one run).
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    run_id: u64,
+    seed: u64,
+    name: String,
+    start_unix: i64,
+    end_unix: i64,
+    horizon: f64,
+    start_height: u64,
+    start_bits: u32,
+    market: Market,
+    path: HashratePath,
+    block_rng: ChaCha8Rng,
+    queue: EventQueue,
+    /// Seconds since start.
+    clock: f64,
+    /// Height of the next block.
+    height: u64,
+    /// Bits in force for the next block.
+    bits: u32,
+    difficulty: f64,
+    /// Expected hashes per block at the current difficulty, D x 2^32.
+    work_per_block: f64,
+    /// Header time of the current epoch's first block (None until it is known).
+    epoch_first_time: Option<i64>,
+    /// Current network hashrate, H/s.
+    hashrate: f64,
+    path_index: usize,
+    /// Hashes still needed for the pending block.
+    work_remaining: f64,
+    /// Clock when `work_remaining` was last brought up to date.
+    work_updated_at: f64,
+    generation: u64,
+    block_pending: bool,
+    last_block_clock: f64,
+    /// Cumulative hashes done since start.
+    hashes_total: f64,
+    epoch: EpochAcc,
+    stats: Stats,
+    finished: bool,
+}
+
+impl Simulation {
+    /// Runs to the horizon, sending records to `recorder`; returns the run summary (which is
+    /// also sent to the recorder). A simulation runs once.
+    pub fn run<R: Recorder + ?Sized, P: Progress + ?Sized>(
+        &mut self,
+        recorder: &mut R,
+        progress: &mut P,
+    ) -> Result<RunSummary, SimError> {
+        if self.finished {
+            return Err(SimError::Invalid("this simulation has already run".into()));
+        }
+        self.finished = true;
+        self.start();
+        while let Some(ev) = self.queue.pop() {
+            self.clock = ev.time;
+            match ev.event {
+                Event::BlockFound { generation } => {
+                    if generation == self.generation && self.block_pending {
+                        self.on_block(recorder)?;
+                    }
+                }
+                Event::HashrateChange => self.on_hashrate_change(),
+                Event::DailyTick => {
+                    progress.update(self.start_unix + self.clock as i64, self.height);
+                    let next = self.clock + DAY_S as f64;
+                    if next < self.horizon {
+                        self.queue.schedule(next, Event::DailyTick);
+                    }
+                }
+                Event::End => break,
+            }
+        }
+        self.book_work();
+        progress.update(self.end_unix, self.height);
+        let summary = self.summary();
+        recorder.summary(&summary)?;
+        Ok(summary)
+    }
+
+    fn start(&mut self) {
+        self.queue.schedule(self.horizon, Event::End);
+        // First midnight at or after the start.
+        let first_midnight = (self.start_unix + DAY_S - 1).div_euclid(DAY_S) * DAY_S;
+        let t = (first_midnight - self.start_unix) as f64;
+        if t < self.horizon {
+            self.queue.schedule(t, Event::DailyTick);
+        }
+        self.path_index = self.path.index_at(0.0);
+        self.hashrate = self.path.values()[self.path_index];
+        self.schedule_next_path_change();
+        self.epoch = EpochAcc::default();
+        self.draw_work();
+        self.schedule_block();
+    }
+
+    fn schedule_next_path_change(&mut self) {
+        if let Some(&t) = self.path.times().get(self.path_index + 1) {
+            if t < self.horizon {
+                self.queue.schedule(t, Event::HashrateChange);
+            }
+        }
+    }
+
+    /// Books the work done since the last update at the current hashrate.
+    #[inline]
+    fn book_work(&mut self) {
+        let done = self.hashrate * (self.clock - self.work_updated_at);
+        self.work_remaining = (self.work_remaining - done).max(0.0);
+        self.hashes_total += done;
+        self.work_updated_at = self.clock;
+    }
+
+    #[inline]
+    fn draw_work(&mut self) {
+        let e: f64 = Exp1.sample(&mut self.block_rng);
+        self.work_remaining = e * self.work_per_block;
+        self.work_updated_at = self.clock;
+    }
+
+    /// (Re)schedules the pending block from the remaining work and the current hashrate.
+    #[inline]
+    fn schedule_block(&mut self) {
+        self.generation += 1;
+        if self.hashrate > 0.0 {
+            let t = self.clock + self.work_remaining / self.hashrate;
+            self.block_pending = true;
+            if t < self.horizon {
+                self.queue.schedule(
+                    t,
+                    Event::BlockFound {
+                        generation: self.generation,
+                    },
+                );
+            }
+        } else {
+            self.block_pending = false;
+        }
+    }
+
+    fn on_hashrate_change(&mut self) {
+        self.book_work();
+        self.path_index += 1;
+        self.hashrate = self.path.values()[self.path_index];
+        self.schedule_next_path_change();
+        self.schedule_block();
+    }
+
+    #[inline]
+    fn on_block<R: Recorder + ?Sized>(&mut self, recorder: &mut R) -> Result<(), SimError> {
+        // Book the hashes of this interval (the drawn work is now exactly used up).
+        self.hashes_total += self.hashrate * (self.clock - self.work_updated_at);
+        let height = self.height;
+        let time_unix = self.start_unix + self.clock.floor() as i64;
+        let interval = self.clock - self.last_block_clock;
+        self.last_block_clock = self.clock;
+
+        let pos = height % DIFFICULTY_ADJUSTMENT_INTERVAL;
+        if pos == 0 {
+            self.epoch_first_time = Some(time_unix);
+        }
+        let subsidy = consensus::block_subsidy(height);
+        let fees = self.market.fees_sat_per_block;
+        recorder.block(&BlockRecord {
+            height,
+            time_unix,
+            interval_s: interval,
+            bits: self.bits,
+            difficulty: self.difficulty,
+            hashrate_hs: self.hashrate,
+            subsidy_sat: subsidy,
+            fees_sat: fees,
+            price_usd: self.market.btc_price_usd,
+        })?;
+        let s = &mut self.stats;
+        s.blocks += 1;
+        s.interval_sum += interval;
+        s.interval_max = if s.interval_max.is_nan() {
+            interval
+        } else {
+            s.interval_max.max(interval)
+        };
+        s.subsidy += subsidy;
+        s.fees += fees;
+        if height > 0 && height % SUBSIDY_HALVING_INTERVAL == 0 {
+            s.halvings += 1;
+        }
+        self.epoch.blocks += 1;
+        self.epoch.interval_sum += interval;
+
+        if pos == DIFFICULTY_ADJUSTMENT_INTERVAL - 1 {
+            self.retarget(height, time_unix, recorder)?;
+        }
+        self.height += 1;
+        self.draw_work();
+        self.schedule_block();
+        Ok(())
+    }
+
+    fn retarget<R: Recorder + ?Sized>(
+        &mut self,
+        last_height: u64,
+        last_time: i64,
+        recorder: &mut R,
+    ) -> Result<(), SimError> {
+        let first_time = self
+            .epoch_first_time
+            .expect("epoch first time is known: set at start or at the epoch's first block");
+        let r = consensus::retarget(self.bits, first_time, last_time);
+        let next_difficulty = consensus::bits_to_difficulty(r.bits);
+        let span = self.clock - self.epoch.start_clock;
+        let hashes = self.hashes_total - self.epoch.start_hashes;
+        let rec = EpochRecord {
+            epoch: last_height / DIFFICULTY_ADJUSTMENT_INTERVAL,
+            start_height: last_height + 1 - DIFFICULTY_ADJUSTMENT_INTERVAL,
+            end_height: last_height,
+            first_block_time_unix: first_time,
+            last_block_time_unix: last_time,
+            timespan_s: r.timespan,
+            timespan_clamped_s: r.clamped_timespan,
+            clamped: r.clamp != consensus::Clamp::None,
+            bits: self.bits,
+            next_bits: r.bits,
+            difficulty: self.difficulty,
+            next_difficulty,
+            difficulty_change_pct: (next_difficulty / self.difficulty - 1.0) * 100.0,
+            blocks_simulated: self.epoch.blocks,
+            mean_interval_s: self.epoch.interval_sum / self.epoch.blocks as f64,
+            mean_hashrate_hs: if span > 0.0 {
+                hashes / span
+            } else {
+                self.hashrate
+            },
+            implied_hashrate_hs: self.difficulty * TWO_POW_32
+                / consensus::POW_TARGET_SPACING as f64,
+        };
+        recorder.epoch(&rec)?;
+        self.stats.retargets += 1;
+        self.stats.clamped += u64::from(rec.clamped);
+        self.bits = r.bits;
+        self.difficulty = next_difficulty;
+        self.work_per_block = next_difficulty * TWO_POW_32;
+        self.epoch = EpochAcc {
+            blocks: 0,
+            interval_sum: 0.0,
+            start_clock: self.clock,
+            start_hashes: self.hashes_total,
+        };
+        Ok(())
+    }
+
+    fn summary(&self) -> RunSummary {
+        let s = &self.stats;
+        RunSummary {
+            run_id: self.run_id,
+            seed: self.seed,
+            scenario: self.name.clone(),
+            start_time_unix: self.start_unix,
+            end_time_unix: self.end_unix,
+            start_height: self.start_height,
+            end_height: (self.start_height + s.blocks).wrapping_sub(1),
+            blocks: s.blocks,
+            retargets: s.retargets,
+            clamped_retargets: s.clamped,
+            halvings: s.halvings,
+            start_bits: self.start_bits,
+            end_bits: self.bits,
+            start_difficulty: consensus::bits_to_difficulty(self.start_bits),
+            end_difficulty: self.difficulty,
+            mean_interval_s: if s.blocks > 0 {
+                s.interval_sum / s.blocks as f64
+            } else {
+                f64::NAN
+            },
+            max_interval_s: s.interval_max,
+            subsidy_issued_sat: s.subsidy,
+            fees_paid_sat: s.fees,
+        }
+    }
+
+    /// Current clock, seconds since start.
+    pub fn clock(&self) -> f64 {
+        self.clock
+    }
+
+    /// Height of the next block.
+    pub fn height(&self) -> u64 {
+        self.height
+    }
+
+    /// nBits in force.
+    pub fn bits(&self) -> u32 {
+        self.bits
+    }
+}

@@ -1,0 +1,142 @@
+//! Parquet output of a run.
+//!
+//! A run writes one folder holding up to three Parquet files and a completion marker:
+//!
+//! ```text
+//! <run dir>/
+//!   blocks.parquet    one row per block           (optional, see TableSelection)
+//!   epochs.parquet    one row per completed epoch (optional)
+//!   summary.parquet   exactly one row
+//!   _SUCCESS          written last; the folder appears under its final name only then
+//! ```
+//!
+//! * [`schema`]: the fixed Arrow schema of each table, with `unit` and `description`
+//!   field metadata.
+//! * [`ParquetRecorder`]: a [`crate::record::Recorder`] streaming records into the files in
+//!   fixed-size batches (flat memory for any number of blocks).
+//! * [`RunDir`]: stages the folder under a hidden sibling name and renames it into place on
+//!   [`RunDir::commit`], so readers never see a half-written run.
+//!
+//! Files are byte-deterministic: the same records and [`crate::record::RunMetadata`] give
+//! identical bytes (no timestamps of the writing, fixed `created_by`).
+
+use std::path::{Path, PathBuf};
+
+mod parquet_sink;
+mod run_dir;
+pub mod schema;
+
+#[cfg(test)]
+mod tests;
+
+pub use parquet_sink::{
+    writer_properties, ParquetRecorder, BATCH_ROWS, BLOCKS_FILE, EPOCHS_FILE, KV_RUN_ID,
+    KV_SCENARIO, KV_SCENARIO_NAME, KV_SEED, KV_TABLE, KV_VERSION, MAX_ROW_GROUP_ROWS, SUMMARY_FILE,
+    ZSTD_LEVEL,
+};
+pub use run_dir::{is_complete, RunDir, COMPLETION_MARKER};
+pub use schema::{blocks_schema, epochs_schema, summary_schema};
+
+/// Which optional tables a run writes. The `summary` table is always written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TableSelection {
+    /// Write `blocks.parquet` (one row per block).
+    pub blocks: bool,
+    /// Write `epochs.parquet` (one row per completed epoch).
+    pub epochs: bool,
+}
+
+impl TableSelection {
+    /// Every table.
+    pub const ALL: TableSelection = TableSelection {
+        blocks: true,
+        epochs: true,
+    };
+    /// Only the summary table.
+    pub const SUMMARY_ONLY: TableSelection = TableSelection {
+        blocks: false,
+        epochs: false,
+    };
+}
+
+impl Default for TableSelection {
+    fn default() -> Self {
+        TableSelection::ALL
+    }
+}
+
+/// Error writing run output; always names the file or folder concerned.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    /// A file-system operation failed.
+    #[error("{op} {path}: {source}", path = .path.display())]
+    Io {
+        /// What was being done ("creating", "renaming ... to", ...).
+        op: &'static str,
+        /// The file or folder concerned.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The Parquet encoder failed.
+    #[error("writing Parquet file {path}: {source}", path = .path.display())]
+    Parquet {
+        /// The file concerned.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: parquet::errors::ParquetError,
+    },
+    /// Building an Arrow record batch failed (a bug: the schemas are fixed).
+    #[error("building a record batch for {path}: {source}", path = .path.display())]
+    Arrow {
+        /// The file concerned.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: arrow_schema::ArrowError,
+    },
+    /// [`ParquetRecorder::finish`] was called before the run summary was recorded.
+    #[error("{path}: run summary was never recorded", path = .path.display())]
+    MissingSummary {
+        /// The summary file.
+        path: PathBuf,
+    },
+    /// The run summary was recorded more than once.
+    #[error("{path}: run summary recorded twice", path = .path.display())]
+    DuplicateSummary {
+        /// The summary file.
+        path: PathBuf,
+    },
+    /// A run-folder path is unusable (no final component, or it is `..`).
+    #[error("{path}: not usable as a run folder: {reason}", path = .path.display())]
+    InvalidRunDir {
+        /// The path given.
+        path: PathBuf,
+        /// Why.
+        reason: &'static str,
+    },
+    /// The final run folder exists but does not look like a previous run (not empty, no
+    /// completion marker), so it is not replaced.
+    #[error(
+        "{path} exists and is not a completed hashshift run (no {marker}); refusing to \
+         replace it",
+        path = .path.display(),
+        marker = COMPLETION_MARKER
+    )]
+    WouldClobber {
+        /// The existing folder.
+        path: PathBuf,
+    },
+}
+
+impl OutputError {
+    pub(crate) fn io(op: &'static str, path: &Path, source: std::io::Error) -> Self {
+        OutputError::Io {
+            op,
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}

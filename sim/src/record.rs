@@ -1,0 +1,208 @@
+//! What a run reports, independent of any file format.
+//!
+//! The simulation core emits plain records through the [`Recorder`] trait and knows nothing
+//! about Parquet. `crate::output` implements the trait for Parquet files; [`NullRecorder`]
+//! discards everything (benchmarks, tests).
+//!
+//! Units are part of every field's name or doc comment, and are repeated in the Parquet
+//! field metadata (`unit` key).
+
+use std::fmt;
+
+/// One mined block. Emitted once per block, in height order.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BlockRecord {
+    /// Block height.
+    pub height: u64,
+    /// Header timestamp, unix seconds (UTC): scenario start + floor(simulation clock).
+    pub time_unix: i64,
+    /// Exact simulated time since the previous block (or since the run start for the first
+    /// simulated block), seconds.
+    pub interval_s: f64,
+    /// Compact target (nBits) this block was mined at.
+    pub bits: u32,
+    /// Difficulty of `bits` (Bitcoin Core `GetDifficulty`), dimensionless.
+    pub difficulty: f64,
+    /// Network hashrate in force when the block was found, hashes per second.
+    pub hashrate_hs: f64,
+    /// Block subsidy, satoshi.
+    pub subsidy_sat: u64,
+    /// Transaction fees paid to the miner, satoshi.
+    pub fees_sat: u64,
+    /// BTC price when the block was found, USD per BTC.
+    pub price_usd: f64,
+}
+
+/// One completed difficulty epoch (2016 blocks) and the retarget at its end.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EpochRecord {
+    /// Epoch index = start_height / 2016.
+    pub epoch: u64,
+    /// Height of the epoch's first block.
+    pub start_height: u64,
+    /// Height of the epoch's last block (start_height + 2015).
+    pub end_height: u64,
+    /// Header time of the epoch's first block, unix seconds (UTC).
+    pub first_block_time_unix: i64,
+    /// Header time of the epoch's last block, unix seconds (UTC).
+    pub last_block_time_unix: i64,
+    /// Measured timespan last - first (2015 intervals, the consensus quirk), seconds.
+    pub timespan_s: i64,
+    /// Timespan after the [302,400, 4,838,400] s clamp, seconds.
+    pub timespan_clamped_s: i64,
+    /// Whether the clamp changed the timespan (a 4x-limited retarget).
+    pub clamped: bool,
+    /// nBits in force during this epoch.
+    pub bits: u32,
+    /// nBits of the next epoch (result of the retarget).
+    pub next_bits: u32,
+    /// Difficulty during this epoch.
+    pub difficulty: f64,
+    /// Difficulty of the next epoch.
+    pub next_difficulty: f64,
+    /// Relative change next/this - 1, percent.
+    pub difficulty_change_pct: f64,
+    /// Number of blocks of this epoch simulated in this run (2016 unless the run started
+    /// mid-epoch).
+    pub blocks_simulated: u64,
+    /// Mean exact interval over the simulated blocks of the epoch, seconds.
+    pub mean_interval_s: f64,
+    /// Time-weighted mean network hashrate over the simulated part of the epoch, H/s.
+    pub mean_hashrate_hs: f64,
+    /// Hashrate implied by this epoch's difficulty, difficulty x 2^32 / 600, H/s.
+    pub implied_hashrate_hs: f64,
+}
+
+/// Headline numbers of one run (the single row of the `summary` table).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunSummary {
+    /// Run id (0 for a single `hashshift run`; the sweep's run id otherwise).
+    pub run_id: u64,
+    /// Master seed of the run.
+    pub seed: u64,
+    /// Scenario name.
+    pub scenario: String,
+    /// Scenario start, unix seconds (UTC).
+    pub start_time_unix: i64,
+    /// Scenario end (horizon), unix seconds (UTC).
+    pub end_time_unix: i64,
+    /// Height of the first simulated block.
+    pub start_height: u64,
+    /// Height of the last simulated block (start_height - 1 if no block was found).
+    pub end_height: u64,
+    /// Blocks simulated.
+    pub blocks: u64,
+    /// Retargets performed.
+    pub retargets: u64,
+    /// Retargets whose timespan hit the 4x clamp.
+    pub clamped_retargets: u64,
+    /// Halvings crossed during the run.
+    pub halvings: u64,
+    /// nBits in force at the start.
+    pub start_bits: u32,
+    /// nBits in force at the end.
+    pub end_bits: u32,
+    /// Difficulty at the start.
+    pub start_difficulty: f64,
+    /// Difficulty at the end.
+    pub end_difficulty: f64,
+    /// Mean exact block interval, seconds (NaN if no block).
+    pub mean_interval_s: f64,
+    /// Longest exact block interval, seconds (NaN if no block).
+    pub max_interval_s: f64,
+    /// Subsidy issued during the run, satoshi.
+    pub subsidy_issued_sat: u64,
+    /// Fees paid during the run, satoshi.
+    pub fees_paid_sat: u64,
+}
+
+/// Run-level metadata written into every output file's key-value metadata.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunMetadata {
+    /// hashshift version (crate version).
+    pub version: String,
+    /// Run id.
+    pub run_id: u64,
+    /// Master seed.
+    pub seed: u64,
+    /// Scenario name.
+    pub scenario_name: String,
+    /// The fully resolved scenario (defaults filled, overrides applied), as TOML.
+    pub resolved_scenario_toml: String,
+}
+
+/// Error raised by a recorder (I/O or encoding), carried through the simulation unchanged.
+#[derive(Debug)]
+pub struct RecordError(pub Box<dyn std::error::Error + Send + Sync + 'static>);
+
+impl fmt::Display for RecordError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "recording output failed: {}", self.0)
+    }
+}
+
+impl std::error::Error for RecordError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(self.0.as_ref())
+    }
+}
+
+impl RecordError {
+    /// Wraps any error.
+    pub fn new(e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        RecordError(Box::new(e))
+    }
+}
+
+/// Sink for simulation records. Implementations must not allocate per block on their hot
+/// path beyond amortized buffer growth.
+pub trait Recorder {
+    /// Called once per block, in height order.
+    fn block(&mut self, rec: &BlockRecord) -> Result<(), RecordError>;
+    /// Called once per completed epoch, right after its last block.
+    fn epoch(&mut self, rec: &EpochRecord) -> Result<(), RecordError>;
+    /// Called once at the end of a run with its summary.
+    fn summary(&mut self, rec: &RunSummary) -> Result<(), RecordError>;
+}
+
+/// A recorder that discards everything.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NullRecorder;
+
+impl Recorder for NullRecorder {
+    fn block(&mut self, _: &BlockRecord) -> Result<(), RecordError> {
+        Ok(())
+    }
+    fn epoch(&mut self, _: &EpochRecord) -> Result<(), RecordError> {
+        Ok(())
+    }
+    fn summary(&mut self, _: &RunSummary) -> Result<(), RecordError> {
+        Ok(())
+    }
+}
+
+/// A recorder that keeps everything in memory (tests, small analyses).
+#[derive(Debug, Default, Clone)]
+pub struct MemoryRecorder {
+    /// All blocks.
+    pub blocks: Vec<BlockRecord>,
+    /// All completed epochs.
+    pub epochs: Vec<EpochRecord>,
+    /// The summary, once the run finished.
+    pub summary: Option<RunSummary>,
+}
+
+impl Recorder for MemoryRecorder {
+    fn block(&mut self, rec: &BlockRecord) -> Result<(), RecordError> {
+        self.blocks.push(*rec);
+        Ok(())
+    }
+    fn epoch(&mut self, rec: &EpochRecord) -> Result<(), RecordError> {
+        self.epochs.push(*rec);
+        Ok(())
+    }
+    fn summary(&mut self, rec: &RunSummary) -> Result<(), RecordError> {
+        self.summary = Some(rec.clone());
+        Ok(())
+    }
+}

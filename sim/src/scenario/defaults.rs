@@ -1,0 +1,48 @@
+//! Every scenario default, in one place, with its source.
+//!
+//! (ref) = `shared/reference` (see its SOURCES.md); values were read there and are written
+//! here as facts.
+
+/// Master seed when the scenario names none.
+pub const SEED: u64 = 1;
+
+/// Default start: 2026-05-29T00:00:00Z, the estimated day of block 951,552, the first block
+/// of epoch 472 (ref: `btc_daily.csv` ends 2026-05-23 at height 950,749 with ~160 blocks/day,
+/// so height 951,552 falls on about 2026-05-28/29).
+pub const START: &str = "2026-05-29T00:00:00Z";
+
+/// Default horizon when neither `end` nor `horizon_years` is given: 20 years (five halvings).
+pub const HORIZON_YEARS: f64 = 20.0;
+
+/// Length of a year used by `horizon_years`: 365.25 days, in seconds.
+pub const YEAR_S: f64 = 365.25 * 86_400.0;
+
+/// Height of the next block to be mined at the default start: 951,552 = 472 x 2016, the
+/// first block of epoch 472 (ref: `retargets.csv`).
+pub const START_HEIGHT: u64 = 951_552;
+
+/// nBits of epoch 472, difficulty 138,955,357,012,247 (ref: `retargets.csv`).
+pub const START_BITS: &str = "0x1702068f";
+
+/// Default constant hashrate, EH/s: 1,000 EH/s = 1.0 ZH/s. (ref: `btc_daily.csv` May 2026
+/// mean 986 EH/s; the difficulty-implied rate of epoch 472 is 995 EH/s.)
+pub const HASHRATE_EHS: f64 = 1_000.0;
+
+/// Ramp discretization of piecewise paths, hours.
+pub const RAMP_STEP_HOURS: f64 = 1.0;
+
+/// BTC price, USD (ref: `btc_daily.csv` 2026-05-23 PriceUSD 76,619.87, Coin Metrics).
+pub const BTC_PRICE_USD: f64 = 76_600.0;
+
+/// Fees per block, BTC (DESIGN 3.6: recent median about 0.066 BTC per block (ref)).
+pub const FEES_BTC_PER_BLOCK: f64 = 0.066;
+
+/// Unit of a CSV hashrate column when none is given: TH/s, the unit of both Coin Metrics'
+/// `HashRate` and `btc_daily.csv`'s `HashRate_THs`.
+pub const CSV_UNIT: &str = "TH/s";
+
+/// Upper bound accepted for a hashrate, EH/s (10^9 EH/s: far above any plausible network).
+pub const MAX_HASHRATE_EHS: f64 = 1e9;
+
+/// Longest horizon accepted, years.
+pub const MAX_HORIZON_YEARS: f64 = 200.0;

@@ -1,0 +1,522 @@
+//! Scenarios: TOML files loaded in two stages.
+//!
+//! 1. [`raw::RawScenario`], a serde mirror of the file with unknown keys rejected
+//!    (`--set key.path=value` overrides are applied to the TOML tree before this stage);
+//! 2. [`Scenario`], validated: every value checked against its allowed range, defaults
+//!    ([`defaults`]) filled, dates turned into unix seconds, data files read.
+//!
+//! Errors ([`ScenarioError`]) name the file, the key path, the bad value and the allowed range.
+//! The resolved form (defaults filled, overrides applied) is kept as TOML and written into
+//! every output file's metadata, so a result always carries the exact inputs that made it.
+
+pub mod csv;
+pub mod defaults;
+mod error;
+pub mod raw;
+
+use std::path::{Path, PathBuf};
+
+use hashshift_models::consensus;
+use hashshift_models::hashrate_path::{HashratePath, Segment, EH_PER_S};
+
+use crate::calendar;
+pub use error::ScenarioError;
+use raw::{HashUnit, HashrateKind, RawScenario};
+
+/// The chain at the start of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChainStart {
+    /// Height of the next block to be mined.
+    pub height: u64,
+    /// nBits in force for that block.
+    pub bits: u32,
+    /// Header time (unix s) of the current epoch's first block when the run starts mid-epoch;
+    /// `None` when `height` is the first block of an epoch.
+    pub epoch_start_time: Option<i64>,
+}
+
+/// Constant market inputs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Market {
+    /// BTC price, USD per BTC.
+    pub btc_price_usd: f64,
+    /// Fees per block, satoshi.
+    pub fees_sat_per_block: u64,
+}
+
+pub use crate::output::TableSelection;
+
+/// A validated scenario, ready to simulate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// Name (output folder name).
+    pub name: String,
+    /// Master seed.
+    pub seed: u64,
+    /// Start, unix seconds (UTC).
+    pub start_unix: i64,
+    /// End (horizon), unix seconds (UTC); > start.
+    pub end_unix: i64,
+    /// Chain state at the start.
+    pub chain: ChainStart,
+    /// How the hashrate path was given.
+    pub hashrate_kind: HashrateKind,
+    /// Network hashrate path, H/s against seconds since `start_unix`.
+    pub hashrate: HashratePath,
+    /// Market inputs.
+    pub market: Market,
+    /// Tables to write.
+    pub tables: TableSelection,
+    /// The resolved scenario (defaults filled, overrides applied, data paths resolved).
+    pub resolved: RawScenario,
+}
+
+impl Scenario {
+    /// Simulated horizon, seconds.
+    pub fn horizon_s(&self) -> f64 {
+        (self.end_unix - self.start_unix) as f64
+    }
+
+    /// The resolved scenario as TOML text.
+    pub fn resolved_toml(&self) -> String {
+        toml::to_string(&self.resolved).expect("a RawScenario always serializes to TOML")
+    }
+
+    /// Loads and validates a scenario file, applying `--set` overrides.
+    pub fn load(file: &Path, overrides: &[String]) -> Result<Self, ScenarioError> {
+        let text = std::fs::read_to_string(file).map_err(|e| ScenarioError::Read {
+            file: file.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        Self::from_toml(&text, file, overrides)
+    }
+
+    /// Validates scenario `text` as if read from `file` (used for names and relative paths).
+    pub fn from_toml(text: &str, file: &Path, overrides: &[String]) -> Result<Self, ScenarioError> {
+        let parse_err = |message: String| ScenarioError::Parse {
+            file: file.to_path_buf(),
+            message,
+        };
+        let raw: RawScenario = if overrides.is_empty() {
+            toml::from_str(text).map_err(|e| parse_err(e.to_string()))?
+        } else {
+            let mut table: toml::Table =
+                toml::from_str(text).map_err(|e| parse_err(e.to_string()))?;
+            for spec in overrides {
+                apply_override(&mut table, spec)?;
+            }
+            RawScenario::deserialize_table(table)
+                .map_err(|e| parse_err(format!("after --set overrides: {e}")))?
+        };
+        validate(raw, file)
+    }
+}
+
+impl RawScenario {
+    fn deserialize_table(table: toml::Table) -> Result<Self, toml::de::Error> {
+        // Round-trip through text keeps the parser's key names in error messages.
+        let text = toml::to_string(&table).expect("a toml::Table always serializes");
+        toml::from_str(&text)
+    }
+}
+
+/// Applies one `key.path=value` override to a TOML tree. The value is read as a TOML value
+/// (`3`, `1.5`, `true`, `"text"`, `[1, 2]`); anything that is not valid TOML is taken as a
+/// string, so `--set hashrate.kind=csv` works without quotes.
+pub fn apply_override(table: &mut toml::Table, spec: &str) -> Result<(), ScenarioError> {
+    let err = |message: &str| ScenarioError::Override {
+        spec: spec.to_string(),
+        message: message.to_string(),
+    };
+    let (path, value_text) = spec
+        .split_once('=')
+        .ok_or_else(|| err("expected key.path=value"))?;
+    let keys: Vec<&str> = path.trim().split('.').collect();
+    if keys.iter().any(|k| k.is_empty()) {
+        return Err(err("empty key in the key path"));
+    }
+    let value = match toml::from_str::<toml::Table>(&format!("v = {}", value_text.trim())) {
+        Ok(mut t) => t.remove("v").expect("parsed table has key v"),
+        Err(_) => toml::Value::String(value_text.trim().to_string()),
+    };
+    let (last, parents) = keys.split_last().expect("split yields at least one key");
+    let mut node = table;
+    for k in parents {
+        let entry = node
+            .entry(k.to_string())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        node = entry
+            .as_table_mut()
+            .ok_or_else(|| err(&format!("`{k}` is not a table in the scenario")))?;
+    }
+    node.insert(last.to_string(), value);
+    Ok(())
+}
+
+struct Ctx<'a> {
+    file: &'a Path,
+}
+
+impl Ctx<'_> {
+    fn invalid(
+        &self,
+        key: impl AsRef<str>,
+        value: impl ToString,
+        allowed: impl ToString,
+    ) -> ScenarioError {
+        ScenarioError::Invalid {
+            file: self.file.to_path_buf(),
+            key: key.as_ref().to_string(),
+            value: value.to_string(),
+            allowed: allowed.to_string(),
+        }
+    }
+
+    fn date(&self, key: &str, text: &str) -> Result<i64, ScenarioError> {
+        calendar::parse_utc(text).map_err(|e| self.invalid(key, format!("{text:?}"), e))
+    }
+
+    fn range(&self, key: &str, v: f64, lo: f64, hi: f64, unit: &str) -> Result<f64, ScenarioError> {
+        if v.is_finite() && v >= lo && v <= hi {
+            Ok(v)
+        } else {
+            Err(self.invalid(key, v, format!("must be a number in [{lo}, {hi}] {unit}")))
+        }
+    }
+
+    fn unused<T>(&self, key: &str, v: &Option<T>, kind: &str) -> Result<(), ScenarioError>
+    where
+        T: std::fmt::Debug,
+    {
+        match v {
+            Some(v) => Err(self.invalid(
+                key,
+                format!("{v:?}"),
+                format!("this key is not used with hashrate.kind = \"{kind}\"; remove it"),
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
+fn parse_bits(text: &str) -> Option<u32> {
+    let hex = text
+        .trim()
+        .strip_prefix("0x")
+        .or_else(|| text.trim().strip_prefix("0X"))?;
+    (hex.len() <= 8 && !hex.is_empty())
+        .then(|| u32::from_str_radix(hex, 16).ok())
+        .flatten()
+}
+
+fn is_valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// Stage two: checks every value and fills defaults.
+fn validate(mut raw: RawScenario, file: &Path) -> Result<Scenario, ScenarioError> {
+    let cx = Ctx { file };
+
+    // Name and seed.
+    let name = match &raw.name {
+        Some(n) => n.clone(),
+        None => file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "scenario".into()),
+    };
+    if !is_valid_name(&name) {
+        return Err(cx.invalid(
+            "name",
+            format!("{name:?}"),
+            "letters, digits, '-', '_' and '.' only, not starting with '.'",
+        ));
+    }
+    raw.name = Some(name.clone());
+    let seed = *raw.seed.get_or_insert(defaults::SEED);
+    if seed > i64::MAX as u64 {
+        return Err(cx.invalid("seed", seed, "must be in [0, 2^63-1]"));
+    }
+
+    // Time window.
+    let start_text = raw
+        .start
+        .get_or_insert_with(|| defaults::START.into())
+        .clone();
+    let start_unix = cx.date("start", &start_text)?;
+    let end_unix = match (&raw.end, raw.horizon_years) {
+        (Some(_), Some(_)) => {
+            return Err(cx.invalid(
+                "horizon_years",
+                raw.horizon_years.unwrap_or_default(),
+                "give either `end` or `horizon_years`, not both",
+            ))
+        }
+        (Some(end), None) => {
+            let e = cx.date("end", end)?;
+            if e <= start_unix {
+                return Err(cx.invalid(
+                    "end",
+                    format!("{end:?}"),
+                    format!("must be after start {start_text}"),
+                ));
+            }
+            if (e - start_unix) as f64 > defaults::MAX_HORIZON_YEARS * defaults::YEAR_S {
+                return Err(cx.invalid(
+                    "end",
+                    format!("{end:?}"),
+                    format!("at most {} years after start", defaults::MAX_HORIZON_YEARS),
+                ));
+            }
+            e
+        }
+        (None, years) => {
+            let y = years.unwrap_or(defaults::HORIZON_YEARS);
+            if !(y.is_finite() && y > 0.0 && y <= defaults::MAX_HORIZON_YEARS) {
+                return Err(cx.invalid(
+                    "horizon_years",
+                    y,
+                    format!(
+                        "must be a number in (0, {}] years",
+                        defaults::MAX_HORIZON_YEARS
+                    ),
+                ));
+            }
+            raw.horizon_years = Some(y);
+            start_unix + (y * defaults::YEAR_S).round() as i64
+        }
+    };
+
+    // Chain start.
+    let height = *raw.chain.height.get_or_insert(defaults::START_HEIGHT);
+    let bits_text = raw
+        .chain
+        .bits
+        .get_or_insert_with(|| defaults::START_BITS.into())
+        .clone();
+    let bits = parse_bits(&bits_text).ok_or_else(|| {
+        cx.invalid(
+            "chain.bits",
+            format!("{bits_text:?}"),
+            "must be a compact target in hex, like \"0x1702068f\"",
+        )
+    })?;
+    consensus::target_from_bits(bits).map_err(|e| {
+        cx.invalid(
+            "chain.bits",
+            format!("{bits_text:?}"),
+            format!("{e}; a start needs a valid proof-of-work target (positive, at most powLimit 0x1d00ffff)"),
+        )
+    })?;
+    if height >= 1 << 40 {
+        return Err(cx.invalid("chain.height", height, "must be below 2^40"));
+    }
+    let mid_epoch = height % consensus::DIFFICULTY_ADJUSTMENT_INTERVAL != 0;
+    let epoch_start_time = match (&raw.chain.epoch_start_time, mid_epoch) {
+        (Some(t), true) => {
+            let ts = cx.date("chain.epoch_start_time", t)?;
+            if ts > start_unix {
+                return Err(cx.invalid(
+                    "chain.epoch_start_time",
+                    format!("{t:?}"),
+                    format!("must not be after start {start_text}"),
+                ));
+            }
+            Some(ts)
+        }
+        (None, true) => return Err(cx.invalid(
+            "chain.height",
+            height,
+            format!(
+                "{height} is inside epoch {} (not a multiple of 2016), so chain.epoch_start_time \
+                     (header time of block {}) is required",
+                height / 2016,
+                height / 2016 * 2016
+            ),
+        )),
+        (Some(t), false) => {
+            return Err(cx.invalid(
+                "chain.epoch_start_time",
+                format!("{t:?}"),
+                format!("not used: height {height} is the first block of its epoch; remove it"),
+            ))
+        }
+        (None, false) => None,
+    };
+
+    // Hashrate path.
+    let h = &mut raw.hashrate;
+    let kind = *h.kind.get_or_insert(HashrateKind::Constant);
+    let kind_name = match kind {
+        HashrateKind::Constant => "constant",
+        HashrateKind::Piecewise => "piecewise",
+        HashrateKind::Csv => "csv",
+    };
+    let max_ehs = defaults::MAX_HASHRATE_EHS;
+    let rel = |t: i64| (t - start_unix) as f64;
+    let hashrate = match kind {
+        HashrateKind::Constant => {
+            cx.unused("hashrate.points", &h.points, kind_name)?;
+            cx.unused("hashrate.ramp_step_hours", &h.ramp_step_hours, kind_name)?;
+            cx.unused("hashrate.csv", &h.csv, kind_name)?;
+            cx.unused("hashrate.column", &h.column, kind_name)?;
+            cx.unused("hashrate.date_column", &h.date_column, kind_name)?;
+            cx.unused("hashrate.unit", &h.unit, kind_name)?;
+            let ehs = cx.range(
+                "hashrate.ehs",
+                *h.ehs.get_or_insert(defaults::HASHRATE_EHS),
+                0.0,
+                max_ehs,
+                "EH/s",
+            )?;
+            HashratePath::constant(ehs * EH_PER_S).expect("range-checked")
+        }
+        HashrateKind::Piecewise => {
+            cx.unused("hashrate.ehs", &h.ehs, kind_name)?;
+            cx.unused("hashrate.csv", &h.csv, kind_name)?;
+            cx.unused("hashrate.column", &h.column, kind_name)?;
+            cx.unused("hashrate.date_column", &h.date_column, kind_name)?;
+            cx.unused("hashrate.unit", &h.unit, kind_name)?;
+            let step_h = cx.range(
+                "hashrate.ramp_step_hours",
+                *h.ramp_step_hours.get_or_insert(defaults::RAMP_STEP_HOURS),
+                1.0 / 3600.0,
+                24.0 * 366.0,
+                "hours",
+            )?;
+            let points = h.points.as_deref().unwrap_or_default();
+            if points.is_empty() {
+                return Err(cx.invalid("hashrate.points", "[]", "kind = \"piecewise\" needs at least one point { at = \"YYYY-MM-DD\", ehs = ... }"));
+            }
+            let mut pts = Vec::with_capacity(points.len());
+            let mut prev: Option<i64> = None;
+            for (i, p) in points.iter().enumerate() {
+                let key = format!("hashrate.points[{i}]");
+                let t = cx.date(&format!("{key}.at"), &p.at)?;
+                if prev.is_some_and(|q| t <= q) {
+                    return Err(cx.invalid(
+                        format!("{key}.at"),
+                        format!("{:?}", p.at),
+                        "points must be in strictly increasing time order",
+                    ));
+                }
+                if i == 0 && p.ramp {
+                    return Err(cx.invalid(
+                        format!("{key}.ramp"),
+                        true,
+                        "the first point cannot ramp (there is nothing to ramp from)",
+                    ));
+                }
+                prev = Some(t);
+                let ehs = cx.range(&format!("{key}.ehs"), p.ehs, 0.0, max_ehs, "EH/s")?;
+                let seg = if p.ramp { Segment::Ramp } else { Segment::Step };
+                pts.push((rel(t), ehs * EH_PER_S, seg));
+            }
+            HashratePath::build(pts, step_h * 3600.0)
+                .map_err(|e| cx.invalid("hashrate.points", "…", e))?
+        }
+        HashrateKind::Csv => {
+            cx.unused("hashrate.ehs", &h.ehs, kind_name)?;
+            cx.unused("hashrate.points", &h.points, kind_name)?;
+            cx.unused("hashrate.ramp_step_hours", &h.ramp_step_hours, kind_name)?;
+            let csv_text = h.csv.clone().ok_or_else(|| {
+                cx.invalid(
+                    "hashrate.csv",
+                    "(missing)",
+                    "kind = \"csv\" needs `csv = \"path/to/file.csv\"`",
+                )
+            })?;
+            let base = file.parent().unwrap_or_else(|| Path::new("."));
+            let path: PathBuf = base.join(&csv_text);
+            let data_err = |message: String| ScenarioError::Data {
+                file: file.to_path_buf(),
+                key: "hashrate.csv".into(),
+                data_file: path.clone(),
+                message,
+            };
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| data_err(format!("cannot read it: {e}")))?;
+            let series =
+                csv::parse_daily_series(&text, h.date_column.as_deref(), h.column.as_deref())
+                    .map_err(data_err)?;
+            let unit = *h.unit.get_or_insert(HashUnit::Ths);
+            let (first, last) = (series[0].0, series[series.len() - 1].0 + calendar::DAY_S);
+            if start_unix < first || end_unix > last {
+                return Err(data_err(format!(
+                    "it covers {} to {} but the run goes from {} to {}; move start/end inside the data",
+                    calendar::format_utc(first),
+                    calendar::format_utc(last),
+                    calendar::format_utc(start_unix),
+                    calendar::format_utc(end_unix)
+                )));
+            }
+            let f = unit.factor();
+            let pts: Vec<(f64, f64)> = series
+                .iter()
+                .filter(|(d, _)| *d + calendar::DAY_S > start_unix && *d < end_unix)
+                .map(|&(d, v)| (rel(d), v * f))
+                .collect();
+            if let Some(bad) = pts.iter().find(|(_, v)| *v > max_ehs * EH_PER_S) {
+                return Err(data_err(format!(
+                    "hashrate {} H/s exceeds {max_ehs} EH/s; check `unit`",
+                    bad.1
+                )));
+            }
+            HashratePath::steps(&pts).map_err(|e| data_err(e.to_string()))?
+        }
+    };
+
+    // Market.
+    let m = &mut raw.market;
+    let btc_price_usd = cx.range(
+        "market.btc_price_usd",
+        *m.btc_price_usd.get_or_insert(defaults::BTC_PRICE_USD),
+        1e-9,
+        1e12,
+        "USD",
+    )?;
+    if btc_price_usd <= 0.0 {
+        return Err(cx.invalid("market.btc_price_usd", btc_price_usd, "must be > 0 USD"));
+    }
+    let fees_btc = cx.range(
+        "market.fees_btc_per_block",
+        *m.fees_btc_per_block
+            .get_or_insert(defaults::FEES_BTC_PER_BLOCK),
+        0.0,
+        100.0,
+        "BTC",
+    )?;
+    let fees_sat_per_block = (fees_btc * consensus::COIN as f64).round() as u64;
+
+    let tables = TableSelection {
+        blocks: *raw.output.blocks.get_or_insert(true),
+        epochs: *raw.output.epochs.get_or_insert(true),
+    };
+
+    Ok(Scenario {
+        name,
+        seed,
+        start_unix,
+        end_unix,
+        chain: ChainStart {
+            height,
+            bits,
+            epoch_start_time,
+        },
+        hashrate_kind: kind,
+        hashrate,
+        market: Market {
+            btc_price_usd,
+            fees_sat_per_block,
+        },
+        tables,
+        resolved: raw,
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,303 @@
+//! End-to-end tests of the `hashshift` binary: runs read back from Parquet, determinism, and
+//! bad input (clear message, exit code 2, nothing written).
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use arrow_array::{Array, RecordBatch, UInt32Array, UInt64Array};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_hashshift"))
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn hashshift(args: &[&str], cwd: &Path) -> Output {
+    bin()
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("binary runs")
+}
+
+fn read(path: &Path) -> (Vec<RecordBatch>, Vec<(String, String)>) {
+    let b = ParquetRecordBatchReaderBuilder::try_new(File::open(path).unwrap()).unwrap();
+    let kv = b
+        .metadata()
+        .file_metadata()
+        .key_value_metadata()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|kv| (kv.key, kv.value.unwrap_or_default()))
+        .collect();
+    (b.build().unwrap().map(|r| r.unwrap()).collect(), kv)
+}
+
+fn rows(batches: &[RecordBatch]) -> usize {
+    batches.iter().map(|b| b.num_rows()).sum()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn run_writes_complete_tables_that_read_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scen = repo().join("scenarios/baseline.toml");
+    let out = tmp.path().join("out");
+    let o = hashshift(
+        &[
+            "run",
+            scen.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--set",
+            "horizon_years=1",
+            "--quiet",
+        ],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.stdout.is_empty(), "--quiet prints nothing");
+    let dir = out.join("baseline");
+    assert!(dir.join("_SUCCESS").is_file());
+    // Only the complete folder: no staging leftovers.
+    let entries: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(entries, vec![std::ffi::OsString::from("baseline")]);
+
+    let (blocks, kv) = read(&dir.join("blocks.parquet"));
+    let n = rows(&blocks);
+    // One year at ~600 s: 52,560 expected; Poisson sd ~230.
+    assert!((51_000..54_000).contains(&n), "{n} blocks");
+    let heights: Vec<u64> = blocks
+        .iter()
+        .flat_map(|b| {
+            let a = b
+                .column_by_name("height")
+                .unwrap()
+                .as_any()
+                .downcast_ref::<UInt64Array>()
+                .unwrap();
+            a.values().to_vec()
+        })
+        .collect();
+    assert_eq!(heights[0], 951_552);
+    assert!(heights.windows(2).all(|w| w[1] == w[0] + 1));
+    let bits0 = blocks[0]
+        .column_by_name("bits")
+        .unwrap()
+        .as_any()
+        .downcast_ref::<UInt32Array>()
+        .unwrap()
+        .value(0);
+    assert_eq!(bits0, 0x1702068f);
+    let get = |k: &str| kv.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
+    assert_eq!(get("hashshift.seed").as_deref(), Some("1"));
+    assert_eq!(
+        get("hashshift.version").as_deref(),
+        Some(env!("CARGO_PKG_VERSION"))
+    );
+    let resolved = get("hashshift.scenario").unwrap();
+    assert!(resolved.contains("horizon_years = 1"), "{resolved}");
+
+    let (epochs, _) = read(&dir.join("epochs.parquet"));
+    assert!((24..=28).contains(&rows(&epochs)));
+    let (summary, _) = read(&dir.join("summary.parquet"));
+    assert_eq!(rows(&summary), 1);
+    let sb = summary[0]
+        .column_by_name("blocks")
+        .unwrap()
+        .as_any()
+        .downcast_ref::<UInt64Array>()
+        .unwrap();
+    assert_eq!(sb.value(0) as usize, n);
+}
+
+#[test]
+fn same_seed_gives_byte_identical_files_and_rerun_replaces() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scen = repo().join("scenarios/halving-2028-exodus.toml");
+    let run = |out: &str, seed: &str| {
+        let o = hashshift(
+            &[
+                "run",
+                scen.to_str().unwrap(),
+                "--out",
+                out,
+                "--seed",
+                seed,
+                "-q",
+            ],
+            tmp.path(),
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    };
+    run("a", "5");
+    run("b", "5");
+    run("c", "6");
+    for f in ["blocks.parquet", "epochs.parquet", "summary.parquet"] {
+        let p = |d: &str| {
+            std::fs::read(tmp.path().join(d).join("halving-2028-exodus").join(f)).unwrap()
+        };
+        assert_eq!(p("a"), p("b"), "{f} differs between identical runs");
+        assert_ne!(p("a"), p("c"), "{f} does not depend on the seed");
+    }
+    // Re-running into the same folder replaces it with an identical complete run.
+    run("a", "5");
+    let p = |d: &str| {
+        std::fs::read(
+            tmp.path()
+                .join(d)
+                .join("halving-2028-exodus/blocks.parquet"),
+        )
+        .unwrap()
+    };
+    assert_eq!(p("a"), p("b"));
+    assert_eq!(std::fs::read_dir(tmp.path().join("a")).unwrap().count(), 1);
+}
+
+/// Runs `hashshift run` on a scenario text and asserts a clean bad-input failure.
+fn assert_bad_input(name: &str, toml_text: Option<&str>, extra: &[&str], expect: &[&str]) {
+    let tmp = tempfile::tempdir().unwrap();
+    let scen = tmp.path().join(format!("{name}.toml"));
+    if let Some(t) = toml_text {
+        std::fs::write(&scen, t).unwrap();
+    }
+    let mut args = vec!["run", scen.to_str().unwrap(), "--out", "out"];
+    args.extend_from_slice(extra);
+    let o = hashshift(&args, tmp.path());
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{name}: exit code, stderr: {err}");
+    assert!(err.starts_with("error: "), "{name}: {err}");
+    // One paragraph: no blank line, a few lines at most (TOML errors quote the offending line).
+    assert!(
+        !err.trim().contains("\n\n") && err.trim().lines().count() <= 8,
+        "{name}: {err}"
+    );
+    for e in expect {
+        assert!(err.contains(e), "{name}: expected {e:?} in: {err}");
+    }
+    assert!(!err.contains("panicked"), "{name}: {err}");
+    assert!(
+        !tmp.path().join("out").exists(),
+        "{name}: output folder was created"
+    );
+}
+
+#[test]
+fn bad_inputs_exit_2_with_a_clear_message_and_no_output() {
+    assert_bad_input("missing", None, &[], &["missing.toml", "cannot read"]);
+    assert_bad_input(
+        "syntax",
+        Some("[hashrate\nehs = 3\n"),
+        &[],
+        &["syntax.toml", "line 1"],
+    );
+    assert_bad_input(
+        "unknown",
+        Some("[hashrate]\nehz = 3\n"),
+        &[],
+        &["unknown.toml", "ehz"],
+    );
+    assert_bad_input(
+        "negative",
+        Some("[hashrate]\nehs = -3\n"),
+        &[],
+        &["hashrate.ehs", "-3", "[0, 1000000000] EH/s"],
+    );
+    assert_bad_input(
+        "badbits",
+        Some("[chain]\nheight = 100800\nbits = \"0x1d01ffff\"\n"),
+        &[],
+        &["chain.bits", "0x1d01ffff", "powLimit"],
+    );
+    assert_bad_input(
+        "badset",
+        Some(""),
+        &["--set", "hashrate.ehs=-1"],
+        &["hashrate.ehs"],
+    );
+    let csv_scen = "start = \"2016-01-01\"\nend = \"2016-01-03\"\n[chain]\nheight = 391104\n\
+                    bits = \"0x180a9591\"\n[hashrate]\nkind = \"csv\"\ncsv = \"h.csv\"\n";
+    for (name, csv, expect) in [
+        ("emptycsv", "", "empty"),
+        ("headeronly", "date,HashRate\n", "no rows"),
+        (
+            "malformed",
+            "date,HashRate\n2016-01-01,12x\n2016-01-02,5\n",
+            "line 2",
+        ),
+        ("nocolumn", "day,rate\n2016-01-01,1\n", "no date column"),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("h.csv"), csv).unwrap();
+        std::fs::write(tmp.path().join("s.toml"), csv_scen).unwrap();
+        let o = hashshift(&["run", "s.toml", "--out", "out"], tmp.path());
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{name}: {err}");
+        assert!(
+            err.contains("h.csv") && err.contains(expect),
+            "{name}: {err}"
+        );
+        assert!(!tmp.path().join("out").exists(), "{name}");
+    }
+    // A bad flag is a usage error: exit 2.
+    let o = hashshift(&["run", "x.toml", "--seed", "minus-one"], Path::new("."));
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn validate_schema_and_list() {
+    let r = repo();
+    let o = hashshift(
+        &[
+            "validate",
+            "scenarios/baseline.toml",
+            "scenarios/halving-2028-exodus.toml",
+        ],
+        &r,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .filter(|l| l.starts_with("ok: "))
+            .count(),
+        2
+    );
+
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("bad.toml"), "seed = -4\n").unwrap();
+    let o = hashshift(&["validate", "bad.toml"], tmp.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("bad.toml"));
+
+    let o = hashshift(&["schema"], &r);
+    assert!(o.status.success());
+    let schema: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let props = &schema["properties"];
+    for k in ["seed", "start", "chain", "hashrate", "market", "output"] {
+        assert!(props.get(k).is_some(), "schema lacks {k}");
+    }
+
+    let o = hashshift(&["list"], &r);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success());
+    for s in [
+        "baseline.toml",
+        "history-2016.toml",
+        "halving-2028-exodus.toml",
+    ] {
+        assert!(text.contains(s), "{text}");
+    }
+    assert!(!text.contains("(no description"), "{text}");
+}

@@ -1,0 +1,113 @@
+//! History replay: the shipped `scenarios/history-2016.toml` drives the engine with the real
+//! daily hashrate from 2016-01-01; the simulated difficulty must track the real retargets of
+//! `shared/reference/retargets.csv`.
+//!
+//! Needs `../shared/reference` (or `HASHSHIFT_REFERENCE_DIR`). Without it the test prints that
+//! it did not run; with `HASHSHIFT_REQUIRE_REFERENCE=1` (as `.ci/run` sets) a missing
+//! reference is a failure.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use hashshift::engine::{NoProgress, SimulationBuilder};
+use hashshift::record::MemoryRecorder;
+use hashshift::scenario::Scenario;
+
+fn reference_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("HASHSHIFT_REFERENCE_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference"));
+    if dir.join("retargets.csv").is_file() && dir.join("btc_daily.csv").is_file() {
+        return Some(dir);
+    }
+    let msg = format!(
+        "HISTORY REPLAY VALIDATION DID NOT RUN: {} has no retargets.csv/btc_daily.csv",
+        dir.display()
+    );
+    if std::env::var("HASHSHIFT_REQUIRE_REFERENCE").as_deref() == Ok("1") {
+        panic!("{msg} (HASHSHIFT_REQUIRE_REFERENCE=1)");
+    }
+    // Printed to the terminal directly so a plain `cargo test` shows it.
+    eprintln!("\n*** {msg} ***\n");
+    None
+}
+
+/// Real difficulty per epoch from retargets.csv.
+fn real_difficulty(dir: &Path) -> BTreeMap<u64, f64> {
+    let text = std::fs::read_to_string(dir.join("retargets.csv")).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |n: &str| header.iter().position(|h| *h == n).unwrap();
+    let (ce, cd) = (col("epoch"), col("difficulty"));
+    lines
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .map(|c| (c[ce].parse().unwrap(), c[cd].parse().unwrap()))
+        .collect()
+}
+
+#[test]
+fn history_replay_tracks_real_difficulty() {
+    let Some(dir) = reference_dir() else { return };
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/history-2016.toml");
+    let csv = dir.join("btc_daily.csv");
+    let set = vec![format!("hashrate.csv={:?}", csv.display().to_string())];
+    let sc = Scenario::load(&file, &set).expect("history scenario is valid");
+    let real = real_difficulty(&dir);
+
+    let mut rec = MemoryRecorder::default();
+    SimulationBuilder::new(&sc)
+        .build()
+        .unwrap()
+        .run(&mut rec, &mut NoProgress)
+        .unwrap();
+
+    // Compare the difficulty each simulated retarget sets with the real one of that epoch.
+    let mut errors: Vec<(u64, f64)> = rec
+        .epochs
+        .iter()
+        .filter_map(|e| {
+            real.get(&(e.epoch + 1))
+                .map(|r| (e.epoch + 1, e.next_difficulty / r - 1.0))
+        })
+        .collect();
+    assert!(
+        errors.len() >= 270,
+        "only {} retargets compared",
+        errors.len()
+    );
+    let mut abs: Vec<f64> = errors.iter().map(|(_, e)| e.abs()).collect();
+    abs.sort_by(f64::total_cmp);
+    let median = abs[abs.len() / 2];
+    let p90 = abs[abs.len() * 9 / 10];
+    errors.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+    let worst = errors[0];
+    eprintln!(
+        "history replay: {} retargets 2016-2026, |relative difficulty error| median {:.3}%, \
+         p90 {:.3}%, worst {:.3}% at epoch {}",
+        abs.len(),
+        median * 100.0,
+        p90 * 100.0,
+        worst.1 * 100.0,
+        worst.0
+    );
+    // Poisson noise alone gives ~2.2% sd per epoch (1/sqrt(2016)); the simulated epochs also
+    // fall on slightly different dates than the real ones.
+    assert!(median < 0.03, "median error {median}");
+    assert!(p90 < 0.06, "p90 error {p90}");
+    assert!(worst.1.abs() < 0.15, "worst error {worst:?}");
+
+    // The China-ban retarget of 2021-07-03 (real: epoch 342, -27.94%) is visible: the largest
+    // simulated cut lands on the same epoch (+-1) and is at least -20%.
+    let cut = rec
+        .epochs
+        .iter()
+        .min_by(|a, b| a.difficulty_change_pct.total_cmp(&b.difficulty_change_pct))
+        .unwrap();
+    eprintln!(
+        "largest simulated cut: {:.2}% setting epoch {} (real: -27.94% at epoch 342)",
+        cut.difficulty_change_pct,
+        cut.epoch + 1
+    );
+    assert!((341..=343).contains(&(cut.epoch + 1)), "{cut:?}");
+    assert!(cut.difficulty_change_pct < -20.0, "{cut:?}");
+}
