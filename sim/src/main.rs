@@ -212,10 +212,8 @@ impl CliProgress {
         } else {
             let b = ProgressBar::new(days);
             b.set_style(
-                ProgressStyle::with_template(
-                    "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} days  {msg}",
-                )
-                .expect("static template is valid"),
+                ProgressStyle::with_template("{spinner} {elapsed_precise} {wide_bar} {msg}")
+                    .expect("static template is valid"),
             );
             b
         };
@@ -238,6 +236,6 @@ impl Progress for CliProgress {
         self.bar
             .set_position(((time_unix - self.start_unix) / DAY_S) as u64);
         self.bar
-            .set_message(format!("{}  height {height}", format_date(time_unix)));
+            .set_message(format!("{} · block {height}", format_date(time_unix)));
     }
 }

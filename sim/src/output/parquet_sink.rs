@@ -51,7 +51,7 @@ pub const KV_SCENARIO: &str = "hashshift.scenario";
 /// Key-value metadata key: table name (`blocks`, `epochs`, `summary`).
 pub const KV_TABLE: &str = "hashshift.table";
 
-/// Rows buffered per block batch (about 4.5 MiB of column data).
+/// Rows buffered per block batch (68 B per row: about 4.3 MiB of column data).
 pub const BATCH_ROWS: usize = 64 * 1024;
 /// Rows buffered per epoch batch (an epoch row is ~130 B; 4096 epochs ~ 8.3M blocks).
 const EPOCH_BATCH_ROWS: usize = 4096;
@@ -66,8 +66,8 @@ const EPOCH_BATCH_ROWS: usize = 4096;
 /// a single row group (no read parallelism) and the writer would buffer ~8x more.
 pub const MAX_ROW_GROUP_ROWS: usize = 2 * BATCH_ROWS;
 
-/// ZSTD level: level 3 (zstd's default) compresses these numeric columns within a few
-/// percent of level 9 at a fraction of the time.
+/// ZSTD level 3 (zstd's own default). On the benchmark data level 1 was ~10% faster at
+/// the same size; 3 is kept as the conventional, widely tested choice.
 pub const ZSTD_LEVEL: i32 = 3;
 
 /// Parquet encoding of a column of Arrow type `dt`, or `None` for the writer's default.
@@ -80,7 +80,7 @@ pub const ZSTD_LEVEL: i32 = 3;
 /// * dictionaries are off: after ZSTD they saved nothing here and cost ~15% of the time.
 ///
 /// pyarrow, pandas, polars and DuckDB read both encodings (checked by
-/// `.ci/check_outputs.py`), as does Spark >= 3.2.
+/// `.ci/check_outputs.py`); very old readers may not support `BYTE_STREAM_SPLIT`.
 fn encoding_for(dt: &DataType) -> Option<Encoding> {
     match dt {
         DataType::UInt32
@@ -97,7 +97,6 @@ fn encoding_for(dt: &DataType) -> Option<Encoding> {
 /// statistics, [`MAX_ROW_GROUP_ROWS`], per-column encodings, the run's key-value metadata
 /// (`hashshift.*`, with `hashshift.table` = `table`) and a constant `created_by`.
 pub fn writer_properties(meta: &RunMetadata, table: &str, schema: &Schema) -> WriterProperties {
-    let kv = |k: &str, v: String| KeyValue::new(k.to_string(), v);
     let mut builder = WriterProperties::builder()
         // Data page v1: readable by every Parquet reader.
         .set_writer_version(WriterVersion::PARQUET_1_0)
@@ -110,20 +109,33 @@ pub fn writer_properties(meta: &RunMetadata, table: &str, schema: &Schema) -> Wr
         // The default already is this constant ("parquet-rs version <crate version>");
         // set it explicitly so nothing run- or time-specific can ever end up in it.
         .set_created_by(DEFAULT_CREATED_BY.to_string())
-        .set_key_value_metadata(Some(vec![
-            kv(KV_VERSION, meta.version.clone()),
-            kv(KV_RUN_ID, meta.run_id.to_string()),
-            kv(KV_SEED, meta.seed.to_string()),
-            kv(KV_SCENARIO_NAME, meta.scenario_name.clone()),
-            kv(KV_SCENARIO, meta.resolved_scenario_toml.clone()),
-            kv(KV_TABLE, table.to_string()),
-        ]));
+        .set_key_value_metadata(Some(
+            run_key_values(meta, table)
+                .into_iter()
+                .map(|(k, v)| KeyValue::new(k, v))
+                .collect(),
+        ));
     for f in schema.fields() {
         if let Some(enc) = encoding_for(f.data_type()) {
             builder = builder.set_column_encoding(ColumnPath::from(f.name().as_str()), enc);
         }
     }
     builder.build()
+}
+
+/// The `hashshift.*` key-value pairs of a run's table `table`.
+pub fn run_key_values(meta: &RunMetadata, table: &str) -> Vec<(String, String)> {
+    [
+        (KV_VERSION, meta.version.clone()),
+        (KV_RUN_ID, meta.run_id.to_string()),
+        (KV_SEED, meta.seed.to_string()),
+        (KV_SCENARIO_NAME, meta.scenario_name.clone()),
+        (KV_SCENARIO, meta.resolved_scenario_toml.clone()),
+        (KV_TABLE, table.to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
 }
 
 fn secs_to_ms(unix_s: i64) -> i64 {
@@ -147,6 +159,15 @@ impl TableFile {
         meta: &RunMetadata,
     ) -> Result<Self, OutputError> {
         let path = dir.join(file_name);
+        // The run's key-value pairs also go on the Arrow schema, which is embedded in the
+        // file (`ARROW:schema`): pyarrow and others take `schema.metadata` from there.
+        let schema: SchemaRef = Arc::new(
+            schema.as_ref().clone().with_metadata(
+                run_key_values(meta, table)
+                    .into_iter()
+                    .collect::<std::collections::HashMap<_, _>>(),
+            ),
+        );
         let file = File::create(&path).map_err(|e| OutputError::io("creating", &path, e))?;
         let writer = ArrowWriter::try_new(
             file,

@@ -328,16 +328,18 @@ fn validate(mut raw: RawScenario, file: &Path) -> Result<Scenario, ScenarioError
             }
             Some(ts)
         }
-        (None, true) => return Err(cx.invalid(
-            "chain.height",
-            height,
-            format!(
+        (None, true) => {
+            return Err(cx.invalid(
+                "chain.height",
+                height,
+                format!(
                 "{height} is inside epoch {} (not a multiple of 2016), so chain.epoch_start_time \
                      (header time of block {}) is required",
                 height / 2016,
                 height / 2016 * 2016
             ),
-        )),
+            ))
+        }
         (Some(t), false) => {
             return Err(cx.invalid(
                 "chain.epoch_start_time",
