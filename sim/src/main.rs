@@ -6,13 +6,13 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use hashshift::calendar::{format_date, DAY_S};
 use hashshift::engine::Progress;
-use hashshift::runner::{run_to_dir, RunOutcome};
+use hashshift::output::OutputError;
+use hashshift::runner::{run_to_dir, RunError, RunOutcome};
 use hashshift::scenario::{raw::RawScenario, Scenario, ScenarioError};
 
 #[derive(Parser)]
@@ -89,7 +89,8 @@ fn main() -> ExitCode {
     match dispatch(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
-            eprintln!("error: {:#}", f.error);
+            // Library errors carry their causes in their own message; print it once.
+            eprintln!("error: {}", f.error);
             ExitCode::from(f.code)
         }
     }
@@ -109,8 +110,15 @@ fn dispatch(cmd: Command) -> Result<(), Failure> {
             }
             let sc = Scenario::load(&scenario, &set)?;
             let mut progress = CliProgress::new(&sc, quiet);
-            let outcome = run_to_dir(&sc, &out, &mut progress)
-                .with_context(|| format!("run of {} failed", scenario.display()))?;
+            let outcome = run_to_dir(&sc, &out, &mut progress).map_err(|e| Failure {
+                // Refusing to replace a folder that is not a run is a bad `--out`.
+                code: if matches!(e, RunError::Output(OutputError::WouldClobber { .. })) {
+                    2
+                } else {
+                    1
+                },
+                error: anyhow::anyhow!("run of {} failed: {e}", scenario.display()),
+            })?;
             progress.finish();
             if !quiet {
                 print_outcome(&outcome);
@@ -149,7 +157,8 @@ fn dispatch(cmd: Command) -> Result<(), Failure> {
             let schema = schemars::schema_for!(RawScenario);
             println!(
                 "{}",
-                serde_json::to_string_pretty(&schema).context("serializing the schema")?
+                serde_json::to_string_pretty(&schema)
+                    .map_err(|e| anyhow::anyhow!("serializing the schema: {e}"))?
             );
             Ok(())
         }

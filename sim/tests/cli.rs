@@ -250,6 +250,31 @@ fn bad_inputs_exit_2_with_a_clear_message_and_no_output() {
         );
         assert!(!tmp.path().join("out").exists(), "{name}");
     }
+    // --out whose run folder exists but is not a hashshift run: refused, left untouched.
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("out/baseline")).unwrap();
+    std::fs::write(tmp.path().join("out/baseline/notes.txt"), "mine").unwrap();
+    let scen = repo().join("scenarios/baseline.toml");
+    let o = hashshift(
+        &["run", scen.to_str().unwrap(), "--out", "out", "-q"],
+        tmp.path(),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("refusing to replace"), "{}", stderr(&o));
+    let left: Vec<_> = std::fs::read_dir(tmp.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        left,
+        vec![std::ffi::OsString::from("baseline")],
+        "no staging folder left behind"
+    );
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("out/baseline/notes.txt")).unwrap(),
+        "mine"
+    );
+
     // A bad flag is a usage error: exit 2.
     let o = hashshift(&["run", "x.toml", "--seed", "minus-one"], Path::new("."));
     assert_eq!(o.status.code(), Some(2));

@@ -1,25 +1,11 @@
 //! Property tests: invariants that hold for any hashrate path and seed, and a value-stability
 //! check pinned to a seed.
 
-use std::path::Path;
+mod common;
 
-use hashshift::engine::{NoProgress, SimulationBuilder};
-use hashshift::record::MemoryRecorder;
-use hashshift::scenario::Scenario;
+use common::{run, scenario};
 use hashshift_models::consensus::{self, TOTAL_SUBSIDY_SAT};
 use proptest::prelude::*;
-
-fn run(text: &str, seed: u64) -> MemoryRecorder {
-    let sc = Scenario::from_toml(text, Path::new("prop.toml"), &[]).unwrap();
-    let mut rec = MemoryRecorder::default();
-    SimulationBuilder::new(&sc)
-        .seed(seed)
-        .build()
-        .unwrap()
-        .run(&mut rec, &mut NoProgress)
-        .unwrap();
-    rec
-}
 
 /// A piecewise scenario over ~1 year from (day offset, EH/s, ramp) points.
 fn piecewise(points: &[(u32, f64, bool)]) -> String {
@@ -50,7 +36,7 @@ proptest! {
         seed in 0u64..1_000_000,
         points in prop::collection::vec((1u32..60, prop_oneof![Just(0.0), 10.0f64..5000.0], any::<bool>()), 1..8),
     ) {
-        let rec = run(&piecewise(&points), seed);
+        let rec = run(&scenario(&piecewise(&points)), seed);
         let s = rec.summary.clone().unwrap();
         prop_assert_eq!(s.blocks as usize, rec.blocks.len());
         let mut issued = 0u64;
@@ -85,7 +71,7 @@ proptest! {
 fn value_stability_pinned_to_seed() {
     // Pinned results of the baseline start, 90 days, seed 2024. A change here means every
     // published result changes: update only for an intended model change, and say so.
-    let rec = run("horizon_years = 0.25\n", 2024);
+    let rec = run(&scenario("horizon_years = 0.25\n"), 2024);
     let s = rec.summary.unwrap();
     let first = rec.blocks[0];
     let e = rec.epochs[0];

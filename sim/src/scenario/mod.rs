@@ -183,20 +183,6 @@ impl Ctx<'_> {
             Err(self.invalid(key, v, format!("must be a number in [{lo}, {hi}] {unit}")))
         }
     }
-
-    fn unused<T>(&self, key: &str, v: &Option<T>, kind: &str) -> Result<(), ScenarioError>
-    where
-        T: std::fmt::Debug,
-    {
-        match v {
-            Some(v) => Err(self.invalid(
-                key,
-                format!("{v:?}"),
-                format!("this key is not used with hashrate.kind = \"{kind}\"; remove it"),
-            )),
-            None => Ok(()),
-        }
-    }
 }
 
 fn parse_bits(text: &str) -> Option<u32> {
@@ -358,16 +344,50 @@ fn validate(mut raw: RawScenario, file: &Path) -> Result<Scenario, ScenarioError
         HashrateKind::Piecewise => "piecewise",
         HashrateKind::Csv => "csv",
     };
+    // Keys that belong to another kind are an error, not silently ignored.
+    let debug = |v: &dyn std::fmt::Debug| format!("{v:?}");
+    let kind_keys: [(&str, Option<String>, HashrateKind); 7] = [
+        (
+            "ehs",
+            h.ehs.as_ref().map(|v| debug(v)),
+            HashrateKind::Constant,
+        ),
+        (
+            "points",
+            h.points.as_ref().map(|_| "[...]".to_string()),
+            HashrateKind::Piecewise,
+        ),
+        (
+            "ramp_step_hours",
+            h.ramp_step_hours.as_ref().map(|v| debug(v)),
+            HashrateKind::Piecewise,
+        ),
+        ("csv", h.csv.as_ref().map(|v| debug(v)), HashrateKind::Csv),
+        (
+            "column",
+            h.column.as_ref().map(|v| debug(v)),
+            HashrateKind::Csv,
+        ),
+        (
+            "date_column",
+            h.date_column.as_ref().map(|v| debug(v)),
+            HashrateKind::Csv,
+        ),
+        ("unit", h.unit.as_ref().map(|v| debug(v)), HashrateKind::Csv),
+    ];
+    for (key, value, owner) in kind_keys {
+        if let (Some(v), true) = (value, owner != kind) {
+            return Err(cx.invalid(
+                format!("hashrate.{key}"),
+                v,
+                format!("this key is not used with hashrate.kind = \"{kind_name}\"; remove it"),
+            ));
+        }
+    }
     let max_ehs = defaults::MAX_HASHRATE_EHS;
     let rel = |t: i64| (t - start_unix) as f64;
     let hashrate = match kind {
         HashrateKind::Constant => {
-            cx.unused("hashrate.points", &h.points, kind_name)?;
-            cx.unused("hashrate.ramp_step_hours", &h.ramp_step_hours, kind_name)?;
-            cx.unused("hashrate.csv", &h.csv, kind_name)?;
-            cx.unused("hashrate.column", &h.column, kind_name)?;
-            cx.unused("hashrate.date_column", &h.date_column, kind_name)?;
-            cx.unused("hashrate.unit", &h.unit, kind_name)?;
             let ehs = cx.range(
                 "hashrate.ehs",
                 *h.ehs.get_or_insert(defaults::HASHRATE_EHS),
@@ -378,11 +398,6 @@ fn validate(mut raw: RawScenario, file: &Path) -> Result<Scenario, ScenarioError
             HashratePath::constant(ehs * EH_PER_S).expect("range-checked")
         }
         HashrateKind::Piecewise => {
-            cx.unused("hashrate.ehs", &h.ehs, kind_name)?;
-            cx.unused("hashrate.csv", &h.csv, kind_name)?;
-            cx.unused("hashrate.column", &h.column, kind_name)?;
-            cx.unused("hashrate.date_column", &h.date_column, kind_name)?;
-            cx.unused("hashrate.unit", &h.unit, kind_name)?;
             let step_h = cx.range(
                 "hashrate.ramp_step_hours",
                 *h.ramp_step_hours.get_or_insert(defaults::RAMP_STEP_HOURS),
@@ -422,9 +437,6 @@ fn validate(mut raw: RawScenario, file: &Path) -> Result<Scenario, ScenarioError
                 .map_err(|e| cx.invalid("hashrate.points", "…", e))?
         }
         HashrateKind::Csv => {
-            cx.unused("hashrate.ehs", &h.ehs, kind_name)?;
-            cx.unused("hashrate.points", &h.points, kind_name)?;
-            cx.unused("hashrate.ramp_step_hours", &h.ramp_step_hours, kind_name)?;
             let csv_text = h.csv.clone().ok_or_else(|| {
                 cx.invalid(
                     "hashrate.csv",
