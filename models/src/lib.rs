@@ -5,6 +5,12 @@
 //!
 //! - [`consensus`]: exact Bitcoin consensus (subsidy, compact bits, retarget, difficulty).
 //! - [`hashrate_path`]: exogenous network hashrate paths.
+//! - [`hardware`]: ASIC catalog, efficiency frontier, mining regions.
+//! - [`market`]: BTC price, fee and energy-price processes, with shocks.
+//! - [`mining`]: short-run mining economics (CBECI threshold) and the fleet it operates.
 
 pub mod consensus;
+pub mod hardware;
 pub mod hashrate_path;
+pub mod market;
+pub mod mining;

@@ -1,0 +1,40 @@
+//! Exogenous market processes: BTC price, fees per block, regional energy prices (DESIGN 3.6),
+//! with the multiplicative shocks that scenarios schedule (DESIGN 3.7).
+//!
+//! Every process is a plain state machine: it validates its parameters when built
+//! (`Result<_, MarketParamError>`, the error names the parameter, the value and the allowed
+//! range), takes the RNG as an argument (`&mut R` with `R: rand::Rng + ?Sized`, one stream per
+//! component in the engine) and does no allocation when stepped.
+//!
+//! Time unit: one step is one day,
+//!
+//! ```text
+//! dt = 1 / 365.25 year,
+//! ```
+//!
+//! and every drift, volatility, intensity and mean-reversion speed is annualized (per year).
+//!
+//! - [`price`]: BTC/USD as geometric Brownian motion, Merton jump-diffusion, a two-state
+//!   (bull/bear) regime-switching GBM, or a replay of a daily series.
+//! - [`fees`]: fees per block in satoshi, lognormal with a given mean, or constant.
+//! - [`energy`]: energy price per region, USD/kWh: log price mean-reverting
+//!   (Ornstein-Uhlenbeck, exact discretization) around a level with a yearly cosine season.
+
+pub mod energy;
+mod error;
+pub mod fees;
+pub mod price;
+mod replay;
+#[cfg(test)]
+mod tests;
+
+pub use energy::EnergyPrice;
+pub use error::MarketParamError;
+pub use fees::FeeModel;
+pub use price::{Gbm, Merton, PriceModel, PriceProcess, PriceReplay, Regime, RegimeSwitching};
+
+/// Days per year (Julian year); the annualization used by every market process.
+pub const DAYS_PER_YEAR: f64 = 365.25;
+
+/// One step, in years: `1 / 365.25`.
+pub const DT_YEARS: f64 = 1.0 / DAYS_PER_YEAR;

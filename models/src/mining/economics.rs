@@ -1,0 +1,142 @@
+//! Short-run mining economics: the CBECI profitability threshold.
+//!
+//! A machine earns, per TH/s of hashrate and per day, the **hashprice**
+//!
+//! ```text
+//! hashprice [USD/(TH/s)/day] = 86,400 s x 10^12 H/TH / (D x 2^32) x (subsidy + fees) [BTC] x P [USD/BTC]
+//! ```
+//!
+//! (expected blocks found per day by 1 TH/s at difficulty `D`, times the reward per block). It
+//! pays for energy, per TH/s and per day,
+//!
+//! ```text
+//! energy cost [USD/(TH/s)/day] = e [J/TH] x PUE x 24 h / 1000 x (p [USD/kWh] + tax [USD/tCO2] x c [tCO2/MWh] / 1000)
+//! ```
+//!
+//! (a machine of efficiency `e` J/TH draws `e` W per TH/s; x PUE for cooling and overhead; a
+//! carbon tax adds `tax x c` per MWh). The Cambridge Bitcoin Electricity Consumption Index
+//! (CBECI) counts a machine class as running when its revenue covers its energy cost; hashshift
+//! does the same per vintage at each site, with a relative hysteresis band `h`: a stopped
+//! machine starts when `revenue >= cost x (1 + h)`, a running one stops when
+//! `revenue < cost x (1 - h)`, so machines near break-even do not flap day to day.
+//!
+//! The **breakeven energy price** of a machine is the `p` at which revenue equals cost:
+//! `p* = hashprice x 1000 / (24 x e x PUE) - tax x c / 1000`.
+//!
+//! Revenue per MW-year of mining (for comparison with AI hosting) is
+//! `hashprice x 10^6 / (e x PUE) x 365.25`: a megawatt at the meter feeds `10^6 / (e x PUE)`
+//! TH/s.
+
+/// 2^32.
+const TWO_POW_32: f64 = 4_294_967_296.0;
+/// Seconds per day.
+const DAY_S: f64 = 86_400.0;
+/// Days per year (Julian).
+pub const DAYS_PER_YEAR: f64 = 365.25;
+
+/// Hashprice: expected revenue per TH/s per day, USD, at difficulty `difficulty`, reward per
+/// block `reward_btc` (subsidy + expected fees, BTC) and price `price_usd` (USD/BTC).
+pub fn hashprice_usd_per_th_day(difficulty: f64, reward_btc: f64, price_usd: f64) -> f64 {
+    DAY_S * 1e12 / (difficulty * TWO_POW_32) * reward_btc * price_usd
+}
+
+/// Energy cost per TH/s per day, USD, of a machine of efficiency `j_per_th` (J/TH) at power
+/// usage effectiveness `pue` (>= 1), energy price `usd_per_kwh` and a carbon tax
+/// `carbon_tax_usd_per_t` (USD/tCO2) on grid carbon intensity `t_co2_per_mwh`.
+pub fn energy_cost_usd_per_th_day(
+    j_per_th: f64,
+    pue: f64,
+    usd_per_kwh: f64,
+    carbon_tax_usd_per_t: f64,
+    t_co2_per_mwh: f64,
+) -> f64 {
+    kwh_per_th_day(j_per_th, pue) * (usd_per_kwh + carbon_tax_usd_per_t * t_co2_per_mwh / 1000.0)
+}
+
+/// Energy drawn per TH/s per day, kWh: `e x PUE x 24 / 1000`.
+pub fn kwh_per_th_day(j_per_th: f64, pue: f64) -> f64 {
+    j_per_th * pue * 24.0 / 1000.0
+}
+
+/// Energy price (USD/kWh) at which a machine of efficiency `j_per_th` and `pue` exactly breaks
+/// even at hashprice `hashprice` (USD/TH/day), with a carbon tax as in
+/// [`energy_cost_usd_per_th_day`]. Negative when the tax alone exceeds the revenue.
+pub fn breakeven_usd_per_kwh(
+    hashprice: f64,
+    j_per_th: f64,
+    pue: f64,
+    carbon_tax_usd_per_t: f64,
+    t_co2_per_mwh: f64,
+) -> f64 {
+    hashprice / kwh_per_th_day(j_per_th, pue) - carbon_tax_usd_per_t * t_co2_per_mwh / 1000.0
+}
+
+/// Mining revenue per MW (at the meter) per year, USD, for a fleet of efficiency `j_per_th`
+/// and `pue` at hashprice `hashprice` (USD/TH/day).
+pub fn revenue_usd_per_mw_year(hashprice: f64, j_per_th: f64, pue: f64) -> f64 {
+    hashprice * 1e6 / (j_per_th * pue) * DAYS_PER_YEAR
+}
+
+/// The CBECI threshold with hysteresis: whether a machine runs tomorrow, given whether it runs
+/// today, its revenue and its energy cost (same units), and the relative band `hysteresis`.
+#[inline]
+pub fn runs(running: bool, revenue: f64, cost: f64, hysteresis: f64) -> bool {
+    if running {
+        revenue >= cost * (1.0 - hysteresis)
+    } else {
+        revenue >= cost * (1.0 + hysteresis)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashprice_at_the_2026_snapshot() {
+        // Epoch 472: difficulty 138,955,357,012,247; reward 3.125 + 0.066 BTC; $76,600.
+        // Blocks per TH/s per day = 86400e12 / (D 2^32) = 1.4477e-7; x 3.191 x 76,600
+        // = 0.035386 USD per TH/s per day = $35.39/PH/day.
+        let hp = hashprice_usd_per_th_day(138_955_357_012_247.3, 3.191, 76_600.0);
+        assert!((hp - 0.035_386).abs() < 2e-6, "{hp}");
+        // At 600 s blocks the whole network earns 144 blocks/day: hashprice x implied TH/s.
+        let implied_ths = 138_955_357_012_247.3 * TWO_POW_32 / 600.0 / 1e12;
+        assert!((hp * implied_ths - 144.0 * 3.191 * 76_600.0).abs() < 1e-3);
+    }
+
+    #[test]
+    fn energy_cost_and_breakeven_are_consistent() {
+        // An S21 (17.5 J/TH) at PUE 1.1 and $0.05/kWh: 17.5 x 1.1 x 24 / 1000 = 0.462 kWh per
+        // TH/s per day -> $0.0231/TH/day.
+        let c = energy_cost_usd_per_th_day(17.5, 1.1, 0.05, 0.0, 0.0);
+        assert!((c - 0.0231).abs() < 1e-12, "{c}");
+        let hp = 0.035;
+        let p = breakeven_usd_per_kwh(hp, 17.5, 1.1, 30.0, 0.4);
+        let at_breakeven = energy_cost_usd_per_th_day(17.5, 1.1, p, 30.0, 0.4);
+        assert!((at_breakeven - hp).abs() < 1e-15);
+        // A carbon tax of $30/t on 0.4 t/MWh adds $0.012/kWh.
+        let no_tax = breakeven_usd_per_kwh(hp, 17.5, 1.1, 0.0, 0.0);
+        assert!((no_tax - p - 0.012).abs() < 1e-12);
+    }
+
+    #[test]
+    fn revenue_per_mw_year() {
+        // 1 MW of 17 J/TH at PUE 1 = 58,823.5 TH/s; at $0.035/TH/day -> $751,995 per year.
+        let r = revenue_usd_per_mw_year(0.035, 17.0, 1.0);
+        assert!((r - 0.035 * 1e6 / 17.0 * 365.25).abs() < 1e-6);
+        assert!((r - 751_985.3).abs() < 1.0, "{r}");
+    }
+
+    #[test]
+    fn hysteresis_band() {
+        let h = 0.05;
+        // Inside the band: state is kept.
+        assert!(runs(true, 1.0, 1.02, h));
+        assert!(!runs(false, 1.02, 1.0, h));
+        // Outside: state follows the margin.
+        assert!(!runs(true, 1.0, 1.06, h));
+        assert!(runs(false, 1.06, 1.0, h));
+        // No band: plain threshold.
+        assert!(runs(false, 1.0, 1.0, 0.0) && runs(true, 1.0, 1.0, 0.0));
+    }
+}

@@ -1,0 +1,330 @@
+//! The network's machines: every vintage at every site, operated by the CBECI threshold.
+//!
+//! A *unit* is one vintage (machine model) at one site: its total hashrate (TH/s), its
+//! efficiency (J/TH), the site's PUE, region and energy-price factor (the site's price relative
+//! to its region's, e.g. 0.8 for a cheap contract). Units are stored as flat arrays so the
+//! daily operation pass is a linear scan with no allocation. Each day (and at each retarget)
+//! [`Fleet::operate`] applies [`super::economics::runs`] to every unit and recomputes the
+//! running hashrate, the idle overhang and the power drawn, overall and by region; the engine
+//! reads the running hashrate once per pass, so the per-block path never touches units.
+//!
+//! Units forced offline (a regional ban) neither run nor count as idle-but-available: they are
+//! reported separately.
+
+use std::fmt;
+
+use super::economics::{breakeven_usd_per_kwh, energy_cost_usd_per_th_day, runs};
+
+/// One vintage at one site.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Unit {
+    /// Site index (for reporting and bans).
+    pub site: u32,
+    /// Region index (into the region arrays passed to [`Fleet::operate`]).
+    pub region: u16,
+    /// Catalog model id.
+    pub model: u16,
+    /// Total hashrate of the vintage at the site, TH/s (> 0).
+    pub ths: f64,
+    /// Efficiency, J/TH (> 0).
+    pub j_per_th: f64,
+    /// Power usage effectiveness of the site (>= 1).
+    pub pue: f64,
+    /// Site energy price relative to its region's price (> 0).
+    pub price_factor: f64,
+}
+
+/// A unit that cannot be operated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitError {
+    /// Index of the unit.
+    pub index: usize,
+    /// Field name.
+    pub field: &'static str,
+    /// Offending value.
+    pub value: f64,
+    /// Allowed range.
+    pub allowed: &'static str,
+}
+
+impl fmt::Display for UnitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "fleet unit {}: {} = {} is not allowed ({})",
+            self.index, self.field, self.value, self.allowed
+        )
+    }
+}
+
+impl std::error::Error for UnitError {}
+
+/// Market conditions of one operation pass.
+#[derive(Debug, Clone, Copy)]
+pub struct Conditions<'a> {
+    /// Hashprice, USD per TH/s per day.
+    pub hashprice: f64,
+    /// Energy price by region, USD/kWh.
+    pub region_price: &'a [f64],
+    /// Carbon tax by region, USD/tCO2.
+    pub region_carbon_tax: &'a [f64],
+    /// Grid carbon intensity by region, tCO2/MWh.
+    pub region_carbon_intensity: &'a [f64],
+    /// Relative hysteresis band (0 <= h < 1).
+    pub hysteresis: f64,
+}
+
+/// The marginal running unit: the running unit with the smallest revenue/cost ratio.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Marginal {
+    /// Unit index.
+    pub unit: usize,
+    /// Its breakeven energy price, USD/kWh.
+    pub breakeven_usd_per_kwh: f64,
+    /// The energy price it pays, USD/kWh.
+    pub site_usd_per_kwh: f64,
+}
+
+/// Totals after an operation pass.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FleetState {
+    /// Running hashrate, TH/s.
+    pub running_ths: f64,
+    /// Installed but switched-off hashrate (the idle overhang), TH/s.
+    pub idle_ths: f64,
+    /// Hashrate forced offline (bans), TH/s.
+    pub offline_ths: f64,
+    /// Power drawn at the meter by running machines, W.
+    pub power_w: f64,
+    /// Running hashrate by region, TH/s.
+    pub region_running_ths: Vec<f64>,
+    /// Power by region, W.
+    pub region_power_w: Vec<f64>,
+    /// The marginal running unit (None if nothing runs).
+    pub marginal: Option<Marginal>,
+    /// Units that switched on or off in this pass.
+    pub switched: u64,
+}
+
+/// All units of the network and their on/off state.
+#[derive(Debug, Clone)]
+pub struct Fleet {
+    units: Vec<Unit>,
+    running: Vec<bool>,
+    offline: Vec<bool>,
+    regions: usize,
+    state: FleetState,
+}
+
+impl Fleet {
+    /// A fleet of `units` across `regions` regions, all initially stopped; call
+    /// [`Fleet::operate`] to switch on what pays.
+    pub fn new(units: Vec<Unit>, regions: usize) -> Result<Self, UnitError> {
+        for (index, u) in units.iter().enumerate() {
+            let bad = |field, value, allowed| UnitError {
+                index,
+                field,
+                value,
+                allowed,
+            };
+            if !(u.ths.is_finite() && u.ths > 0.0) {
+                return Err(bad("ths", u.ths, "finite and > 0 TH/s"));
+            }
+            if !(u.j_per_th.is_finite() && u.j_per_th > 0.0) {
+                return Err(bad("j_per_th", u.j_per_th, "finite and > 0 J/TH"));
+            }
+            if !(u.pue.is_finite() && u.pue >= 1.0) {
+                return Err(bad("pue", u.pue, "finite and >= 1"));
+            }
+            if !(u.price_factor.is_finite() && u.price_factor > 0.0) {
+                return Err(bad("price_factor", u.price_factor, "finite and > 0"));
+            }
+            if usize::from(u.region) >= regions {
+                return Err(bad(
+                    "region",
+                    f64::from(u.region),
+                    "an index below the region count",
+                ));
+            }
+        }
+        let n = units.len();
+        Ok(Self {
+            units,
+            running: vec![false; n],
+            offline: vec![false; n],
+            regions,
+            state: FleetState {
+                running_ths: 0.0,
+                idle_ths: 0.0,
+                offline_ths: 0.0,
+                power_w: 0.0,
+                region_running_ths: vec![0.0; regions],
+                region_power_w: vec![0.0; regions],
+                marginal: None,
+                switched: 0,
+            },
+        })
+    }
+
+    /// The units.
+    pub fn units(&self) -> &[Unit] {
+        &self.units
+    }
+
+    /// Whether unit `i` runs.
+    pub fn is_running(&self, i: usize) -> bool {
+        self.running[i]
+    }
+
+    /// Forces unit `i` offline (or back online). An offline unit stops at the next pass.
+    pub fn set_offline(&mut self, i: usize, offline: bool) {
+        self.offline[i] = offline;
+    }
+
+    /// The totals of the last pass.
+    pub fn state(&self) -> &FleetState {
+        &self.state
+    }
+
+    /// One operation pass: every unit decides by the threshold rule under `c`; totals are
+    /// recomputed exactly. Allocates nothing.
+    pub fn operate(&mut self, c: &Conditions<'_>) -> &FleetState {
+        debug_assert!(c.region_price.len() >= self.regions);
+        let s = &mut self.state;
+        s.running_ths = 0.0;
+        s.idle_ths = 0.0;
+        s.offline_ths = 0.0;
+        s.power_w = 0.0;
+        s.region_running_ths.iter_mut().for_each(|x| *x = 0.0);
+        s.region_power_w.iter_mut().for_each(|x| *x = 0.0);
+        s.marginal = None;
+        s.switched = 0;
+        let mut worst_ratio = f64::INFINITY;
+        for (i, u) in self.units.iter().enumerate() {
+            let r = usize::from(u.region);
+            if self.offline[i] {
+                s.switched += u64::from(self.running[i]);
+                self.running[i] = false;
+                s.offline_ths += u.ths;
+                continue;
+            }
+            let price = c.region_price[r] * u.price_factor;
+            let (tax, ci) = (c.region_carbon_tax[r], c.region_carbon_intensity[r]);
+            let cost = energy_cost_usd_per_th_day(u.j_per_th, u.pue, price, tax, ci);
+            let on = runs(self.running[i], c.hashprice, cost, c.hysteresis);
+            s.switched += u64::from(on != self.running[i]);
+            self.running[i] = on;
+            if on {
+                let w = u.ths * u.j_per_th * u.pue;
+                s.running_ths += u.ths;
+                s.power_w += w;
+                s.region_running_ths[r] += u.ths;
+                s.region_power_w[r] += w;
+                let ratio = c.hashprice / cost;
+                if ratio < worst_ratio {
+                    worst_ratio = ratio;
+                    s.marginal = Some(Marginal {
+                        unit: i,
+                        breakeven_usd_per_kwh: breakeven_usd_per_kwh(
+                            c.hashprice,
+                            u.j_per_th,
+                            u.pue,
+                            tax,
+                            ci,
+                        ),
+                        site_usd_per_kwh: price,
+                    });
+                }
+            } else {
+                s.idle_ths += u.ths;
+            }
+        }
+        &self.state
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(site: u32, j: f64, factor: f64) -> Unit {
+        Unit {
+            site,
+            region: 0,
+            model: 0,
+            ths: 1000.0,
+            j_per_th: j,
+            pue: 1.0,
+            price_factor: factor,
+        }
+    }
+
+    fn cond(hashprice: f64, price: &[f64]) -> Conditions<'_> {
+        Conditions {
+            hashprice,
+            region_price: price,
+            region_carbon_tax: &[0.0],
+            region_carbon_intensity: &[0.0],
+            hysteresis: 0.05,
+        }
+    }
+
+    #[test]
+    fn least_efficient_switch_off_first() {
+        // Costs at $0.05/kWh: 15 J/TH -> 0.018, 20 -> 0.024, 30 -> 0.036, 40 -> 0.048 USD/TH/day.
+        let units = vec![
+            unit(0, 15.0, 1.0),
+            unit(1, 20.0, 1.0),
+            unit(2, 30.0, 1.0),
+            unit(3, 40.0, 1.0),
+        ];
+        let mut f = Fleet::new(units, 1).unwrap();
+        let p = [0.05];
+        assert_eq!(f.operate(&cond(0.06, &p)).running_ths, 4000.0);
+        // Hashprice halves to 0.03: 30 and 40 J/TH stop, 15 and 20 run.
+        let s = f.operate(&cond(0.03, &p)).clone();
+        assert_eq!((s.running_ths, s.idle_ths, s.switched), (2000.0, 2000.0, 2));
+        let m = s.marginal.unwrap();
+        assert_eq!(m.unit, 1);
+        // The marginal unit's breakeven is above its price (it still pays) ...
+        assert!(m.breakeven_usd_per_kwh >= m.site_usd_per_kwh * (1.0 - 0.05));
+        // ... and the power drawn is the running TH/s x J/TH.
+        assert_eq!(s.power_w, 1000.0 * 15.0 + 1000.0 * 20.0);
+    }
+
+    #[test]
+    fn hysteresis_keeps_state_near_breakeven() {
+        let mut f = Fleet::new(vec![unit(0, 20.0, 1.0)], 1).unwrap();
+        let p = [0.05]; // cost 0.024
+        assert_eq!(f.operate(&cond(0.0245, &p)).running_ths, 0.0); // +2%: not enough to start
+        assert_eq!(f.operate(&cond(0.0253, &p)).running_ths, 1000.0); // +5.4%: starts
+        assert_eq!(f.operate(&cond(0.0232, &p)).running_ths, 1000.0); // -3.3%: keeps running
+        assert_eq!(f.operate(&cond(0.0227, &p)).running_ths, 0.0); // -5.4%: stops
+    }
+
+    #[test]
+    fn offline_units_are_neither_running_nor_idle() {
+        let mut f = Fleet::new(vec![unit(0, 15.0, 1.0), unit(1, 15.0, 1.0)], 1).unwrap();
+        f.set_offline(1, true);
+        let s = f.operate(&cond(0.06, &[0.05]));
+        assert_eq!(
+            (s.running_ths, s.idle_ths, s.offline_ths),
+            (1000.0, 0.0, 1000.0)
+        );
+    }
+
+    #[test]
+    fn bad_units_are_rejected_naming_the_field() {
+        let mut u = unit(0, 15.0, 1.0);
+        u.ths = 0.0;
+        let e = Fleet::new(vec![u], 1).unwrap_err();
+        assert_eq!(e.field, "ths");
+        assert!(e.to_string().contains("ths = 0"));
+        let mut u = unit(0, 15.0, 1.0);
+        u.pue = 0.9;
+        assert_eq!(Fleet::new(vec![u], 1).unwrap_err().field, "pue");
+        let mut u = unit(0, 15.0, 1.0);
+        u.region = 3;
+        assert_eq!(Fleet::new(vec![u], 1).unwrap_err().field, "region");
+    }
+}

@@ -1,0 +1,428 @@
+//! A generated population of mining sites and their fleets.
+//!
+//! 1. **Sizes**: site capacity (MW at the meter) is Pareto with tail index `alpha` and scale
+//!    `min_mw`, truncated at `max_mw` (inverse-CDF draw `x_m U^(-1/alpha)`, redrawn above the
+//!    cap): a few very large sites hold much of the capacity, as in the real industry, where
+//!    the largest single sites reach several hundred MW.
+//! 2. **Regions**: sites are visited in random order and each is placed in a region with
+//!    probability proportional to that region's remaining MW deficit against its target share,
+//!    so realized regional shares track the targets even with heavy-tailed sizes.
+//! 3. **PUE**: uniform in `[pue_min, pue_max]`. **Price factor**: the site's energy price
+//!    relative to its region's, lognormal with mean 1 and log-sd `price_factor_sd`.
+//! 4. **Fleet**: the network mix gives hashrate shares `s_k`; model `k` then draws the power
+//!    share `m_k = s_k e_k / sum_j(s_j e_j)` (`e_k` in J/TH). Each site runs
+//!    `vintages_per_site` distinct models drawn with weights `m_k` (without replacement) and
+//!    splits its IT power `P_IT = MW / PUE` between them in proportion to `m_k`; model `k` gets
+//!    `H_k = P_k / e_k` TH/s. Working in power shares keeps the realized hashrate mix unbiased
+//!    (splitting by hashrate share instead would give sites of efficient models more TH/s per
+//!    MW and bias the network toward efficient machines).
+//!
+//! Calibration to a target running hashrate is exact by scaling ([`Population::scale`]):
+//! scaling every site by `f` scales every unit's TH/s by `f`, and which units run does not
+//! depend on size, so running hashrate scales by `f` too.
+
+use std::fmt;
+
+use rand::Rng;
+use rand_distr::{Distribution, Normal};
+
+use super::fleet::Unit;
+use crate::hardware::{Catalog, Region};
+
+/// Parameters of the generated population.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PopulationParams {
+    /// Number of sites (1 ..= 1,000,000).
+    pub sites: usize,
+    /// Pareto tail index of site capacity, (1, 10].
+    pub alpha: f64,
+    /// Smallest site, MW (> 0).
+    pub min_mw: f64,
+    /// Largest site, MW (> min_mw).
+    pub max_mw: f64,
+    /// Lowest PUE (>= 1).
+    pub pue_min: f64,
+    /// Highest PUE (>= pue_min, <= 3).
+    pub pue_max: f64,
+    /// Log-sd of the site price factor, [0, 2].
+    pub price_factor_sd: f64,
+    /// Distinct models per site (>= 1).
+    pub vintages_per_site: usize,
+}
+
+/// A site.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Site {
+    /// Site id (index).
+    pub id: u32,
+    /// Region.
+    pub region: Region,
+    /// Power capacity at the meter, MW.
+    pub capacity_mw: f64,
+    /// Power usage effectiveness.
+    pub pue: f64,
+    /// Energy price relative to the region's price.
+    pub price_factor: f64,
+}
+
+/// Why a population could not be generated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PopulationError(pub String);
+
+impl fmt::Display for PopulationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for PopulationError {}
+
+/// Sites and their fleet units (one unit per model per site).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Population {
+    /// The sites.
+    pub sites: Vec<Site>,
+    /// The units, grouped by site.
+    pub units: Vec<Unit>,
+}
+
+impl PopulationParams {
+    /// Checks every parameter's range.
+    pub fn validate(&self) -> Result<(), PopulationError> {
+        let fail = |what: &str| Err(PopulationError(what.to_string()));
+        let fin = |x: f64| x.is_finite();
+        if !(1..=1_000_000).contains(&self.sites) {
+            return fail(&format!(
+                "sites = {} is not allowed (1 ..= 1,000,000)",
+                self.sites
+            ));
+        }
+        if !(fin(self.alpha) && self.alpha > 1.0 && self.alpha <= 10.0) {
+            return fail(&format!(
+                "alpha = {} is not allowed (1 < alpha <= 10)",
+                self.alpha
+            ));
+        }
+        if !(fin(self.min_mw) && self.min_mw > 0.0) {
+            return fail(&format!("min_mw = {} is not allowed (> 0 MW)", self.min_mw));
+        }
+        if !(fin(self.max_mw) && self.max_mw > self.min_mw) {
+            return fail(&format!(
+                "max_mw = {} is not allowed (> min_mw = {} MW)",
+                self.max_mw, self.min_mw
+            ));
+        }
+        if !(fin(self.pue_min)
+            && self.pue_min >= 1.0
+            && fin(self.pue_max)
+            && self.pue_max >= self.pue_min
+            && self.pue_max <= 3.0)
+        {
+            return fail(&format!(
+                "pue range [{}, {}] is not allowed (1 <= pue_min <= pue_max <= 3)",
+                self.pue_min, self.pue_max
+            ));
+        }
+        if !(fin(self.price_factor_sd) && (0.0..=2.0).contains(&self.price_factor_sd)) {
+            return fail(&format!(
+                "price_factor_sd = {} is not allowed (0 ..= 2)",
+                self.price_factor_sd
+            ));
+        }
+        if self.vintages_per_site == 0 {
+            return fail("vintages_per_site = 0 is not allowed (>= 1)");
+        }
+        Ok(())
+    }
+}
+
+impl Population {
+    /// Generates a population. `region_shares`: target share of MW by region (sums to 1);
+    /// `mix`: network hashrate share by catalog model id (sums to 1).
+    pub fn generate<R: Rng + ?Sized>(
+        p: &PopulationParams,
+        region_shares: &[(Region, f64)],
+        mix: &[(u16, f64)],
+        catalog: &Catalog,
+        rng: &mut R,
+    ) -> Result<Self, PopulationError> {
+        p.validate()?;
+        let share_sum: f64 = region_shares.iter().map(|r| r.1).sum();
+        if region_shares.is_empty()
+            || region_shares.iter().any(|r| r.1.is_nan() || r.1 < 0.0)
+            || (share_sum - 1.0).abs() > 1e-6
+        {
+            return Err(PopulationError(format!(
+                "region shares must be >= 0 and sum to 1 (they sum to {share_sum})"
+            )));
+        }
+        // Mix: (share, J/TH, model id); validated against the catalog.
+        let mut models: Vec<(f64, f64, u16)> = Vec::with_capacity(mix.len());
+        for &(id, s) in mix {
+            let m = catalog.get(id).ok_or_else(|| {
+                PopulationError(format!(
+                    "fleet mix names model id {id}, which is not in the catalog"
+                ))
+            })?;
+            if !(s.is_finite() && s >= 0.0) {
+                return Err(PopulationError(format!(
+                    "fleet mix share {s} of model {id} must be >= 0"
+                )));
+            }
+            if s > 0.0 {
+                models.push((s, m.efficiency_j_per_th(), id));
+            }
+        }
+        let mix_sum: f64 = models.iter().map(|m| m.0).sum();
+        if models.is_empty() || (mix_sum - 1.0).abs() > 1e-6 {
+            return Err(PopulationError(format!(
+                "fleet mix shares must sum to 1 (they sum to {mix_sum})"
+            )));
+        }
+        // From hashrate shares to power shares m_k.
+        let power: f64 = models.iter().map(|m| m.0 * m.1).sum();
+        models.iter_mut().for_each(|m| m.0 = m.0 * m.1 / power);
+
+        // 1. Sizes.
+        let sizes: Vec<f64> = (0..p.sites)
+            .map(|_| loop {
+                let u: f64 = 1.0 - rng.random::<f64>(); // (0, 1]
+                let x = p.min_mw * u.powf(-1.0 / p.alpha);
+                if x <= p.max_mw {
+                    break x;
+                }
+            })
+            .collect();
+        let total: f64 = sizes.iter().sum();
+
+        // 2. Regions by remaining deficit, visiting sites in random order.
+        let mut order: Vec<usize> = (0..p.sites).collect();
+        for i in (1..order.len()).rev() {
+            order.swap(i, rng.random_range(0..=i));
+        }
+        let mut deficit: Vec<f64> = region_shares.iter().map(|r| r.1 * total).collect();
+        let mut region_of = vec![region_shares[0].0; p.sites];
+        for &i in &order {
+            let weight: f64 = deficit.iter().map(|d| d.max(0.0)).sum();
+            let k = if weight > 0.0 {
+                let mut x = rng.random::<f64>() * weight;
+                let mut k = 0;
+                while k + 1 < deficit.len() && x >= deficit[k].max(0.0) {
+                    x -= deficit[k].max(0.0);
+                    k += 1;
+                }
+                k
+            } else {
+                // All targets met (rounding): the region with the largest share.
+                (0..deficit.len())
+                    .max_by(|&a, &b| region_shares[a].1.total_cmp(&region_shares[b].1))
+                    .unwrap_or(0)
+            };
+            deficit[k] -= sizes[i];
+            region_of[i] = region_shares[k].0;
+        }
+
+        // 3-4. Site attributes and fleets.
+        let price_noise = Normal::new(0.0, p.price_factor_sd).expect("validated sd");
+        let per_site = p.vintages_per_site.min(models.len());
+        let mut sites = Vec::with_capacity(p.sites);
+        let mut units = Vec::with_capacity(p.sites * per_site);
+        let mut chosen: Vec<usize> = Vec::with_capacity(per_site);
+        for (i, &mw) in sizes.iter().enumerate() {
+            let pue = p.pue_min + (p.pue_max - p.pue_min) * rng.random::<f64>();
+            let z: f64 = price_noise.sample(rng);
+            let price_factor = (z - 0.5 * p.price_factor_sd * p.price_factor_sd).exp();
+            let site = Site {
+                id: i as u32,
+                region: region_of[i],
+                capacity_mw: mw,
+                pue,
+                price_factor,
+            };
+            chosen.clear();
+            while chosen.len() < per_site {
+                let left: f64 = models
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| !chosen.contains(k))
+                    .map(|(_, m)| m.0)
+                    .sum();
+                let mut x = rng.random::<f64>() * left;
+                let mut pick = None;
+                for (k, m) in models.iter().enumerate() {
+                    if chosen.contains(&k) {
+                        continue;
+                    }
+                    pick = Some(k);
+                    if x < m.0 {
+                        break;
+                    }
+                    x -= m.0;
+                }
+                chosen.push(pick.expect("fewer chosen than models"));
+            }
+            let it_w = mw * 1e6 / pue;
+            let chosen_share: f64 = chosen.iter().map(|&k| models[k].0).sum();
+            for &k in &chosen {
+                let (m, e, id) = models[k];
+                units.push(Unit {
+                    site: site.id,
+                    region: site.region.index() as u16,
+                    model: id,
+                    ths: it_w * m / chosen_share / e,
+                    j_per_th: e,
+                    pue,
+                    price_factor,
+                });
+            }
+            sites.push(site);
+        }
+        Ok(Self { sites, units })
+    }
+
+    /// Scales every site's capacity and every unit's hashrate by `factor` (> 0).
+    pub fn scale(&mut self, factor: f64) {
+        assert!(
+            factor.is_finite() && factor > 0.0,
+            "scale factor must be positive"
+        );
+        self.sites.iter_mut().for_each(|s| s.capacity_mw *= factor);
+        self.units.iter_mut().for_each(|u| u.ths *= factor);
+    }
+
+    /// Installed hashrate, TH/s.
+    pub fn installed_ths(&self) -> f64 {
+        self.units.iter().map(|u| u.ths).sum()
+    }
+
+    /// Installed capacity, MW.
+    pub fn capacity_mw(&self) -> f64 {
+        self.sites.iter().map(|s| s.capacity_mw).sum()
+    }
+
+    /// Hashrate-weighted efficiency of the installed fleet, J/TH.
+    pub fn efficiency_j_per_th(&self) -> f64 {
+        self.units.iter().map(|u| u.ths * u.j_per_th).sum::<f64>() / self.installed_ths()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hardware::DEFAULT_FLEET_MIX_2026;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
+
+    fn params() -> PopulationParams {
+        PopulationParams {
+            sites: 3000,
+            alpha: 1.3,
+            min_mw: 1.0,
+            max_mw: 500.0,
+            pue_min: 1.03,
+            pue_max: 1.2,
+            price_factor_sd: 0.2,
+            vintages_per_site: 3,
+        }
+    }
+
+    fn shares() -> Vec<(Region, f64)> {
+        Region::ALL
+            .iter()
+            .map(|&r| (r, r.default_profile().hashrate_share_2026))
+            .collect()
+    }
+
+    fn generate(seed: u64) -> Population {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        Population::generate(
+            &params(),
+            &shares(),
+            DEFAULT_FLEET_MIX_2026,
+            &Catalog::default_catalog(),
+            &mut rng,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn sizes_are_heavy_tailed_and_bounded() {
+        let p = generate(1);
+        assert_eq!(p.sites.len(), 3000);
+        let mut mw: Vec<f64> = p.sites.iter().map(|s| s.capacity_mw).collect();
+        mw.sort_by(|a, b| b.total_cmp(a));
+        assert!(mw.iter().all(|&x| (1.0..=500.0).contains(&x)));
+        // Heavy tail: the largest 10% of sites hold far more than 10% of the capacity.
+        let top: f64 = mw[..300].iter().sum();
+        assert!(
+            top / p.capacity_mw() > 0.4,
+            "top decile share {}",
+            top / p.capacity_mw()
+        );
+    }
+
+    #[test]
+    fn regional_shares_track_targets() {
+        let p = generate(2);
+        let total = p.capacity_mw();
+        for (r, target) in shares() {
+            let got: f64 = p
+                .sites
+                .iter()
+                .filter(|s| s.region == r)
+                .map(|s| s.capacity_mw)
+                .sum::<f64>()
+                / total;
+            assert!((got - target).abs() < 0.02, "{r:?}: {got} vs {target}");
+        }
+    }
+
+    #[test]
+    fn fleets_fill_site_power_and_follow_the_mix() {
+        let p = generate(3);
+        for s in &p.sites {
+            let w: f64 = p
+                .units
+                .iter()
+                .filter(|u| u.site == s.id)
+                .map(|u| u.ths * u.j_per_th * u.pue)
+                .sum();
+            assert!(
+                (w - s.capacity_mw * 1e6).abs() < 1e-6 * w,
+                "site {} draws {w} W",
+                s.id
+            );
+        }
+        let cat = Catalog::default_catalog();
+        let mix_eff = cat.weighted_efficiency(DEFAULT_FLEET_MIX_2026).unwrap();
+        let eff = p.efficiency_j_per_th();
+        assert!((eff / mix_eff - 1.0).abs() < 0.05, "{eff} vs mix {mix_eff}");
+        // Scaling is exact.
+        let mut q = p.clone();
+        q.scale(2.0);
+        assert!((q.installed_ths() / p.installed_ths() - 2.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn bad_parameters_are_named() {
+        let mut rng = ChaCha8Rng::seed_from_u64(0);
+        let cat = Catalog::default_catalog();
+        let mut bad = params();
+        bad.alpha = 0.5;
+        let e = Population::generate(&bad, &shares(), DEFAULT_FLEET_MIX_2026, &cat, &mut rng)
+            .unwrap_err();
+        assert!(e.to_string().contains("alpha"), "{e}");
+        let e =
+            Population::generate(&params(), &shares(), &[(9999, 1.0)], &cat, &mut rng).unwrap_err();
+        assert!(e.to_string().contains("9999"), "{e}");
+        let e = Population::generate(
+            &params(),
+            &[(Region::ALL[0], 0.5)],
+            DEFAULT_FLEET_MIX_2026,
+            &cat,
+            &mut rng,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("sum to 1"), "{e}");
+    }
+}
