@@ -73,6 +73,66 @@ pub struct EpochRecord {
     pub implied_hashrate_hs: f64,
 }
 
+/// One simulated UTC day (the `daily` table). Written at the end of the day; fleet metrics are
+/// `None` when the hashrate is an exogenous path.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DayRecord {
+    /// Start of the day, unix seconds (UTC midnight; the run start for a first partial day).
+    pub date_unix: i64,
+    /// BTC price during the day, USD/BTC.
+    pub price_usd: f64,
+    /// Blocks found during the day.
+    pub blocks: u64,
+    /// Fees paid during the day, BTC.
+    pub fees_btc: f64,
+    /// Subsidy issued during the day, BTC.
+    pub subsidy_btc: f64,
+    /// Miner revenue during the day (subsidy + fees at the day's price): the security budget, USD.
+    pub miner_revenue_usd: f64,
+    /// Difficulty in force at the end of the day.
+    pub difficulty: f64,
+    /// Expected revenue per PH/s per day at the end of the day (difficulty, subsidy, mean fees,
+    /// price), USD.
+    pub hashprice_usd_per_ph_day: f64,
+    /// Network (running) hashrate at the end of the day, EH/s.
+    pub hashrate_ehs: f64,
+    /// Installed but switched-off hashrate (idle overhang), EH/s.
+    pub idle_ehs: Option<f64>,
+    /// Hashrate forced offline by bans, EH/s.
+    pub offline_ehs: Option<f64>,
+    /// Power drawn by running machines at the meter, GW.
+    pub power_gw: Option<f64>,
+    /// Energy use at the day's power, annualized, TWh/yr.
+    pub energy_twh_per_year: Option<f64>,
+    /// Emissions of the day's power, tCO2/day.
+    pub emissions_t_per_day: Option<f64>,
+    /// Breakeven energy price of the marginal running vintage, USD/kWh.
+    pub marginal_breakeven_usd_per_kwh: Option<f64>,
+    /// Energy price the marginal running vintage pays, USD/kWh.
+    pub marginal_energy_usd_per_kwh: Option<f64>,
+    /// Mining revenue per MW (at the meter) per year of the running fleet, USD.
+    pub revenue_usd_per_mw_year: Option<f64>,
+}
+
+/// One region on one day (the `daily_regions` table; fleet runs only).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RegionDayRecord {
+    /// Start of the day, unix seconds (UTC).
+    pub date_unix: i64,
+    /// Region name.
+    pub region: &'static str,
+    /// Regional energy price during the day (shocks included), USD/kWh.
+    pub energy_usd_per_kwh: f64,
+    /// Carbon tax in force, USD/tCO2.
+    pub carbon_tax_usd_per_t: f64,
+    /// Running hashrate, EH/s.
+    pub hashrate_ehs: f64,
+    /// Power drawn, GW.
+    pub power_gw: f64,
+    /// Emissions, tCO2/day.
+    pub emissions_t_per_day: f64,
+}
+
 /// Headline numbers of one run (the single row of the `summary` table).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunSummary {
@@ -161,6 +221,10 @@ pub trait Recorder {
     fn block(&mut self, rec: &BlockRecord) -> Result<(), RecordError>;
     /// Called once per completed epoch, right after its last block.
     fn epoch(&mut self, rec: &EpochRecord) -> Result<(), RecordError>;
+    /// Called at the end of each simulated day.
+    fn day(&mut self, rec: &DayRecord) -> Result<(), RecordError>;
+    /// Called at the end of each simulated day, once per region (fleet runs only).
+    fn region_day(&mut self, rec: &RegionDayRecord) -> Result<(), RecordError>;
     /// Called once at the end of a run with its summary.
     fn summary(&mut self, rec: &RunSummary) -> Result<(), RecordError>;
 }
@@ -176,6 +240,12 @@ impl Recorder for NullRecorder {
     fn epoch(&mut self, _: &EpochRecord) -> Result<(), RecordError> {
         Ok(())
     }
+    fn day(&mut self, _: &DayRecord) -> Result<(), RecordError> {
+        Ok(())
+    }
+    fn region_day(&mut self, _: &RegionDayRecord) -> Result<(), RecordError> {
+        Ok(())
+    }
     fn summary(&mut self, _: &RunSummary) -> Result<(), RecordError> {
         Ok(())
     }
@@ -188,6 +258,10 @@ pub struct MemoryRecorder {
     pub blocks: Vec<BlockRecord>,
     /// All completed epochs.
     pub epochs: Vec<EpochRecord>,
+    /// All days.
+    pub days: Vec<DayRecord>,
+    /// All region-days.
+    pub region_days: Vec<RegionDayRecord>,
     /// The summary, once the run finished.
     pub summary: Option<RunSummary>,
 }
@@ -199,6 +273,14 @@ impl Recorder for MemoryRecorder {
     }
     fn epoch(&mut self, rec: &EpochRecord) -> Result<(), RecordError> {
         self.epochs.push(*rec);
+        Ok(())
+    }
+    fn day(&mut self, rec: &DayRecord) -> Result<(), RecordError> {
+        self.days.push(*rec);
+        Ok(())
+    }
+    fn region_day(&mut self, rec: &RegionDayRecord) -> Result<(), RecordError> {
+        self.region_days.push(*rec);
         Ok(())
     }
     fn summary(&mut self, rec: &RunSummary) -> Result<(), RecordError> {

@@ -310,7 +310,10 @@ fn validate_schema_and_list() {
     assert!(o.status.success());
     let schema: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let props = &schema["properties"];
-    for k in ["seed", "start", "chain", "hashrate", "market", "output"] {
+    for k in [
+        "seed", "start", "chain", "hashrate", "price", "fees", "energy", "network", "shocks",
+        "output",
+    ] {
         assert!(props.get(k).is_some(), "schema lacks {k}");
     }
 

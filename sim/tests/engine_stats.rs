@@ -246,7 +246,7 @@ fn splitting_a_constant_path_does_not_redraw_blocks() {
         "start = \"2026-05-29\"\nend = \"2026-07-01\"\n[hashrate]\nkind = \"piecewise\"\npoints = [{}]\n",
         pts.join(", ")
     ));
-    assert_eq!(many.hashrate.len(), 360);
+    assert_eq!(many.hashrate.as_ref().unwrap().len(), 360);
     let (a, b) = (run(&one, 5), run(&many, 5));
     assert_eq!(a.blocks.len(), b.blocks.len());
     for (x, y) in a.blocks.iter().zip(&b.blocks) {

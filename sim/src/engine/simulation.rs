@@ -7,12 +7,14 @@ use hashshift_models::hashrate_path::HashratePath;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Exp1};
 
+use super::economy::Economy;
 use super::event::Event;
 use super::queue::EventQueue;
 use super::rng::{Component, RngStreams};
 use crate::calendar::DAY_S;
+use crate::record::RegionDayRecord;
 use crate::record::{BlockRecord, EpochRecord, RecordError, Recorder, RunSummary};
-use crate::scenario::{ChainStart, Market, Scenario};
+use crate::scenario::{ChainStart, EconomySpec, Scenario};
 
 /// 2^32, the expected hashes per block at difficulty 1 (in the hashrate-quoting convention).
 const TWO_POW_32: f64 = 4_294_967_296.0;
@@ -73,8 +75,8 @@ pub struct SimulationBuilder {
     start_unix: i64,
     end_unix: i64,
     chain: ChainStart,
-    hashrate: HashratePath,
-    market: Market,
+    hashrate: Option<HashratePath>,
+    economy: EconomySpec,
 }
 
 impl SimulationBuilder {
@@ -88,7 +90,7 @@ impl SimulationBuilder {
             end_unix: scenario.end_unix,
             chain: scenario.chain,
             hashrate: scenario.hashrate.clone(),
-            market: scenario.market,
+            economy: scenario.economy.clone(),
         }
     }
 
@@ -104,9 +106,10 @@ impl SimulationBuilder {
         self
     }
 
-    /// Overrides the hashrate path.
+    /// Overrides the hashrate with an exogenous path.
     pub fn hashrate(mut self, path: HashratePath) -> Self {
-        self.hashrate = path;
+        self.hashrate = Some(path);
+        self.economy.network = None;
         self
     }
 
@@ -134,8 +137,20 @@ impl SimulationBuilder {
                 ))
             }
         };
+        if self.hashrate.is_none() && self.economy.network.is_none() {
+            return Err(SimError::Invalid(
+                "no hashrate source: neither a path nor a network".into(),
+            ));
+        }
         let streams = RngStreams::new(self.seed);
         let difficulty = consensus::bits_to_difficulty(self.chain.bits);
+        let economy = Economy::new(
+            &self.economy,
+            &streams,
+            self.start_unix,
+            difficulty,
+            consensus::block_subsidy(self.chain.height),
+        )?;
         Ok(Simulation {
             run_id: self.run_id,
             seed: self.seed,
@@ -145,8 +160,10 @@ impl SimulationBuilder {
             end_unix: self.end_unix,
             start_height: self.chain.height,
             start_bits: self.chain.bits,
-            market: self.market,
+            economy,
             path: self.hashrate,
+            day_start_unix: self.start_unix,
+            region_days: Vec::with_capacity(16),
             block_rng: streams.stream(Component::Blocks, 0),
             queue: EventQueue::with_capacity(16),
             clock: 0.0,
@@ -219,8 +236,13 @@ pub struct Simulation {
     horizon: f64,
     start_height: u64,
     start_bits: u32,
-    market: Market,
-    path: HashratePath,
+    economy: Economy,
+    /// Exogenous hashrate path (None: the economy's fleet).
+    path: Option<HashratePath>,
+    /// Start of the day being tallied, unix seconds.
+    day_start_unix: i64,
+    /// Scratch buffer for region-day records (reused daily).
+    region_days: Vec<RegionDayRecord>,
     block_rng: ChaCha8Rng,
     queue: EventQueue,
     /// Seconds since start.
@@ -274,7 +296,13 @@ impl Simulation {
                 }
                 Event::HashrateChange => self.on_hashrate_change(),
                 Event::DailyTick => {
-                    progress.update(self.start_unix + self.clock as i64, self.height);
+                    let now = self.start_unix + self.clock.round() as i64;
+                    self.end_day(now, recorder)?;
+                    progress.update(now, self.height);
+                    let subsidy = consensus::block_subsidy(self.height);
+                    if let Some(h) = self.economy.new_day(now, self.difficulty, subsidy) {
+                        self.set_hashrate(h);
+                    }
                     let next = self.clock + DAY_S as f64;
                     if next < self.horizon {
                         self.queue.schedule(next, Event::DailyTick);
@@ -284,6 +312,9 @@ impl Simulation {
             }
         }
         self.book_work();
+        if self.end_unix > self.day_start_unix {
+            self.end_day(self.end_unix, recorder)?;
+        }
         progress.update(self.end_unix, self.height);
         let summary = self.summary();
         recorder.summary(&summary)?;
@@ -292,22 +323,33 @@ impl Simulation {
 
     fn start(&mut self) {
         self.queue.schedule(self.horizon, Event::End);
-        // First midnight at or after the start.
-        let first_midnight = (self.start_unix + DAY_S - 1).div_euclid(DAY_S) * DAY_S;
+        // First midnight after the start: the first day runs from the start to it.
+        let first_midnight = (self.start_unix.div_euclid(DAY_S) + 1) * DAY_S;
         let t = (first_midnight - self.start_unix) as f64;
         if t < self.horizon {
             self.queue.schedule(t, Event::DailyTick);
         }
-        self.path_index = self.path.index_at(0.0);
-        self.hashrate = self.path.values()[self.path_index];
-        self.schedule_next_path_change();
+        match &self.path {
+            Some(path) => {
+                self.path_index = path.index_at(0.0);
+                self.hashrate = path.values()[self.path_index];
+                self.schedule_next_path_change();
+            }
+            None => {
+                self.hashrate = self
+                    .economy
+                    .fleet_hashrate_hs()
+                    .expect("fleet present without a path");
+            }
+        }
         self.epoch = EpochAcc::default();
         self.draw_work();
         self.schedule_block();
     }
 
     fn schedule_next_path_change(&mut self) {
-        if let Some(&t) = self.path.times().get(self.path_index + 1) {
+        let Some(path) = &self.path else { return };
+        if let Some(&t) = path.times().get(self.path_index + 1) {
             if t < self.horizon {
                 self.queue.schedule(t, Event::HashrateChange);
             }
@@ -351,11 +393,46 @@ impl Simulation {
     }
 
     fn on_hashrate_change(&mut self) {
-        self.book_work();
         self.path_index += 1;
-        self.hashrate = self.path.values()[self.path_index];
+        let h = self
+            .path
+            .as_ref()
+            .expect("path changes come from a path")
+            .values()[self.path_index];
+        self.set_hashrate(h);
         self.schedule_next_path_change();
+    }
+
+    /// Changes the network hashrate now: books the work done, reschedules the pending block.
+    fn set_hashrate(&mut self, h: f64) {
+        if h == self.hashrate {
+            return;
+        }
+        self.book_work();
+        self.hashrate = h;
         self.schedule_block();
+    }
+
+    /// Reports the day that started at `day_start_unix` and ends at `now`.
+    fn end_day<R: Recorder + ?Sized>(
+        &mut self,
+        now: i64,
+        recorder: &mut R,
+    ) -> Result<(), SimError> {
+        let mut regions = std::mem::take(&mut self.region_days);
+        let rec = self.economy.end_day(
+            self.day_start_unix,
+            self.hashrate,
+            self.difficulty,
+            &mut regions,
+        );
+        recorder.day(&rec)?;
+        for r in &regions {
+            recorder.region_day(r)?;
+        }
+        self.region_days = regions;
+        self.day_start_unix = now;
+        Ok(())
     }
 
     #[inline]
@@ -372,7 +449,13 @@ impl Simulation {
             self.epoch_first_time = Some(time_unix);
         }
         let subsidy = consensus::block_subsidy(height);
-        let fees = self.market.fees_sat_per_block;
+        let fees = self.economy.sample_fees();
+        let price = self.economy.price();
+        let tally = &mut self.economy.tally;
+        tally.blocks += 1;
+        tally.fees_sat += fees;
+        tally.subsidy_sat += subsidy;
+        tally.revenue_usd += (subsidy + fees) as f64 / consensus::COIN as f64 * price;
         recorder.block(&BlockRecord {
             height,
             time_unix,
@@ -382,7 +465,7 @@ impl Simulation {
             hashrate_hs: self.hashrate,
             subsidy_sat: subsidy,
             fees_sat: fees,
-            price_usd: self.market.btc_price_usd,
+            price_usd: price,
         })?;
         let s = &mut self.stats;
         s.blocks += 1;
@@ -452,6 +535,14 @@ impl Simulation {
         self.bits = r.bits;
         self.difficulty = next_difficulty;
         self.work_per_block = next_difficulty * TWO_POW_32;
+        // The fleet re-decides at the new difficulty. The finished block used up its work,
+        // so the new hashrate applies from now without booking.
+        if let Some(h) = self
+            .economy
+            .on_retarget(next_difficulty, consensus::block_subsidy(last_height + 1))
+        {
+            self.hashrate = h;
+        }
         self.epoch = EpochAcc {
             blocks: 0,
             interval_sum: 0.0,

@@ -24,12 +24,16 @@ use parquet::file::properties::{
 };
 use parquet::schema::types::ColumnPath;
 
+use super::daily::DailyTables;
 use super::schema::{
     blocks_schema, epochs_schema, summary_schema, BLOCKS_TABLE, EPOCHS_TABLE, HS_PER_EHS,
     SUMMARY_TABLE,
 };
 use super::{OutputError, TableSelection};
-use crate::record::{BlockRecord, EpochRecord, RecordError, Recorder, RunMetadata, RunSummary};
+use crate::record::{
+    BlockRecord, DayRecord, EpochRecord, RecordError, Recorder, RegionDayRecord, RunMetadata,
+    RunSummary,
+};
 
 /// File name of the blocks table.
 pub const BLOCKS_FILE: &str = "blocks.parquet";
@@ -138,20 +142,20 @@ pub fn run_key_values(meta: &RunMetadata, table: &str) -> Vec<(String, String)> 
     .collect()
 }
 
-fn secs_to_ms(unix_s: i64) -> i64 {
+pub(super) fn secs_to_ms(unix_s: i64) -> i64 {
     // Saturates ~292 million years from 1970; simulated times are nowhere near.
     unix_s.saturating_mul(1000)
 }
 
 /// One Parquet file being written.
-struct TableFile {
+pub(super) struct TableFile {
     path: PathBuf,
     schema: SchemaRef,
     writer: ArrowWriter<File>,
 }
 
 impl TableFile {
-    fn create(
+    pub(super) fn create(
         dir: &Path,
         file_name: &str,
         table: &str,
@@ -185,7 +189,7 @@ impl TableFile {
         })
     }
 
-    fn write(&mut self, columns: Vec<ArrayRef>) -> Result<(), OutputError> {
+    pub(super) fn write(&mut self, columns: Vec<ArrayRef>) -> Result<(), OutputError> {
         let batch = RecordBatch::try_new(self.schema.clone(), columns).map_err(|source| {
             OutputError::Arrow {
                 path: self.path.clone(),
@@ -201,7 +205,7 @@ impl TableFile {
     }
 
     /// Writes the footer, flushes and fsyncs the file.
-    fn finish(self) -> Result<(), OutputError> {
+    pub(super) fn finish(self) -> Result<(), OutputError> {
         let TableFile { path, writer, .. } = self;
         let file = writer.into_inner().map_err(|source| OutputError::Parquet {
             path: path.clone(),
@@ -422,6 +426,7 @@ pub struct ParquetRecorder {
     epochs: Option<(EpochColumns, TableFile)>,
     summary: TableFile,
     summary_written: bool,
+    daily: DailyTables,
 }
 
 impl fmt::Debug for ParquetRecorder {
@@ -466,11 +471,13 @@ impl ParquetRecorder {
             None
         };
         let summary = TableFile::create(dir, SUMMARY_FILE, SUMMARY_TABLE, summary_schema(), meta)?;
+        let daily = DailyTables::create(dir, meta)?;
         Ok(ParquetRecorder {
             blocks,
             epochs,
             summary,
             summary_written: false,
+            daily,
         })
     }
 
@@ -538,6 +545,7 @@ impl ParquetRecorder {
             }
             file.finish()?;
         }
+        self.daily.finish()?;
         self.summary.finish()
     }
 }
@@ -550,6 +558,14 @@ impl Recorder for ParquetRecorder {
 
     fn epoch(&mut self, rec: &EpochRecord) -> Result<(), RecordError> {
         self.push_epoch(rec).map_err(RecordError::new)
+    }
+
+    fn day(&mut self, rec: &DayRecord) -> Result<(), RecordError> {
+        self.daily.push_day(rec).map_err(RecordError::new)
+    }
+
+    fn region_day(&mut self, rec: &RegionDayRecord) -> Result<(), RecordError> {
+        self.daily.push_region_day(rec).map_err(RecordError::new)
     }
 
     fn summary(&mut self, rec: &RunSummary) -> Result<(), RecordError> {

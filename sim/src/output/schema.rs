@@ -56,28 +56,28 @@ pub fn timestamp_type() -> DataType {
     DataType::Timestamp(TimeUnit::Millisecond, Some(Arc::from("UTC")))
 }
 
-fn field(name: &str, data_type: DataType, unit: &str, description: &str) -> Field {
+pub(super) fn field(name: &str, data_type: DataType, unit: &str, description: &str) -> Field {
     Field::new(name, data_type, false)
         .with_metadata([(UNIT_KEY, unit), (DESCRIPTION_KEY, description)])
 }
 
-fn u64_field(name: &str, unit: &str, description: &str) -> Field {
+pub(super) fn u64_field(name: &str, unit: &str, description: &str) -> Field {
     field(name, DataType::UInt64, unit, description)
 }
 
-fn u32_field(name: &str, unit: &str, description: &str) -> Field {
+pub(super) fn u32_field(name: &str, unit: &str, description: &str) -> Field {
     field(name, DataType::UInt32, unit, description)
 }
 
-fn i64_field(name: &str, unit: &str, description: &str) -> Field {
+pub(super) fn i64_field(name: &str, unit: &str, description: &str) -> Field {
     field(name, DataType::Int64, unit, description)
 }
 
-fn f64_field(name: &str, unit: &str, description: &str) -> Field {
+pub(super) fn f64_field(name: &str, unit: &str, description: &str) -> Field {
     field(name, DataType::Float64, unit, description)
 }
 
-fn time_field(name: &str, description: &str) -> Field {
+pub(super) fn time_field(name: &str, description: &str) -> Field {
     field(name, timestamp_type(), UNIT_UNIX_TIME_UTC, description)
 }
 

@@ -404,7 +404,14 @@ fn run_dir_with_recorder() {
     names.sort();
     assert_eq!(
         names,
-        [COMPLETION_MARKER, BLOCKS_FILE, EPOCHS_FILE, SUMMARY_FILE]
+        [
+            COMPLETION_MARKER,
+            BLOCKS_FILE,
+            super::daily::DAILY_FILE,
+            super::daily::DAILY_REGIONS_FILE,
+            EPOCHS_FILE,
+            SUMMARY_FILE
+        ]
     );
     assert_eq!(
         std::fs::read_dir(tmp.path().join("runs")).unwrap().count(),

@@ -12,15 +12,19 @@ use crate::calendar;
 /// One day of the series: (unix time of the row's date, value in the column's unit).
 pub type DailyValue = (i64, f64);
 
+/// Hashrate columns accepted by default: `btc_daily.csv`'s, then Coin Metrics'.
+pub const HASHRATE_COLUMNS: [&str; 2] = ["HashRate_THs", "HashRate"];
+
 /// Reads the date and value columns of `text` (the file's contents).
 ///
-/// `date_column` / `value_column` of `None` pick the first header present among
-/// (`date`, `time`) / (`HashRate_THs`, `HashRate`). Errors are one line, naming the line
-/// number and the column.
+/// `date_column` of `None` picks the first header present among (`date`, `time`); the value
+/// column is the first of `value_columns` present. `what` names the value in messages
+/// ("hashrate", "price"). Errors are one line, naming the line number and the column.
 pub fn parse_daily_series(
     text: &str,
     date_column: Option<&str>,
-    value_column: Option<&str>,
+    value_columns: &[&str],
+    what: &str,
 ) -> Result<Vec<DailyValue>, String> {
     let mut lines = text
         .lines()
@@ -55,7 +59,7 @@ pub fn parse_daily_series(
             })
     };
     let date_idx = find(date_column, &["date", "time"], "date")?;
-    let value_idx = find(value_column, &["HashRate_THs", "HashRate"], "hashrate")?;
+    let value_idx = find(None, value_columns, what)?;
     let value_name = names[value_idx];
 
     let mut out: Vec<DailyValue> = Vec::new();
@@ -120,7 +124,7 @@ mod tests {
     fn reads_reference_layout() {
         let text =
             "date,PriceUSD,HashRate_THs\n2016-01-01,434.6,697129.1\n2016-01-02,434.4,748768.3\n";
-        let s = parse_daily_series(text, None, None).unwrap();
+        let s = parse_daily_series(text, None, &HASHRATE_COLUMNS, "hashrate").unwrap();
         assert_eq!(
             s,
             vec![(1_451_606_400, 697129.1), (1_451_692_800, 748768.3)]
@@ -130,7 +134,7 @@ mod tests {
     #[test]
     fn reads_coin_metrics_layout_skipping_leading_blanks() {
         let text = "time,HashRate,PriceUSD\n2009-01-03T00:00:00.000Z,,\n2009-01-04T00:00:00.000Z,0.0000071,\n";
-        let s = parse_daily_series(text, None, None).unwrap();
+        let s = parse_daily_series(text, None, &HASHRATE_COLUMNS, "hashrate").unwrap();
         assert_eq!(s.len(), 1);
         assert_eq!(s[0].1, 0.0000071);
     }
@@ -156,7 +160,7 @@ mod tests {
             ("date,HashRate\nnope,1\n", "not a UTC date"),
         ];
         for (text, want) in cases {
-            let err = parse_daily_series(text, None, None).unwrap_err();
+            let err = parse_daily_series(text, None, &HASHRATE_COLUMNS, "hashrate").unwrap_err();
             assert!(err.contains(want), "{text:?}: {err}");
         }
     }

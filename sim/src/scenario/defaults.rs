@@ -46,3 +46,46 @@ pub const MAX_HASHRATE_EHS: f64 = 1e9;
 
 /// Longest horizon accepted, years.
 pub const MAX_HORIZON_YEARS: f64 = 200.0;
+
+/// Mean-reversion rate of regional log energy prices, 1/year: 12, a deviation halves in
+/// ln 2 / 12 years = 21 days. ASSUMPTION (wholesale power shocks typically fade within weeks;
+/// miners' contracted prices move less).
+pub const ENERGY_KAPPA: f64 = 12.0;
+
+/// Annual volatility of regional log energy prices: 0.3. ASSUMPTION (stationary sd
+/// 0.3 / sqrt(2 x 12) = 6% around the seasonal level).
+pub const ENERGY_SIGMA: f64 = 0.3;
+
+/// Running hashrate at the default start that the generated network is scaled to, EH/s
+/// (ref: `btc_daily.csv` 2026-05-17..23 mean 1,060 EH/s; May 2026 mean 986 EH/s).
+pub const NETWORK_TARGET_EHS: f64 = 1_050.0;
+
+/// Number of generated sites ("thousands of sites", DESIGN 3.3).
+pub const NETWORK_SITES: u64 = 3_000;
+
+/// Pareto tail index of site capacity: 1.3, ASSUMPTION (heavy tail: the top decile of sites
+/// holds most capacity, as with the multi-hundred-MW sites of the large public miners).
+pub const NETWORK_SITE_ALPHA: f64 = 1.3;
+
+/// Smallest generated site, MW (ASSUMPTION).
+pub const NETWORK_SITE_MIN_MW: f64 = 1.0;
+
+/// Largest generated site, MW (before calibration scaling). ASSUMPTION: the largest real sites
+/// are several hundred MW (e.g. Riot's Rockdale, about 700 MW).
+pub const NETWORK_SITE_MAX_MW: f64 = 500.0;
+
+/// PUE range of sites (ASSUMPTION: immersion/hydro sites near 1.03, air-cooled up to 1.2).
+pub const NETWORK_PUE_MIN: f64 = 1.03;
+/// Highest site PUE.
+pub const NETWORK_PUE_MAX: f64 = 1.20;
+
+/// Log-sd of a site's energy price around its region's level (ASSUMPTION: contracts differ by
+/// about +-25% within a region).
+pub const NETWORK_PRICE_FACTOR_SD: f64 = 0.25;
+
+/// Distinct machine models per site (ASSUMPTION).
+pub const NETWORK_VINTAGES_PER_SITE: u64 = 3;
+
+/// Relative hysteresis band of the on/off rule: 5% (ASSUMPTION: restarting costs and
+/// curtailment contracts keep machines from switching on a 1% margin change).
+pub const NETWORK_HYSTERESIS: f64 = 0.05;

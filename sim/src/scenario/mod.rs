@@ -11,6 +11,7 @@
 
 pub mod csv;
 pub mod defaults;
+pub mod economy;
 mod error;
 pub mod raw;
 
@@ -20,6 +21,7 @@ use hashshift_models::consensus;
 use hashshift_models::hashrate_path::{HashratePath, Segment, EH_PER_S};
 
 use crate::calendar;
+pub use economy::{EconomySpec, NetworkSpec, PriceSpec, Shock};
 pub use error::ScenarioError;
 use raw::{HashUnit, HashrateKind, RawScenario};
 
@@ -33,15 +35,6 @@ pub struct ChainStart {
     /// Header time (unix s) of the current epoch's first block when the run starts mid-epoch;
     /// `None` when `height` is the first block of an epoch.
     pub epoch_start_time: Option<i64>,
-}
-
-/// Constant market inputs.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Market {
-    /// BTC price, USD per BTC.
-    pub btc_price_usd: f64,
-    /// Fees per block, satoshi.
-    pub fees_sat_per_block: u64,
 }
 
 pub use crate::output::TableSelection;
@@ -61,10 +54,11 @@ pub struct Scenario {
     pub chain: ChainStart,
     /// How the hashrate path was given.
     pub hashrate_kind: HashrateKind,
-    /// Network hashrate path, H/s against seconds since `start_unix`.
-    pub hashrate: HashratePath,
-    /// Market inputs.
-    pub market: Market,
+    /// Exogenous network hashrate path, H/s against seconds since `start_unix`; `None` when
+    /// hashrate comes from the generated fleet (`economy.network`).
+    pub hashrate: Option<HashratePath>,
+    /// Price, fees, energy, the generated network and shocks.
+    pub economy: EconomySpec,
     /// Tables to write.
     pub tables: TableSelection,
     /// The resolved scenario (defaults filled, overrides applied, data paths resolved).
@@ -153,12 +147,12 @@ pub fn apply_override(table: &mut toml::Table, spec: &str) -> Result<(), Scenari
     Ok(())
 }
 
-struct Ctx<'a> {
+pub(crate) struct Ctx<'a> {
     file: &'a Path,
 }
 
 impl Ctx<'_> {
-    fn invalid(
+    pub(crate) fn invalid(
         &self,
         key: impl AsRef<str>,
         value: impl ToString,
@@ -172,11 +166,18 @@ impl Ctx<'_> {
         }
     }
 
-    fn date(&self, key: &str, text: &str) -> Result<i64, ScenarioError> {
+    pub(crate) fn date(&self, key: &str, text: &str) -> Result<i64, ScenarioError> {
         calendar::parse_utc(text).map_err(|e| self.invalid(key, format!("{text:?}"), e))
     }
 
-    fn range(&self, key: &str, v: f64, lo: f64, hi: f64, unit: &str) -> Result<f64, ScenarioError> {
+    pub(crate) fn range(
+        &self,
+        key: &str,
+        v: f64,
+        lo: f64,
+        hi: f64,
+        unit: &str,
+    ) -> Result<f64, ScenarioError> {
         if v.is_finite() && v >= lo && v <= hi {
             Ok(v)
         } else {
@@ -343,6 +344,7 @@ fn validate(mut raw: RawScenario, file: &Path) -> Result<Scenario, ScenarioError
         HashrateKind::Constant => "constant",
         HashrateKind::Piecewise => "piecewise",
         HashrateKind::Csv => "csv",
+        HashrateKind::Fleet => "fleet",
     };
     // Keys that belong to another kind are an error, not silently ignored.
     let debug = |v: &dyn std::fmt::Debug| format!("{v:?}");
@@ -387,6 +389,7 @@ fn validate(mut raw: RawScenario, file: &Path) -> Result<Scenario, ScenarioError
     let max_ehs = defaults::MAX_HASHRATE_EHS;
     let rel = |t: i64| (t - start_unix) as f64;
     let hashrate = match kind {
+        HashrateKind::Fleet => None,
         HashrateKind::Constant => {
             let ehs = cx.range(
                 "hashrate.ehs",
@@ -395,7 +398,7 @@ fn validate(mut raw: RawScenario, file: &Path) -> Result<Scenario, ScenarioError
                 max_ehs,
                 "EH/s",
             )?;
-            HashratePath::constant(ehs * EH_PER_S).expect("range-checked")
+            Some(HashratePath::constant(ehs * EH_PER_S).expect("range-checked"))
         }
         HashrateKind::Piecewise => {
             let step_h = cx.range(
@@ -433,8 +436,10 @@ fn validate(mut raw: RawScenario, file: &Path) -> Result<Scenario, ScenarioError
                 let seg = if p.ramp { Segment::Ramp } else { Segment::Step };
                 pts.push((rel(t), ehs * EH_PER_S, seg));
             }
-            HashratePath::build(pts, step_h * 3600.0)
-                .map_err(|e| cx.invalid("hashrate.points", "…", e))?
+            Some(
+                HashratePath::build(pts, step_h * 3600.0)
+                    .map_err(|e| cx.invalid("hashrate.points", "…", e))?,
+            )
         }
         HashrateKind::Csv => {
             let csv_text = h.csv.clone().ok_or_else(|| {
@@ -454,9 +459,15 @@ fn validate(mut raw: RawScenario, file: &Path) -> Result<Scenario, ScenarioError
             };
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| data_err(format!("cannot read it: {e}")))?;
-            let series =
-                csv::parse_daily_series(&text, h.date_column.as_deref(), h.column.as_deref())
-                    .map_err(data_err)?;
+            let series = csv::parse_daily_series(
+                &text,
+                h.date_column.as_deref(),
+                &h.column
+                    .as_deref()
+                    .map_or(csv::HASHRATE_COLUMNS.to_vec(), |c| vec![c]),
+                "hashrate",
+            )
+            .map_err(data_err)?;
             let unit = *h.unit.get_or_insert(HashUnit::Ths);
             let (first, last) = (series[0].0, series[series.len() - 1].0 + calendar::DAY_S);
             if start_unix < first || end_unix > last {
@@ -480,31 +491,18 @@ fn validate(mut raw: RawScenario, file: &Path) -> Result<Scenario, ScenarioError
                     bad.1
                 )));
             }
-            HashratePath::steps(&pts).map_err(|e| data_err(e.to_string()))?
+            Some(HashratePath::steps(&pts).map_err(|e| data_err(e.to_string()))?)
         }
     };
 
-    // Market.
-    let m = &mut raw.market;
-    let btc_price_usd = cx.range(
-        "market.btc_price_usd",
-        *m.btc_price_usd.get_or_insert(defaults::BTC_PRICE_USD),
-        1e-9,
-        1e12,
-        "USD",
+    let economy = economy::validate(
+        &cx,
+        &mut raw,
+        file,
+        start_unix,
+        end_unix,
+        kind == HashrateKind::Fleet,
     )?;
-    if btc_price_usd <= 0.0 {
-        return Err(cx.invalid("market.btc_price_usd", btc_price_usd, "must be > 0 USD"));
-    }
-    let fees_btc = cx.range(
-        "market.fees_btc_per_block",
-        *m.fees_btc_per_block
-            .get_or_insert(defaults::FEES_BTC_PER_BLOCK),
-        0.0,
-        100.0,
-        "BTC",
-    )?;
-    let fees_sat_per_block = (fees_btc * consensus::COIN as f64).round() as u64;
 
     let tables = TableSelection {
         blocks: *raw.output.blocks.get_or_insert(true),
@@ -523,10 +521,7 @@ fn validate(mut raw: RawScenario, file: &Path) -> Result<Scenario, ScenarioError
         },
         hashrate_kind: kind,
         hashrate,
-        market: Market {
-            btc_price_usd,
-            fees_sat_per_block,
-        },
+        economy,
         tables,
         resolved: raw,
     })

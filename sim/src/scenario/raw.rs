@@ -28,9 +28,21 @@ pub struct RawScenario {
     /// Exogenous network hashrate path.
     #[serde(default)]
     pub hashrate: RawHashrate,
-    /// Market inputs (constant until the price and fee processes arrive).
+    /// BTC price process.
     #[serde(default)]
-    pub market: RawMarket,
+    pub price: RawPrice,
+    /// Fees per block.
+    #[serde(default)]
+    pub fees: RawFees,
+    /// Regional energy prices (used with hashrate.kind = "fleet").
+    #[serde(default)]
+    pub energy: RawEnergy,
+    /// The generated population of sites and machines (hashrate.kind = "fleet").
+    #[serde(default)]
+    pub network: RawNetwork,
+    /// Scheduled shocks and policies, in any order.
+    #[serde(default)]
+    pub shocks: Vec<RawShock>,
     /// Which tables to write.
     #[serde(default)]
     pub output: RawOutput,
@@ -61,6 +73,8 @@ pub enum HashrateKind {
     Piecewise,
     /// Daily values from a CSV file.
     Csv,
+    /// Running machines of the generated population (`[network]`).
+    Fleet,
 }
 
 /// A hashrate unit for CSV columns.
@@ -100,7 +114,8 @@ impl HashUnit {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawHashrate {
-    /// `constant` (default), `piecewise` or `csv`.
+    /// `constant` (default), `piecewise`, `csv`, or `fleet` (hashrate emerges from the
+    /// generated sites and machines run by the CBECI profitability threshold).
     pub kind: Option<HashrateKind>,
     /// kind = constant: hashrate in EH/s (0 ..= 10^9). Default 1,000 EH/s.
     pub ehs: Option<f64>,
@@ -133,16 +148,6 @@ pub struct RawPoint {
     pub ramp: bool,
 }
 
-/// Market inputs.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawMarket {
-    /// BTC price, USD (> 0). Default 76,600.
-    pub btc_price_usd: Option<f64>,
-    /// Fees paid per block, BTC (0 ..= 100). Default 0.066.
-    pub fees_btc_per_block: Option<f64>,
-}
-
 /// Which tables to write. `summary` is always written.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -151,4 +156,192 @@ pub struct RawOutput {
     pub blocks: Option<bool>,
     /// Write the per-retarget table `epochs.parquet`. Default true.
     pub epochs: Option<bool>,
+}
+
+/// The BTC price process.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawPrice {
+    /// `constant` (default), `gbm`, `merton`, `regime` or `csv`.
+    pub model: Option<PriceModelKind>,
+    /// Price at the start, USD/BTC (> 0). Default 76,600 (2026-05-23 close). Not used by `csv`.
+    pub initial_usd: Option<f64>,
+    /// gbm, merton: annual drift of the price (expected log growth + sigma^2/2), [-5, 5]. Default 0.
+    pub mu: Option<f64>,
+    /// gbm, merton: annual volatility, [0, 5]. Default 0.67 (gbm; 2016-2026 daily log-returns),
+    /// 0.49 (merton diffusion part).
+    pub sigma: Option<f64>,
+    /// merton: jumps per year, [0, 365]. Default 17.3.
+    pub jumps_per_year: Option<f64>,
+    /// merton: mean log jump size, [-2, 2]. Default 0.
+    pub jump_mean: Option<f64>,
+    /// merton: sd of the log jump size, [0, 2]. Default 0.114.
+    pub jump_sd: Option<f64>,
+    /// regime: bull-regime annual drift and volatility. Defaults 1.11 and 0.65.
+    pub bull_mu: Option<f64>,
+    /// regime: bull-regime annual volatility.
+    pub bull_sigma: Option<f64>,
+    /// regime: bear-regime annual drift. Default -0.90.
+    pub bear_mu: Option<f64>,
+    /// regime: bear-regime annual volatility. Default 0.75.
+    pub bear_sigma: Option<f64>,
+    /// regime: daily probability of leaving a bull market, (0, 1]. Default 1/(3 x 365.25).
+    pub p_bull_to_bear: Option<f64>,
+    /// regime: daily probability of leaving a bear market, (0, 1]. Default 1/365.25.
+    pub p_bear_to_bull: Option<f64>,
+    /// csv: path of a daily price file, relative to the scenario file (Coin Metrics `time,PriceUSD`
+    /// or shared/reference/btc_daily.csv); must cover the run without gaps.
+    pub csv: Option<String>,
+    /// csv: the price column. Default `PriceUSD`.
+    pub column: Option<String>,
+    /// csv: the date column. Default `date` or `time`.
+    pub date_column: Option<String>,
+}
+
+/// Price models.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PriceModelKind {
+    /// Constant `initial_usd`.
+    #[default]
+    Constant,
+    /// Geometric Brownian motion.
+    Gbm,
+    /// Merton jump-diffusion.
+    Merton,
+    /// Two-state (bull/bear) regime switching.
+    Regime,
+    /// Replay of a daily CSV.
+    Csv,
+}
+
+/// Fees per block.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawFees {
+    /// `constant` (default) or `lognormal` (each block draws its fees).
+    pub model: Option<FeeModelKind>,
+    /// Mean fees per block, BTC, [0, 100]. Default 0.066.
+    pub mean_btc: Option<f64>,
+    /// lognormal: log-sd of a block's fees, [0, 3]. Default 0.74.
+    pub log_sd: Option<f64>,
+}
+
+/// Fee models.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum FeeModelKind {
+    /// Every block pays `mean_btc`.
+    #[default]
+    Constant,
+    /// Lognormal per block with mean `mean_btc`.
+    Lognormal,
+}
+
+/// Regional energy prices: a mean-reverting log price with seasonality around each region's
+/// level, on one random stream per region.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawEnergy {
+    /// Mean-reversion rate of the log price, 1/year, (0, 365]. Default 12 (a shock halves in
+    /// about 3 weeks).
+    pub kappa: Option<f64>,
+    /// Annual volatility of the log price, [0, 5]. Default 0.3. 0 gives deterministic prices.
+    pub sigma: Option<f64>,
+    /// Per-region overrides of the default profiles, keyed by region name (us, china, russia,
+    /// kazakhstan, canada, paraguay, ethiopia, middle_east, nordics, rest_of_world).
+    #[serde(default)]
+    pub regions: std::collections::BTreeMap<String, RawRegion>,
+}
+
+/// Overrides of one region's profile.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRegion {
+    /// Energy price level, USD/kWh, (0, 10].
+    pub price_usd_per_kwh: Option<f64>,
+    /// Log amplitude of the annual price cycle, [0, 2].
+    pub seasonal_amplitude: Option<f64>,
+    /// Day of year of the dearest power, [0, 366).
+    pub seasonal_peak_day: Option<f64>,
+    /// Grid carbon intensity, tCO2/MWh, [0, 2].
+    pub carbon_intensity_t_per_mwh: Option<f64>,
+    /// Share of network capacity at the start, [0, 1]; all shares must sum to 1.
+    pub hashrate_share: Option<f64>,
+}
+
+/// The generated population (hashrate.kind = "fleet").
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawNetwork {
+    /// Running hashrate at the start the population is scaled to, EH/s (> 0). Default 1,050
+    /// (shared/reference/btc_daily.csv, May 2026: mean 986, last week 1,060).
+    pub target_ehs: Option<f64>,
+    /// Number of sites (1 ..= 1,000,000). Default 3,000.
+    pub sites: Option<u64>,
+    /// Pareto tail index of site capacity, (1, 10]. Default 1.3.
+    pub site_alpha: Option<f64>,
+    /// Smallest site, MW. Default 1.
+    pub site_min_mw: Option<f64>,
+    /// Largest site, MW. Default 500.
+    pub site_max_mw: Option<f64>,
+    /// Lowest site PUE (>= 1). Default 1.03.
+    pub pue_min: Option<f64>,
+    /// Highest site PUE (<= 3). Default 1.20.
+    pub pue_max: Option<f64>,
+    /// Log-sd of a site's energy price around its region's, [0, 2]. Default 0.25.
+    pub price_factor_sd: Option<f64>,
+    /// Distinct machine models per site (>= 1). Default 3.
+    pub vintages_per_site: Option<u64>,
+    /// Relative hysteresis band of the on/off rule, [0, 0.5]. Default 0.05.
+    pub hysteresis: Option<f64>,
+    /// Network hashrate share by machine model (catalog names); shares sum to 1. Default: the
+    /// 2026 mix of hashshift_models::hardware::DEFAULT_FLEET_MIX_2026.
+    pub mix: Option<Vec<RawMixEntry>>,
+}
+
+/// One model of the fleet mix.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawMixEntry {
+    /// Catalog model name, e.g. "Antminer S21".
+    pub model: String,
+    /// Share of network hashrate, (0, 1].
+    pub share: f64,
+}
+
+/// A scheduled shock or policy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawShock {
+    /// `btc_price` (price x factor at `at`), `energy_price` (a region's energy price x factor from
+    /// `at` to `until`), `carbon_tax` (USD/tCO2 on a region, or all, from `at`), `ban` (a share of
+    /// a region's capacity forced offline, spread linearly from `at` to `until`).
+    pub kind: ShockKind,
+    /// When it starts, UTC.
+    pub at: String,
+    /// energy_price: when it ends; ban: when the share is reached. UTC.
+    pub until: Option<String>,
+    /// Region name (energy_price, ban; carbon_tax: omit for all regions).
+    pub region: Option<String>,
+    /// btc_price, energy_price: multiplicative factor (> 0).
+    pub factor: Option<f64>,
+    /// carbon_tax: USD per tCO2, [0, 10,000].
+    pub usd_per_t: Option<f64>,
+    /// ban: share of the region's capacity forced offline, (0, 1].
+    pub share: Option<f64>,
+}
+
+/// Shock kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ShockKind {
+    /// BTC price jump.
+    BtcPrice,
+    /// Regional energy-price shock.
+    EnergyPrice,
+    /// Carbon tax.
+    CarbonTax,
+    /// Regional mining ban.
+    Ban,
 }

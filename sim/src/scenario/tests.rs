@@ -18,8 +18,9 @@ fn empty_file_gives_calibrated_defaults() {
     assert_eq!(s.chain.epoch_start_time, None);
     assert_eq!(s.start_unix, calendar::parse_utc("2026-05-29").unwrap());
     assert_eq!(s.end_unix - s.start_unix, (20.0 * defaults::YEAR_S) as i64);
-    assert_eq!(s.hashrate.value_at(0.0), 1e21);
-    assert_eq!(s.market.fees_sat_per_block, 6_600_000);
+    assert_eq!(s.hashrate.as_ref().unwrap().value_at(0.0), 1e21);
+    assert_eq!(s.economy.fees.mean_sat(), 6_600_000.0);
+    assert_eq!(s.economy.price, PriceSpec::Constant(76_600.0));
     assert!(s.tables.blocks && s.tables.epochs);
     // The resolved form has every default written out and loads back to the same scenario.
     let resolved = s.resolved_toml();
@@ -53,8 +54,8 @@ fn out_of_range_values_say_what_is_allowed() {
         e.contains("`horizon_years` = 0") && e.contains("(0, 200]"),
         "{e}"
     );
-    let e = err("[market]\nbtc_price_usd = 0.0\n");
-    assert!(e.contains("market.btc_price_usd"), "{e}");
+    let e = err("[price]\ninitial_usd = 0.0\n");
+    assert!(e.contains("price.initial_usd"), "{e}");
     let e = err("start = \"2026-02-30\"\n");
     assert!(
         e.contains("`start`") && e.contains("no such calendar date"),
@@ -117,12 +118,15 @@ fn piecewise_paths() {
          { at = \"2026-03-03\", ehs = 800, ramp = true } ]\n",
     )
     .unwrap();
-    assert_eq!(s.hashrate.value_at(0.0), 1e21);
-    assert_eq!(s.hashrate.value_at(30.9 * 86400.0), 1e21);
+    assert_eq!(s.hashrate.as_ref().unwrap().value_at(0.0), 1e21);
+    assert_eq!(s.hashrate.as_ref().unwrap().value_at(30.9 * 86400.0), 1e21);
     // The ramp starts at the previous point: its first 24 h step holds the midpoint value.
-    assert_eq!(s.hashrate.value_at(31.0 * 86400.0), 5.05e20);
-    assert_eq!(s.hashrate.value_at(61.0 * 86400.0), 8e20);
-    let mid = s.hashrate.value_at(46.0 * 86400.0);
+    assert_eq!(
+        s.hashrate.as_ref().unwrap().value_at(31.0 * 86400.0),
+        5.05e20
+    );
+    assert_eq!(s.hashrate.as_ref().unwrap().value_at(61.0 * 86400.0), 8e20);
+    let mid = s.hashrate.as_ref().unwrap().value_at(46.0 * 86400.0);
     assert!(mid > 6.4e20 && mid < 6.6e20, "{mid}");
     let e = err(
         "[hashrate]\nkind = \"piecewise\"\nehs = 4\npoints = [{ at = \"2026-06-01\", ehs = 1 }]\n",
@@ -155,7 +159,7 @@ fn overrides_apply_before_validation() {
         &sets(&["hashrate.ehs=250", "seed=9", "name=other"]),
     )
     .unwrap();
-    assert_eq!(s.hashrate.value_at(0.0), 2.5e20);
+    assert_eq!(s.hashrate.as_ref().unwrap().value_at(0.0), 2.5e20);
     assert_eq!((s.seed, s.name.as_str()), (9, "other"));
     let e = Scenario::from_toml("", file, &sets(&["hashrate.ehs=-1"]))
         .unwrap_err()
@@ -185,8 +189,11 @@ fn csv_paths_are_checked() {
     let base = "start = \"2016-01-01\"\nend = \"2016-01-04\"\n[chain]\nheight = 391104\nbits = \"0x180a9591\"\n\
                 [hashrate]\nkind = \"csv\"\n";
     let s = Scenario::from_toml(&format!("{base}csv = \"h.csv\"\n"), &scen, &[]).unwrap();
-    assert_eq!(s.hashrate.values(), &[1e18, 2e18, 3e18]);
-    assert_eq!(s.hashrate.times(), &[0.0, 86400.0, 172800.0]);
+    assert_eq!(s.hashrate.as_ref().unwrap().values(), &[1e18, 2e18, 3e18]);
+    assert_eq!(
+        s.hashrate.as_ref().unwrap().times(),
+        &[0.0, 86400.0, 172800.0]
+    );
     let e = Scenario::from_toml(&format!("{base}csv = \"missing.csv\"\n"), &scen, &[]).unwrap_err();
     assert!(
         matches!(e, ScenarioError::Data { .. }) && e.to_string().contains("missing.csv"),

@@ -1,0 +1,451 @@
+//! The run-time economy: BTC price, fees, regional energy prices, the fleet of machines and
+//! scheduled shocks, advanced once per simulated day (and the fleet again at each retarget).
+//!
+//! Daily order at midnight UTC: (1) the day that ended is reported; (2) shocks due by now take
+//! effect (price jumps, energy-price factors, carbon taxes, ban progress); (3) the price and
+//! each region's energy price step one day on their own streams; (4) the fleet re-decides which
+//! machines run (CBECI threshold) at the hashprice implied by the difficulty in force, the
+//! next block's subsidy, the mean fee and the new price. The engine then applies the new running
+//! hashrate (booking work and rescheduling the pending block). Shocks therefore act with a
+//! resolution of one day.
+//!
+//! Calibration (fleet runs): the population is generated on its own stream, operated once at
+//! the start conditions, and scaled so that its running hashrate equals `network.target_ehs`
+//! exactly (see `hashshift_models::mining::population`).
+
+use hashshift_models::consensus::COIN;
+use hashshift_models::hardware::Region;
+use hashshift_models::market::{EnergyPrice, FeeModel, PriceProcess};
+use hashshift_models::mining::economics::{
+    hashprice_usd_per_th_day, revenue_usd_per_mw_year, DAYS_PER_YEAR,
+};
+use hashshift_models::mining::fleet::{Conditions, Fleet};
+use hashshift_models::mining::population::{Population, Site};
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+
+use super::rng::{Component, RngStreams};
+use super::SimError;
+use crate::calendar::{civil_from_days, days_from_civil, DAY_S};
+use crate::record::{DayRecord, RegionDayRecord};
+use crate::scenario::{EconomySpec, PriceSpec, Shock};
+
+/// Day of year (0-based) of unix time `t`.
+fn day_of_year(t: i64) -> f64 {
+    let day = t.div_euclid(DAY_S);
+    let (y, _, _) = civil_from_days(day);
+    (day - days_from_civil(y, 1, 1)) as f64
+}
+
+#[derive(Debug, Clone)]
+enum Price {
+    Constant(f64),
+    Process(PriceProcess),
+}
+
+/// A ban in progress: sites of one region taken offline in a random order.
+#[derive(Debug, Clone)]
+struct Ban {
+    at: i64,
+    until: i64,
+    /// Target share of the region's capacity.
+    share: f64,
+    /// The region's sites, in the order they go offline.
+    order: Vec<u32>,
+    region_mw: f64,
+    offline_mw: f64,
+    next: usize,
+}
+
+#[derive(Debug, Clone)]
+struct FleetState {
+    fleet: Fleet,
+    sites: Vec<Site>,
+    /// First unit of each site (units are grouped by site), plus the total at the end.
+    site_units: Vec<usize>,
+    hysteresis: f64,
+    bans: Vec<Ban>,
+}
+
+/// Per-day accumulators, filled by the engine on each block.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct DayTally {
+    pub blocks: u64,
+    pub fees_sat: u64,
+    pub subsidy_sat: u64,
+    pub revenue_usd: f64,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Economy {
+    price: Price,
+    price_rng: ChaCha8Rng,
+    fees: FeeModel,
+    fee_rng: ChaCha8Rng,
+    fee_mean_btc: f64,
+    regions: Vec<Region>,
+    energy: Vec<EnergyPrice>,
+    energy_rngs: Vec<ChaCha8Rng>,
+    region_price: Vec<f64>,
+    carbon_tax: Vec<f64>,
+    carbon_intensity: Vec<f64>,
+    shocks: Vec<Shock>,
+    next_shock: usize,
+    fleet: Option<FleetState>,
+    hashprice: f64,
+    pub(crate) tally: DayTally,
+}
+
+impl Economy {
+    /// Builds the economy; for fleet runs generates and calibrates the population at the
+    /// start conditions (`difficulty`, next block's `subsidy_sat`).
+    pub fn new(
+        spec: &EconomySpec,
+        streams: &RngStreams,
+        start_unix: i64,
+        difficulty: f64,
+        subsidy_sat: u64,
+    ) -> Result<Self, SimError> {
+        let invalid = |m: String| SimError::Invalid(m);
+        let price = match &spec.price {
+            PriceSpec::Constant(p) => Price::Constant(*p),
+            PriceSpec::Process { model, initial } => Price::Process(
+                PriceProcess::new(*model, *initial).map_err(|e| invalid(e.to_string()))?,
+            ),
+            PriceSpec::Replay(r) => Price::Process(
+                PriceProcess::replay(r.clone(), start_unix.div_euclid(DAY_S))
+                    .map_err(|e| invalid(e.to_string()))?,
+            ),
+        };
+        let doy = day_of_year(start_unix);
+        let mut energy = Vec::with_capacity(spec.regions.len());
+        let mut energy_rngs = Vec::with_capacity(spec.regions.len());
+        for (i, (_, p)) in spec.regions.iter().enumerate() {
+            let mut e = EnergyPrice::new(
+                p.energy_price_usd_per_kwh,
+                spec.energy_kappa,
+                spec.energy_sigma,
+                p.seasonal_amplitude,
+                p.seasonal_peak_day,
+            )
+            .map_err(|e| invalid(e.to_string()))?;
+            let mut rng = streams.stream(Component::Energy, i as u64);
+            e.draw_stationary(&mut rng);
+            energy.push(e);
+            energy_rngs.push(rng);
+        }
+        let region_price = energy.iter().map(|e| e.price_at_day(doy)).collect();
+        let mut eco = Economy {
+            price,
+            price_rng: streams.stream(Component::Price, 0),
+            fees: spec.fees,
+            fee_rng: streams.stream(Component::Fees, 0),
+            fee_mean_btc: spec.fees.mean_btc(),
+            regions: spec.regions.iter().map(|r| r.0).collect(),
+            energy,
+            energy_rngs,
+            region_price,
+            carbon_tax: vec![0.0; spec.regions.len()],
+            carbon_intensity: spec
+                .regions
+                .iter()
+                .map(|r| r.1.carbon_intensity_t_per_mwh)
+                .collect(),
+            shocks: spec.shocks.clone(),
+            next_shock: 0,
+            fleet: None,
+            hashprice: 0.0,
+            tally: DayTally::default(),
+        };
+        eco.apply_shocks(start_unix);
+        if let Some(net) = &spec.network {
+            let shares: Vec<(Region, f64)> = spec
+                .regions
+                .iter()
+                .map(|(r, p)| (*r, p.hashrate_share_2026))
+                .collect();
+            let catalog = hashshift_models::hardware::Catalog::default_catalog();
+            let mut rng = streams.stream(Component::Population, 0);
+            let mut pop =
+                Population::generate(&net.population, &shares, &net.mix, &catalog, &mut rng)
+                    .map_err(|e| invalid(format!("network: {e}")))?;
+            eco.hashprice = eco.hashprice_at(difficulty, subsidy_sat);
+            let mut probe = Fleet::new(pop.units.clone(), eco.regions.len())
+                .map_err(|e| invalid(e.to_string()))?;
+            let running = probe.operate(&eco.conditions(net.hysteresis)).running_ths;
+            if running <= 0.0 {
+                return Err(invalid(format!(
+                    "no machine of the generated network is profitable at the start (hashprice {:.2} USD/PH/day); \
+                     check price.initial_usd and the regional energy prices",
+                    eco.hashprice * 1000.0
+                )));
+            }
+            pop.scale(net.target_hs / 1e12 / running);
+            let mut site_units = Vec::with_capacity(pop.sites.len() + 1);
+            for (i, u) in pop.units.iter().enumerate() {
+                while site_units.len() <= u.site as usize {
+                    site_units.push(i);
+                }
+            }
+            site_units.push(pop.units.len());
+            let fleet =
+                Fleet::new(pop.units, eco.regions.len()).map_err(|e| invalid(e.to_string()))?;
+            let bans = Vec::new();
+            eco.fleet = Some(FleetState {
+                fleet,
+                sites: pop.sites,
+                site_units,
+                hysteresis: net.hysteresis,
+                bans,
+            });
+            eco.setup_bans(streams);
+            eco.operate();
+        }
+        Ok(eco)
+    }
+
+    fn setup_bans(&mut self, streams: &RngStreams) {
+        let Some(fs) = self.fleet.as_mut() else {
+            return;
+        };
+        for (k, s) in self.shocks.iter().enumerate() {
+            if let Shock::Ban {
+                region,
+                at,
+                until,
+                share,
+            } = *s
+            {
+                let mut order: Vec<u32> = fs
+                    .sites
+                    .iter()
+                    .filter(|x| x.region == region)
+                    .map(|x| x.id)
+                    .collect();
+                let mut rng = streams.stream(Component::Population, 1 + k as u64);
+                for i in (1..order.len()).rev() {
+                    order.swap(i, rng.random_range(0..=i));
+                }
+                let region_mw = order
+                    .iter()
+                    .map(|&i| fs.sites[i as usize].capacity_mw)
+                    .sum();
+                fs.bans.push(Ban {
+                    at,
+                    until,
+                    share,
+                    order,
+                    region_mw,
+                    offline_mw: 0.0,
+                    next: 0,
+                });
+            }
+        }
+    }
+
+    fn conditions(&self, hysteresis: f64) -> Conditions<'_> {
+        Conditions {
+            hashprice: self.hashprice,
+            region_price: &self.region_price,
+            region_carbon_tax: &self.carbon_tax,
+            region_carbon_intensity: &self.carbon_intensity,
+            hysteresis,
+        }
+    }
+
+    fn hashprice_at(&self, difficulty: f64, subsidy_sat: u64) -> f64 {
+        let reward = subsidy_sat as f64 / COIN as f64 + self.fee_mean_btc;
+        hashprice_usd_per_th_day(difficulty, reward, self.price())
+    }
+
+    /// Current BTC price, USD.
+    #[inline]
+    pub fn price(&self) -> f64 {
+        match &self.price {
+            Price::Constant(p) => *p,
+            Price::Process(p) => p.price(),
+        }
+    }
+
+    /// Fees of the next block, satoshi (draws from the fee stream unless constant).
+    #[inline]
+    pub fn sample_fees(&mut self) -> u64 {
+        self.fees.sample_sat(&mut self.fee_rng)
+    }
+
+    /// Running hashrate of the fleet, H/s (None without a fleet).
+    pub fn fleet_hashrate_hs(&self) -> Option<f64> {
+        self.fleet
+            .as_ref()
+            .map(|f| f.fleet.state().running_ths * 1e12)
+    }
+
+    fn operate(&mut self) {
+        let Economy {
+            fleet,
+            hashprice,
+            region_price,
+            carbon_tax,
+            carbon_intensity,
+            ..
+        } = self;
+        if let Some(fs) = fleet.as_mut() {
+            fs.fleet.operate(&Conditions {
+                hashprice: *hashprice,
+                region_price,
+                region_carbon_tax: carbon_tax,
+                region_carbon_intensity: carbon_intensity,
+                hysteresis: fs.hysteresis,
+            });
+        }
+    }
+
+    /// Re-decides which machines run at a new difficulty (retargets). Returns the new
+    /// running hashrate, H/s, for fleet runs.
+    pub fn on_retarget(&mut self, difficulty: f64, subsidy_sat: u64) -> Option<f64> {
+        self.fleet.as_ref()?;
+        self.hashprice = self.hashprice_at(difficulty, subsidy_sat);
+        self.operate();
+        self.fleet_hashrate_hs()
+    }
+
+    /// Midnight `now_unix`: shocks, one day of price and energy, fleet decisions. Returns the
+    /// new running hashrate, H/s, for fleet runs.
+    pub fn new_day(&mut self, now_unix: i64, difficulty: f64, subsidy_sat: u64) -> Option<f64> {
+        if let Price::Process(p) = &mut self.price {
+            p.step(&mut self.price_rng);
+        }
+        self.apply_shocks(now_unix);
+        let doy = day_of_year(now_unix);
+        for (i, e) in self.energy.iter_mut().enumerate() {
+            self.region_price[i] = e.step(doy, &mut self.energy_rngs[i]);
+        }
+        self.hashprice = self.hashprice_at(difficulty, subsidy_sat);
+        self.progress_bans(now_unix);
+        self.operate();
+        self.fleet_hashrate_hs()
+    }
+
+    fn apply_shocks(&mut self, now_unix: i64) {
+        while let Some(s) = self.shocks.get(self.next_shock) {
+            if s.at() > now_unix {
+                break;
+            }
+            match *s {
+                Shock::BtcPrice { factor, .. } => match &mut self.price {
+                    Price::Constant(p) => *p *= factor,
+                    Price::Process(p) => p.apply_shock(factor).expect("validated factor"),
+                },
+                Shock::CarbonTax {
+                    region, usd_per_t, ..
+                } => match region {
+                    Some(r) => self.carbon_tax[r.index()] = usd_per_t,
+                    None => self.carbon_tax.iter_mut().for_each(|t| *t = usd_per_t),
+                },
+                Shock::EnergyPrice { .. } | Shock::Ban { .. } => {}
+            }
+            self.next_shock += 1;
+        }
+        // Energy-price factors: the product of the shocks active now.
+        for (i, e) in self.energy.iter_mut().enumerate() {
+            let f: f64 = self
+                .shocks
+                .iter()
+                .filter_map(|s| match *s {
+                    Shock::EnergyPrice {
+                        region,
+                        at,
+                        until,
+                        factor,
+                    } if region.index() == i && at <= now_unix && now_unix < until => Some(factor),
+                    _ => None,
+                })
+                .product();
+            e.set_shock_factor(f).expect("validated factor");
+        }
+    }
+
+    fn progress_bans(&mut self, now_unix: i64) {
+        let Some(fs) = self.fleet.as_mut() else {
+            return;
+        };
+        for b in &mut fs.bans {
+            if now_unix < b.at {
+                continue;
+            }
+            let progress = ((now_unix - b.at) as f64 / (b.until - b.at) as f64).min(1.0);
+            let target = b.share * b.region_mw * progress;
+            while b.next < b.order.len() && b.offline_mw < target {
+                let site = b.order[b.next] as usize;
+                for u in fs.site_units[site]..fs.site_units[site + 1] {
+                    fs.fleet.set_offline(u, true);
+                }
+                b.offline_mw += fs.sites[site].capacity_mw;
+                b.next += 1;
+            }
+        }
+    }
+
+    /// The record of the day that started at `day_unix` (ends now), with `hashrate_hs` and
+    /// `difficulty` in force; resets the tally. Region rows are pushed to `regions_out`.
+    pub fn end_day(
+        &mut self,
+        day_unix: i64,
+        hashrate_hs: f64,
+        difficulty: f64,
+        regions_out: &mut Vec<RegionDayRecord>,
+    ) -> DayRecord {
+        let t = std::mem::take(&mut self.tally);
+        let mut rec = DayRecord {
+            date_unix: day_unix,
+            price_usd: self.price(),
+            blocks: t.blocks,
+            fees_btc: t.fees_sat as f64 / COIN as f64,
+            subsidy_btc: t.subsidy_sat as f64 / COIN as f64,
+            miner_revenue_usd: t.revenue_usd,
+            difficulty,
+            hashprice_usd_per_ph_day: self.hashprice * 1000.0,
+            hashrate_ehs: hashrate_hs / 1e18,
+            idle_ehs: None,
+            offline_ehs: None,
+            power_gw: None,
+            energy_twh_per_year: None,
+            emissions_t_per_day: None,
+            marginal_breakeven_usd_per_kwh: None,
+            marginal_energy_usd_per_kwh: None,
+            revenue_usd_per_mw_year: None,
+        };
+        regions_out.clear();
+        if let Some(fs) = &self.fleet {
+            let s = fs.fleet.state();
+            let emissions: Vec<f64> = (0..self.regions.len())
+                .map(|r| s.region_power_w[r] / 1e6 * 24.0 * self.carbon_intensity[r])
+                .collect();
+            rec.idle_ehs = Some(s.idle_ths / 1e6);
+            rec.offline_ehs = Some(s.offline_ths / 1e6);
+            rec.power_gw = Some(s.power_w / 1e9);
+            rec.energy_twh_per_year = Some(s.power_w / 1e12 * 24.0 * DAYS_PER_YEAR);
+            rec.emissions_t_per_day = Some(emissions.iter().sum());
+            rec.marginal_breakeven_usd_per_kwh = s.marginal.map(|m| m.breakeven_usd_per_kwh);
+            rec.marginal_energy_usd_per_kwh = s.marginal.map(|m| m.site_usd_per_kwh);
+            if s.power_w > 0.0 {
+                // Fleet-average J/TH x PUE = W per TH/s.
+                let w_per_ths = s.power_w / s.running_ths;
+                rec.revenue_usd_per_mw_year =
+                    Some(revenue_usd_per_mw_year(self.hashprice, w_per_ths, 1.0));
+            }
+            for (r, region) in self.regions.iter().enumerate() {
+                regions_out.push(RegionDayRecord {
+                    date_unix: day_unix,
+                    region: region.name(),
+                    energy_usd_per_kwh: self.region_price[r],
+                    carbon_tax_usd_per_t: self.carbon_tax[r],
+                    hashrate_ehs: s.region_running_ths[r] / 1e6,
+                    power_gw: s.region_power_w[r] / 1e9,
+                    emissions_t_per_day: emissions[r],
+                });
+            }
+        }
+        rec
+    }
+}

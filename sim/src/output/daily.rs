@@ -1,0 +1,205 @@
+//! The `daily` and `daily_regions` tables: one row per simulated day, and per day and region.
+//!
+//! Rows are few (7,305 days in 20 years), so they are buffered as records and written in
+//! batches of [`DAILY_BATCH_ROWS`]. Fleet-only columns are nullable: they are null when the
+//! hashrate is an exogenous path. `daily_regions` has no rows in exogenous runs.
+
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use arrow_array::{ArrayRef, Float64Array, StringArray, TimestampMillisecondArray, UInt64Array};
+use arrow_schema::{DataType, Field, Schema, SchemaRef};
+
+use super::parquet_sink::{secs_to_ms, TableFile};
+use super::schema::{f64_field, field, time_field, u64_field, DESCRIPTION_KEY, UNIT_KEY};
+use super::OutputError;
+use crate::record::{DayRecord, RegionDayRecord, RunMetadata};
+
+/// File name of the daily table.
+pub const DAILY_FILE: &str = "daily.parquet";
+/// File name of the per-region daily table.
+pub const DAILY_REGIONS_FILE: &str = "daily_regions.parquet";
+/// Table name of the daily table.
+pub const DAILY_TABLE: &str = "daily";
+/// Table name of the per-region daily table.
+pub const DAILY_REGIONS_TABLE: &str = "daily_regions";
+/// Rows buffered before a batch is written.
+pub const DAILY_BATCH_ROWS: usize = 8192;
+
+fn nullable_f64(name: &str, unit: &str, description: &str) -> Field {
+    Field::new(name, DataType::Float64, true)
+        .with_metadata([(UNIT_KEY, unit), (DESCRIPTION_KEY, description)])
+}
+
+/// Schema of the `daily` table.
+pub fn daily_schema() -> SchemaRef {
+    static S: OnceLock<SchemaRef> = OnceLock::new();
+    S.get_or_init(|| {
+        Arc::new(Schema::new(vec![
+            time_field("date", "Start of the day (UTC midnight; the run start for a first partial day)."),
+            f64_field("price_usd", "USD/BTC", "BTC price during the day."),
+            u64_field("blocks", "1", "Blocks found during the day."),
+            f64_field("fees_btc", "BTC", "Fees paid during the day."),
+            f64_field("subsidy_btc", "BTC", "Subsidy issued during the day."),
+            f64_field("miner_revenue_usd", "USD", "Subsidy + fees of the day's blocks at the day's price (the security budget)."),
+            f64_field("difficulty", "1", "Difficulty in force at the end of the day."),
+            f64_field(
+                "hashprice_usd_per_ph_day",
+                "USD/(PH/s)/day",
+                "Expected revenue per PH/s per day at the end of the day (difficulty, subsidy, mean fees, price).",
+            ),
+            f64_field("hashrate_ehs", "EH/s", "Network (running) hashrate at the end of the day."),
+            nullable_f64("idle_ehs", "EH/s", "Installed but switched-off hashrate (idle overhang); null without a fleet."),
+            nullable_f64("offline_ehs", "EH/s", "Hashrate forced offline by bans; null without a fleet."),
+            nullable_f64("power_gw", "GW", "Power drawn by running machines at the meter; null without a fleet."),
+            nullable_f64("energy_twh_per_year", "TWh/yr", "Energy use at the day's power, annualized; null without a fleet."),
+            nullable_f64("emissions_t_per_day", "tCO2/day", "Emissions of the day's power; null without a fleet."),
+            nullable_f64(
+                "marginal_breakeven_usd_per_kwh",
+                "USD/kWh",
+                "Breakeven energy price of the marginal running vintage; null without a fleet or when nothing runs.",
+            ),
+            nullable_f64(
+                "marginal_energy_usd_per_kwh",
+                "USD/kWh",
+                "Energy price paid by the marginal running vintage; null without a fleet or when nothing runs.",
+            ),
+            nullable_f64(
+                "revenue_usd_per_mw_year",
+                "USD/MW/yr",
+                "Mining revenue per MW at the meter per year for the running fleet's average efficiency; null without a fleet.",
+            ),
+        ]))
+    })
+    .clone()
+}
+
+/// Schema of the `daily_regions` table.
+pub fn daily_regions_schema() -> SchemaRef {
+    static S: OnceLock<SchemaRef> = OnceLock::new();
+    S.get_or_init(|| {
+        Arc::new(Schema::new(vec![
+            time_field("date", "Start of the day (UTC)."),
+            field(
+                "region",
+                DataType::Utf8,
+                "text",
+                "Region name (us, china, ..., rest_of_world).",
+            ),
+            f64_field(
+                "energy_usd_per_kwh",
+                "USD/kWh",
+                "Regional energy price during the day, shocks included.",
+            ),
+            f64_field("carbon_tax_usd_per_t", "USD/tCO2", "Carbon tax in force."),
+            f64_field("hashrate_ehs", "EH/s", "Running hashrate in the region."),
+            f64_field("power_gw", "GW", "Power drawn in the region."),
+            f64_field(
+                "emissions_t_per_day",
+                "tCO2/day",
+                "Emissions of the region's mining power.",
+            ),
+        ]))
+    })
+    .clone()
+}
+
+fn f64s(rows: impl Iterator<Item = f64>) -> ArrayRef {
+    Arc::new(Float64Array::from_iter_values(rows))
+}
+
+fn opt_f64s(rows: impl Iterator<Item = Option<f64>>) -> ArrayRef {
+    Arc::new(Float64Array::from_iter(rows))
+}
+
+fn times(rows: impl Iterator<Item = i64>) -> ArrayRef {
+    Arc::new(TimestampMillisecondArray::from_iter_values(rows.map(secs_to_ms)).with_timezone("UTC"))
+}
+
+fn day_arrays(d: &[DayRecord]) -> Vec<ArrayRef> {
+    vec![
+        times(d.iter().map(|r| r.date_unix)),
+        f64s(d.iter().map(|r| r.price_usd)),
+        Arc::new(UInt64Array::from_iter_values(d.iter().map(|r| r.blocks))),
+        f64s(d.iter().map(|r| r.fees_btc)),
+        f64s(d.iter().map(|r| r.subsidy_btc)),
+        f64s(d.iter().map(|r| r.miner_revenue_usd)),
+        f64s(d.iter().map(|r| r.difficulty)),
+        f64s(d.iter().map(|r| r.hashprice_usd_per_ph_day)),
+        f64s(d.iter().map(|r| r.hashrate_ehs)),
+        opt_f64s(d.iter().map(|r| r.idle_ehs)),
+        opt_f64s(d.iter().map(|r| r.offline_ehs)),
+        opt_f64s(d.iter().map(|r| r.power_gw)),
+        opt_f64s(d.iter().map(|r| r.energy_twh_per_year)),
+        opt_f64s(d.iter().map(|r| r.emissions_t_per_day)),
+        opt_f64s(d.iter().map(|r| r.marginal_breakeven_usd_per_kwh)),
+        opt_f64s(d.iter().map(|r| r.marginal_energy_usd_per_kwh)),
+        opt_f64s(d.iter().map(|r| r.revenue_usd_per_mw_year)),
+    ]
+}
+
+fn region_arrays(d: &[RegionDayRecord]) -> Vec<ArrayRef> {
+    vec![
+        times(d.iter().map(|r| r.date_unix)),
+        Arc::new(StringArray::from_iter_values(d.iter().map(|r| r.region))),
+        f64s(d.iter().map(|r| r.energy_usd_per_kwh)),
+        f64s(d.iter().map(|r| r.carbon_tax_usd_per_t)),
+        f64s(d.iter().map(|r| r.hashrate_ehs)),
+        f64s(d.iter().map(|r| r.power_gw)),
+        f64s(d.iter().map(|r| r.emissions_t_per_day)),
+    ]
+}
+
+/// Buffers and writes the two daily tables.
+pub(super) struct DailyTables {
+    days: Vec<DayRecord>,
+    regions: Vec<RegionDayRecord>,
+    daily_file: TableFile,
+    regions_file: TableFile,
+}
+
+impl DailyTables {
+    pub(super) fn create(dir: &Path, meta: &RunMetadata) -> Result<Self, OutputError> {
+        Ok(Self {
+            days: Vec::with_capacity(DAILY_BATCH_ROWS),
+            regions: Vec::with_capacity(DAILY_BATCH_ROWS),
+            daily_file: TableFile::create(dir, DAILY_FILE, DAILY_TABLE, daily_schema(), meta)?,
+            regions_file: TableFile::create(
+                dir,
+                DAILY_REGIONS_FILE,
+                DAILY_REGIONS_TABLE,
+                daily_regions_schema(),
+                meta,
+            )?,
+        })
+    }
+
+    pub(super) fn push_day(&mut self, rec: &DayRecord) -> Result<(), OutputError> {
+        self.days.push(*rec);
+        if self.days.len() == DAILY_BATCH_ROWS {
+            self.daily_file.write(day_arrays(&self.days))?;
+            self.days.clear();
+        }
+        Ok(())
+    }
+
+    pub(super) fn push_region_day(&mut self, rec: &RegionDayRecord) -> Result<(), OutputError> {
+        self.regions.push(*rec);
+        if self.regions.len() == DAILY_BATCH_ROWS {
+            self.regions_file.write(region_arrays(&self.regions))?;
+            self.regions.clear();
+        }
+        Ok(())
+    }
+
+    pub(super) fn finish(mut self) -> Result<(), OutputError> {
+        if !self.days.is_empty() {
+            self.daily_file.write(day_arrays(&self.days))?;
+        }
+        if !self.regions.is_empty() {
+            self.regions_file.write(region_arrays(&self.regions))?;
+        }
+        self.daily_file.finish()?;
+        self.regions_file.finish()
+    }
+}

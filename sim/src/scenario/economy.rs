@@ -1,0 +1,643 @@
+//! Stage two for the economic sections: `[price]`, `[fees]`, `[energy]`, `[network]` and
+//! `[[shocks]]`. Defaults are in [`super::defaults`] and in `hashshift_models::market`,
+//! `hashshift_models::hardware` (region profiles, fleet mix), each with its source.
+
+use std::path::Path;
+
+use hashshift_models::hardware::{Catalog, Region, RegionProfile, DEFAULT_FLEET_MIX_2026};
+use hashshift_models::market::{
+    fees as fee_defaults, price as price_defaults, FeeModel, Gbm, MarketParamError, Merton,
+    PriceModel, PriceReplay, RegimeSwitching,
+};
+use hashshift_models::mining::population::PopulationParams;
+
+use super::raw::{FeeModelKind, PriceModelKind, RawScenario, ShockKind};
+use super::{csv, defaults, Ctx, ScenarioError};
+use crate::calendar::{self, DAY_S};
+
+/// The BTC price input of a run.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PriceSpec {
+    /// A constant price, USD/BTC.
+    Constant(f64),
+    /// A stochastic process started at `initial` USD/BTC.
+    Process {
+        /// The model.
+        model: PriceModel,
+        /// Price at the start, USD/BTC.
+        initial: f64,
+    },
+    /// Daily prices replayed from a file.
+    Replay(PriceReplay),
+}
+
+/// The generated network (hashrate.kind = "fleet").
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetworkSpec {
+    /// Population parameters.
+    pub population: PopulationParams,
+    /// Running hashrate at the start the population is scaled to, H/s.
+    pub target_hs: f64,
+    /// Relative hysteresis of the on/off rule.
+    pub hysteresis: f64,
+    /// Network hashrate share by catalog model id (sums to 1).
+    pub mix: Vec<(u16, f64)>,
+}
+
+/// A scheduled shock, times in unix seconds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Shock {
+    /// BTC price multiplied by `factor` at `at`.
+    BtcPrice {
+        /// When.
+        at: i64,
+        /// Multiplier (> 0).
+        factor: f64,
+    },
+    /// A region's energy price multiplied by `factor` on [at, until).
+    EnergyPrice {
+        /// Region.
+        region: Region,
+        /// Start.
+        at: i64,
+        /// End.
+        until: i64,
+        /// Multiplier (> 0).
+        factor: f64,
+    },
+    /// A carbon tax of `usd_per_t` on `region` (all when None) from `at`.
+    CarbonTax {
+        /// Region, or all.
+        region: Option<Region>,
+        /// Start.
+        at: i64,
+        /// USD per tCO2.
+        usd_per_t: f64,
+    },
+    /// `share` of a region's capacity forced offline, linearly from `at` to `until`.
+    Ban {
+        /// Region.
+        region: Region,
+        /// Start.
+        at: i64,
+        /// When the full share is offline.
+        until: i64,
+        /// Share of the region's capacity, (0, 1].
+        share: f64,
+    },
+}
+
+impl Shock {
+    /// When the shock starts, unix seconds.
+    pub fn at(&self) -> i64 {
+        match *self {
+            Shock::BtcPrice { at, .. }
+            | Shock::EnergyPrice { at, .. }
+            | Shock::CarbonTax { at, .. }
+            | Shock::Ban { at, .. } => at,
+        }
+    }
+}
+
+/// The validated economic inputs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EconomySpec {
+    /// BTC price.
+    pub price: PriceSpec,
+    /// Fees per block.
+    pub fees: FeeModel,
+    /// Energy-price mean reversion, 1/year.
+    pub energy_kappa: f64,
+    /// Energy-price annual volatility.
+    pub energy_sigma: f64,
+    /// Region profiles (defaults with overrides), in `Region::ALL` order.
+    pub regions: Vec<(Region, RegionProfile)>,
+    /// The generated network, with hashrate.kind = "fleet".
+    pub network: Option<NetworkSpec>,
+    /// Shocks, sorted by start time (stable).
+    pub shocks: Vec<Shock>,
+}
+
+fn market_err(
+    cx: &Ctx<'_>,
+    section: &str,
+    e: MarketParamError,
+    rename: &[(&str, &str)],
+) -> ScenarioError {
+    match e {
+        MarketParamError::OutOfRange {
+            param,
+            value,
+            allowed,
+        } => {
+            let key = rename
+                .iter()
+                .find(|(m, _)| *m == param)
+                .map_or(param, |(_, k)| *k);
+            cx.invalid(format!("{section}.{key}"), value, allowed)
+        }
+        other => cx.invalid(section, "…", other),
+    }
+}
+
+fn region(cx: &Ctx<'_>, key: &str, name: &str) -> Result<Region, ScenarioError> {
+    name.parse::<Region>()
+        .map_err(|e| cx.invalid(key, format!("{name:?}"), e))
+}
+
+/// Validates the economic sections of `raw`, filling defaults in place.
+pub(super) fn validate(
+    cx: &Ctx<'_>,
+    raw: &mut RawScenario,
+    file: &Path,
+    start_unix: i64,
+    end_unix: i64,
+    fleet: bool,
+) -> Result<EconomySpec, ScenarioError> {
+    let price = validate_price(cx, raw, file, start_unix, end_unix)?;
+
+    // Fees.
+    let f = &mut raw.fees;
+    let mean = cx.range(
+        "fees.mean_btc",
+        *f.mean_btc.get_or_insert(fee_defaults::DEFAULT_MEAN_BTC),
+        0.0,
+        100.0,
+        "BTC",
+    )?;
+    let fees = match *f.model.get_or_insert(FeeModelKind::Constant) {
+        FeeModelKind::Constant => {
+            if let Some(sd) = f.log_sd {
+                return Err(cx.invalid(
+                    "fees.log_sd",
+                    sd,
+                    "only used with fees.model = \"lognormal\"; remove it",
+                ));
+            }
+            FeeModel::constant(mean)
+        }
+        FeeModelKind::Lognormal => {
+            FeeModel::lognormal(mean, *f.log_sd.get_or_insert(fee_defaults::DEFAULT_LOG_SD))
+        }
+    }
+    .map_err(|e| {
+        market_err(
+            cx,
+            "fees",
+            e,
+            &[("mean_btc", "mean_btc"), ("sigma", "log_sd")],
+        )
+    })?;
+
+    // Energy and regions.
+    let e = &mut raw.energy;
+    let energy_kappa = cx.range(
+        "energy.kappa",
+        *e.kappa.get_or_insert(defaults::ENERGY_KAPPA),
+        1e-6,
+        365.0,
+        "per year",
+    )?;
+    let energy_sigma = cx.range(
+        "energy.sigma",
+        *e.sigma.get_or_insert(defaults::ENERGY_SIGMA),
+        0.0,
+        5.0,
+        "per sqrt(year)",
+    )?;
+    let mut regions: Vec<(Region, RegionProfile)> = Region::ALL
+        .iter()
+        .map(|&r| (r, r.default_profile()))
+        .collect();
+    for (name, o) in &e.regions {
+        let r = region(cx, &format!("energy.regions.{name}"), name)?;
+        let p = &mut regions[r.index()].1;
+        let key = |k: &str| format!("energy.regions.{name}.{k}");
+        if let Some(v) = o.price_usd_per_kwh {
+            p.energy_price_usd_per_kwh =
+                cx.range(&key("price_usd_per_kwh"), v, 1e-9, 10.0, "USD/kWh")?;
+        }
+        if let Some(v) = o.seasonal_amplitude {
+            p.seasonal_amplitude =
+                cx.range(&key("seasonal_amplitude"), v, 0.0, 2.0, "(log amplitude)")?;
+        }
+        if let Some(v) = o.seasonal_peak_day {
+            p.seasonal_peak_day =
+                cx.range(&key("seasonal_peak_day"), v, 0.0, 365.999, "day of year")?;
+        }
+        if let Some(v) = o.carbon_intensity_t_per_mwh {
+            p.carbon_intensity_t_per_mwh =
+                cx.range(&key("carbon_intensity_t_per_mwh"), v, 0.0, 2.0, "tCO2/MWh")?;
+        }
+        if let Some(v) = o.hashrate_share {
+            p.hashrate_share_2026 = cx.range(&key("hashrate_share"), v, 0.0, 1.0, "(share)")?;
+        }
+    }
+    let share_sum: f64 = regions.iter().map(|r| r.1.hashrate_share_2026).sum();
+    if (share_sum - 1.0).abs() > 1e-6 {
+        return Err(cx.invalid(
+            "energy.regions.*.hashrate_share",
+            format!("(sum {share_sum:.6})"),
+            "regional hashrate shares must sum to 1",
+        ));
+    }
+
+    let network = if fleet {
+        Some(validate_network(cx, raw)?)
+    } else {
+        None
+    };
+    if !fleet && raw.network != Default::default() {
+        return Err(cx.invalid(
+            "network",
+            "{…}",
+            "[network] is only used with hashrate.kind = \"fleet\"; remove it",
+        ));
+    }
+    let shocks = validate_shocks(cx, raw, start_unix, fleet)?;
+    Ok(EconomySpec {
+        price,
+        fees,
+        energy_kappa,
+        energy_sigma,
+        regions,
+        network,
+        shocks,
+    })
+}
+
+fn validate_price(
+    cx: &Ctx<'_>,
+    raw: &mut RawScenario,
+    file: &Path,
+    start_unix: i64,
+    end_unix: i64,
+) -> Result<PriceSpec, ScenarioError> {
+    let p = &mut raw.price;
+    let kind = *p.model.get_or_insert(PriceModelKind::Constant);
+    let rename = [
+        ("lambda", "jumps_per_year"),
+        ("initial_price", "initial_usd"),
+    ];
+    let err = |e| market_err(cx, "price", e, &rename);
+    if kind == PriceModelKind::Csv {
+        if let Some(v) = p.initial_usd {
+            return Err(cx.invalid(
+                "price.initial_usd",
+                v,
+                "not used with price.model = \"csv\" (the file gives the prices); remove it",
+            ));
+        }
+        let rel = p.csv.clone().ok_or_else(|| {
+            cx.invalid(
+                "price.csv",
+                "(missing)",
+                "price.model = \"csv\" needs `csv = \"path/to/file.csv\"`",
+            )
+        })?;
+        let path = file.parent().unwrap_or_else(|| Path::new(".")).join(&rel);
+        let data_err = |message: String| ScenarioError::Data {
+            file: file.to_path_buf(),
+            key: "price.csv".into(),
+            data_file: path.clone(),
+            message,
+        };
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| data_err(format!("cannot read it: {e}")))?;
+        let column = p.column.get_or_insert_with(|| "PriceUSD".into()).clone();
+        let series =
+            csv::parse_daily_series(&text, p.date_column.as_deref(), &[column.as_str()], "price")
+                .map_err(data_err)?;
+        let points: Vec<(i64, f64)> = series
+            .iter()
+            .map(|&(t, v)| (t.div_euclid(DAY_S), v))
+            .collect();
+        let replay = PriceReplay::new(&points).map_err(|e| data_err(e.to_string()))?;
+        let (first, last) = (replay.first_day() * DAY_S, (replay.last_day() + 1) * DAY_S);
+        if start_unix < first || end_unix > last {
+            return Err(data_err(format!(
+                "it covers {} to {} but the run goes from {} to {}",
+                calendar::format_utc(first),
+                calendar::format_utc(last),
+                calendar::format_utc(start_unix),
+                calendar::format_utc(end_unix)
+            )));
+        }
+        return Ok(PriceSpec::Replay(replay));
+    }
+    for (key, set) in [
+        ("csv", p.csv.is_some()),
+        ("column", p.column.is_some()),
+        ("date_column", p.date_column.is_some()),
+    ] {
+        if set {
+            return Err(cx.invalid(
+                format!("price.{key}"),
+                "…",
+                "only used with price.model = \"csv\"; remove it",
+            ));
+        }
+    }
+    let initial = *p.initial_usd.get_or_insert(defaults::BTC_PRICE_USD);
+    if !(initial.is_finite() && initial > 0.0) {
+        return Err(cx.invalid(
+            "price.initial_usd",
+            initial,
+            "must be a finite price > 0 USD",
+        ));
+    }
+    let model = match kind {
+        PriceModelKind::Constant => return Ok(PriceSpec::Constant(initial)),
+        PriceModelKind::Gbm => PriceModel::Gbm(
+            Gbm::new(
+                *p.mu.get_or_insert(price_defaults::DEFAULT_MU),
+                *p.sigma.get_or_insert(price_defaults::DEFAULT_SIGMA),
+            )
+            .map_err(err)?,
+        ),
+        PriceModelKind::Merton => PriceModel::Merton(
+            Merton::new(
+                *p.mu.get_or_insert(price_defaults::DEFAULT_MU),
+                *p.sigma.get_or_insert(price_defaults::DEFAULT_MERTON_SIGMA),
+                *p.jumps_per_year
+                    .get_or_insert(price_defaults::DEFAULT_MERTON_LAMBDA),
+                *p.jump_mean
+                    .get_or_insert(price_defaults::DEFAULT_MERTON_JUMP_MEAN),
+                *p.jump_sd
+                    .get_or_insert(price_defaults::DEFAULT_MERTON_JUMP_SD),
+            )
+            .map_err(err)?,
+        ),
+        PriceModelKind::Regime => {
+            let bull = Gbm::new(
+                *p.bull_mu.get_or_insert(price_defaults::DEFAULT_BULL_MU),
+                *p.bull_sigma
+                    .get_or_insert(price_defaults::DEFAULT_BULL_SIGMA),
+            )
+            .map_err(|e| {
+                market_err(
+                    cx,
+                    "price",
+                    e,
+                    &[("mu", "bull_mu"), ("sigma", "bull_sigma")],
+                )
+            })?;
+            let bear = Gbm::new(
+                *p.bear_mu.get_or_insert(price_defaults::DEFAULT_BEAR_MU),
+                *p.bear_sigma
+                    .get_or_insert(price_defaults::DEFAULT_BEAR_SIGMA),
+            )
+            .map_err(|e| {
+                market_err(
+                    cx,
+                    "price",
+                    e,
+                    &[("mu", "bear_mu"), ("sigma", "bear_sigma")],
+                )
+            })?;
+            PriceModel::RegimeSwitching(
+                RegimeSwitching::new(
+                    bull,
+                    bear,
+                    *p.p_bull_to_bear
+                        .get_or_insert(price_defaults::DEFAULT_P_BULL_TO_BEAR),
+                    *p.p_bear_to_bull
+                        .get_or_insert(price_defaults::DEFAULT_P_BEAR_TO_BULL),
+                )
+                .map_err(err)?,
+            )
+        }
+        PriceModelKind::Csv => unreachable!("handled above"),
+    };
+    Ok(PriceSpec::Process { model, initial })
+}
+
+fn validate_network(cx: &Ctx<'_>, raw: &mut RawScenario) -> Result<NetworkSpec, ScenarioError> {
+    let n = &mut raw.network;
+    let target_ehs = cx.range(
+        "network.target_ehs",
+        *n.target_ehs.get_or_insert(defaults::NETWORK_TARGET_EHS),
+        1e-9,
+        defaults::MAX_HASHRATE_EHS,
+        "EH/s",
+    )?;
+    let sites = *n.sites.get_or_insert(defaults::NETWORK_SITES);
+    let vintages = *n
+        .vintages_per_site
+        .get_or_insert(defaults::NETWORK_VINTAGES_PER_SITE);
+    let population = PopulationParams {
+        sites: sites as usize,
+        alpha: *n.site_alpha.get_or_insert(defaults::NETWORK_SITE_ALPHA),
+        min_mw: *n.site_min_mw.get_or_insert(defaults::NETWORK_SITE_MIN_MW),
+        max_mw: *n.site_max_mw.get_or_insert(defaults::NETWORK_SITE_MAX_MW),
+        pue_min: *n.pue_min.get_or_insert(defaults::NETWORK_PUE_MIN),
+        pue_max: *n.pue_max.get_or_insert(defaults::NETWORK_PUE_MAX),
+        price_factor_sd: *n
+            .price_factor_sd
+            .get_or_insert(defaults::NETWORK_PRICE_FACTOR_SD),
+        vintages_per_site: vintages.min(64) as usize,
+    };
+    population
+        .validate()
+        .map_err(|e| cx.invalid("network", "…", e))?;
+    let hysteresis = cx.range(
+        "network.hysteresis",
+        *n.hysteresis.get_or_insert(defaults::NETWORK_HYSTERESIS),
+        0.0,
+        0.5,
+        "(relative band)",
+    )?;
+    let catalog = Catalog::default_catalog();
+    let mix: Vec<(u16, f64)> = match &n.mix {
+        None => DEFAULT_FLEET_MIX_2026.to_vec(),
+        Some(entries) => {
+            let mut mix = Vec::with_capacity(entries.len());
+            for (i, m) in entries.iter().enumerate() {
+                let key = format!("network.mix[{i}]");
+                let model = catalog.by_name(&m.model).ok_or_else(|| {
+                    let names: Vec<&str> = catalog.models().iter().map(|m| m.name()).collect();
+                    cx.invalid(
+                        format!("{key}.model"),
+                        format!("{:?}", m.model),
+                        format!("not in the catalog; known models: {}", names.join(", ")),
+                    )
+                })?;
+                mix.push((
+                    model.id(),
+                    cx.range(
+                        &format!("{key}.share"),
+                        m.share,
+                        1e-12,
+                        1.0,
+                        "(share of hashrate)",
+                    )?,
+                ));
+            }
+            let sum: f64 = mix.iter().map(|m| m.1).sum();
+            if (sum - 1.0).abs() > 1e-6 {
+                return Err(cx.invalid(
+                    "network.mix",
+                    format!("(shares sum to {sum:.6})"),
+                    "shares must sum to 1",
+                ));
+            }
+            mix
+        }
+    };
+    Ok(NetworkSpec {
+        population,
+        target_hs: target_ehs * 1e18,
+        hysteresis,
+        mix,
+    })
+}
+
+fn validate_shocks(
+    cx: &Ctx<'_>,
+    raw: &RawScenario,
+    start_unix: i64,
+    fleet: bool,
+) -> Result<Vec<Shock>, ScenarioError> {
+    let mut shocks = Vec::with_capacity(raw.shocks.len());
+    for (i, s) in raw.shocks.iter().enumerate() {
+        let key = |k: &str| format!("shocks[{i}].{k}");
+        let at = cx.date(&key("at"), &s.at)?;
+        if at < start_unix {
+            return Err(cx.invalid(
+                key("at"),
+                format!("{:?}", s.at),
+                "must not be before the scenario start",
+            ));
+        }
+        let until = match &s.until {
+            Some(u) => {
+                let t = cx.date(&key("until"), u)?;
+                if t <= at {
+                    return Err(cx.invalid(key("until"), format!("{u:?}"), "must be after `at`"));
+                }
+                Some(t)
+            }
+            None => None,
+        };
+        let need = |name: &str, v: Option<f64>| {
+            v.ok_or_else(|| {
+                cx.invalid(
+                    key(name),
+                    "(missing)",
+                    format!("required for kind = {:?}", s.kind),
+                )
+            })
+        };
+        let reg = |required: bool| -> Result<Option<Region>, ScenarioError> {
+            match (&s.region, required) {
+                (Some(n), _) => region(cx, &key("region"), n).map(Some),
+                (None, true) => Err(cx.invalid(
+                    key("region"),
+                    "(missing)",
+                    "a region name is required for this kind",
+                )),
+                (None, false) => Ok(None),
+            }
+        };
+        let unused = |name: &str, set: bool| -> Result<(), ScenarioError> {
+            if set {
+                Err(cx.invalid(
+                    key(name),
+                    "…",
+                    format!("not used with kind = {:?}; remove it", s.kind),
+                ))
+            } else {
+                Ok(())
+            }
+        };
+        let positive = |name: &str, v: f64| {
+            if v.is_finite() && v > 0.0 && v <= 1e6 {
+                Ok(v)
+            } else {
+                Err(cx.invalid(key(name), v, "must be a finite factor in (0, 1e6]"))
+            }
+        };
+        let needs_fleet = |what: &str| {
+            if fleet {
+                Ok(())
+            } else {
+                Err(cx.invalid(
+                    key("kind"),
+                    what,
+                    "acts on mining sites: needs hashrate.kind = \"fleet\"",
+                ))
+            }
+        };
+        let shock = match s.kind {
+            ShockKind::BtcPrice => {
+                unused("until", s.until.is_some())?;
+                unused("region", s.region.is_some())?;
+                unused("usd_per_t", s.usd_per_t.is_some())?;
+                unused("share", s.share.is_some())?;
+                Shock::BtcPrice {
+                    at,
+                    factor: positive("factor", need("factor", s.factor)?)?,
+                }
+            }
+            ShockKind::EnergyPrice => {
+                needs_fleet("energy_price")?;
+                unused("usd_per_t", s.usd_per_t.is_some())?;
+                unused("share", s.share.is_some())?;
+                let until = until.ok_or_else(|| {
+                    cx.invalid(
+                        key("until"),
+                        "(missing)",
+                        "an energy-price shock needs its end date",
+                    )
+                })?;
+                Shock::EnergyPrice {
+                    region: reg(true)?.expect("required"),
+                    at,
+                    until,
+                    factor: positive("factor", need("factor", s.factor)?)?,
+                }
+            }
+            ShockKind::CarbonTax => {
+                needs_fleet("carbon_tax")?;
+                unused("until", s.until.is_some())?;
+                unused("factor", s.factor.is_some())?;
+                unused("share", s.share.is_some())?;
+                let usd = need("usd_per_t", s.usd_per_t)?;
+                let usd_per_t = cx.range(&key("usd_per_t"), usd, 0.0, 10_000.0, "USD/tCO2")?;
+                Shock::CarbonTax {
+                    region: reg(false)?,
+                    at,
+                    usd_per_t,
+                }
+            }
+            ShockKind::Ban => {
+                needs_fleet("ban")?;
+                unused("factor", s.factor.is_some())?;
+                unused("usd_per_t", s.usd_per_t.is_some())?;
+                let until = until.ok_or_else(|| {
+                    cx.invalid(
+                        key("until"),
+                        "(missing)",
+                        "a ban needs the date its full share is offline",
+                    )
+                })?;
+                let share = cx.range(
+                    &key("share"),
+                    need("share", s.share)?,
+                    1e-9,
+                    1.0,
+                    "(share of the region's capacity)",
+                )?;
+                Shock::Ban {
+                    region: reg(true)?.expect("required"),
+                    at,
+                    until,
+                    share,
+                }
+            }
+        };
+        shocks.push(shock);
+    }
+    shocks.sort_by_key(Shock::at);
+    Ok(shocks)
+}
