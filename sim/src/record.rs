@@ -102,6 +102,8 @@ pub struct DayRecord {
     pub offline_ehs: Option<f64>,
     /// Power drawn by running machines at the meter, GW.
     pub power_gw: Option<f64>,
+    /// Hashrate-weighted efficiency of the running machines (PUE excluded), J/TH.
+    pub fleet_efficiency_j_per_th: Option<f64>,
     /// Energy use at the day's power, annualized, TWh/yr.
     pub energy_twh_per_year: Option<f64>,
     /// Emissions of the day's power, tCO2/day.

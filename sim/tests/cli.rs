@@ -2,27 +2,14 @@
 //! bad input (clear message, exit code 2, nothing written).
 
 use std::fs::File;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+
+mod common;
+
+use common::{assert_bad_input, hashshift, repo, stderr};
 
 use arrow_array::{Array, RecordBatch, UInt32Array, UInt64Array};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_hashshift"))
-}
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn hashshift(args: &[&str], cwd: &Path) -> Output {
-    bin()
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("binary runs")
-}
 
 fn read(path: &Path) -> (Vec<RecordBatch>, Vec<(String, String)>) {
     let b = ParquetRecordBatchReaderBuilder::try_new(File::open(path).unwrap()).unwrap();
@@ -40,10 +27,6 @@ fn read(path: &Path) -> (Vec<RecordBatch>, Vec<(String, String)>) {
 
 fn rows(batches: &[RecordBatch]) -> usize {
     batches.iter().map(|b| b.num_rows()).sum()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 #[test]
@@ -163,34 +146,6 @@ fn same_seed_gives_byte_identical_files_and_rerun_replaces() {
     };
     assert_eq!(p("a"), p("b"));
     assert_eq!(std::fs::read_dir(tmp.path().join("a")).unwrap().count(), 1);
-}
-
-/// Runs `hashshift run` on a scenario text and asserts a clean bad-input failure.
-fn assert_bad_input(name: &str, toml_text: Option<&str>, extra: &[&str], expect: &[&str]) {
-    let tmp = tempfile::tempdir().unwrap();
-    let scen = tmp.path().join(format!("{name}.toml"));
-    if let Some(t) = toml_text {
-        std::fs::write(&scen, t).unwrap();
-    }
-    let mut args = vec!["run", scen.to_str().unwrap(), "--out", "out"];
-    args.extend_from_slice(extra);
-    let o = hashshift(&args, tmp.path());
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(2), "{name}: exit code, stderr: {err}");
-    assert!(err.starts_with("error: "), "{name}: {err}");
-    // One paragraph: no blank line, a few lines at most (TOML errors quote the offending line).
-    assert!(
-        !err.trim().contains("\n\n") && err.trim().lines().count() <= 8,
-        "{name}: {err}"
-    );
-    for e in expect {
-        assert!(err.contains(e), "{name}: expected {e:?} in: {err}");
-    }
-    assert!(!err.contains("panicked"), "{name}: {err}");
-    assert!(
-        !tmp.path().join("out").exists(),
-        "{name}: output folder was created"
-    );
 }
 
 #[test]

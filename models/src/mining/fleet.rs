@@ -13,7 +13,7 @@
 
 use std::fmt;
 
-use super::economics::{breakeven_usd_per_kwh, energy_cost_usd_per_th_day, runs};
+use super::economics::{breakeven_usd_per_kwh, kwh_per_th_day, runs};
 
 /// One vintage at one site.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -96,6 +96,8 @@ pub struct FleetState {
     pub offline_ths: f64,
     /// Power drawn at the meter by running machines, W.
     pub power_w: f64,
+    /// Power drawn by the running machines themselves (before PUE), W: running TH/s x J/TH.
+    pub it_power_w: f64,
     /// Running hashrate by region, TH/s.
     pub region_running_ths: Vec<f64>,
     /// Power by region, W.
@@ -106,10 +108,28 @@ pub struct FleetState {
     pub switched: u64,
 }
 
+/// Per-unit constants of the operation pass, precomputed (struct of arrays for a tight loop).
+#[derive(Debug, Clone, Default)]
+struct Coefficients {
+    /// Region index.
+    region: Vec<u16>,
+    /// kWh drawn per TH/s per day at the meter: J/TH x PUE x 24 / 1000.
+    kwh_per_th_day: Vec<f64>,
+    /// Site price factor.
+    price_factor: Vec<f64>,
+    /// TH/s.
+    ths: Vec<f64>,
+    /// Power at the meter when running, W.
+    power_w: Vec<f64>,
+    /// Power of the machines when running, W.
+    it_power_w: Vec<f64>,
+}
+
 /// All units of the network and their on/off state.
 #[derive(Debug, Clone)]
 pub struct Fleet {
     units: Vec<Unit>,
+    coef: Coefficients,
     running: Vec<bool>,
     offline: Vec<bool>,
     regions: usize,
@@ -148,8 +168,20 @@ impl Fleet {
             }
         }
         let n = units.len();
+        let coef = Coefficients {
+            region: units.iter().map(|u| u.region).collect(),
+            kwh_per_th_day: units
+                .iter()
+                .map(|u| kwh_per_th_day(u.j_per_th, u.pue))
+                .collect(),
+            price_factor: units.iter().map(|u| u.price_factor).collect(),
+            ths: units.iter().map(|u| u.ths).collect(),
+            power_w: units.iter().map(|u| u.ths * u.j_per_th * u.pue).collect(),
+            it_power_w: units.iter().map(|u| u.ths * u.j_per_th).collect(),
+        };
         Ok(Self {
             units,
+            coef,
             running: vec![false; n],
             offline: vec![false; n],
             regions,
@@ -158,6 +190,7 @@ impl Fleet {
                 idle_ths: 0.0,
                 offline_ths: 0.0,
                 power_w: 0.0,
+                it_power_w: 0.0,
                 region_running_ths: vec![0.0; regions],
                 region_power_w: vec![0.0; regions],
                 marginal: None,
@@ -181,6 +214,12 @@ impl Fleet {
         self.offline[i] = offline;
     }
 
+    /// Hashrate-weighted efficiency of the running machines, J/TH (PUE excluded: comparable
+    /// with CBECI's fleet efficiency); NaN when nothing runs.
+    pub fn running_efficiency_j_per_th(&self) -> f64 {
+        self.state.it_power_w / self.state.running_ths
+    }
+
     /// The totals of the last pass.
     pub fn state(&self) -> &FleetState {
         &self.state
@@ -195,50 +234,59 @@ impl Fleet {
         s.idle_ths = 0.0;
         s.offline_ths = 0.0;
         s.power_w = 0.0;
+        s.it_power_w = 0.0;
         s.region_running_ths.iter_mut().for_each(|x| *x = 0.0);
         s.region_power_w.iter_mut().for_each(|x| *x = 0.0);
         s.marginal = None;
         s.switched = 0;
-        let mut worst_ratio = f64::INFINITY;
-        for (i, u) in self.units.iter().enumerate() {
-            let r = usize::from(u.region);
+        // The marginal running unit has the smallest hashprice / cost, i.e. the largest cost
+        // (the hashprice is common to all units): no division in the loop.
+        let mut marginal: Option<(usize, usize, f64)> = None;
+        let mut worst_cost = f64::NEG_INFINITY;
+        let k = &self.coef;
+        for i in 0..k.ths.len() {
+            let r = usize::from(k.region[i]);
+            let was = self.running[i];
             if self.offline[i] {
-                s.switched += u64::from(self.running[i]);
+                s.switched += u64::from(was);
                 self.running[i] = false;
-                s.offline_ths += u.ths;
+                s.offline_ths += k.ths[i];
                 continue;
             }
-            let price = c.region_price[r] * u.price_factor;
-            let (tax, ci) = (c.region_carbon_tax[r], c.region_carbon_intensity[r]);
-            let cost = energy_cost_usd_per_th_day(u.j_per_th, u.pue, price, tax, ci);
-            let on = runs(self.running[i], c.hashprice, cost, c.hysteresis);
-            s.switched += u64::from(on != self.running[i]);
+            let price = c.region_price[r] * k.price_factor[i];
+            let cost = k.kwh_per_th_day[i]
+                * (price + c.region_carbon_tax[r] * c.region_carbon_intensity[r] / 1000.0);
+            let on = runs(was, c.hashprice, cost, c.hysteresis);
+            s.switched += u64::from(on != was);
             self.running[i] = on;
             if on {
-                let w = u.ths * u.j_per_th * u.pue;
-                s.running_ths += u.ths;
-                s.power_w += w;
-                s.region_running_ths[r] += u.ths;
-                s.region_power_w[r] += w;
-                let ratio = c.hashprice / cost;
-                if ratio < worst_ratio {
-                    worst_ratio = ratio;
-                    s.marginal = Some(Marginal {
-                        unit: i,
-                        breakeven_usd_per_kwh: breakeven_usd_per_kwh(
-                            c.hashprice,
-                            u.j_per_th,
-                            u.pue,
-                            tax,
-                            ci,
-                        ),
-                        site_usd_per_kwh: price,
-                    });
+                s.running_ths += k.ths[i];
+                s.power_w += k.power_w[i];
+                s.it_power_w += k.it_power_w[i];
+                s.region_running_ths[r] += k.ths[i];
+                s.region_power_w[r] += k.power_w[i];
+                if cost > worst_cost {
+                    worst_cost = cost;
+                    marginal = Some((i, r, price));
                 }
             } else {
-                s.idle_ths += u.ths;
+                s.idle_ths += k.ths[i];
             }
         }
+        s.marginal = marginal.map(|(i, r, price)| {
+            let u = &self.units[i];
+            Marginal {
+                unit: i,
+                breakeven_usd_per_kwh: breakeven_usd_per_kwh(
+                    c.hashprice,
+                    u.j_per_th,
+                    u.pue,
+                    c.region_carbon_tax[r],
+                    c.region_carbon_intensity[r],
+                ),
+                site_usd_per_kwh: price,
+            }
+        });
         &self.state
     }
 }

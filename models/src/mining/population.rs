@@ -10,12 +10,12 @@
 //! 3. **PUE**: uniform in `[pue_min, pue_max]`. **Price factor**: the site's energy price
 //!    relative to its region's, lognormal with mean 1 and log-sd `price_factor_sd`.
 //! 4. **Fleet**: the network mix gives hashrate shares `s_k`; model `k` then draws the power
-//!    share `m_k = s_k e_k / sum_j(s_j e_j)` (`e_k` in J/TH). Each site runs
-//!    `vintages_per_site` distinct models drawn with weights `m_k` (without replacement) and
-//!    splits its IT power `P_IT = MW / PUE` between them in proportion to `m_k`; model `k` gets
-//!    `H_k = P_k / e_k` TH/s. Working in power shares keeps the realized hashrate mix unbiased
-//!    (splitting by hashrate share instead would give sites of efficient models more TH/s per
-//!    MW and bias the network toward efficient machines).
+//!    share `m_k = s_k e_k / sum_j(s_j e_j)` (`e_k` in J/TH). A site's IT power `P_IT = MW / PUE`
+//!    is split into `vintages_per_site` equal slots; each slot holds a model drawn independently
+//!    with probability `m_k` (slots drawing the same model merge into one unit), and model `k`
+//!    in a slot of power `P` runs `P / e_k` TH/s. The expected power of model `k` network-wide
+//!    is then exactly `m_k` of the total, so the expected hashrate mix is exactly `s_k` (drawing
+//!    without replacement, or splitting a site by relative shares, would bias it).
 //!
 //! Calibration to a target running hashrate is exact by scaling ([`Population::scale`]):
 //! scaling every site by `f` scales every unit's TH/s by `f`, and which units run does not
@@ -46,7 +46,8 @@ pub struct PopulationParams {
     pub pue_max: f64,
     /// Log-sd of the site price factor, [0, 2].
     pub price_factor_sd: f64,
-    /// Distinct models per site (>= 1).
+    /// Equal power slots per site, each holding one model (>= 1, <= 64; slots with the same
+    /// model merge, so a site runs at most this many models).
     pub vintages_per_site: usize,
 }
 
@@ -129,8 +130,11 @@ impl PopulationParams {
                 self.price_factor_sd
             ));
         }
-        if self.vintages_per_site == 0 {
-            return fail("vintages_per_site = 0 is not allowed (>= 1)");
+        if !(1..=64).contains(&self.vintages_per_site) {
+            return fail(&format!(
+                "vintages_per_site = {} is not allowed (1 ..= 64)",
+                self.vintages_per_site
+            ));
         }
         Ok(())
     }
@@ -224,10 +228,9 @@ impl Population {
 
         // 3-4. Site attributes and fleets.
         let price_noise = Normal::new(0.0, p.price_factor_sd).expect("validated sd");
-        let per_site = p.vintages_per_site.min(models.len());
         let mut sites = Vec::with_capacity(p.sites);
-        let mut units = Vec::with_capacity(p.sites * per_site);
-        let mut chosen: Vec<usize> = Vec::with_capacity(per_site);
+        let mut units = Vec::with_capacity(p.sites * p.vintages_per_site.min(models.len()));
+        let mut chosen: Vec<usize> = Vec::with_capacity(p.vintages_per_site);
         for (i, &mw) in sizes.iter().enumerate() {
             let pue = p.pue_min + (p.pue_max - p.pue_min) * rng.random::<f64>();
             let z: f64 = price_noise.sample(rng);
@@ -239,37 +242,33 @@ impl Population {
                 pue,
                 price_factor,
             };
+            // Equal slots, each an independent draw by power share; equal draws merge.
             chosen.clear();
-            while chosen.len() < per_site {
-                let left: f64 = models
-                    .iter()
-                    .enumerate()
-                    .filter(|(k, _)| !chosen.contains(k))
-                    .map(|(_, m)| m.0)
-                    .sum();
-                let mut x = rng.random::<f64>() * left;
-                let mut pick = None;
+            for _ in 0..p.vintages_per_site {
+                let mut x = rng.random::<f64>();
+                let mut pick = models.len() - 1;
                 for (k, m) in models.iter().enumerate() {
-                    if chosen.contains(&k) {
-                        continue;
-                    }
-                    pick = Some(k);
                     if x < m.0 {
+                        pick = k;
                         break;
                     }
                     x -= m.0;
                 }
-                chosen.push(pick.expect("fewer chosen than models"));
+                chosen.push(pick);
             }
-            let it_w = mw * 1e6 / pue;
-            let chosen_share: f64 = chosen.iter().map(|&k| models[k].0).sum();
-            for &k in &chosen {
-                let (m, e, id) = models[k];
+            chosen.sort_unstable();
+            let slot_w = mw * 1e6 / pue / p.vintages_per_site as f64;
+            for (j, &k) in chosen.iter().enumerate() {
+                if j > 0 && chosen[j - 1] == k {
+                    continue;
+                }
+                let slots = chosen[j..].iter().take_while(|&&c| c == k).count();
+                let (_, e, id) = models[k];
                 units.push(Unit {
                     site: site.id,
                     region: site.region.index() as u16,
                     model: id,
-                    ths: it_w * m / chosen_share / e,
+                    ths: slot_w * slots as f64 / e,
                     j_per_th: e,
                     pue,
                     price_factor,
@@ -396,11 +395,44 @@ mod tests {
         let cat = Catalog::default_catalog();
         let mix_eff = cat.weighted_efficiency(DEFAULT_FLEET_MIX_2026).unwrap();
         let eff = p.efficiency_j_per_th();
-        assert!((eff / mix_eff - 1.0).abs() < 0.05, "{eff} vs mix {mix_eff}");
+        assert!((eff / mix_eff - 1.0).abs() < 0.02, "{eff} vs mix {mix_eff}");
         // Scaling is exact.
         let mut q = p.clone();
         q.scale(2.0);
         assert!((q.installed_ths() / p.installed_ths() - 2.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn skewed_mixes_are_unbiased() {
+        // Half the hashrate on 100 J/TH machines, half on 13.5 J/TH: the old machines should
+        // hold m = 0.5 x 100 / (0.5 x 100 + 0.5 x 13.5) = 88.1% of the power, the case where
+        // picking models per site without replacement was biased. One population's share is
+        // noisy (a few large sites carry much weight), so test the mean over 30 populations
+        // against 4 standard errors of that mean.
+        let mix = [(1u16, 0.5), (35u16, 0.5)];
+        let cat = Catalog::default_catalog();
+        let m = 0.5 * 100.0 / (0.5 * 100.0 + 0.5 * 13.5);
+        let shares: Vec<f64> = (0..30)
+            .map(|seed| {
+                let mut rng = ChaCha8Rng::seed_from_u64(seed);
+                let p = Population::generate(&params(), &shares(), &mix, &cat, &mut rng).unwrap();
+                let power = |id: u16| {
+                    p.units
+                        .iter()
+                        .filter(|u| u.model == id)
+                        .map(|u| u.ths * u.j_per_th)
+                        .sum::<f64>()
+                };
+                power(1) / (power(1) + power(35))
+            })
+            .collect();
+        let n = shares.len() as f64;
+        let mean = shares.iter().sum::<f64>() / n;
+        let sd = (shares.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+        assert!(
+            (mean - m).abs() < 4.0 * sd / n.sqrt(),
+            "mean power share {mean} vs {m} (sd {sd})"
+        );
     }
 
     #[test]

@@ -43,13 +43,13 @@ enum Price {
     Process(PriceProcess),
 }
 
-/// A ban in progress: sites of one region taken offline in a random order.
+/// Bans on one region: its sites go offline in one random order until the offline capacity
+/// reaches the sum of the bans' targets (each ban's share of the region's capacity, reached
+/// linearly over its window; the sum is capped at the whole region). Overlapping bans add.
 #[derive(Debug, Clone)]
-struct Ban {
-    at: i64,
-    until: i64,
-    /// Target share of the region's capacity.
-    share: f64,
+struct RegionBans {
+    /// (start, end, share) of each ban on the region.
+    windows: Vec<(i64, i64, f64)>,
     /// The region's sites, in the order they go offline.
     order: Vec<u32>,
     region_mw: f64,
@@ -64,7 +64,7 @@ struct FleetState {
     /// First unit of each site (units are grouped by site), plus the total at the end.
     site_units: Vec<usize>,
     hysteresis: f64,
-    bans: Vec<Ban>,
+    bans: Vec<RegionBans>,
 }
 
 /// Per-day accumulators, filled by the engine on each block.
@@ -208,38 +208,44 @@ impl Economy {
         let Some(fs) = self.fleet.as_mut() else {
             return;
         };
-        for (k, s) in self.shocks.iter().enumerate() {
-            if let Shock::Ban {
-                region,
-                at,
-                until,
-                share,
-            } = *s
-            {
-                let mut order: Vec<u32> = fs
-                    .sites
-                    .iter()
-                    .filter(|x| x.region == region)
-                    .map(|x| x.id)
-                    .collect();
-                let mut rng = streams.stream(Component::Population, 1 + k as u64);
-                for i in (1..order.len()).rev() {
-                    order.swap(i, rng.random_range(0..=i));
-                }
-                let region_mw = order
-                    .iter()
-                    .map(|&i| fs.sites[i as usize].capacity_mw)
-                    .sum();
-                fs.bans.push(Ban {
-                    at,
-                    until,
-                    share,
-                    order,
-                    region_mw,
-                    offline_mw: 0.0,
-                    next: 0,
-                });
+        for &region in &self.regions {
+            let windows: Vec<(i64, i64, f64)> = self
+                .shocks
+                .iter()
+                .filter_map(|s| match *s {
+                    Shock::Ban {
+                        region: r,
+                        at,
+                        until,
+                        share,
+                    } if r == region => Some((at, until, share)),
+                    _ => None,
+                })
+                .collect();
+            if windows.is_empty() {
+                continue;
             }
+            let mut order: Vec<u32> = fs
+                .sites
+                .iter()
+                .filter(|x| x.region == region)
+                .map(|x| x.id)
+                .collect();
+            let mut rng = streams.stream(Component::Population, 1 + region.index() as u64);
+            for i in (1..order.len()).rev() {
+                order.swap(i, rng.random_range(0..=i));
+            }
+            let region_mw = order
+                .iter()
+                .map(|&i| fs.sites[i as usize].capacity_mw)
+                .sum();
+            fs.bans.push(RegionBans {
+                windows,
+                order,
+                region_mw,
+                offline_mw: 0.0,
+                next: 0,
+            });
         }
     }
 
@@ -370,11 +376,17 @@ impl Economy {
             return;
         };
         for b in &mut fs.bans {
-            if now_unix < b.at {
-                continue;
-            }
-            let progress = ((now_unix - b.at) as f64 / (b.until - b.at) as f64).min(1.0);
-            let target = b.share * b.region_mw * progress;
+            let share: f64 = b
+                .windows
+                .iter()
+                .filter(|w| now_unix >= w.0)
+                .map(|&(at, until, share)| {
+                    share * ((now_unix - at) as f64 / (until - at) as f64).min(1.0)
+                })
+                .sum();
+            let target = share.min(1.0) * b.region_mw;
+            // Whole sites go offline: the offline capacity reaches the target from below by at
+            // most one site.
             while b.next < b.order.len() && b.offline_mw < target {
                 let site = b.order[b.next] as usize;
                 for u in fs.site_units[site]..fs.site_units[site + 1] {
@@ -409,6 +421,7 @@ impl Economy {
             idle_ehs: None,
             offline_ehs: None,
             power_gw: None,
+            fleet_efficiency_j_per_th: None,
             energy_twh_per_year: None,
             emissions_t_per_day: None,
             marginal_breakeven_usd_per_kwh: None,
@@ -424,6 +437,9 @@ impl Economy {
             rec.idle_ehs = Some(s.idle_ths / 1e6);
             rec.offline_ehs = Some(s.offline_ths / 1e6);
             rec.power_gw = Some(s.power_w / 1e9);
+            if s.running_ths > 0.0 {
+                rec.fleet_efficiency_j_per_th = Some(fs.fleet.running_efficiency_j_per_th());
+            }
             rec.energy_twh_per_year = Some(s.power_w / 1e12 * 24.0 * DAYS_PER_YEAR);
             rec.emissions_t_per_day = Some(emissions.iter().sum());
             rec.marginal_breakeven_usd_per_kwh = s.marginal.map(|m| m.breakeven_usd_per_kwh);

@@ -52,6 +52,11 @@ pub fn daily_schema() -> SchemaRef {
             nullable_f64("idle_ehs", "EH/s", "Installed but switched-off hashrate (idle overhang); null without a fleet."),
             nullable_f64("offline_ehs", "EH/s", "Hashrate forced offline by bans; null without a fleet."),
             nullable_f64("power_gw", "GW", "Power drawn by running machines at the meter; null without a fleet."),
+            nullable_f64(
+                "fleet_efficiency_j_per_th",
+                "J/TH",
+                "Hashrate-weighted efficiency of the running machines, PUE excluded (compare CBECI); null without a fleet.",
+            ),
             nullable_f64("energy_twh_per_year", "TWh/yr", "Energy use at the day's power, annualized; null without a fleet."),
             nullable_f64("emissions_t_per_day", "tCO2/day", "Emissions of the day's power; null without a fleet."),
             nullable_f64(
@@ -130,6 +135,7 @@ fn day_arrays(d: &[DayRecord]) -> Vec<ArrayRef> {
         opt_f64s(d.iter().map(|r| r.idle_ehs)),
         opt_f64s(d.iter().map(|r| r.offline_ehs)),
         opt_f64s(d.iter().map(|r| r.power_gw)),
+        opt_f64s(d.iter().map(|r| r.fleet_efficiency_j_per_th)),
         opt_f64s(d.iter().map(|r| r.energy_twh_per_year)),
         opt_f64s(d.iter().map(|r| r.emissions_t_per_day)),
         opt_f64s(d.iter().map(|r| r.marginal_breakeven_usd_per_kwh)),

@@ -57,8 +57,9 @@ pub const ENERGY_KAPPA: f64 = 12.0;
 pub const ENERGY_SIGMA: f64 = 0.3;
 
 /// Running hashrate at the default start that the generated network is scaled to, EH/s
-/// (ref: `btc_daily.csv` 2026-05-17..23 mean 1,060 EH/s; May 2026 mean 986 EH/s).
-pub const NETWORK_TARGET_EHS: f64 = 1_050.0;
+/// (ref: `btc_daily.csv` May 2026 mean 986 EH/s, 2026-05-17..23 mean 990 EH/s; the
+/// difficulty of epoch 472 implies 995 EH/s at 600 s blocks).
+pub const NETWORK_TARGET_EHS: f64 = 1_000.0;
 
 /// Number of generated sites ("thousands of sites", DESIGN 3.3).
 pub const NETWORK_SITES: u64 = 3_000;

@@ -42,6 +42,8 @@ pub struct NetworkSpec {
     pub hysteresis: f64,
     /// Network hashrate share by catalog model id (sums to 1).
     pub mix: Vec<(u16, f64)>,
+    /// The ASIC catalog (built-in unless the scenario names one).
+    pub catalog: Catalog,
 }
 
 /// A scheduled shock, times in unix seconds.
@@ -243,7 +245,7 @@ pub(super) fn validate(
     }
 
     let network = if fleet {
-        Some(validate_network(cx, raw)?)
+        Some(validate_network(cx, raw, file)?)
     } else {
         None
     };
@@ -412,7 +414,11 @@ fn validate_price(
     Ok(PriceSpec::Process { model, initial })
 }
 
-fn validate_network(cx: &Ctx<'_>, raw: &mut RawScenario) -> Result<NetworkSpec, ScenarioError> {
+fn validate_network(
+    cx: &Ctx<'_>,
+    raw: &mut RawScenario,
+    file: &Path,
+) -> Result<NetworkSpec, ScenarioError> {
     let n = &mut raw.network;
     let target_ehs = cx.range(
         "network.target_ehs",
@@ -447,8 +453,29 @@ fn validate_network(cx: &Ctx<'_>, raw: &mut RawScenario) -> Result<NetworkSpec, 
         0.5,
         "(relative band)",
     )?;
-    let catalog = Catalog::default_catalog();
+    let catalog = match &n.catalog {
+        None => Catalog::default_catalog(),
+        Some(rel) => {
+            let path = file.parent().unwrap_or_else(|| Path::new(".")).join(rel);
+            let data_err = |message: String| ScenarioError::Data {
+                file: file.to_path_buf(),
+                key: "network.catalog".into(),
+                data_file: path.clone(),
+                message,
+            };
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| data_err(format!("cannot read it: {e}")))?;
+            Catalog::from_csv_str(&text).map_err(|e| data_err(e.to_string()))?
+        }
+    };
     let mix: Vec<(u16, f64)> = match &n.mix {
+        None if n.catalog.is_some() => {
+            return Err(cx.invalid(
+                "network.mix",
+                "(missing)",
+                "a custom network.catalog needs its own network.mix",
+            ))
+        }
         None => DEFAULT_FLEET_MIX_2026.to_vec(),
         Some(entries) => {
             let mut mix = Vec::with_capacity(entries.len());
@@ -489,6 +516,7 @@ fn validate_network(cx: &Ctx<'_>, raw: &mut RawScenario) -> Result<NetworkSpec, 
         target_hs: target_ehs * 1e18,
         hysteresis,
         mix,
+        catalog,
     })
 }
 

@@ -274,8 +274,8 @@ pub struct RawRegion {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawNetwork {
-    /// Running hashrate at the start the population is scaled to, EH/s (> 0). Default 1,050
-    /// (shared/reference/btc_daily.csv, May 2026: mean 986, last week 1,060).
+    /// Running hashrate at the start the population is scaled to, EH/s (> 0). Default 1,000
+    /// (shared/reference/btc_daily.csv: May 2026 mean 986, 2026-05-17..23 mean 990).
     pub target_ehs: Option<f64>,
     /// Number of sites (1 ..= 1,000,000). Default 3,000.
     pub sites: Option<u64>,
@@ -298,6 +298,9 @@ pub struct RawNetwork {
     /// Network hashrate share by machine model (catalog names); shares sum to 1. Default: the
     /// 2026 mix of hashshift_models::hardware::DEFAULT_FLEET_MIX_2026.
     pub mix: Option<Vec<RawMixEntry>>,
+    /// An ASIC catalog CSV replacing the built-in one (models/data/asic_catalog.csv shows the
+    /// format), relative to the scenario file. With it, `mix` is required.
+    pub catalog: Option<String>,
 }
 
 /// One model of the fleet mix.

@@ -1,6 +1,8 @@
-//! Helpers shared by the integration tests.
+//! Helpers shared by the integration tests (each test binary uses some of them).
+#![allow(dead_code)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
 use hashshift::engine::{NoProgress, SimulationBuilder};
 use hashshift::record::MemoryRecorder;
@@ -21,4 +23,52 @@ pub fn run(sc: &Scenario, seed: u64) -> MemoryRecorder {
         .run(&mut rec, &mut NoProgress)
         .expect("simulation runs");
     rec
+}
+
+pub fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_hashshift"))
+}
+
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+pub fn hashshift(args: &[&str], cwd: &Path) -> Output {
+    bin()
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("binary runs")
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Runs `hashshift run` on a scenario text and asserts a clean bad-input failure.
+pub fn assert_bad_input(name: &str, toml_text: Option<&str>, extra: &[&str], expect: &[&str]) {
+    let tmp = tempfile::tempdir().unwrap();
+    let scen = tmp.path().join(format!("{name}.toml"));
+    if let Some(t) = toml_text {
+        std::fs::write(&scen, t).unwrap();
+    }
+    let mut args = vec!["run", scen.to_str().unwrap(), "--out", "out"];
+    args.extend_from_slice(extra);
+    let o = hashshift(&args, tmp.path());
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{name}: exit code, stderr: {err}");
+    assert!(err.starts_with("error: "), "{name}: {err}");
+    // One paragraph: no blank line, a few lines at most (TOML errors quote the offending line).
+    assert!(
+        !err.trim().contains("\n\n") && err.trim().lines().count() <= 8,
+        "{name}: {err}"
+    );
+    for e in expect {
+        assert!(err.contains(e), "{name}: expected {e:?} in: {err}");
+    }
+    assert!(!err.contains("panicked"), "{name}: {err}");
+    assert!(
+        !tmp.path().join("out").exists(),
+        "{name}: output folder was created"
+    );
 }
