@@ -236,6 +236,42 @@ def compare(path: str, reader: str, want: dict, got: dict) -> None:
 # --------------------------------------------------------------------------------- driver
 
 
+def check_daily(run_dir: str, summary: pa.Table, readers: dict) -> str:
+    """daily.parquet and daily_regions.parquet: always written (regions empty without a fleet)."""
+    path = os.path.join(run_dir, "daily.parquet")
+    rpath = os.path.join(run_dir, "daily_regions.parquet")
+    for p in (path, rpath):
+        if not os.path.exists(p):
+            raise CheckError(f"{p}: missing (the daily tables are always written)")
+    d = pq.read_table(path)
+    r = pq.read_table(rpath)
+    check_layout(path, "daily", d)
+    check_layout(rpath, "daily_regions", r)
+    if not is_utc_timestamp(d.schema.field("date").type):
+        raise CheckError(f"{path}: 'date' is {d.schema.field('date').type}, not a UTC timestamp")
+    dates = d.column("date").cast(pa.int64()).to_pylist()
+    if any(b <= a for a, b in zip(dates, dates[1:])):
+        raise CheckError(f"{path}: dates are not strictly increasing")
+    blocks = sum(d.column("blocks").to_pylist())
+    want = summary.column("blocks")[0].as_py()
+    if blocks != want:
+        raise CheckError(f"{path}: daily blocks sum to {blocks}, summary says {want}")
+    if r.num_rows not in (0, 10 * d.num_rows):
+        raise CheckError(f"{rpath}: {r.num_rows} rows for {d.num_rows} days (expected 0 or 10 per day)")
+    for reader, module in readers.items():
+        if reader == "pandas":
+            n = (len(module.read_parquet(path)), len(module.read_parquet(rpath)))
+        elif reader == "polars":
+            n = (module.read_parquet(path).height, module.read_parquet(rpath).height)
+        else:
+            con = module.connect()
+            n = tuple(con.execute("SELECT count(*) FROM read_parquet(?)", [p]).fetchone()[0] for p in (path, rpath))
+            con.close()
+        if n != (d.num_rows, r.num_rows):
+            raise CheckError(f"{run_dir}: {reader} reads {n} daily/daily_regions rows, pyarrow {(d.num_rows, r.num_rows)}")
+    return f"daily={d.num_rows} daily_regions={r.num_rows}"
+
+
 def check_run_dir(run_dir: str, readers: dict) -> str:
     if not os.path.isdir(run_dir):
         raise CheckError(f"{run_dir}: not a folder")
@@ -283,6 +319,7 @@ def check_run_dir(run_dir: str, readers: dict) -> str:
     counts = " ".join(
         f"{name}={tables[name].num_rows if name in tables else '-'}" for name in TABLES
     )
+    counts += " " + check_daily(run_dir, summary, readers)
     if "blocks" in tables and tables["blocks"].num_rows > 0:
         mean = pc.mean(tables["blocks"].column("interval_s")).as_py()
     else:

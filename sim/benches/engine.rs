@@ -1,6 +1,8 @@
 //! Hot-path benchmarks (release build, one core):
 //! - 20 simulated years (~1.05M blocks) at constant hashrate, no output (target < 0.1 s);
 //! - the same with per-block Parquet output into a temporary folder (target < 0.5 s);
+//! - the calibrated hardware-driven baseline (3,000 sites, daily operation, per-block
+//!   simulation and all tables written), 20 years (target < 1 s);
 //! - the exact retarget computation.
 //!
 //! Run: `cargo bench -p hashshift --bench engine`.
@@ -17,13 +19,13 @@ use hashshift::runner::run_metadata;
 use hashshift::scenario::Scenario;
 use hashshift_models::consensus::next_work_required;
 
-fn baseline() -> Scenario {
-    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/baseline.toml");
-    Scenario::load(&file, &[]).expect("baseline scenario is valid")
+fn load(name: &str) -> Scenario {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../scenarios/{name}.toml"));
+    Scenario::load(&file, &[]).expect("shipped scenario is valid")
 }
 
 fn engine(c: &mut Criterion) {
-    let sc = baseline();
+    let sc = load("constant-hashrate");
     let mut g = c.benchmark_group("engine");
     g.sample_size(20).measurement_time(Duration::from_secs(8));
     g.bench_function("20y_constant_no_output", |b| {
@@ -39,6 +41,17 @@ fn engine(c: &mut Criterion) {
         b.iter(|| {
             let mut rec = ParquetRecorder::create(tmp.path(), &meta, sc.tables).unwrap();
             let mut sim = SimulationBuilder::new(&sc).build().unwrap();
+            let s = sim.run(&mut rec, &mut NoProgress).unwrap();
+            rec.finish().unwrap();
+            black_box(s)
+        })
+    });
+    let fleet = load("baseline");
+    let fleet_meta = run_metadata(&fleet, 0);
+    g.bench_function("20y_fleet_baseline_all_tables", |b| {
+        b.iter(|| {
+            let mut rec = ParquetRecorder::create(tmp.path(), &fleet_meta, fleet.tables).unwrap();
+            let mut sim = SimulationBuilder::new(&fleet).build().unwrap();
             let s = sim.run(&mut rec, &mut NoProgress).unwrap();
             rec.finish().unwrap();
             black_box(s)

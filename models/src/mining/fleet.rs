@@ -14,6 +14,7 @@
 use std::fmt;
 
 use super::economics::{breakeven_usd_per_kwh, kwh_per_th_day, runs};
+use super::region_index::{IndexedUnit, RegionIndex, RegionPass};
 
 /// One vintage at one site.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -86,7 +87,7 @@ pub struct Marginal {
 }
 
 /// Totals after an operation pass.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FleetState {
     /// Running hashrate, TH/s.
     pub running_ths: f64,
@@ -115,8 +116,8 @@ struct Coefficients {
     region: Vec<u16>,
     /// kWh drawn per TH/s per day at the meter: J/TH x PUE x 24 / 1000.
     kwh_per_th_day: Vec<f64>,
-    /// Site price factor.
-    price_factor: Vec<f64>,
+    /// kWh per TH/s per day x site price factor (multiplies the regional price).
+    kwh_x_factor: Vec<f64>,
     /// TH/s.
     ths: Vec<f64>,
     /// Power at the meter when running, W.
@@ -133,6 +134,10 @@ pub struct Fleet {
     running: Vec<bool>,
     offline: Vec<bool>,
     regions: usize,
+    /// Scratch: carbon cost per kWh by region for the current pass, USD/kWh.
+    region_tax_per_kwh: Vec<f64>,
+    /// Each region's units in cost order (fast passes; see `region_index`).
+    index: Vec<RegionIndex>,
     state: FleetState,
 }
 
@@ -168,13 +173,34 @@ impl Fleet {
             }
         }
         let n = units.len();
+        let index = (0..regions)
+            .map(|r| {
+                RegionIndex::new(
+                    units
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, u)| usize::from(u.region) == r)
+                        .map(|(i, u)| IndexedUnit {
+                            unit: i,
+                            key: kwh_per_th_day(u.j_per_th, u.pue) * u.price_factor,
+                            ths: u.ths,
+                            power_w: u.ths * u.j_per_th * u.pue,
+                            it_power_w: u.ths * u.j_per_th,
+                        })
+                        .collect(),
+                )
+            })
+            .collect();
         let coef = Coefficients {
             region: units.iter().map(|u| u.region).collect(),
             kwh_per_th_day: units
                 .iter()
                 .map(|u| kwh_per_th_day(u.j_per_th, u.pue))
                 .collect(),
-            price_factor: units.iter().map(|u| u.price_factor).collect(),
+            kwh_x_factor: units
+                .iter()
+                .map(|u| kwh_per_th_day(u.j_per_th, u.pue) * u.price_factor)
+                .collect(),
             ths: units.iter().map(|u| u.ths).collect(),
             power_w: units.iter().map(|u| u.ths * u.j_per_th * u.pue).collect(),
             it_power_w: units.iter().map(|u| u.ths * u.j_per_th).collect(),
@@ -185,6 +211,8 @@ impl Fleet {
             running: vec![false; n],
             offline: vec![false; n],
             regions,
+            region_tax_per_kwh: vec![0.0; regions],
+            index,
             state: FleetState {
                 running_ths: 0.0,
                 idle_ths: 0.0,
@@ -212,6 +240,14 @@ impl Fleet {
     /// Forces unit `i` offline (or back online). An offline unit stops at the next pass.
     pub fn set_offline(&mut self, i: usize, offline: bool) {
         self.offline[i] = offline;
+        // Arbitrary units offline break the cost-order prefix: full scans for the region.
+        self.index[usize::from(self.coef.region[i])].slow = true;
+    }
+
+    /// Makes every pass a full scan of every unit (the reference the fast passes are tested
+    /// against).
+    pub fn force_full_scans(&mut self) {
+        self.index.iter_mut().for_each(|x| x.slow = true);
     }
 
     /// Hashrate-weighted efficiency of the running machines, J/TH (PUE excluded: comparable
@@ -226,54 +262,60 @@ impl Fleet {
     }
 
     /// One operation pass: every unit decides by the threshold rule under `c`; totals are
-    /// recomputed exactly. Allocates nothing.
+    /// recomputed. Regions without carbon tax or bans move only their running/stopped boundary
+    /// (O(switches)); the others scan their units. Allocates nothing.
     pub fn operate(&mut self, c: &Conditions<'_>) -> &FleetState {
         debug_assert!(c.region_price.len() >= self.regions);
+        for (r, t) in self.region_tax_per_kwh.iter_mut().enumerate() {
+            *t = c.region_carbon_tax[r] * c.region_carbon_intensity[r] / 1000.0;
+        }
         let s = &mut self.state;
-        s.running_ths = 0.0;
-        s.idle_ths = 0.0;
-        s.offline_ths = 0.0;
-        s.power_w = 0.0;
-        s.it_power_w = 0.0;
-        s.region_running_ths.iter_mut().for_each(|x| *x = 0.0);
-        s.region_power_w.iter_mut().for_each(|x| *x = 0.0);
-        s.marginal = None;
-        s.switched = 0;
+        *s = FleetState {
+            region_running_ths: std::mem::take(&mut s.region_running_ths),
+            region_power_w: std::mem::take(&mut s.region_power_w),
+            ..FleetState::default()
+        };
         // The marginal running unit has the smallest hashprice / cost, i.e. the largest cost
-        // (the hashprice is common to all units): no division in the loop.
+        // (the hashprice is common to all units).
         let mut marginal: Option<(usize, usize, f64)> = None;
-        let mut worst_cost = f64::NEG_INFINITY;
-        let k = &self.coef;
-        for i in 0..k.ths.len() {
-            let r = usize::from(k.region[i]);
-            let was = self.running[i];
-            if self.offline[i] {
-                s.switched += u64::from(was);
-                self.running[i] = false;
-                s.offline_ths += k.ths[i];
-                continue;
+        for r in 0..self.regions {
+            let idx = &mut self.index[r];
+            if self.region_tax_per_kwh[r] != 0.0 {
+                idx.slow = true;
             }
-            let price = c.region_price[r] * k.price_factor[i];
-            let cost = k.kwh_per_th_day[i]
-                * (price + c.region_carbon_tax[r] * c.region_carbon_intensity[r] / 1000.0);
-            let on = runs(was, c.hashprice, cost, c.hysteresis);
-            s.switched += u64::from(on != was);
-            self.running[i] = on;
-            if on {
-                s.running_ths += k.ths[i];
-                s.power_w += k.power_w[i];
-                s.it_power_w += k.it_power_w[i];
-                s.region_running_ths[r] += k.ths[i];
-                s.region_power_w[r] += k.power_w[i];
-                if cost > worst_cost {
-                    worst_cost = cost;
-                    marginal = Some((i, r, price));
-                }
+            let pass = if idx.slow {
+                scan_region(
+                    &idx.order,
+                    &self.coef,
+                    &mut self.running,
+                    &self.offline,
+                    c,
+                    self.region_tax_per_kwh[r],
+                    r,
+                )
             } else {
-                s.idle_ths += k.ths[i];
+                idx.fast_pass(
+                    c.hashprice,
+                    c.region_price[r],
+                    c.hysteresis,
+                    &mut self.running,
+                )
+            };
+            s.running_ths += pass.running_ths;
+            s.power_w += pass.power_w;
+            s.it_power_w += pass.it_power_w;
+            s.idle_ths += pass.idle_ths;
+            s.offline_ths += pass.offline_ths;
+            s.switched += pass.switched;
+            s.region_running_ths[r] = pass.running_ths;
+            s.region_power_w[r] = pass.power_w;
+            if let Some((unit, cost)) = pass.marginal {
+                if marginal.is_none_or(|(_, _, worst)| cost > worst) {
+                    marginal = Some((unit, r, cost));
+                }
             }
         }
-        s.marginal = marginal.map(|(i, r, price)| {
+        s.marginal = marginal.map(|(i, r, _)| {
             let u = &self.units[i];
             Marginal {
                 unit: i,
@@ -284,11 +326,51 @@ impl Fleet {
                     c.region_carbon_tax[r],
                     c.region_carbon_intensity[r],
                 ),
-                site_usd_per_kwh: price,
+                site_usd_per_kwh: c.region_price[r] * u.price_factor,
             }
         });
         &self.state
     }
+}
+
+/// A full scan of region `r`'s units (`order`) under `c`, with carbon cost `tax_per_kwh`.
+fn scan_region(
+    order: &[usize],
+    k: &Coefficients,
+    running: &mut [bool],
+    offline: &[bool],
+    c: &Conditions<'_>,
+    tax_per_kwh: f64,
+    r: usize,
+) -> RegionPass {
+    let mut p = RegionPass::default();
+    let mut worst = f64::NEG_INFINITY;
+    for &i in order {
+        let was = running[i];
+        if offline[i] {
+            p.switched += u64::from(was);
+            running[i] = false;
+            p.offline_ths += k.ths[i];
+            continue;
+        }
+        // cost = kWh x (regional price x site factor + carbon cost per kWh).
+        let cost = k.kwh_x_factor[i] * c.region_price[r] + k.kwh_per_th_day[i] * tax_per_kwh;
+        let on = runs(was, c.hashprice, cost, c.hysteresis);
+        p.switched += u64::from(on != was);
+        running[i] = on;
+        if on {
+            p.running_ths += k.ths[i];
+            p.power_w += k.power_w[i];
+            p.it_power_w += k.it_power_w[i];
+            if cost > worst {
+                worst = cost;
+                p.marginal = Some((i, cost));
+            }
+        } else {
+            p.idle_ths += k.ths[i];
+        }
+    }
+    p
 }
 
 #[cfg(test)]

@@ -4,3 +4,4 @@
 pub mod economics;
 pub mod fleet;
 pub mod population;
+mod region_index;
