@@ -179,7 +179,7 @@ impl Frontier {
         for m in catalog.models() {
             let record = history
                 .last()
-                .map_or(true, |b| m.efficiency_j_per_th() < b.efficiency_j_per_th());
+                .is_none_or(|b| m.efficiency_j_per_th() < b.efficiency_j_per_th());
             if record {
                 history.push(m.clone());
             }
