@@ -114,6 +114,10 @@ pub struct DayRecord {
     pub marginal_energy_usd_per_kwh: Option<f64>,
     /// Mining revenue per MW (at the meter) per year of the running fleet, USD.
     pub revenue_usd_per_mw_year: Option<f64>,
+    /// Efficiency of the best machine on the market (the frontier), J/TH.
+    pub frontier_j_per_th: Option<f64>,
+    /// Price of a new frontier machine, USD per TH/s.
+    pub frontier_usd_per_th: Option<f64>,
 }
 
 /// One region on one day (the `daily_regions` table; fleet runs only).

@@ -69,6 +69,12 @@ fn calibration_at_the_default_start() {
         // The idle overhang exists (old machines at dear sites) but is a minority.
         let idle = d0.idle_ehs.unwrap();
         assert!(idle > 0.0 && idle < d0.hashrate_ehs, "{idle}");
+        // The frontier (best machine on sale) is ahead of the running fleet and only improves.
+        assert!(d0.frontier_j_per_th.unwrap() < eff);
+        assert!(rec
+            .days
+            .windows(2)
+            .all(|w| w[1].frontier_j_per_th.unwrap() <= w[0].frontier_j_per_th.unwrap()));
         // Region rows add up to the network.
         let day0: Vec<_> = rec
             .region_days

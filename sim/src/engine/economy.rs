@@ -14,7 +14,7 @@
 //! exactly (see `hashshift_models::mining::population`).
 
 use hashshift_models::consensus::COIN;
-use hashshift_models::hardware::Region;
+use hashshift_models::hardware::{Catalog, Frontier, Region};
 use hashshift_models::market::{EnergyPrice, FeeModel, PriceProcess};
 use hashshift_models::mining::economics::{
     hashprice_usd_per_th_day, revenue_usd_per_mw_year, DAYS_PER_YEAR,
@@ -29,6 +29,16 @@ use super::SimError;
 use crate::calendar::{civil_from_days, days_from_civil, DAY_S};
 use crate::record::{DayRecord, RegionDayRecord};
 use crate::scenario::{EconomySpec, PriceSpec, Shock};
+
+/// Calendar year with its fraction, e.g. 2028.5 in early July 2028.
+fn year_fraction(t: i64) -> f64 {
+    let (y, _, _) = civil_from_days(t.div_euclid(DAY_S));
+    let (a, b) = (
+        days_from_civil(y, 1, 1) * DAY_S,
+        days_from_civil(y + 1, 1, 1) * DAY_S,
+    );
+    y as f64 + (t - a) as f64 / (b - a) as f64
+}
 
 /// Day of year (0-based) of unix time `t`.
 fn day_of_year(t: i64) -> f64 {
@@ -92,6 +102,7 @@ pub(crate) struct Economy {
     shocks: Vec<Shock>,
     next_shock: usize,
     fleet: Option<FleetState>,
+    frontier: Frontier,
     hashprice: f64,
     pub(crate) tally: DayTally,
 }
@@ -154,6 +165,13 @@ impl Economy {
             shocks: spec.shocks.clone(),
             next_shock: 0,
             fleet: None,
+            frontier: {
+                let catalog = spec
+                    .network
+                    .as_ref()
+                    .map_or_else(Catalog::default_catalog, |n| n.catalog.clone());
+                Frontier::new(spec.frontier, &catalog).map_err(|e| invalid(e.to_string()))?
+            },
             hashprice: 0.0,
             tally: DayTally::default(),
         };
@@ -427,7 +445,14 @@ impl Economy {
             marginal_breakeven_usd_per_kwh: None,
             marginal_energy_usd_per_kwh: None,
             revenue_usd_per_mw_year: None,
+            frontier_j_per_th: None,
+            frontier_usd_per_th: None,
         };
+        let year = year_fraction(day_unix);
+        if let Some(m) = self.frontier.model_at(year) {
+            rec.frontier_j_per_th = self.frontier.efficiency_at(year);
+            rec.frontier_usd_per_th = Some(self.frontier.price_usd_per_th(&m, year));
+        }
         regions_out.clear();
         if let Some(fs) = &self.fleet {
             let s = fs.fleet.state();

@@ -74,6 +74,12 @@ pub fn daily_schema() -> SchemaRef {
                 "USD/MW/yr",
                 "Mining revenue per MW at the meter per year for the running fleet's average efficiency; null without a fleet.",
             ),
+            nullable_f64(
+                "frontier_j_per_th",
+                "J/TH",
+                "Efficiency of the best machine on the market (catalog, then the frontier's generations).",
+            ),
+            nullable_f64("frontier_usd_per_th", "USD/(TH/s)", "Price of a new frontier machine per TH/s."),
         ]))
     })
     .clone()
@@ -141,6 +147,8 @@ fn day_arrays(d: &[DayRecord]) -> Vec<ArrayRef> {
         opt_f64s(d.iter().map(|r| r.marginal_breakeven_usd_per_kwh)),
         opt_f64s(d.iter().map(|r| r.marginal_energy_usd_per_kwh)),
         opt_f64s(d.iter().map(|r| r.revenue_usd_per_mw_year)),
+        opt_f64s(d.iter().map(|r| r.frontier_j_per_th)),
+        opt_f64s(d.iter().map(|r| r.frontier_usd_per_th)),
     ]
 }
 

@@ -90,3 +90,9 @@ pub const NETWORK_VINTAGES_PER_SITE: u64 = 3;
 /// Relative hysteresis band of the on/off rule: 5% (ASSUMPTION: restarting costs and
 /// curtailment contracts keep machines from switching on a 1% margin change).
 pub const NETWORK_HYSTERESIS: f64 = 0.05;
+
+/// Yearly fall of the ASIC frontier's J/TH used by scenarios: 0.155, the least-squares fit of
+/// the catalog's best efficiency over 2020-02..2025-01 (hashshift_models::hardware::frontier).
+/// The fit over 2016-07..2025-01 gives 0.222 but the trend has slowed (0.296 before 2020);
+/// extrapolating the faster rate 20 years gives a 150-fold gain, the recent one a 30-fold gain.
+pub const FRONTIER_IMPROVEMENT_RATE_PER_YEAR: f64 = 0.155;

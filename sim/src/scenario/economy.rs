@@ -4,7 +4,9 @@
 
 use std::path::Path;
 
-use hashshift_models::hardware::{Catalog, Region, RegionProfile, DEFAULT_FLEET_MIX_2026};
+use hashshift_models::hardware::{
+    Catalog, FrontierParams, Region, RegionProfile, DEFAULT_FLEET_MIX_2026,
+};
 use hashshift_models::market::{
     fees as fee_defaults, price as price_defaults, FeeModel, Gbm, MarketParamError, Merton,
     PriceModel, PriceReplay, RegimeSwitching,
@@ -116,6 +118,8 @@ pub struct EconomySpec {
     pub regions: Vec<(Region, RegionProfile)>,
     /// The generated network, with hashrate.kind = "fleet".
     pub network: Option<NetworkSpec>,
+    /// The ASIC efficiency frontier.
+    pub frontier: FrontierParams,
     /// Shocks, sorted by start time (stable).
     pub shocks: Vec<Shock>,
 }
@@ -257,6 +261,7 @@ pub(super) fn validate(
         ));
     }
     let shocks = validate_shocks(cx, raw, start_unix, fleet)?;
+    let frontier = validate_frontier(cx, raw)?;
     Ok(EconomySpec {
         price,
         fees,
@@ -264,8 +269,36 @@ pub(super) fn validate(
         energy_sigma,
         regions,
         network,
+        frontier,
         shocks,
     })
+}
+
+fn validate_frontier(cx: &Ctx<'_>, raw: &mut RawScenario) -> Result<FrontierParams, ScenarioError> {
+    let h = &mut raw.hardware;
+    let d = FrontierParams::default();
+    let p = FrontierParams {
+        improvement_rate_per_year: *h
+            .improvement_rate_per_year
+            .get_or_insert(defaults::FRONTIER_IMPROVEMENT_RATE_PER_YEAR),
+        price_per_th_trend_per_year: *h
+            .price_per_th_trend_per_year
+            .get_or_insert(d.price_per_th_trend_per_year),
+        generation_interval_years: *h
+            .generation_interval_years
+            .get_or_insert(d.generation_interval_years),
+        depreciation_per_year: *h
+            .depreciation_per_year
+            .get_or_insert(d.depreciation_per_year),
+        scrap_usd_per_unit: *h.scrap_usd_per_unit.get_or_insert(d.scrap_usd_per_unit),
+    };
+    p.validate().map_err(|e| match e {
+        hashshift_models::hardware::FrontierError::BadParam { name, value, rule } => {
+            cx.invalid(format!("hardware.{name}"), value, rule)
+        }
+        other => cx.invalid("hardware", "…", other),
+    })?;
+    Ok(p)
 }
 
 fn validate_price(

@@ -40,6 +40,9 @@ pub struct RawScenario {
     /// The generated population of sites and machines (hashrate.kind = "fleet").
     #[serde(default)]
     pub network: RawNetwork,
+    /// The ASIC efficiency frontier: future generations and prices of new machines.
+    #[serde(default)]
+    pub hardware: RawHardware,
     /// Scheduled shocks and policies, in any order.
     #[serde(default)]
     pub shocks: Vec<RawShock>,
@@ -347,4 +350,21 @@ pub enum ShockKind {
     CarbonTax,
     /// Regional mining ban.
     Ban,
+}
+
+/// The ASIC efficiency frontier (hashshift_models::hardware::frontier has the equations).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawHardware {
+    /// Yearly fall of the frontier's J/TH, [0, 1). Default 0.155 (fit of the catalog's best
+    /// efficiency 2020-02..2025-01; the trend has slowed: 0.222 over 2016-07..2025-01).
+    pub improvement_rate_per_year: Option<f64>,
+    /// Yearly change of the price per TH of new generations, (-1, 10]. Default -0.17.
+    pub price_per_th_trend_per_year: Option<f64>,
+    /// Years between ASIC generations, [0.25, 10]. Default 1.5.
+    pub generation_interval_years: Option<f64>,
+    /// Yearly fall of a model's price per TH with age, [0, 1). Default 0.40.
+    pub depreciation_per_year: Option<f64>,
+    /// Scrap value of a machine, USD (>= 0). Default 50.
+    pub scrap_usd_per_unit: Option<f64>,
 }
