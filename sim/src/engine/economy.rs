@@ -14,7 +14,7 @@
 //! exactly (see `hashshift_models::mining::population`).
 
 use hashshift_models::consensus::COIN;
-use hashshift_models::hardware::{Catalog, Frontier, Region};
+use hashshift_models::hardware::{AsicModel, Catalog, Frontier, Region};
 use hashshift_models::market::{EnergyPrice, FeeModel, PriceProcess};
 use hashshift_models::mining::economics::{
     hashprice_usd_per_th_day, revenue_usd_per_mw_year, DAYS_PER_YEAR,
@@ -103,6 +103,8 @@ pub(crate) struct Economy {
     next_shock: usize,
     fleet: Option<FleetState>,
     frontier: Frontier,
+    /// The synthetic frontier generation last built, cached: building one allocates.
+    frontier_cache: Option<(u32, AsicModel)>,
     hashprice: f64,
     pub(crate) tally: DayTally,
 }
@@ -172,6 +174,7 @@ impl Economy {
                     .map_or_else(Catalog::default_catalog, |n| n.catalog.clone());
                 Frontier::new(spec.frontier, &catalog).map_err(|e| invalid(e.to_string()))?
             },
+            frontier_cache: None,
             hashprice: 0.0,
             tally: DayTally::default(),
         };
@@ -416,6 +419,31 @@ impl Economy {
         }
     }
 
+    /// Efficiency (J/TH) and new price (USD per TH/s) of the frontier model at `year`, without
+    /// allocating except when a new synthetic generation appears.
+    fn frontier_values(&mut self, year: f64) -> Option<(f64, f64)> {
+        let f = &self.frontier;
+        let model: &AsicModel = match f.generation_index_at(year) {
+            Some(k) => {
+                if self.frontier_cache.as_ref().is_none_or(|(g, _)| *g != k) {
+                    self.frontier_cache = f.generation(k).map(|m| (k, m));
+                }
+                &self.frontier_cache.as_ref()?.1
+            }
+            None => f
+                .history()
+                .iter()
+                .take_while(|m| m.release_year() <= year)
+                .last()?,
+        };
+        let efficiency = if year >= f.anchor().release_year() {
+            f.efficiency_at(year)?
+        } else {
+            model.efficiency_j_per_th()
+        };
+        Some((efficiency, f.price_usd_per_th(model, year)))
+    }
+
     /// The record of the day that started at `day_unix` (ends now), with `hashrate_hs` and
     /// `difficulty` in force; resets the tally. Region rows are pushed to `regions_out`.
     pub fn end_day(
@@ -448,10 +476,9 @@ impl Economy {
             frontier_j_per_th: None,
             frontier_usd_per_th: None,
         };
-        let year = year_fraction(day_unix);
-        if let Some(m) = self.frontier.model_at(year) {
-            rec.frontier_j_per_th = self.frontier.efficiency_at(year);
-            rec.frontier_usd_per_th = Some(self.frontier.price_usd_per_th(&m, year));
+        if let Some((e, p)) = self.frontier_values(year_fraction(day_unix)) {
+            rec.frontier_j_per_th = Some(e);
+            rec.frontier_usd_per_th = Some(p);
         }
         regions_out.clear();
         if let Some(fs) = &self.fleet {
