@@ -314,3 +314,51 @@ fn overlapping_bans_add_up() {
         .hashrate_ehs;
     assert!(china_end < 0.5 * china0, "china {china0} -> {china_end}");
 }
+
+#[test]
+fn fee_replay_pays_each_days_mean_and_rejects_gaps() {
+    let tmp = tempfile::tempdir().unwrap();
+    let csv =
+        "date,FeeTotNtv,BlkCnt\n2026-05-29,14.4,144\n2026-05-30,28.8,144\n2026-05-31,7.2,144\n";
+    std::fs::write(tmp.path().join("fees.csv"), csv).unwrap();
+    let text = "start = \"2026-05-29\"\nend = \"2026-06-01\"\n[fees]\nmodel = \"csv\"\ncsv = \"fees.csv\"\n";
+    let file = tmp.path().join("s.toml");
+    std::fs::write(&file, text).unwrap();
+    let sc = hashshift::scenario::Scenario::load(&file, &[]).unwrap();
+    let rec = run(&sc, 1);
+    assert_eq!(rec.days.len(), 3);
+    // Without log_sd every block pays its day's mean: 0.1, 0.2, 0.05 BTC.
+    for (d, mean) in rec.days.iter().zip([0.1, 0.2, 0.05]) {
+        assert!(d.blocks > 100);
+        assert!(
+            (d.fees_btc - mean * d.blocks as f64).abs() < 1e-9,
+            "{} BTC over {} blocks",
+            d.fees_btc,
+            d.blocks
+        );
+    }
+    // A blank cell or a missing day inside the run is an error naming the line or the date.
+    for (name, data, expect) in [
+        (
+            "blank",
+            "date,FeeTotNtv,BlkCnt\n2026-05-29,1,144\n2026-05-30,,144\n2026-05-31,1,144\n",
+            "line 3: empty `FeeTotNtv`",
+        ),
+        (
+            "gap",
+            "date,FeeTotNtv,BlkCnt\n2026-05-29,1,144\n2026-05-31,1,144\n",
+            "no row for 2026-05-30",
+        ),
+        (
+            "short",
+            "date,FeeTotNtv,BlkCnt\n2026-05-29,1,144\n2026-05-30,1,144\n",
+            "no row for 2026-05-31",
+        ),
+    ] {
+        std::fs::write(tmp.path().join("fees.csv"), data).unwrap();
+        let e = hashshift::scenario::Scenario::load(&file, &[])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("fees.csv") && e.contains(expect), "{name}: {e}");
+    }
+}

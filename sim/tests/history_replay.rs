@@ -110,4 +110,22 @@ fn history_replay_tracks_real_difficulty() {
     );
     assert!((341..=343).contains(&(cut.epoch + 1)), "{cut:?}");
     assert!(cut.difficulty_change_pct < -20.0, "{cut:?}");
+
+    // The price replay reproduces the file's PriceUSD on every simulated day.
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let (cd, cp) = (
+        header.iter().position(|h| *h == "date").unwrap(),
+        header.iter().position(|h| *h == "PriceUSD").unwrap(),
+    );
+    let prices: BTreeMap<String, f64> = lines
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .map(|c| (c[cd].to_string(), c[cp].parse().unwrap()))
+        .collect();
+    assert!(rec.days.len() > 3_700);
+    for d in &rec.days {
+        let date = hashshift::calendar::format_date(d.date_unix);
+        assert_eq!(Some(&d.price_usd), prices.get(&date), "price on {date}");
+    }
 }

@@ -28,7 +28,7 @@ use super::rng::{Component, RngStreams};
 use super::SimError;
 use crate::calendar::{civil_from_days, days_from_civil, DAY_S};
 use crate::record::{DayRecord, RegionDayRecord};
-use crate::scenario::{EconomySpec, PriceSpec, Shock};
+use crate::scenario::{EconomySpec, FeeSpec, PriceSpec, Shock};
 
 /// Calendar year with its fraction, e.g. 2028.5 in early July 2028.
 fn year_fraction(t: i64) -> f64 {
@@ -93,6 +93,8 @@ pub(crate) struct Economy {
     fees: FeeModel,
     fee_rng: ChaCha8Rng,
     fee_mean_btc: f64,
+    /// Daily mean fee per block (first unix day, means, log-sd) when fees replay a file.
+    fee_replay: Option<(i64, Vec<f64>, f64)>,
     regions: Vec<Region>,
     energy: Vec<EnergyPrice>,
     energy_rngs: Vec<ChaCha8Rng>,
@@ -151,9 +153,10 @@ impl Economy {
         let mut eco = Economy {
             price,
             price_rng: streams.stream(Component::Price, 0),
-            fees: spec.fees,
+            fees: FeeModel::constant(0.0).expect("zero fees are valid"),
             fee_rng: streams.stream(Component::Fees, 0),
-            fee_mean_btc: spec.fees.mean_btc(),
+            fee_mean_btc: 0.0,
+            fee_replay: None,
             regions: spec.regions.iter().map(|r| r.0).collect(),
             energy,
             energy_rngs,
@@ -178,6 +181,20 @@ impl Economy {
             hashprice: 0.0,
             tally: DayTally::default(),
         };
+        match &spec.fees {
+            FeeSpec::Model(m) => {
+                eco.fees = *m;
+                eco.fee_mean_btc = m.mean_btc();
+            }
+            FeeSpec::Replay {
+                first_day,
+                mean_btc,
+                log_sd,
+            } => {
+                eco.fee_replay = Some((*first_day, mean_btc.clone(), *log_sd));
+                eco.set_replay_fees(start_unix);
+            }
+        }
         eco.apply_shocks(start_unix);
         if let Some(net) = &spec.network {
             let shares: Vec<(Region, f64)> = spec
@@ -270,6 +287,16 @@ impl Economy {
         }
     }
 
+    /// Fee model of the day containing `t` when fees replay a file.
+    fn set_replay_fees(&mut self, t: i64) {
+        if let Some((first, means, sd)) = &self.fee_replay {
+            let i = (t.div_euclid(DAY_S) - first).clamp(0, means.len() as i64 - 1) as usize;
+            self.fee_mean_btc = means[i];
+            self.fees =
+                FeeModel::lognormal(means[i], *sd).expect("validated when the scenario was loaded");
+        }
+    }
+
     fn conditions(&self, hysteresis: f64) -> Conditions<'_> {
         Conditions {
             hashprice: self.hashprice,
@@ -343,6 +370,7 @@ impl Economy {
             p.step(&mut self.price_rng);
         }
         self.apply_shocks(now_unix);
+        self.set_replay_fees(now_unix);
         let doy = day_of_year(now_unix);
         for (i, e) in self.energy.iter_mut().enumerate() {
             self.region_price[i] = e.step(doy, &mut self.energy_rngs[i]);

@@ -1,4 +1,4 @@
-//! Daily hashrate series from CSV files.
+//! Daily series (hashrate, price, fees) from CSV files.
 //!
 //! Accepted layouts: `shared/reference/btc_daily.csv` (`date`, `HashRate_THs`) and the Coin
 //! Metrics community CSV (`time`, `HashRate`, both in TH/s), or any CSV with named columns.
@@ -15,17 +15,28 @@ pub type DailyValue = (i64, f64);
 /// Hashrate columns accepted by default: `btc_daily.csv`'s, then Coin Metrics'.
 pub const HASHRATE_COLUMNS: [&str; 2] = ["HashRate_THs", "HashRate"];
 
-/// Reads the date and value columns of `text` (the file's contents).
-///
-/// `date_column` of `None` picks the first header present among (`date`, `time`); the value
-/// column is the first of `value_columns` present. `what` names the value in messages
-/// ("hashrate", "price"). Errors are one line, naming the line number and the column.
-pub fn parse_daily_series(
+/// One daily row: the unix time of its date, its 1-based line number, and the requested
+/// columns' values (`None` for an empty cell).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DailyRow {
+    /// Unix seconds of the row's date (midnight UTC).
+    pub day: i64,
+    /// 1-based line number in the file.
+    pub line: usize,
+    /// One value per requested column, `None` where the cell is empty.
+    pub values: Vec<Option<f64>>,
+}
+
+/// Reads a daily CSV: the date column (`date_column`, or the first of `date`, `time`) and, for
+/// each requested column, the first present of its candidate names (`(candidates, what)`,
+/// `what` naming it in messages). Returns the columns' header names and the rows. Dates must be
+/// midnight UTC and strictly increasing; present values finite and >= 0. Errors are one line,
+/// naming the line number and the column.
+pub fn parse_daily_columns(
     text: &str,
     date_column: Option<&str>,
-    value_columns: &[&str],
-    what: &str,
-) -> Result<Vec<DailyValue>, String> {
+    columns: &[(&[&str], &str)],
+) -> Result<(Vec<String>, Vec<DailyRow>), String> {
     let mut lines = text
         .lines()
         .enumerate()
@@ -38,11 +49,7 @@ pub fn parse_daily_series(
         .split(',')
         .map(|s| s.trim().trim_matches('"'))
         .collect();
-    let find = |wanted: Option<&str>, defaults: &[&str], what: &str| -> Result<usize, String> {
-        let candidates: Vec<&str> = match wanted {
-            Some(w) => vec![w],
-            None => defaults.to_vec(),
-        };
+    let find = |candidates: &[&str], what: &str| -> Result<usize, String> {
         candidates
             .iter()
             .find_map(|c| names.iter().position(|n| n == c))
@@ -58,11 +65,16 @@ pub fn parse_daily_series(
                 )
             })
     };
-    let date_idx = find(date_column, &["date", "time"], "date")?;
-    let value_idx = find(None, value_columns, what)?;
-    let value_name = names[value_idx];
+    let date_idx = match date_column {
+        Some(d) => find(&[d], "date")?,
+        None => find(&["date", "time"], "date")?,
+    };
+    let idx: Vec<usize> = columns
+        .iter()
+        .map(|(cands, what)| find(cands, what))
+        .collect::<Result<_, _>>()?;
 
-    let mut out: Vec<DailyValue> = Vec::new();
+    let mut rows: Vec<DailyRow> = Vec::new();
     for (i, line) in lines {
         let lineno = i + 1;
         let cells: Vec<&str> = line
@@ -84,34 +96,62 @@ pub fn parse_daily_series(
                 cells[date_idx]
             ));
         }
-        let cell = cells[value_idx];
-        if cell.is_empty() {
-            if out.is_empty() {
-                continue;
-            }
-            return Err(format!("line {lineno}: empty `{value_name}` value"));
-        }
-        let v: f64 = cell
-            .parse()
-            .map_err(|_| format!("line {lineno}: `{value_name}` = `{cell}` is not a number"))?;
-        if !v.is_finite() || v < 0.0 {
-            return Err(format!(
-                "line {lineno}: `{value_name}` = {cell} is not allowed (must be finite and >= 0)"
-            ));
-        }
-        if let Some(&(prev, _)) = out.last() {
-            if day <= prev {
+        if let Some(prev) = rows.last() {
+            if day <= prev.day {
                 return Err(format!(
                     "line {lineno}: date {} is not after the previous row's {}",
                     cells[date_idx],
-                    calendar::format_date(prev)
+                    calendar::format_date(prev.day)
                 ));
             }
         }
-        out.push((day, v));
+        let mut values = Vec::with_capacity(idx.len());
+        for &c in &idx {
+            let (cell, name) = (cells[c], names[c]);
+            if cell.is_empty() {
+                values.push(None);
+                continue;
+            }
+            let v: f64 = cell
+                .parse()
+                .map_err(|_| format!("line {lineno}: `{name}` = `{cell}` is not a number"))?;
+            if !v.is_finite() || v < 0.0 {
+                return Err(format!(
+                    "line {lineno}: `{name}` = {cell} is not allowed (must be finite and >= 0)"
+                ));
+            }
+            values.push(Some(v));
+        }
+        rows.push(DailyRow {
+            day,
+            line: lineno,
+            values,
+        });
+    }
+    Ok((idx.iter().map(|&c| names[c].to_string()).collect(), rows))
+}
+
+/// Reads one value column (the first present of `value_columns`) as a gap-free daily series.
+/// Leading rows with an empty value (Coin Metrics' earliest days) are skipped; an empty value
+/// after the first number is an error.
+pub fn parse_daily_series(
+    text: &str,
+    date_column: Option<&str>,
+    value_columns: &[&str],
+    what: &str,
+) -> Result<Vec<DailyValue>, String> {
+    let (names, rows) = parse_daily_columns(text, date_column, &[(value_columns, what)])?;
+    let name = &names[0];
+    let mut out: Vec<DailyValue> = Vec::with_capacity(rows.len());
+    for r in rows {
+        match r.values[0] {
+            Some(v) => out.push((r.day, v)),
+            None if out.is_empty() => {}
+            None => return Err(format!("line {}: empty `{name}` value", r.line)),
+        }
     }
     if out.is_empty() {
-        return Err(format!("no rows with a `{value_name}` value"));
+        return Err(format!("no rows with a `{name}` value"));
     }
     Ok(out)
 }

@@ -33,6 +33,23 @@ pub enum PriceSpec {
     Replay(PriceReplay),
 }
 
+/// Fees per block.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FeeSpec {
+    /// A fixed fee model (constant or lognormal around a mean).
+    Model(FeeModel),
+    /// Daily mean fee per block from a file, with blocks lognormal around it (`log_sd`, 0 =
+    /// every block pays the mean).
+    Replay {
+        /// Unix day number (days since 1970-01-01) of `mean_btc[0]`.
+        first_day: i64,
+        /// Mean fee per block of each day, BTC.
+        mean_btc: Vec<f64>,
+        /// Log-sd of a block's fees around the day's mean.
+        log_sd: f64,
+    },
+}
+
 /// The generated network (hashrate.kind = "fleet").
 #[derive(Debug, Clone, PartialEq)]
 pub struct NetworkSpec {
@@ -109,7 +126,7 @@ pub struct EconomySpec {
     /// BTC price.
     pub price: PriceSpec,
     /// Fees per block.
-    pub fees: FeeModel,
+    pub fees: FeeSpec,
     /// Energy-price mean reversion, 1/year.
     pub energy_kappa: f64,
     /// Energy-price annual volatility.
@@ -162,38 +179,7 @@ pub(super) fn validate(
 ) -> Result<EconomySpec, ScenarioError> {
     let price = validate_price(cx, raw, file, start_unix, end_unix)?;
 
-    // Fees.
-    let f = &mut raw.fees;
-    let mean = cx.range(
-        "fees.mean_btc",
-        *f.mean_btc.get_or_insert(fee_defaults::DEFAULT_MEAN_BTC),
-        0.0,
-        100.0,
-        "BTC",
-    )?;
-    let fees = match *f.model.get_or_insert(FeeModelKind::Constant) {
-        FeeModelKind::Constant => {
-            if let Some(sd) = f.log_sd {
-                return Err(cx.invalid(
-                    "fees.log_sd",
-                    sd,
-                    "only used with fees.model = \"lognormal\"; remove it",
-                ));
-            }
-            FeeModel::constant(mean)
-        }
-        FeeModelKind::Lognormal => {
-            FeeModel::lognormal(mean, *f.log_sd.get_or_insert(fee_defaults::DEFAULT_LOG_SD))
-        }
-    }
-    .map_err(|e| {
-        market_err(
-            cx,
-            "fees",
-            e,
-            &[("mean_btc", "mean_btc"), ("sigma", "log_sd")],
-        )
-    })?;
+    let fees = validate_fees(cx, raw, file, start_unix, end_unix)?;
 
     // Energy and regions.
     let e = &mut raw.energy;
@@ -299,6 +285,144 @@ fn validate_frontier(cx: &Ctx<'_>, raw: &mut RawScenario) -> Result<FrontierPara
         other => cx.invalid("hardware", "…", other),
     })?;
     Ok(p)
+}
+
+fn validate_fees(
+    cx: &Ctx<'_>,
+    raw: &mut RawScenario,
+    file: &Path,
+    start_unix: i64,
+    end_unix: i64,
+) -> Result<FeeSpec, ScenarioError> {
+    let f = &mut raw.fees;
+    let kind = *f.model.get_or_insert(FeeModelKind::Constant);
+    let rename = [("mean_btc", "mean_btc"), ("sigma", "log_sd")];
+    if kind != FeeModelKind::Csv {
+        for (key, set) in [
+            ("csv", f.csv.is_some()),
+            ("column", f.column.is_some()),
+            ("date_column", f.date_column.is_some()),
+        ] {
+            if set {
+                return Err(cx.invalid(
+                    format!("fees.{key}"),
+                    "…",
+                    "only used with fees.model = \"csv\"; remove it",
+                ));
+            }
+        }
+    }
+    let model = match kind {
+        FeeModelKind::Constant => {
+            if let Some(sd) = f.log_sd {
+                return Err(cx.invalid(
+                    "fees.log_sd",
+                    sd,
+                    "not used with fees.model = \"constant\"; remove it",
+                ));
+            }
+            let mean = *f.mean_btc.get_or_insert(fee_defaults::DEFAULT_MEAN_BTC);
+            FeeModel::constant(mean)
+        }
+        FeeModelKind::Lognormal => {
+            let mean = *f.mean_btc.get_or_insert(fee_defaults::DEFAULT_MEAN_BTC);
+            FeeModel::lognormal(mean, *f.log_sd.get_or_insert(fee_defaults::DEFAULT_LOG_SD))
+        }
+        FeeModelKind::Csv => {
+            if let Some(m) = f.mean_btc {
+                return Err(cx.invalid(
+                    "fees.mean_btc",
+                    m,
+                    "not used with fees.model = \"csv\" (the file gives the means); remove it",
+                ));
+            }
+            let log_sd = *f.log_sd.get_or_insert(0.0);
+            // Checks log_sd's range.
+            FeeModel::lognormal(0.0, log_sd).map_err(|e| market_err(cx, "fees", e, &rename))?;
+            let rel = f.csv.clone().ok_or_else(|| {
+                cx.invalid(
+                    "fees.csv",
+                    "(missing)",
+                    "fees.model = \"csv\" needs `csv = \"path/to/file.csv\"`",
+                )
+            })?;
+            let path = file.parent().unwrap_or_else(|| Path::new(".")).join(&rel);
+            let data_err = |message: String| ScenarioError::Data {
+                file: file.to_path_buf(),
+                key: "fees.csv".into(),
+                data_file: path.clone(),
+                message,
+            };
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| data_err(format!("cannot read it: {e}")))?;
+            let column: Option<[&str; 1]> = f.column.as_deref().map(|c| [c]);
+            let wanted: Vec<(&[&str], &str)> = match &column {
+                Some(c) => vec![(c.as_slice(), "fee per block")],
+                None => vec![(&["FeeTotNtv"], "total fees"), (&["BlkCnt"], "block count")],
+            };
+            let (names, rows) = csv::parse_daily_columns(&text, f.date_column.as_deref(), &wanted)
+                .map_err(data_err)?;
+            let (first_day, last_day) = (
+                start_unix.div_euclid(DAY_S),
+                (end_unix - 1).div_euclid(DAY_S),
+            );
+            let mut mean_btc = Vec::with_capacity((last_day - first_day + 1) as usize);
+            for r in rows
+                .iter()
+                .filter(|r| (first_day..=last_day).contains(&(r.day / DAY_S)))
+            {
+                let expected = first_day + mean_btc.len() as i64;
+                if r.day / DAY_S != expected {
+                    return Err(data_err(format!(
+                        "no row for {} (the run needs every day)",
+                        calendar::format_date(expected * DAY_S)
+                    )));
+                }
+                let empty = |k: usize| {
+                    data_err(format!(
+                        "line {}: empty `{}` on {} (the run needs a value every day)",
+                        r.line,
+                        names[k],
+                        calendar::format_date(r.day)
+                    ))
+                };
+                let v = match (r.values.first(), r.values.get(1)) {
+                    (Some(Some(v)), None) => *v,
+                    (Some(Some(total)), Some(Some(blocks))) if *blocks > 0.0 => total / blocks,
+                    (Some(Some(_)), Some(Some(_))) => {
+                        return Err(data_err(format!(
+                            "line {}: `{}` = 0 blocks",
+                            r.line, names[1]
+                        )))
+                    }
+                    (Some(None), _) => return Err(empty(0)),
+                    _ => return Err(empty(1)),
+                };
+                if v > 100.0 {
+                    return Err(data_err(format!(
+                        "line {}: {v} BTC per block is not allowed (at most 100)",
+                        r.line
+                    )));
+                }
+                mean_btc.push(v);
+            }
+            if mean_btc.len() as i64 != last_day - first_day + 1 {
+                return Err(data_err(format!(
+                    "it has no row for {} (the run needs {} to {})",
+                    calendar::format_date((first_day + mean_btc.len() as i64) * DAY_S),
+                    calendar::format_date(first_day * DAY_S),
+                    calendar::format_date(last_day * DAY_S)
+                )));
+            }
+            return Ok(FeeSpec::Replay {
+                first_day,
+                mean_btc,
+                log_sd,
+            });
+        }
+    }
+    .map_err(|e| market_err(cx, "fees", e, &rename))?;
+    Ok(FeeSpec::Model(model))
 }
 
 fn validate_price(

@@ -21,7 +21,7 @@ use hashshift_models::consensus;
 use hashshift_models::hashrate_path::{HashratePath, Segment, EH_PER_S};
 
 use crate::calendar;
-pub use economy::{EconomySpec, NetworkSpec, PriceSpec, Shock};
+pub use economy::{EconomySpec, FeeSpec, NetworkSpec, PriceSpec, Shock};
 pub use error::ScenarioError;
 use raw::{HashUnit, HashrateKind, RawScenario};
 

@@ -222,12 +222,22 @@ pub enum PriceModelKind {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawFees {
-    /// `constant` (default) or `lognormal` (each block draws its fees).
+    /// `constant` (default), `lognormal` (each block draws its fees) or `csv` (the day's mean
+    /// fee per block from a file; blocks draw lognormally around it when `log_sd` is given).
     pub model: Option<FeeModelKind>,
-    /// Mean fees per block, BTC, [0, 100]. Default 0.066.
+    /// constant, lognormal: mean fees per block, BTC, [0, 100]. Default 0.066.
     pub mean_btc: Option<f64>,
-    /// lognormal: log-sd of a block's fees, [0, 3]. Default 0.74.
+    /// lognormal, csv: log-sd of a block's fees around the mean, [0, 3]. Default 0.74
+    /// (lognormal), 0 (csv: every block pays the day's mean).
     pub log_sd: Option<f64>,
+    /// csv: path of a daily file, relative to the scenario file; it must have a value on every
+    /// day of the run.
+    pub csv: Option<String>,
+    /// csv: a column of mean fees per block, BTC. Default: `FeeTotNtv` / `BlkCnt` (total fees
+    /// and block count per day, as in Coin Metrics and shared/reference/btc_daily.csv).
+    pub column: Option<String>,
+    /// csv: the date column. Default `date` or `time`.
+    pub date_column: Option<String>,
 }
 
 /// Fee models.
@@ -239,6 +249,8 @@ pub enum FeeModelKind {
     Constant,
     /// Lognormal per block with mean `mean_btc`.
     Lognormal,
+    /// The day's mean fee per block from a CSV.
+    Csv,
 }
 
 /// Regional energy prices: a mean-reverting log price with seasonality around each region's
