@@ -10,8 +10,9 @@
 //!    `SetCompact` / `GetCompact` / `CalculateNextWorkRequired` (num-bigint), by proptest.
 //!    These always run.
 
+mod common;
+
 use std::collections::HashMap;
-use std::path::PathBuf;
 
 use hashshift_models::consensus::{
     bits_to_difficulty, block_proof, block_subsidy, block_subsidy_with_interval,
@@ -28,41 +29,6 @@ use serde_json::Value;
 // ---------------------------------------------------------------------------------------
 // Reference directory handling
 // ---------------------------------------------------------------------------------------
-
-fn reference_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("HASHSHIFT_REFERENCE_DIR") {
-        Some(d) => PathBuf::from(d),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference"),
-    };
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    let required = std::env::var("HASHSHIFT_REQUIRE_REFERENCE").is_ok_and(|v| v.trim() == "1");
-    if required {
-        panic!(
-            "HASHSHIFT_REQUIRE_REFERENCE=1 but the reference directory {} was not found \
-             (set HASHSHIFT_REFERENCE_DIR to the shared/reference folder)",
-            dir.display()
-        );
-    }
-    // The test harness captures `eprintln!` of passing tests, so the banner is written to
-    // the process's stderr directly (once per test binary) to be seen in a plain
-    // `cargo test`; the `eprintln!` copy appears with `--nocapture`.
-    let banner = format!(
-        "\n**********************************************************************\n\
-         REFERENCE VALIDATION DID NOT RUN: {} not found\n\
-         (set HASHSHIFT_REFERENCE_DIR, or HASHSHIFT_REQUIRE_REFERENCE=1 to fail)\n\
-         **********************************************************************",
-        dir.display()
-    );
-    static BANNER: std::sync::Once = std::sync::Once::new();
-    BANNER.call_once(|| {
-        use std::io::Write;
-        let _ = writeln!(std::io::stderr().lock(), "{banner}");
-    });
-    eprintln!("{banner}");
-    None
-}
 
 fn read_json(dir: &std::path::Path, name: &str) -> Value {
     let path = dir.join(name);
@@ -138,7 +104,9 @@ fn permitted_retarget_transition(old_bits: u32, new_bits: u32) -> bool {
 
 #[test]
 fn pow_vectors_json() {
-    let Some(dir) = reference_dir() else { return };
+    let Some(dir) = common::reference_dir("REFERENCE VALIDATION") else {
+        return;
+    };
     let v = read_json(&dir, "pow_vectors.json");
     let mut checks = 0usize;
 
@@ -362,7 +330,9 @@ fn pow_vectors_json() {
 
 #[test]
 fn subsidy_json() {
-    let Some(dir) = reference_dir() else { return };
+    let Some(dir) = common::reference_dir("REFERENCE VALIDATION") else {
+        return;
+    };
     let v = read_json(&dir, "subsidy.json");
     assert_eq!(u64_of(&v, "COIN_sat"), COIN);
     assert_eq!(
@@ -578,7 +548,9 @@ fn nearest_in(x: i64, (lo, hi): (i64, i64)) -> i64 {
 
 #[test]
 fn retargets_csv() {
-    let Some(dir) = reference_dir() else { return };
+    let Some(dir) = common::reference_dir("REFERENCE VALIDATION") else {
+        return;
+    };
     let rows = read_retargets(&dir).expect("retargets.csv present in the reference dir");
     assert_eq!(rows.len(), 474, "epochs 0..=473");
 

@@ -17,8 +17,10 @@
 //! "HARDWARE CALIBRATION DID NOT RUN" and pass, unless `HASHSHIFT_REQUIRE_REFERENCE=1`, in which
 //! case they fail.
 
+mod common;
+
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use hashshift_models::hardware::catalog::{Catalog, DEFAULT_FLEET_MIX_2026};
 use hashshift_models::hardware::frontier::DEFAULT_IMPROVEMENT_RATE_PER_YEAR;
@@ -34,46 +36,6 @@ const FLEET_MIX_TOLERANCE: f64 = 0.15;
 // ---------------------------------------------------------------------------------------
 // Reference directory handling (same approach as consensus_reference.rs)
 // ---------------------------------------------------------------------------------------
-
-fn reference_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("HASHSHIFT_REFERENCE_DIR") {
-        Some(d) => PathBuf::from(d),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference"),
-    };
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    let required = std::env::var("HASHSHIFT_REQUIRE_REFERENCE").is_ok_and(|v| v.trim() == "1");
-    if required {
-        panic!(
-            "HASHSHIFT_REQUIRE_REFERENCE=1 but the reference directory {} was not found \
-             (set HASHSHIFT_REFERENCE_DIR to the shared/reference folder)",
-            dir.display()
-        );
-    }
-    // The test harness captures `eprintln!` of passing tests, so the banner is written to the
-    // process's stderr directly (once per test binary), and to the terminal when stderr is not
-    // one (e.g. redirected to a log); the `eprintln!` copy appears with `--nocapture`.
-    let banner = format!(
-        "\n**********************************************************************\n\
-         HARDWARE CALIBRATION DID NOT RUN: {} not found\n\
-         (set HASHSHIFT_REFERENCE_DIR, or HASHSHIFT_REQUIRE_REFERENCE=1 to fail)\n\
-         **********************************************************************",
-        dir.display()
-    );
-    static BANNER: std::sync::Once = std::sync::Once::new();
-    BANNER.call_once(|| {
-        use std::io::{IsTerminal, Write};
-        let _ = writeln!(std::io::stderr().lock(), "{banner}");
-        if !std::io::stderr().is_terminal() {
-            if let Ok(mut tty) = std::fs::OpenOptions::new().write(true).open("/dev/tty") {
-                let _ = writeln!(tty, "{banner}");
-            }
-        }
-    });
-    eprintln!("{banner}");
-    None
-}
 
 fn read(dir: &Path, name: &str) -> String {
     let path = dir.join(name);
@@ -152,7 +114,9 @@ fn ols_slope(points: &[(f64, f64)]) -> f64 {
 
 #[test]
 fn catalog_rows_match_reference_asic_models() {
-    let Some(dir) = reference_dir() else { return };
+    let Some(dir) = common::reference_dir("HARDWARE CALIBRATION") else {
+        return;
+    };
     let rows = csv_rows(&read(&dir, "asic_models.csv"));
     let catalog = Catalog::default_catalog();
     let mut problems = Vec::new();
@@ -216,7 +180,9 @@ fn catalog_rows_match_reference_asic_models() {
 
 #[test]
 fn best_efficiency_tracks_cbeci_lower_bound() {
-    let Some(dir) = reference_dir() else { return };
+    let Some(dir) = common::reference_dir("HARDWARE CALIBRATION") else {
+        return;
+    };
     let rows = csv_rows(&read(&dir, "cbeci_efficiency_daily.csv"));
     let catalog = Catalog::default_catalog();
     let mut ratios = Vec::new();
@@ -276,7 +242,9 @@ fn best_efficiency_tracks_cbeci_lower_bound() {
 
 #[test]
 fn fleet_mix_2026_matches_cbeci_estimate() {
-    let Some(dir) = reference_dir() else { return };
+    let Some(dir) = common::reference_dir("HARDWARE CALIBRATION") else {
+        return;
+    };
     let rows = csv_rows(&read(&dir, "cbeci_efficiency_daily.csv"));
     let last = rows.last().expect("CBECI rows");
     let estimate: f64 = last["estimated_j_per_th"].parse().unwrap();

@@ -8,8 +8,10 @@
 //! it did not run; with `HASHSHIFT_REQUIRE_REFERENCE=1` (as `.ci/run` sets) a missing
 //! reference is a failure.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use hashshift::calendar::{format_date, format_utc, parse_utc};
 use hashshift::engine::{NoProgress, SimulationBuilder};
@@ -30,25 +32,6 @@ const CUMULATIVE_TOLERANCE_PP: f64 = 10.0;
 const MIN_CHINA_FALL: f64 = 0.80;
 /// Allowed range of (network fall to mid-July) / (China's share of the network at the start).
 const NETWORK_FALL_OVER_CHINA_SHARE: (f64, f64) = (0.7, 1.3);
-
-fn reference_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("HASHSHIFT_REFERENCE_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference"));
-    if dir.join("retargets.csv").is_file() && dir.join("btc_daily.csv").is_file() {
-        return Some(dir);
-    }
-    let msg = format!(
-        "CHINA-BAN VALIDATION DID NOT RUN: {} has no retargets.csv/btc_daily.csv",
-        dir.display()
-    );
-    if std::env::var("HASHSHIFT_REQUIRE_REFERENCE").as_deref() == Ok("1") {
-        panic!("{msg} (HASHSHIFT_REQUIRE_REFERENCE=1)");
-    }
-    // Printed to the terminal directly so a plain `cargo test` shows it.
-    eprintln!("\n*** {msg} ***\n");
-    None
-}
 
 /// One real epoch of retargets.csv.
 struct RealEpoch {
@@ -198,7 +181,9 @@ fn run_seed(sc: &Scenario, seed: u64, real: &BTreeMap<u64, RealEpoch>, end: i64)
 
 #[test]
 fn china_ban_2021_reproduces_the_difficulty_cuts() {
-    let Some(dir) = reference_dir() else { return };
+    let Some(dir) = common::reference_dir("CHINA-BAN") else {
+        return;
+    };
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/china-ban-2021.toml");
     let csv = dir.join("btc_daily.csv");
     let set = vec![format!("price.csv={:?}", csv.display().to_string())];

@@ -6,31 +6,14 @@
 //! it did not run; with `HASHSHIFT_REQUIRE_REFERENCE=1` (as `.ci/run` sets) a missing
 //! reference is a failure.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use hashshift::engine::{NoProgress, SimulationBuilder};
 use hashshift::record::MemoryRecorder;
 use hashshift::scenario::Scenario;
-
-fn reference_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("HASHSHIFT_REFERENCE_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference"));
-    if dir.join("retargets.csv").is_file() && dir.join("btc_daily.csv").is_file() {
-        return Some(dir);
-    }
-    let msg = format!(
-        "HISTORY REPLAY VALIDATION DID NOT RUN: {} has no retargets.csv/btc_daily.csv",
-        dir.display()
-    );
-    if std::env::var("HASHSHIFT_REQUIRE_REFERENCE").as_deref() == Ok("1") {
-        panic!("{msg} (HASHSHIFT_REQUIRE_REFERENCE=1)");
-    }
-    // Printed to the terminal directly so a plain `cargo test` shows it.
-    eprintln!("\n*** {msg} ***\n");
-    None
-}
 
 /// Real difficulty per epoch from retargets.csv.
 fn real_difficulty(dir: &Path) -> BTreeMap<u64, f64> {
@@ -47,7 +30,9 @@ fn real_difficulty(dir: &Path) -> BTreeMap<u64, f64> {
 
 #[test]
 fn history_replay_tracks_real_difficulty() {
-    let Some(dir) = reference_dir() else { return };
+    let Some(dir) = common::reference_dir("HISTORY REPLAY") else {
+        return;
+    };
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/history-2016.toml");
     let csv = dir.join("btc_daily.csv");
     let set = vec![format!("hashrate.csv={:?}", csv.display().to_string())];

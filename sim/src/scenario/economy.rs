@@ -2,8 +2,6 @@
 //! `[[shocks]]`. Defaults are in [`super::defaults`] and in `hashshift_models::market`,
 //! `hashshift_models::hardware` (region profiles, fleet mix), each with its source.
 
-use std::path::Path;
-
 use hashshift_models::hardware::{
     Catalog, FrontierParams, Region, RegionProfile, DEFAULT_FLEET_MIX_2026,
 };
@@ -172,14 +170,13 @@ fn region(cx: &Ctx<'_>, key: &str, name: &str) -> Result<Region, ScenarioError> 
 pub(super) fn validate(
     cx: &Ctx<'_>,
     raw: &mut RawScenario,
-    file: &Path,
     start_unix: i64,
     end_unix: i64,
     fleet: bool,
 ) -> Result<EconomySpec, ScenarioError> {
-    let price = validate_price(cx, raw, file, start_unix, end_unix)?;
+    let price = validate_price(cx, raw, start_unix, end_unix)?;
 
-    let fees = validate_fees(cx, raw, file, start_unix, end_unix)?;
+    let fees = validate_fees(cx, raw, start_unix, end_unix)?;
 
     // Energy and regions.
     let e = &mut raw.energy;
@@ -235,7 +232,7 @@ pub(super) fn validate(
     }
 
     let network = if fleet {
-        Some(validate_network(cx, raw, file)?)
+        Some(validate_network(cx, raw)?)
     } else {
         None
     };
@@ -290,7 +287,6 @@ fn validate_frontier(cx: &Ctx<'_>, raw: &mut RawScenario) -> Result<FrontierPara
 fn validate_fees(
     cx: &Ctx<'_>,
     raw: &mut RawScenario,
-    file: &Path,
     start_unix: i64,
     end_unix: i64,
 ) -> Result<FeeSpec, ScenarioError> {
@@ -346,21 +342,15 @@ fn validate_fees(
                     "fees.model = \"csv\" needs `csv = \"path/to/file.csv\"`",
                 )
             })?;
-            let path = file.parent().unwrap_or_else(|| Path::new(".")).join(&rel);
-            let data_err = |message: String| ScenarioError::Data {
-                file: file.to_path_buf(),
-                key: "fees.csv".into(),
-                data_file: path.clone(),
-                message,
-            };
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| data_err(format!("cannot read it: {e}")))?;
+            let data = cx.data_file("fees.csv", &rel)?;
+            let data_err = |message: String| data.err(message);
+            let text = &data.text;
             let column: Option<[&str; 1]> = f.column.as_deref().map(|c| [c]);
             let wanted: Vec<(&[&str], &str)> = match &column {
                 Some(c) => vec![(c.as_slice(), "fee per block")],
                 None => vec![(&["FeeTotNtv"], "total fees"), (&["BlkCnt"], "block count")],
             };
-            let (names, rows) = csv::parse_daily_columns(&text, f.date_column.as_deref(), &wanted)
+            let (names, rows) = csv::parse_daily_columns(text, f.date_column.as_deref(), &wanted)
                 .map_err(data_err)?;
             let (first_day, last_day) = (
                 start_unix.div_euclid(DAY_S),
@@ -428,7 +418,6 @@ fn validate_fees(
 fn validate_price(
     cx: &Ctx<'_>,
     raw: &mut RawScenario,
-    file: &Path,
     start_unix: i64,
     end_unix: i64,
 ) -> Result<PriceSpec, ScenarioError> {
@@ -454,18 +443,12 @@ fn validate_price(
                 "price.model = \"csv\" needs `csv = \"path/to/file.csv\"`",
             )
         })?;
-        let path = file.parent().unwrap_or_else(|| Path::new(".")).join(&rel);
-        let data_err = |message: String| ScenarioError::Data {
-            file: file.to_path_buf(),
-            key: "price.csv".into(),
-            data_file: path.clone(),
-            message,
-        };
-        let text =
-            std::fs::read_to_string(&path).map_err(|e| data_err(format!("cannot read it: {e}")))?;
+        let data = cx.data_file("price.csv", &rel)?;
+        let data_err = |message: String| data.err(message);
+        let text = &data.text;
         let column = p.column.get_or_insert_with(|| "PriceUSD".into()).clone();
         let series =
-            csv::parse_daily_series(&text, p.date_column.as_deref(), &[column.as_str()], "price")
+            csv::parse_daily_series(text, p.date_column.as_deref(), &[column.as_str()], "price")
                 .map_err(data_err)?;
         let points: Vec<(i64, f64)> = series
             .iter()
@@ -571,11 +554,7 @@ fn validate_price(
     Ok(PriceSpec::Process { model, initial })
 }
 
-fn validate_network(
-    cx: &Ctx<'_>,
-    raw: &mut RawScenario,
-    file: &Path,
-) -> Result<NetworkSpec, ScenarioError> {
+fn validate_network(cx: &Ctx<'_>, raw: &mut RawScenario) -> Result<NetworkSpec, ScenarioError> {
     let n = &mut raw.network;
     let target_ehs = cx.range(
         "network.target_ehs",
@@ -613,16 +592,10 @@ fn validate_network(
     let catalog = match &n.catalog {
         None => Catalog::default_catalog(),
         Some(rel) => {
-            let path = file.parent().unwrap_or_else(|| Path::new(".")).join(rel);
-            let data_err = |message: String| ScenarioError::Data {
-                file: file.to_path_buf(),
-                key: "network.catalog".into(),
-                data_file: path.clone(),
-                message,
-            };
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| data_err(format!("cannot read it: {e}")))?;
-            Catalog::from_csv_str(&text).map_err(|e| data_err(e.to_string()))?
+            let data = cx.data_file("network.catalog", rel)?;
+            let data_err = |message: String| data.err(message);
+            let text = &data.text;
+            Catalog::from_csv_str(text).map_err(|e| data_err(e.to_string()))?
         }
     };
     let mix: Vec<(u16, f64)> = match &n.mix {

@@ -147,6 +147,27 @@ pub fn apply_override(table: &mut toml::Table, spec: &str) -> Result<(), Scenari
     Ok(())
 }
 
+/// A data file a scenario names, read.
+pub(crate) struct DataFile {
+    scenario: PathBuf,
+    key: String,
+    path: PathBuf,
+    /// The file's contents.
+    pub text: String,
+}
+
+impl DataFile {
+    /// An error about this file's contents.
+    pub(crate) fn err(&self, message: impl Into<String>) -> ScenarioError {
+        ScenarioError::Data {
+            file: self.scenario.clone(),
+            key: self.key.clone(),
+            data_file: self.path.clone(),
+            message: message.into(),
+        }
+    }
+}
+
 pub(crate) struct Ctx<'a> {
     file: &'a Path,
 }
@@ -164,6 +185,24 @@ impl Ctx<'_> {
             value: value.to_string(),
             allowed: allowed.to_string(),
         }
+    }
+
+    /// Reads the data file that `key` names (`rel`, relative to the scenario file's folder).
+    pub(crate) fn data_file(&self, key: &str, rel: &str) -> Result<DataFile, ScenarioError> {
+        let path = self
+            .file
+            .parent()
+            .unwrap_or_else(|| Path::new("."))
+            .join(rel);
+        let mut data = DataFile {
+            scenario: self.file.to_path_buf(),
+            key: key.to_string(),
+            path,
+            text: String::new(),
+        };
+        data.text = std::fs::read_to_string(&data.path)
+            .map_err(|e| data.err(format!("cannot read it: {e}")))?;
+        Ok(data)
     }
 
     pub(crate) fn date(&self, key: &str, text: &str) -> Result<i64, ScenarioError> {
@@ -449,18 +488,11 @@ fn validate(mut raw: RawScenario, file: &Path) -> Result<Scenario, ScenarioError
                     "kind = \"csv\" needs `csv = \"path/to/file.csv\"`",
                 )
             })?;
-            let base = file.parent().unwrap_or_else(|| Path::new("."));
-            let path: PathBuf = base.join(&csv_text);
-            let data_err = |message: String| ScenarioError::Data {
-                file: file.to_path_buf(),
-                key: "hashrate.csv".into(),
-                data_file: path.clone(),
-                message,
-            };
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| data_err(format!("cannot read it: {e}")))?;
+            let data = cx.data_file("hashrate.csv", &csv_text)?;
+            let data_err = |message: String| data.err(message);
+            let text = &data.text;
             let series = csv::parse_daily_series(
-                &text,
+                text,
                 h.date_column.as_deref(),
                 &h.column
                     .as_deref()
@@ -498,7 +530,6 @@ fn validate(mut raw: RawScenario, file: &Path) -> Result<Scenario, ScenarioError
     let economy = economy::validate(
         &cx,
         &mut raw,
-        file,
         start_unix,
         end_unix,
         kind == HashrateKind::Fleet,

@@ -72,3 +72,25 @@ pub fn assert_bad_input(name: &str, toml_text: Option<&str>, extra: &[&str], exp
         "{name}: output folder was created"
     );
 }
+
+/// `shared/reference` (or `HASHSHIFT_REFERENCE_DIR`) when it holds retargets.csv and
+/// btc_daily.csv. Otherwise says loudly that the validation `what` did not run and returns
+/// `None`, or panics when `HASHSHIFT_REQUIRE_REFERENCE=1` (as `.ci/run` sets).
+pub fn reference_dir(what: &str) -> Option<PathBuf> {
+    let dir = std::env::var_os("HASHSHIFT_REFERENCE_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference"));
+    if dir.join("retargets.csv").is_file() && dir.join("btc_daily.csv").is_file() {
+        return Some(dir);
+    }
+    let msg = format!(
+        "{what} VALIDATION DID NOT RUN: {} has no retargets.csv/btc_daily.csv",
+        dir.display()
+    );
+    if std::env::var("HASHSHIFT_REQUIRE_REFERENCE").as_deref() == Ok("1") {
+        panic!("{msg} (HASHSHIFT_REQUIRE_REFERENCE=1)");
+    }
+    // Printed to the terminal directly so a plain `cargo test` shows it.
+    eprintln!("\n*** {msg} ***\n");
+    None
+}
