@@ -3,8 +3,8 @@
 //! allocations although one mines ~1.05 million blocks and the other about a thousand.
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use hashshift::engine::{NoProgress, SimulationBuilder};
 use hashshift::record::NullRecorder;
@@ -12,18 +12,31 @@ use hashshift::scenario::Scenario;
 
 struct Counting;
 
-static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+thread_local! {
+    /// Allocations made by this thread. Per thread, so the test harness's own threads do not
+    /// count; const-initialized, so reading it never allocates.
+    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
+}
+
+fn count() {
+    // `try_with`: the slot may already be gone while a thread shuts down.
+    let _ = ALLOCATIONS.try_with(|c| c.set(c.get() + 1));
+}
+
+fn allocations() -> u64 {
+    ALLOCATIONS.with(Cell::get)
+}
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        count();
         unsafe { System.alloc(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         unsafe { System.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        count();
         unsafe { System.realloc(ptr, layout, new_size) }
     }
 }
@@ -36,9 +49,9 @@ fn allocations_during_run(horizon_years: f64, path: &str) -> (u64, u64) {
     let text = format!("horizon_years = {horizon_years}\n{path}");
     let sc = Scenario::from_toml(&text, Path::new("alloc.toml"), &[]).unwrap();
     let mut sim = SimulationBuilder::new(&sc).build().unwrap();
-    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    let before = allocations();
     let summary = sim.run(&mut NullRecorder, &mut NoProgress).unwrap();
-    (ALLOCATIONS.load(Ordering::Relaxed) - before, summary.blocks)
+    (allocations() - before, summary.blocks)
 }
 
 #[test]
