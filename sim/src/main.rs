@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use hashshift::calendar::{format_date, DAY_S};
-use hashshift::engine::Progress;
+use hashshift::engine::{Progress, SimError, SimulationBuilder};
 use hashshift::output::OutputError;
 use hashshift::runner::{run_to_dir, RunError, RunOutcome};
 use hashshift::scenario::{raw::RawScenario, Scenario, ScenarioError};
@@ -111,8 +111,13 @@ fn dispatch(cmd: Command) -> Result<(), Failure> {
             let sc = Scenario::load(&scenario, &set)?;
             let mut progress = CliProgress::new(&sc, quiet);
             let outcome = run_to_dir(&sc, &out, &mut progress).map_err(|e| Failure {
-                // Refusing to replace a folder that is not a run is a bad `--out`.
-                code: if matches!(e, RunError::Output(OutputError::WouldClobber { .. })) {
+                // Refusing to replace a folder that is not a run is a bad `--out`; an invalid
+                // simulation input (e.g. nothing profitable at the start) is bad input too.
+                code: if matches!(
+                    e,
+                    RunError::Output(OutputError::WouldClobber { .. })
+                        | RunError::Sim(SimError::Invalid(_))
+                ) {
                     2
                 } else {
                     1
@@ -128,7 +133,17 @@ fn dispatch(cmd: Command) -> Result<(), Failure> {
         Command::Validate { files } => {
             let mut failed = 0;
             for f in &files {
-                match Scenario::load(f, &[]) {
+                // Building the simulation also catches what only generating the network
+                // reveals (e.g. no machine profitable at the start).
+                let checked = Scenario::load(f, &[])
+                    .map_err(|e| e.to_string())
+                    .and_then(|sc| {
+                        SimulationBuilder::new(&sc)
+                            .build()
+                            .map(|_| sc)
+                            .map_err(|e| format!("{}: {e}", f.display()))
+                    });
+                match checked {
                     Ok(sc) => println!(
                         "ok: {} (name {}, {} to {})",
                         f.display(),

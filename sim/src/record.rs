@@ -114,9 +114,9 @@ pub struct DayRecord {
     pub marginal_energy_usd_per_kwh: Option<f64>,
     /// Mining revenue per MW (at the meter) per year of the running fleet, USD.
     pub revenue_usd_per_mw_year: Option<f64>,
-    /// Efficiency of the best machine on the market (the frontier), J/TH.
+    /// Efficiency of the best machine released by then (the frontier), J/TH.
     pub frontier_j_per_th: Option<f64>,
-    /// Price of a new frontier machine, USD per TH/s.
+    /// Launch price of that machine, USD per TH/s.
     pub frontier_usd_per_th: Option<f64>,
 }
 

@@ -79,11 +79,12 @@ pub fn run_to_dir<P: Progress + ?Sized>(
     out_parent: &Path,
     progress: &mut P,
 ) -> Result<RunOutcome, RunError> {
+    // Build first: an input the simulation rejects must leave no folder behind.
+    let mut sim = SimulationBuilder::new(scenario).build()?;
     let final_dir = out_parent.join(&scenario.name);
     let stage = RunDir::stage(&final_dir)?;
     let meta = run_metadata(scenario, 0);
     let mut recorder = ParquetRecorder::create(stage.path(), &meta, scenario.tables)?;
-    let mut sim = SimulationBuilder::new(scenario).build()?;
     let summary = sim.run(&mut recorder, progress)?;
     recorder.finish()?;
     stage.commit()?;

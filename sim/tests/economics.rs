@@ -42,6 +42,7 @@ fn calibration_at_the_default_start() {
             "{}",
             d0.hashrate_ehs
         );
+        // (Pins the calibrated default target against the reference: the acceptance criterion.)
         assert!((d0.hashrate_ehs / REAL_HASHRATE_EHS - 1.0).abs() < 0.10);
         // Fleet efficiency within 15% of CBECI's estimate.
         let eff = d0.fleet_efficiency_j_per_th.unwrap();
@@ -361,4 +362,140 @@ fn fee_replay_pays_each_days_mean_and_rejects_gaps() {
             .to_string();
         assert!(e.contains("fees.csv") && e.contains(expect), "{name}: {e}");
     }
+}
+
+#[test]
+fn a_custom_catalog_is_what_the_network_runs() {
+    // Id 35 is the built-in S21 XP (13.5 J/TH); here it is a 40 J/TH machine.
+    let tmp = tempfile::tempdir().unwrap();
+    let header = "id,manufacturer,name,release,hashrate_ths,power_w,price_usd_per_th,lifetime_years,source,note,verified";
+    std::fs::write(
+        tmp.path().join("c.csv"),
+        format!("{header}\n35,X,Custom40,2024-01,100,4000,20,5,test,,false\n"),
+    )
+    .unwrap();
+    let text =
+        "horizon_years = 0.02\n[hashrate]\nkind = \"fleet\"\n[network]\ncatalog = \"c.csv\"\n\
+                mix = [{ model = \"Custom40\", share = 1.0 }]\n[energy]\nsigma = 0.0\n\
+                [energy.regions.us]\nprice_usd_per_kwh = 0.02\n";
+    let file = tmp.path().join("s.toml");
+    std::fs::write(&file, text).unwrap();
+    let rec = run(&hashshift::scenario::Scenario::load(&file, &[]).unwrap(), 1);
+    let d0 = day(&rec, 0);
+    assert!(
+        (d0.fleet_efficiency_j_per_th.unwrap() - 40.0).abs() < 1e-9,
+        "{:?}",
+        d0.fleet_efficiency_j_per_th
+    );
+}
+
+#[test]
+fn exogenous_runs_report_the_hashprice_in_force() {
+    let sc = scenario("horizon_years = 0.15\n");
+    let rec = run(&sc, 3);
+    assert!(rec.epochs.len() >= 3);
+    for d in &rec.days {
+        let want = hashprice_usd_per_th_day(d.difficulty, 3.125 + 0.066, 76_600.0) * 1000.0;
+        assert!(
+            (d.hashprice_usd_per_ph_day / want - 1.0).abs() < 1e-12,
+            "{} vs {want} on {}",
+            d.hashprice_usd_per_ph_day,
+            d.date_unix
+        );
+    }
+}
+
+#[test]
+fn shocks_act_from_their_first_day_and_taxes_show_in_emissions() {
+    let base = scenario(&fleet("start = \"2026-05-29\"\nend = \"2026-06-10\"\n", ""));
+    let shocked = scenario(&fleet(
+        "start = \"2026-05-29\"\nend = \"2026-06-10\"\n",
+        "[[shocks]]\nkind = \"energy_price\"\nregion = \"us\"\nat = \"2026-05-29\"\nuntil = \"2026-06-02\"\nfactor = 3.0\n\
+         [[shocks]]\nkind = \"ban\"\nregion = \"kazakhstan\"\nat = \"2026-05-29\"\nuntil = \"2026-05-30\"\nshare = 1.0\n\
+         [[shocks]]\nkind = \"carbon_tax\"\nregion = \"china\"\nat = \"2026-06-03\"\nusd_per_t = 50.0\n",
+    ));
+    let (a, b) = (run(&base, 1), run(&shocked, 1));
+    let region = |rec: &MemoryRecorder, name: &str| -> Vec<hashshift::record::RegionDayRecord> {
+        rec.region_days
+            .iter()
+            .filter(|r| r.region == name)
+            .copied()
+            .collect()
+    };
+    let (us_a, us_b) = (region(&a, "us"), region(&b, "us"));
+    // The energy shock multiplies the US price by 3 on exactly the four days 05-29..06-01.
+    for (i, (x, y)) in us_a.iter().zip(&us_b).enumerate() {
+        let ratio = y.energy_usd_per_kwh / x.energy_usd_per_kwh;
+        let want = if i < 4 { 3.0 } else { 1.0 };
+        assert!((ratio - want).abs() < 1e-9, "day {i}: ratio {ratio}");
+    }
+    assert!(
+        us_b[0].hashrate_ehs < 0.5 * us_a[0].hashrate_ehs,
+        "US hashrate under a x3 price"
+    );
+    // A ban ramps from nothing at its start to its full share at its end (one day here).
+    assert_eq!(day(&b, 0).offline_ehs, Some(0.0));
+    assert!(day(&b, 1).offline_ehs.unwrap() > 0.0);
+    assert!(region(&b, "kazakhstan")[1].hashrate_ehs == 0.0);
+    // The carbon tax is in force from 06-03 and costs China hashrate.
+    let china = region(&b, "china");
+    assert!(china.iter().take(5).all(|r| r.carbon_tax_usd_per_t == 0.0));
+    assert!(china.iter().skip(5).all(|r| r.carbon_tax_usd_per_t == 50.0));
+    assert!(china[6].hashrate_ehs < china[4].hashrate_ehs);
+    // Emissions are power x 24 h x the grid's intensity, and add up to the network's.
+    for r in &b.region_days {
+        let ci = r
+            .region
+            .parse::<hashshift_models::hardware::Region>()
+            .unwrap()
+            .default_profile()
+            .carbon_intensity_t_per_mwh;
+        assert!(
+            (r.emissions_t_per_day - r.power_gw * 1000.0 * 24.0 * ci).abs()
+                < 1e-6 * r.emissions_t_per_day.max(1.0)
+        );
+    }
+    for d in &b.days {
+        let sum: f64 = b
+            .region_days
+            .iter()
+            .filter(|r| r.date_unix == d.date_unix)
+            .map(|r| r.emissions_t_per_day)
+            .sum();
+        assert!((sum / d.emissions_t_per_day.unwrap() - 1.0).abs() < 1e-9);
+    }
+}
+
+#[test]
+fn inputs_the_simulation_rejects_exit_2_without_output() {
+    assert_bad_input(
+        "amplitude",
+        Some("[energy.regions.us]\nseasonal_amplitude = 1.5\n"),
+        &[],
+        &["energy.regions.us.seasonal_amplitude", "[0, 1]"],
+    );
+    assert_bad_input(
+        "vintages",
+        Some("[hashrate]\nkind = \"fleet\"\n[network]\nvintages_per_site = 1000\n"),
+        &[],
+        &["network.vintages_per_site", "1000"],
+    );
+    assert_bad_input(
+        "kappa",
+        Some("[energy]\nkappa = 0.01\n"),
+        &[],
+        &["energy.kappa"],
+    );
+    assert_bad_input(
+        "spread",
+        Some("[energy]\nkappa = 0.5\nsigma = 3.0\n"),
+        &[],
+        &["energy.sigma", "sqrt(2 kappa)"],
+    );
+    assert_bad_input(
+        "unprofitable",
+        Some("[hashrate]\nkind = \"fleet\"\n[price]\ninitial_usd = 100.0\n"),
+        &[],
+        &["profitable", "price.initial_usd"],
+    );
 }

@@ -239,7 +239,7 @@ impl From<Region> for &'static str {
 pub struct RegionProfile {
     /// Energy price level miners pay, USD/kWh (geometric mean over the year), > 0.
     pub energy_price_usd_per_kwh: f64,
-    /// Log amplitude `A` of the annual price cycle, in [0, 2].
+    /// Log amplitude `A` of the annual price cycle, in [0, 1].
     pub seasonal_amplitude: f64,
     /// Day of year of the dearest power, in [0, 366).
     pub seasonal_peak_day: f64,
@@ -272,8 +272,8 @@ impl RegionProfile {
         check(
             "seasonal_amplitude",
             a,
-            (0.0..=2.0).contains(&a),
-            "must be in [0, 2]",
+            (0.0..=1.0).contains(&a),
+            "must be in [0, 1]",
         )?;
         let d = self.seasonal_peak_day;
         check(

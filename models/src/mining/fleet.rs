@@ -362,7 +362,8 @@ fn scan_region(
             p.running_ths += k.ths[i];
             p.power_w += k.power_w[i];
             p.it_power_w += k.it_power_w[i];
-            if cost > worst {
+            // `>=`: among equal costs the last in key order, as the fast pass reports.
+            if cost >= worst {
                 worst = cost;
                 p.marginal = Some((i, cost));
             }

@@ -1,9 +1,10 @@
 //! A generated population of mining sites and their fleets.
 //!
 //! 1. **Sizes**: site capacity (MW at the meter) is Pareto with tail index `alpha` and scale
-//!    `min_mw`, truncated at `max_mw` (inverse-CDF draw `x_m U^(-1/alpha)`, redrawn above the
-//!    cap): a few very large sites hold much of the capacity, as in the real industry, where
-//!    the largest single sites reach several hundred MW.
+//!    `min_mw`, truncated at `max_mw` (one inverse-CDF draw per site,
+//!    `x = x_m (1 - u (1 - (x_m/x_max)^alpha))^(-1/alpha)`): a few very large sites hold much of
+//!    the capacity, as in the real industry, where the largest single sites reach several
+//!    hundred MW.
 //! 2. **Regions**: sites are visited in random order and each is placed in a region with
 //!    probability proportional to that region's remaining MW deficit against its target share,
 //!    so realized regional shares track the targets even with heavy-tailed sizes.
@@ -187,14 +188,13 @@ impl Population {
         let power: f64 = models.iter().map(|m| m.0 * m.1).sum();
         models.iter_mut().for_each(|m| m.0 = m.0 * m.1 / power);
 
-        // 1. Sizes.
+        // 1. Sizes: inverse CDF of the Pareto truncated at max_mw,
+        //    x = x_m (1 - u (1 - (x_m / x_max)^alpha))^(-1/alpha), u uniform in [0, 1).
+        let tail = 1.0 - (p.min_mw / p.max_mw).powf(p.alpha);
         let sizes: Vec<f64> = (0..p.sites)
-            .map(|_| loop {
-                let u: f64 = 1.0 - rng.random::<f64>(); // (0, 1]
-                let x = p.min_mw * u.powf(-1.0 / p.alpha);
-                if x <= p.max_mw {
-                    break x;
-                }
+            .map(|_| {
+                let u: f64 = rng.random::<f64>();
+                (p.min_mw * (1.0 - u * tail).powf(-1.0 / p.alpha)).clamp(p.min_mw, p.max_mw)
             })
             .collect();
         let total: f64 = sizes.iter().sum();

@@ -1,17 +1,21 @@
 //! The run-time economy: BTC price, fees, regional energy prices, the fleet of machines and
 //! scheduled shocks, advanced once per simulated day (and the fleet again at each retarget).
 //!
-//! Daily order at midnight UTC: (1) the day that ended is reported; (2) shocks due by now take
-//! effect (price jumps, energy-price factors, carbon taxes, ban progress); (3) the price and
-//! each region's energy price step one day on their own streams; (4) the fleet re-decides which
-//! machines run (CBECI threshold) at the hashprice implied by the difficulty in force, the
-//! next block's subsidy, the mean fee and the new price. The engine then applies the new running
-//! hashrate (booking work and rescheduling the pending block). Shocks therefore act with a
-//! resolution of one day.
+//! Daily order at midnight UTC: (1) the day that ended is reported; (2) the price steps one day
+//! on its stream; (3) shocks due by now take effect (price jumps multiply the new price,
+//! energy-price factors, carbon taxes); (4) the day's fee mean (fee replay) and each region's
+//! energy price are set, the latter stepping one day on its own stream; (5) bans progress;
+//! (6) the fleet re-decides which machines run (CBECI threshold) at the hashprice implied by
+//! the difficulty in force, the next block's subsidy, the mean fee and the new price. The
+//! engine then applies the new running hashrate (booking work and rescheduling the pending
+//! block). Shocks therefore act with a resolution of one day; shocks due at the start act
+//! from the first day. The hashprice is also recomputed at every retarget (and the fleet
+//! re-decides), but not at a halving block: the next midnight picks the new subsidy up.
 //!
 //! Calibration (fleet runs): the population is generated on its own stream, operated once at
-//! the start conditions, and scaled so that its running hashrate equals `network.target_ehs`
-//! exactly (see `hashshift_models::mining::population`).
+//! the start conditions without shocks, and scaled so that its running hashrate equals
+//! `network.target_ehs` exactly (see `hashshift_models::mining::population`); shocks due at the
+//! start then apply.
 
 use hashshift_models::consensus::COIN;
 use hashshift_models::hardware::{AsicModel, Catalog, Frontier, Region};
@@ -195,19 +199,19 @@ impl Economy {
                 eco.set_replay_fees(start_unix);
             }
         }
-        eco.apply_shocks(start_unix);
+        // The network is calibrated to the start conditions without shocks (the world the
+        // target hashrate describes); shocks due at the start then act from the first day.
+        eco.hashprice = eco.hashprice_at(difficulty, subsidy_sat);
         if let Some(net) = &spec.network {
             let shares: Vec<(Region, f64)> = spec
                 .regions
                 .iter()
                 .map(|(r, p)| (*r, p.hashrate_share_2026))
                 .collect();
-            let catalog = hashshift_models::hardware::Catalog::default_catalog();
             let mut rng = streams.stream(Component::Population, 0);
             let mut pop =
-                Population::generate(&net.population, &shares, &net.mix, &catalog, &mut rng)
+                Population::generate(&net.population, &shares, &net.mix, &net.catalog, &mut rng)
                     .map_err(|e| invalid(format!("network: {e}")))?;
-            eco.hashprice = eco.hashprice_at(difficulty, subsidy_sat);
             let mut probe = Fleet::new(pop.units.clone(), eco.regions.len())
                 .map_err(|e| invalid(e.to_string()))?;
             let running = probe.operate(&eco.conditions(net.hysteresis)).running_ths;
@@ -228,17 +232,22 @@ impl Economy {
             site_units.push(pop.units.len());
             let fleet =
                 Fleet::new(pop.units, eco.regions.len()).map_err(|e| invalid(e.to_string()))?;
-            let bans = Vec::new();
             eco.fleet = Some(FleetState {
                 fleet,
                 sites: pop.sites,
                 site_units,
                 hysteresis: net.hysteresis,
-                bans,
+                bans: Vec::new(),
             });
             eco.setup_bans(streams);
-            eco.operate();
         }
+        eco.apply_shocks(start_unix);
+        for (i, e) in eco.energy.iter().enumerate() {
+            eco.region_price[i] = e.price_at_day(doy);
+        }
+        eco.hashprice = eco.hashprice_at(difficulty, subsidy_sat);
+        eco.progress_bans(start_unix);
+        eco.operate();
         Ok(eco)
     }
 
@@ -357,8 +366,8 @@ impl Economy {
     /// Re-decides which machines run at a new difficulty (retargets). Returns the new
     /// running hashrate, H/s, for fleet runs.
     pub fn on_retarget(&mut self, difficulty: f64, subsidy_sat: u64) -> Option<f64> {
-        self.fleet.as_ref()?;
         self.hashprice = self.hashprice_at(difficulty, subsidy_sat);
+        self.fleet.as_ref()?;
         self.operate();
         self.fleet_hashrate_hs()
     }
@@ -447,8 +456,9 @@ impl Economy {
         }
     }
 
-    /// Efficiency (J/TH) and new price (USD per TH/s) of the frontier model at `year`, without
-    /// allocating except when a new synthetic generation appears.
+    /// The frontier model at `year` (the best machine released by then: a catalog model, then
+    /// the frontier's generations): its efficiency (J/TH) and launch price (USD per TH/s).
+    /// Allocates only when a new synthetic generation appears.
     fn frontier_values(&mut self, year: f64) -> Option<(f64, f64)> {
         let f = &self.frontier;
         let model: &AsicModel = match f.generation_index_at(year) {
@@ -464,12 +474,10 @@ impl Economy {
                 .take_while(|m| m.release_year() <= year)
                 .last()?,
         };
-        let efficiency = if year >= f.anchor().release_year() {
-            f.efficiency_at(year)?
-        } else {
-            model.efficiency_j_per_th()
-        };
-        Some((efficiency, f.price_usd_per_th(model, year)))
+        Some((
+            model.efficiency_j_per_th(),
+            model.price_usd_per_th_at_release(),
+        ))
     }
 
     /// The record of the day that started at `day_unix` (ends now), with `hashrate_hs` and

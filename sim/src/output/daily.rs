@@ -77,9 +77,9 @@ pub fn daily_schema() -> SchemaRef {
             nullable_f64(
                 "frontier_j_per_th",
                 "J/TH",
-                "Efficiency of the best machine on the market (catalog, then the frontier's generations).",
+                "Efficiency of the best machine released by then (catalog models, then the frontier's generations).",
             ),
-            nullable_f64("frontier_usd_per_th", "USD/(TH/s)", "Price of a new frontier machine per TH/s."),
+            nullable_f64("frontier_usd_per_th", "USD/(TH/s)", "Launch price per TH/s of that best machine."),
         ]))
     })
     .clone()

@@ -96,3 +96,7 @@ pub const NETWORK_HYSTERESIS: f64 = 0.05;
 /// The fit over 2016-07..2025-01 gives 0.222 but the trend has slowed (0.296 before 2020);
 /// extrapolating the faster rate 20 years gives a 150-fold gain, the recent one a 30-fold gain.
 pub const FRONTIER_IMPROVEMENT_RATE_PER_YEAR: f64 = 0.155;
+
+/// Largest generated fleet, in units (sites x vintages per site): 5 million units use about
+/// 0.5 GB and a daily full scan of them about 20 ms.
+pub const MAX_FLEET_UNITS: u64 = 5_000_000;

@@ -183,7 +183,7 @@ pub(super) fn validate(
     let energy_kappa = cx.range(
         "energy.kappa",
         *e.kappa.get_or_insert(defaults::ENERGY_KAPPA),
-        1e-6,
+        0.1,
         365.0,
         "per year",
     )?;
@@ -194,6 +194,16 @@ pub(super) fn validate(
         5.0,
         "per sqrt(year)",
     )?;
+    // The stationary sd of the log price, sigma / sqrt(2 kappa), must stay moderate: beyond 1
+    // prices span orders of magnitude and lose meaning.
+    let stationary_sd = energy_sigma / (2.0 * energy_kappa).sqrt();
+    if stationary_sd > 1.0 {
+        return Err(cx.invalid(
+            "energy.sigma",
+            energy_sigma,
+            format!("with energy.kappa = {energy_kappa} the log price would spread by sd {stationary_sd:.2}; sigma / sqrt(2 kappa) must be at most 1"),
+        ));
+    }
     let mut regions: Vec<(Region, RegionProfile)> = Region::ALL
         .iter()
         .map(|&r| (r, r.default_profile()))
@@ -208,7 +218,7 @@ pub(super) fn validate(
         }
         if let Some(v) = o.seasonal_amplitude {
             p.seasonal_amplitude =
-                cx.range(&key("seasonal_amplitude"), v, 0.0, 2.0, "(log amplitude)")?;
+                cx.range(&key("seasonal_amplitude"), v, 0.0, 1.0, "(log amplitude)")?;
         }
         if let Some(v) = o.seasonal_peak_day {
             p.seasonal_peak_day =
@@ -567,6 +577,23 @@ fn validate_network(cx: &Ctx<'_>, raw: &mut RawScenario) -> Result<NetworkSpec, 
     let vintages = *n
         .vintages_per_site
         .get_or_insert(defaults::NETWORK_VINTAGES_PER_SITE);
+    if !(1..=64).contains(&vintages) {
+        return Err(cx.invalid("network.vintages_per_site", vintages, "must be in 1 ..= 64"));
+    }
+    if !(1..=1_000_000).contains(&sites) {
+        return Err(cx.invalid("network.sites", sites, "must be in 1 ..= 1,000,000"));
+    }
+    if sites * vintages > defaults::MAX_FLEET_UNITS {
+        return Err(cx.invalid(
+            "network.sites",
+            sites,
+            format!(
+                "sites x vintages_per_site = {} exceeds {} units",
+                sites * vintages,
+                defaults::MAX_FLEET_UNITS
+            ),
+        ));
+    }
     let population = PopulationParams {
         sites: sites as usize,
         alpha: *n.site_alpha.get_or_insert(defaults::NETWORK_SITE_ALPHA),
@@ -577,7 +604,7 @@ fn validate_network(cx: &Ctx<'_>, raw: &mut RawScenario) -> Result<NetworkSpec, 
         price_factor_sd: *n
             .price_factor_sd
             .get_or_insert(defaults::NETWORK_PRICE_FACTOR_SD),
-        vintages_per_site: vintages.min(64) as usize,
+        vintages_per_site: vintages as usize,
     };
     population
         .validate()

@@ -258,7 +258,7 @@ pub enum FeeModelKind {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawEnergy {
-    /// Mean-reversion rate of the log price, 1/year, (0, 365]. Default 12 (a shock halves in
+    /// Mean-reversion rate of the log price, 1/year, [0.1, 365]. Default 12 (a shock halves in
     /// about 3 weeks).
     pub kappa: Option<f64>,
     /// Annual volatility of the log price, [0, 5]. Default 0.3. 0 gives deterministic prices.
@@ -275,13 +275,14 @@ pub struct RawEnergy {
 pub struct RawRegion {
     /// Energy price level, USD/kWh, (0, 10].
     pub price_usd_per_kwh: Option<f64>,
-    /// Log amplitude of the annual price cycle, [0, 2].
+    /// Log amplitude of the annual price cycle, [0, 1].
     pub seasonal_amplitude: Option<f64>,
     /// Day of year of the dearest power, [0, 366).
     pub seasonal_peak_day: Option<f64>,
     /// Grid carbon intensity, tCO2/MWh, [0, 2].
     pub carbon_intensity_t_per_mwh: Option<f64>,
-    /// Share of network capacity at the start, [0, 1]; all shares must sum to 1.
+    /// The region's share of the generated network's capacity (MW) at the start, [0, 1]; all
+    /// shares must sum to 1. (Running hashrate shares then differ a little with energy prices.)
     pub hashrate_share: Option<f64>,
 }
 
@@ -292,7 +293,7 @@ pub struct RawNetwork {
     /// Running hashrate at the start the population is scaled to, EH/s (> 0). Default 1,000
     /// (shared/reference/btc_daily.csv: May 2026 mean 986, 2026-05-17..23 mean 990).
     pub target_ehs: Option<f64>,
-    /// Number of sites (1 ..= 1,000,000). Default 3,000.
+    /// Number of sites (1 ..= 1,000,000; sites x vintages_per_site <= 5 million). Default 3,000.
     pub sites: Option<u64>,
     /// Pareto tail index of site capacity, (1, 10]. Default 1.3.
     pub site_alpha: Option<f64>,
@@ -306,7 +307,8 @@ pub struct RawNetwork {
     pub pue_max: Option<f64>,
     /// Log-sd of a site's energy price around its region's, [0, 2]. Default 0.25.
     pub price_factor_sd: Option<f64>,
-    /// Distinct machine models per site (>= 1). Default 3.
+    /// Equal power slots per site, each holding one machine model drawn by the mix (1 ..= 64).
+    /// Default 3.
     pub vintages_per_site: Option<u64>,
     /// Relative hysteresis band of the on/off rule, [0, 0.5]. Default 0.05.
     pub hysteresis: Option<f64>,
