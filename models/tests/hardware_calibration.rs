@@ -23,7 +23,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use hashshift_models::hardware::catalog::{Catalog, DEFAULT_FLEET_MIX_2026};
-use hashshift_models::hardware::frontier::DEFAULT_IMPROVEMENT_RATE_PER_YEAR;
+use hashshift_models::hardware::frontier::{ols_slope, DEFAULT_IMPROVEMENT_RATE_PER_YEAR};
 
 /// Allowed factor (either way) between the catalog's best efficiency and CBECI's lower bound.
 /// CBECI adds a model when it sees it in use, so it lags or leads manufacturer release months
@@ -97,15 +97,6 @@ fn norm_name(s: &str) -> String {
         }
     }
     s.replace("avalonminer", "avalon")
-}
-
-fn ols_slope(points: &[(f64, f64)]) -> f64 {
-    let n = points.len() as f64;
-    let mx = points.iter().map(|p| p.0).sum::<f64>() / n;
-    let my = points.iter().map(|p| p.1).sum::<f64>() / n;
-    let sxy: f64 = points.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum();
-    let sxx: f64 = points.iter().map(|p| (p.0 - mx) * (p.0 - mx)).sum();
-    sxy / sxx
 }
 
 // ---------------------------------------------------------------------------------------

@@ -322,8 +322,8 @@ impl Frontier {
     }
 }
 
-/// Ordinary least-squares slope of `y` on `x`.
-fn ols_slope(points: &[(f64, f64)]) -> f64 {
+/// Ordinary least-squares slope of `y` on `x` (the fit behind the frontier defaults).
+pub fn ols_slope(points: &[(f64, f64)]) -> f64 {
     let n = points.len() as f64;
     let mx = points.iter().map(|p| p.0).sum::<f64>() / n;
     let my = points.iter().map(|p| p.1).sum::<f64>() / n;

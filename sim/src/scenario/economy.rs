@@ -345,14 +345,8 @@ fn validate_fees(
             let log_sd = *f.log_sd.get_or_insert(0.0);
             // Checks log_sd's range.
             FeeModel::lognormal(0.0, log_sd).map_err(|e| market_err(cx, "fees", e, &rename))?;
-            let rel = f.csv.clone().ok_or_else(|| {
-                cx.invalid(
-                    "fees.csv",
-                    "(missing)",
-                    "fees.model = \"csv\" needs `csv = \"path/to/file.csv\"`",
-                )
-            })?;
-            let data = cx.data_file("fees.csv", &rel)?;
+            let data =
+                cx.required_data_file("fees.csv", f.csv.as_deref(), "fees.model = \"csv\"")?;
             let data_err = |message: String| data.err(message);
             let text = &data.text;
             let column: Option<[&str; 1]> = f.column.as_deref().map(|c| [c]);
@@ -446,14 +440,7 @@ fn validate_price(
                 "not used with price.model = \"csv\" (the file gives the prices); remove it",
             ));
         }
-        let rel = p.csv.clone().ok_or_else(|| {
-            cx.invalid(
-                "price.csv",
-                "(missing)",
-                "price.model = \"csv\" needs `csv = \"path/to/file.csv\"`",
-            )
-        })?;
-        let data = cx.data_file("price.csv", &rel)?;
+        let data = cx.required_data_file("price.csv", p.csv.as_deref(), "price.model = \"csv\"")?;
         let data_err = |message: String| data.err(message);
         let text = &data.text;
         let column = p.column.get_or_insert_with(|| "PriceUSD".into()).clone();
@@ -521,32 +508,21 @@ fn validate_price(
             .map_err(err)?,
         ),
         PriceModelKind::Regime => {
-            let bull = Gbm::new(
+            let leg = |mu: f64, sigma: f64, keys: [(&str, &str); 2]| {
+                Gbm::new(mu, sigma).map_err(|e| market_err(cx, "price", e, &keys))
+            };
+            let bull = leg(
                 *p.bull_mu.get_or_insert(price_defaults::DEFAULT_BULL_MU),
                 *p.bull_sigma
                     .get_or_insert(price_defaults::DEFAULT_BULL_SIGMA),
-            )
-            .map_err(|e| {
-                market_err(
-                    cx,
-                    "price",
-                    e,
-                    &[("mu", "bull_mu"), ("sigma", "bull_sigma")],
-                )
-            })?;
-            let bear = Gbm::new(
+                [("mu", "bull_mu"), ("sigma", "bull_sigma")],
+            )?;
+            let bear = leg(
                 *p.bear_mu.get_or_insert(price_defaults::DEFAULT_BEAR_MU),
                 *p.bear_sigma
                     .get_or_insert(price_defaults::DEFAULT_BEAR_SIGMA),
-            )
-            .map_err(|e| {
-                market_err(
-                    cx,
-                    "price",
-                    e,
-                    &[("mu", "bear_mu"), ("sigma", "bear_sigma")],
-                )
-            })?;
+                [("mu", "bear_mu"), ("sigma", "bear_sigma")],
+            )?;
             PriceModel::RegimeSwitching(
                 RegimeSwitching::new(
                     bull,

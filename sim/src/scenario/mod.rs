@@ -187,6 +187,23 @@ impl Ctx<'_> {
         }
     }
 
+    /// Reads the data file that `key` names, which `needed_by` (e.g. `kind = "csv"`) requires.
+    pub(crate) fn required_data_file(
+        &self,
+        key: &str,
+        rel: Option<&str>,
+        needed_by: &str,
+    ) -> Result<DataFile, ScenarioError> {
+        let rel = rel.ok_or_else(|| {
+            self.invalid(
+                key,
+                "(missing)",
+                format!("{needed_by} needs `csv = \"path/to/file.csv\"`"),
+            )
+        })?;
+        self.data_file(key, rel)
+    }
+
     /// Reads the data file that `key` names (`rel`, relative to the scenario file's folder).
     pub(crate) fn data_file(&self, key: &str, rel: &str) -> Result<DataFile, ScenarioError> {
         let path = self
@@ -481,14 +498,7 @@ fn validate(mut raw: RawScenario, file: &Path) -> Result<Scenario, ScenarioError
             )
         }
         HashrateKind::Csv => {
-            let csv_text = h.csv.clone().ok_or_else(|| {
-                cx.invalid(
-                    "hashrate.csv",
-                    "(missing)",
-                    "kind = \"csv\" needs `csv = \"path/to/file.csv\"`",
-                )
-            })?;
-            let data = cx.data_file("hashrate.csv", &csv_text)?;
+            let data = cx.required_data_file("hashrate.csv", h.csv.as_deref(), "kind = \"csv\"")?;
             let data_err = |message: String| data.err(message);
             let text = &data.text;
             let series = csv::parse_daily_series(
