@@ -519,9 +519,8 @@ impl Economy {
         regions_out.clear();
         if let Some(fs) = &self.fleet {
             let s = fs.fleet.state();
-            let emissions: Vec<f64> = (0..self.regions.len())
-                .map(|r| s.region_power_w[r] / 1e6 * 24.0 * self.carbon_intensity[r])
-                .collect();
+            // tCO2 per day of region r: MW x 24 h x tCO2/MWh.
+            let emissions = |r: usize| s.region_power_w[r] / 1e6 * 24.0 * self.carbon_intensity[r];
             rec.idle_ehs = Some(s.idle_ths / 1e6);
             rec.offline_ehs = Some(s.offline_ths / 1e6);
             rec.power_gw = Some(s.power_w / 1e9);
@@ -529,7 +528,7 @@ impl Economy {
                 rec.fleet_efficiency_j_per_th = Some(fs.fleet.running_efficiency_j_per_th());
             }
             rec.energy_twh_per_year = Some(s.power_w / 1e12 * 24.0 * DAYS_PER_YEAR);
-            rec.emissions_t_per_day = Some(emissions.iter().sum());
+            rec.emissions_t_per_day = Some((0..self.regions.len()).map(emissions).sum());
             rec.marginal_breakeven_usd_per_kwh = s.marginal.map(|m| m.breakeven_usd_per_kwh);
             rec.marginal_energy_usd_per_kwh = s.marginal.map(|m| m.site_usd_per_kwh);
             if s.power_w > 0.0 {
@@ -546,7 +545,7 @@ impl Economy {
                     carbon_tax_usd_per_t: self.carbon_tax[r],
                     hashrate_ehs: s.region_running_ths[r] / 1e6,
                     power_gw: s.region_power_w[r] / 1e9,
-                    emissions_t_per_day: emissions[r],
+                    emissions_t_per_day: emissions(r),
                 });
             }
         }
