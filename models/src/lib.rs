@@ -8,9 +8,15 @@
 //! - [`hardware`]: ASIC catalog, efficiency frontier, mining regions.
 //! - [`market`]: BTC price, fee and energy-price processes, with shocks.
 //! - [`mining`]: short-run mining economics (CBECI threshold) and the fleet it operates.
+//! - [`firms`]: the agents: firm population, beliefs, valuation of a MW, cash ledger.
+//! - [`ai`]: the AI compute market converted sites sell into.
+//! - [`param`]: the parameter error of agent-level models.
 
+pub mod ai;
 pub mod consensus;
+pub mod firms;
 pub mod hardware;
 pub mod hashrate_path;
 pub mod market;
 pub mod mining;
+pub mod param;

@@ -22,7 +22,7 @@ pub const COLUMNS: [&str; 11] = [
 ];
 
 /// Splits one CSV line into fields; fields may be wrapped in double quotes ("" = one quote).
-fn split_csv_line(s: &str) -> Result<Vec<String>, String> {
+pub(crate) fn split_csv_line(s: &str) -> Result<Vec<String>, String> {
     let mut fields = Vec::new();
     let mut cur = String::new();
     let mut chars = s.chars().peekable();

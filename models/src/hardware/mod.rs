@@ -13,7 +13,7 @@
 
 mod asic;
 pub mod catalog;
-mod catalog_csv;
+pub(crate) mod catalog_csv;
 pub mod frontier;
 pub mod region;
 

@@ -10,11 +10,17 @@
 //!
 //! Units forced offline (a regional ban) neither run nor count as idle-but-available: they are
 //! reported separately.
+//!
+//! The fleet changes as firms act: [`Fleet::add_unit`] installs delivered machines and
+//! [`Fleet::set_unit_ths`] shrinks or removes a vintage (machines sold, MW converted). Each
+//! site's mining revenue and energy cost accrue exactly between passes without a per-day scan
+//! (see [`super::site_accounts`]); [`Fleet::take_site_accrual`] hands them to the site's firm.
 
 use std::fmt;
 
 use super::economics::{breakeven_usd_per_kwh, kwh_per_th_day, runs};
-use super::region_index::{IndexedUnit, RegionIndex, RegionPass};
+use super::region_index::{RegionIndex, RegionPass};
+use super::site_accounts::{Integrals, SiteAccounts, SiteAccrual};
 
 /// One vintage at one site.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -73,6 +79,9 @@ pub struct Conditions<'a> {
     pub region_carbon_intensity: &'a [f64],
     /// Relative hysteresis band (0 <= h < 1).
     pub hysteresis: f64,
+    /// Time of the pass, days since the start (not before the previous pass): the previous
+    /// conditions are accrued up to it.
+    pub time_days: f64,
 }
 
 /// The marginal running unit: the running unit with the smallest revenue/cost ratio.
@@ -109,6 +118,36 @@ pub struct FleetState {
     pub switched: u64,
 }
 
+/// Checks unit number `index`.
+fn check_unit(index: usize, u: &Unit, regions: usize) -> Result<(), UnitError> {
+    let bad = |field, value, allowed| UnitError {
+        index,
+        field,
+        value,
+        allowed,
+    };
+    if !(u.ths.is_finite() && u.ths > 0.0) {
+        return Err(bad("ths", u.ths, "finite and > 0 TH/s"));
+    }
+    if !(u.j_per_th.is_finite() && u.j_per_th > 0.0) {
+        return Err(bad("j_per_th", u.j_per_th, "finite and > 0 J/TH"));
+    }
+    if !(u.pue.is_finite() && u.pue >= 1.0) {
+        return Err(bad("pue", u.pue, "finite and >= 1"));
+    }
+    if !(u.price_factor.is_finite() && u.price_factor > 0.0) {
+        return Err(bad("price_factor", u.price_factor, "finite and > 0"));
+    }
+    if usize::from(u.region) >= regions {
+        return Err(bad(
+            "region",
+            f64::from(u.region),
+            "an index below the region count",
+        ));
+    }
+    Ok(())
+}
+
 /// Per-unit constants of the operation pass, precomputed (struct of arrays for a tight loop).
 #[derive(Debug, Clone, Default)]
 struct Coefficients {
@@ -139,6 +178,9 @@ pub struct Fleet {
     /// Each region's units in cost order (fast passes; see `region_index`).
     index: Vec<RegionIndex>,
     state: FleetState,
+    /// Integrals of the conditions (site accruals).
+    integrals: Integrals,
+    sites: SiteAccounts,
 }
 
 impl Fleet {
@@ -146,33 +188,8 @@ impl Fleet {
     /// [`Fleet::operate`] to switch on what pays.
     pub fn new(units: Vec<Unit>, regions: usize) -> Result<Self, UnitError> {
         for (index, u) in units.iter().enumerate() {
-            let bad = |field, value, allowed| UnitError {
-                index,
-                field,
-                value,
-                allowed,
-            };
-            if !(u.ths.is_finite() && u.ths > 0.0) {
-                return Err(bad("ths", u.ths, "finite and > 0 TH/s"));
-            }
-            if !(u.j_per_th.is_finite() && u.j_per_th > 0.0) {
-                return Err(bad("j_per_th", u.j_per_th, "finite and > 0 J/TH"));
-            }
-            if !(u.pue.is_finite() && u.pue >= 1.0) {
-                return Err(bad("pue", u.pue, "finite and >= 1"));
-            }
-            if !(u.price_factor.is_finite() && u.price_factor > 0.0) {
-                return Err(bad("price_factor", u.price_factor, "finite and > 0"));
-            }
-            if usize::from(u.region) >= regions {
-                return Err(bad(
-                    "region",
-                    f64::from(u.region),
-                    "an index below the region count",
-                ));
-            }
+            check_unit(index, u, regions)?;
         }
-        let n = units.len();
         let index = (0..regions)
             .map(|r| {
                 RegionIndex::new(
@@ -180,51 +197,113 @@ impl Fleet {
                         .iter()
                         .enumerate()
                         .filter(|(_, u)| usize::from(u.region) == r)
-                        .map(|(i, u)| IndexedUnit {
-                            unit: i,
-                            key: kwh_per_th_day(u.j_per_th, u.pue) * u.price_factor,
-                            ths: u.ths,
-                            power_w: u.ths * u.j_per_th * u.pue,
-                            it_power_w: u.ths * u.j_per_th,
-                        })
+                        .map(|(i, u)| (i, kwh_per_th_day(u.j_per_th, u.pue) * u.price_factor))
                         .collect(),
                 )
             })
             .collect();
-        let coef = Coefficients {
-            region: units.iter().map(|u| u.region).collect(),
-            kwh_per_th_day: units
-                .iter()
-                .map(|u| kwh_per_th_day(u.j_per_th, u.pue))
-                .collect(),
-            kwh_x_factor: units
-                .iter()
-                .map(|u| kwh_per_th_day(u.j_per_th, u.pue) * u.price_factor)
-                .collect(),
-            ths: units.iter().map(|u| u.ths).collect(),
-            power_w: units.iter().map(|u| u.ths * u.j_per_th * u.pue).collect(),
-            it_power_w: units.iter().map(|u| u.ths * u.j_per_th).collect(),
-        };
-        Ok(Self {
-            units,
-            coef,
-            running: vec![false; n],
-            offline: vec![false; n],
+        let mut fleet = Self {
+            units: Vec::with_capacity(units.len()),
+            coef: Coefficients::default(),
+            running: Vec::with_capacity(units.len()),
+            offline: Vec::with_capacity(units.len()),
             regions,
             region_tax_per_kwh: vec![0.0; regions],
             index,
             state: FleetState {
-                running_ths: 0.0,
-                idle_ths: 0.0,
-                offline_ths: 0.0,
-                power_w: 0.0,
-                it_power_w: 0.0,
                 region_running_ths: vec![0.0; regions],
                 region_power_w: vec![0.0; regions],
-                marginal: None,
-                switched: 0,
+                ..FleetState::default()
             },
-        })
+            integrals: Integrals::new(regions),
+            sites: SiteAccounts::default(),
+        };
+        for u in units {
+            fleet.push_unit(u);
+        }
+        Ok(fleet)
+    }
+
+    /// Appends a unit's data (not its index entry), stopped.
+    fn push_unit(&mut self, u: Unit) -> usize {
+        let k = kwh_per_th_day(u.j_per_th, u.pue);
+        let c = &mut self.coef;
+        c.region.push(u.region);
+        c.kwh_per_th_day.push(k);
+        c.kwh_x_factor.push(k * u.price_factor);
+        c.ths.push(u.ths);
+        c.power_w.push(u.ths * u.j_per_th * u.pue);
+        c.it_power_w.push(u.ths * u.j_per_th);
+        self.running.push(false);
+        self.offline.push(false);
+        self.sites
+            .ensure(u.site as usize, u.region, &self.integrals);
+        self.units.push(u);
+        self.units.len() - 1
+    }
+
+    /// Installs a new unit (delivered machines) and returns its index. It starts at once if it
+    /// is no dearer per TH (energy at factor 1) than a running unit of its region, else at the next
+    /// pass if it pays (the same rule in fast and full-scan regions). Call
+    /// [`Fleet::operate`] to bring the totals up to date.
+    pub fn add_unit(&mut self, u: Unit) -> Result<usize, UnitError> {
+        check_unit(self.units.len(), &u, self.regions)?;
+        let i = self.push_unit(u);
+        let r = usize::from(u.region);
+        if self.index[r].insert(i, self.coef.kwh_x_factor[i], &self.running) {
+            self.running[i] = true;
+            let c = &self.coef;
+            self.sites.change(
+                u.site as usize,
+                &self.integrals,
+                1.0,
+                c.ths[i],
+                c.kwh_x_factor[i],
+                c.kwh_per_th_day[i],
+            );
+        }
+        Ok(i)
+    }
+
+    /// Sets unit `i`'s hashrate to `ths` TH/s (>= 0; 0 removes its machines). Call
+    /// [`Fleet::operate`] to bring the totals up to date.
+    pub fn set_unit_ths(&mut self, i: usize, ths: f64) {
+        debug_assert!(ths.is_finite() && ths >= 0.0);
+        let u = &mut self.units[i];
+        let c = &mut self.coef;
+        if self.running[i] {
+            self.sites.change(
+                u.site as usize,
+                &self.integrals,
+                1.0,
+                ths - c.ths[i],
+                c.kwh_x_factor[i],
+                c.kwh_per_th_day[i],
+            );
+        }
+        u.ths = ths;
+        c.ths[i] = ths;
+        c.power_w[i] = ths * u.j_per_th * u.pue;
+        c.it_power_w[i] = ths * u.j_per_th;
+        self.index[usize::from(u.region)].mark_dirty();
+    }
+
+    /// Accrues the conditions in force up to `now_days` (a later pass or settlement does it
+    /// too).
+    pub fn advance(&mut self, now_days: f64) {
+        self.integrals.advance(now_days);
+    }
+
+    /// Site `site`'s mining revenue, energy and carbon cost since it was last taken, accrued
+    /// up to `now_days`; resets it.
+    pub fn take_site_accrual(&mut self, site: usize, now_days: f64) -> SiteAccrual {
+        self.integrals.advance(now_days);
+        self.sites.take(site, &self.integrals)
+    }
+
+    /// Running hashrate at site `site`, TH/s (as of the last pass or change).
+    pub fn site_running_ths(&self, site: usize) -> f64 {
+        self.sites.running_ths(site)
     }
 
     /// The units.
@@ -266,6 +345,7 @@ impl Fleet {
     /// (O(switches)); the others scan their units. Allocates nothing.
     pub fn operate(&mut self, c: &Conditions<'_>) -> &FleetState {
         debug_assert!(c.region_price.len() >= self.regions);
+        self.integrals.advance(c.time_days);
         for (r, t) in self.region_tax_per_kwh.iter_mut().enumerate() {
             *t = c.region_carbon_tax[r] * c.region_carbon_intensity[r] / 1000.0;
         }
@@ -283,15 +363,27 @@ impl Fleet {
             if self.region_tax_per_kwh[r] != 0.0 {
                 idx.slow = true;
             }
+            let (coef, sites, integrals) = (&self.coef, &mut self.sites, &self.integrals);
+            let on_switch = |i: usize, on: bool| {
+                sites.change(
+                    self.units[i].site as usize,
+                    integrals,
+                    if on { 1.0 } else { -1.0 },
+                    coef.ths[i],
+                    coef.kwh_x_factor[i],
+                    coef.kwh_per_th_day[i],
+                );
+            };
             let pass = if idx.slow {
                 scan_region(
                     &idx.order,
-                    &self.coef,
+                    coef,
                     &mut self.running,
                     &self.offline,
                     c,
                     self.region_tax_per_kwh[r],
                     r,
+                    on_switch,
                 )
             } else {
                 idx.fast_pass(
@@ -299,6 +391,8 @@ impl Fleet {
                     c.region_price[r],
                     c.hysteresis,
                     &mut self.running,
+                    (&coef.ths, &coef.power_w, &coef.it_power_w),
+                    on_switch,
                 )
             };
             s.running_ths += pass.running_ths;
@@ -329,11 +423,18 @@ impl Fleet {
                 site_usd_per_kwh: c.region_price[r] * u.price_factor,
             }
         });
+        // The conditions now in force, for the accruals until the next pass.
+        let g = &mut self.integrals;
+        g.cur_hp = c.hashprice;
+        g.cur_price.copy_from_slice(&c.region_price[..self.regions]);
+        g.cur_tax.copy_from_slice(&self.region_tax_per_kwh);
         &self.state
     }
 }
 
-/// A full scan of region `r`'s units (`order`) under `c`, with carbon cost `tax_per_kwh`.
+/// A full scan of region `r`'s units (`order`) under `c`, with carbon cost `tax_per_kwh`;
+/// reports each switch to `on_switch(unit, now_running)`.
+#[allow(clippy::too_many_arguments)]
 fn scan_region(
     order: &[usize],
     k: &Coefficients,
@@ -342,6 +443,7 @@ fn scan_region(
     c: &Conditions<'_>,
     tax_per_kwh: f64,
     r: usize,
+    mut on_switch: impl FnMut(usize, bool),
 ) -> RegionPass {
     let mut p = RegionPass::default();
     let mut worst = f64::NEG_INFINITY;
@@ -349,6 +451,9 @@ fn scan_region(
         let was = running[i];
         if offline[i] {
             p.switched += u64::from(was);
+            if was {
+                on_switch(i, false);
+            }
             running[i] = false;
             p.offline_ths += k.ths[i];
             continue;
@@ -357,6 +462,9 @@ fn scan_region(
         let cost = k.kwh_x_factor[i] * c.region_price[r] + k.kwh_per_th_day[i] * tax_per_kwh;
         let on = runs(was, c.hashprice, cost, c.hysteresis);
         p.switched += u64::from(on != was);
+        if on != was {
+            on_switch(i, on);
+        }
         running[i] = on;
         if on {
             p.running_ths += k.ths[i];
@@ -397,6 +505,7 @@ mod tests {
             region_carbon_tax: &[0.0],
             region_carbon_intensity: &[0.0],
             hysteresis: 0.05,
+            time_days: 0.0,
         }
     }
 

@@ -4,4 +4,6 @@
 pub mod economics;
 pub mod fleet;
 pub mod population;
+mod site_accounts;
+pub use site_accounts::SiteAccrual;
 mod region_index;

@@ -1,0 +1,418 @@
+//! What a megawatt is worth to a firm under each use: mining (with the ASIC refresh it will
+//! need), AI colocation and AI cloud; and the real-option hurdle an irreversible conversion
+//! must clear.
+//!
+//! All values are present values per **gross MW** (at the meter), in USD, over the firm's
+//! horizon `H` years on a quarterly grid (`dt = 0.25` year, cash flows at mid-quarter
+//! `t_k = (k + 1/2) dt`), discounted continuously at the firm's cost of capital `rho`:
+//! `df(t) = exp(-rho t)`.
+//!
+//! # Expected hashprice
+//!
+//! The firm knows the halving schedule: `s_k = R(t_k) / R(0)`, the block reward (subsidy plus
+//! expected fees) at `t_k` relative to now, is computed by the engine from the height and the
+//! subsidy rule. It expects the BTC price to drift at `mu` (its belief) and difficulty to grow,
+//! beyond what the price explains, at log rate `g` (more efficient machines arriving):
+//!
+//! ```text
+//! hp(t_k) = hp_0 x s_k x exp((mu - g) t_k)          USD per TH/s per day
+//! ```
+//!
+//! # Mining
+//!
+//! A fleet of efficiency `e` (J/TH) at PUE `u` gives `T = 10^6 / (e u)` TH/s per MW and costs
+//! `c = e u 24 / 1000 x p` USD per TH/s per day at energy price `p` (carbon included). Machines
+//! stop when they do not pay (the short-run option), so the quarter's margin is
+//! `max(0, hp - c) T x 91.3 d`, less the non-energy operating cost `o` per MW-year while they
+//! are installed. After the remaining life `l` the firm refreshes with the frontier machine of
+//! that date (`e_f (1 - r)^l` J/TH at `c_f (1 + q)^l` USD per TH) if that cycle pays; a cycle
+//! cut by the horizon is charged only the share of its capex it uses (straight-line
+//! depreciation).
+//!
+//! # AI
+//!
+//! Converting a gross MW yields `gamma` MW of critical IT after a lead time `L` (no revenue
+//! meanwhile) for capex `gamma x K` paid now. Colocation earns the locked rate `r` per MW of IT
+//! per year at NOI margin `m`, while the tenant survives (hazard `lambda`):
+//! `PV = sum_k gamma r m exp(-lambda (t_k - L)) df(t_k) dt` over `L <= t_k < H`. The contract is
+//! assumed renewed at the same rate within the horizon. Cloud earns the locked revenue `R_c`
+//! per MW of IT per year less the opex share and the power drawn, for the GPU life; the shell
+//! then serves colocation at the current rate. The ASICs on the MW are sold now at
+//! secondary-market prices (the salvage, counted with the AI option).
+//!
+//! # Irreversibility (Dixit and Pindyck 1994, ch. 5)
+//!
+//! An irreversible investment whose value follows a geometric Brownian motion with volatility
+//! `sigma` and drift `alpha`, discounted at `rho`, is worth making only when value / cost reaches
+//! `beta / (beta - 1)`, with
+//!
+//! ```text
+//! beta = 1/2 - alpha / sigma^2 + sqrt((alpha / sigma^2 - 1/2)^2 + 2 rho / sigma^2)  (> 1)
+//! ```
+//!
+//! which rises with `sigma` (1 when `sigma -> 0`: the NPV rule). A firm with risk aversion `a`
+//! uses the hurdle `1 + a (beta / (beta - 1) - 1)`: it converts only when
+//! `PV_ai + salvage >= hurdle x (capex + V_mining)`.
+
+/// Length of one valuation step, years.
+pub const STEP_YEARS: f64 = 0.25;
+/// Days per valuation step.
+const STEP_DAYS: f64 = STEP_YEARS * 365.25;
+/// Largest real-option multiple used (a cap for tiny `rho / sigma^2`).
+pub const MAX_HURDLE: f64 = 10.0;
+
+/// Number of valuation steps over `horizon_years`.
+pub fn steps(horizon_years: f64) -> usize {
+    (horizon_years / STEP_YEARS).ceil().max(1.0) as usize
+}
+
+/// Mid-step time of step `k`, years.
+#[inline]
+fn t_mid(k: usize) -> f64 {
+    (k as f64 + 0.5) * STEP_YEARS
+}
+
+/// Dixit-Pindyck investment multiple `beta / (beta - 1)` for volatility `sigma` per year
+/// (at least 0), drift `alpha` (below `rho`) and discount rate `rho` (above 0); 1 when
+/// `sigma = 0`, capped at [`MAX_HURDLE`].
+pub fn real_option_multiple(sigma: f64, alpha: f64, rho: f64) -> f64 {
+    if sigma.is_nan() || sigma <= 1e-9 || rho.is_nan() || rho <= 0.0 {
+        return 1.0;
+    }
+    let s2 = sigma * sigma;
+    let a = alpha / s2 - 0.5;
+    let beta = -a + (a * a + 2.0 * rho / s2).sqrt();
+    if beta <= 1.0 {
+        return MAX_HURDLE;
+    }
+    (beta / (beta - 1.0)).min(MAX_HURDLE)
+}
+
+/// The market view shared by every firm deciding at one date.
+#[derive(Debug, Clone, Copy)]
+pub struct Outlook<'a> {
+    /// Hashprice now, USD per TH/s per day.
+    pub hashprice: f64,
+    /// `s_k`: block reward at step `k`'s mid-time relative to now (at least as many steps as
+    /// any firm's horizon).
+    pub reward_ratio: &'a [f64],
+    /// `g`: expected log growth of difficulty per year beyond the price's effect.
+    pub difficulty_growth: f64,
+    /// Frontier machine now: efficiency, J/TH.
+    pub frontier_j_per_th: f64,
+    /// Frontier machine now: price, USD per TH/s.
+    pub frontier_usd_per_th: f64,
+    /// Yearly fall of the frontier's J/TH, [0, 1).
+    pub frontier_improvement: f64,
+    /// Yearly change of the price per TH of new machines.
+    pub frontier_price_trend: f64,
+    /// Life of an ASIC, years.
+    pub asic_life_years: f64,
+}
+
+/// A firm's view: its discount rate, horizon and expected price drift.
+#[derive(Debug, Clone, Copy)]
+pub struct FirmView {
+    /// `rho`: cost of capital per year.
+    pub discount_rate: f64,
+    /// `H`: valuation horizon, years.
+    pub horizon_years: f64,
+    /// `mu`: expected log drift of the BTC price per year.
+    pub price_drift: f64,
+}
+
+/// A site's costs for mining a MW.
+#[derive(Debug, Clone, Copy)]
+pub struct SiteCosts {
+    /// PUE (>= 1).
+    pub pue: f64,
+    /// Energy price the site pays, carbon tax included, USD/kWh.
+    pub energy_usd_per_kwh: f64,
+    /// Non-energy operating cost of mining, USD per MW-year.
+    pub mining_opex_usd_per_mw_year: f64,
+}
+
+impl Outlook<'_> {
+    /// Expected hashprice at step `k` for a firm expecting price drift `mu`.
+    #[inline]
+    pub fn hashprice_at(&self, k: usize, mu: f64) -> f64 {
+        let s = self.reward_ratio[k.min(self.reward_ratio.len() - 1)];
+        self.hashprice * s * ((mu - self.difficulty_growth) * t_mid(k)).exp()
+    }
+
+    /// PV per MW of mining with machines of efficiency `j_per_th` over steps `[k0, k1)`, from
+    /// margins only (no capex).
+    fn margin_pv(
+        &self,
+        f: &FirmView,
+        site: &SiteCosts,
+        j_per_th: f64,
+        k0: usize,
+        k1: usize,
+    ) -> f64 {
+        let ths_per_mw = 1e6 / (j_per_th * site.pue);
+        let cost = j_per_th * site.pue * 24.0 / 1000.0 * site.energy_usd_per_kwh;
+        let opex = site.mining_opex_usd_per_mw_year * STEP_YEARS;
+        (k0..k1)
+            .map(|k| {
+                let m = (self.hashprice_at(k, f.price_drift) - cost).max(0.0) * ths_per_mw;
+                (m * STEP_DAYS - opex) * (-f.discount_rate * t_mid(k)).exp()
+            })
+            .sum()
+    }
+
+    /// PV per MW of one cycle of frontier machines bought at `t_buy` years, less the share of
+    /// their capex the horizon uses, discounted to now. Negative when the cycle does not pay.
+    pub fn refresh_cycle_value(&self, f: &FirmView, site: &SiteCosts, t_buy: f64) -> f64 {
+        let n = steps(f.horizon_years);
+        let k0 = ((t_buy / STEP_YEARS).round() as usize).min(n);
+        if k0 >= n {
+            return 0.0;
+        }
+        let life_steps = steps(self.asic_life_years);
+        let k1 = (k0 + life_steps).min(n);
+        let e = self.frontier_j_per_th * (1.0 - self.frontier_improvement).powf(t_buy);
+        let price = self.frontier_usd_per_th * (1.0 + self.frontier_price_trend).powf(t_buy);
+        let capex = price * 1e6 / (e * site.pue);
+        let used = (k1 - k0) as f64 / life_steps as f64;
+        self.margin_pv(f, site, e, k0, k1) - capex * used * (-f.discount_rate * t_buy).exp()
+    }
+
+    /// PV per MW of keeping machines of efficiency `j_per_th` with `remaining_life_years` left,
+    /// then refreshing once if the new cycle pays.
+    pub fn mining_value(
+        &self,
+        f: &FirmView,
+        site: &SiteCosts,
+        j_per_th: f64,
+        remaining_life_years: f64,
+    ) -> f64 {
+        let n = steps(f.horizon_years);
+        let k_end = ((remaining_life_years.max(0.0) / STEP_YEARS).round() as usize).min(n);
+        let keep = self.margin_pv(f, site, j_per_th, 0, k_end);
+        let refresh = self
+            .refresh_cycle_value(f, site, k_end as f64 * STEP_YEARS)
+            .max(0.0);
+        keep + refresh
+    }
+
+    /// PV per MW of the machines alone over their remaining life (no refresh): what keeping
+    /// them is worth against selling them.
+    pub fn keep_value(
+        &self,
+        f: &FirmView,
+        site: &SiteCosts,
+        j_per_th: f64,
+        remaining_life_years: f64,
+    ) -> f64 {
+        let n = steps(f.horizon_years);
+        let k_end = ((remaining_life_years.max(0.0) / STEP_YEARS).round() as usize).min(n);
+        self.margin_pv(f, site, j_per_th, 0, k_end)
+    }
+}
+
+/// The AI terms a firm can sign now.
+#[derive(Debug, Clone, Copy)]
+pub struct AiTerms {
+    /// Colocation rate, USD per MW of critical IT per year.
+    pub colo_rate: f64,
+    /// GPU-cloud revenue locked now, USD per MW of critical IT per year.
+    pub cloud_revenue: f64,
+    /// Critical-IT MW per gross MW.
+    pub gross_to_it: f64,
+    /// Colocation build cost, USD per MW of critical IT.
+    pub colo_capex_per_mw_it: f64,
+    /// GPU capex, USD per MW of critical IT.
+    pub gpu_capex_per_mw_it: f64,
+    /// Lead time, years.
+    pub lead_years: f64,
+    /// NOI margin of colocation.
+    pub noi_margin: f64,
+    /// Tenant default hazard per year.
+    pub default_hazard: f64,
+    /// GPU life, years.
+    pub gpu_life_years: f64,
+    /// Cloud opex share of revenue.
+    pub cloud_opex_share: f64,
+    /// GPU utilization (the share of the MW's power drawn on average).
+    pub gpu_utilization: f64,
+}
+
+/// Value and cost of an AI option per gross MW.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AiValue {
+    /// PV of the net operating income, USD per gross MW.
+    pub pv: f64,
+    /// Capex paid now, USD per gross MW.
+    pub capex: f64,
+}
+
+impl AiTerms {
+    /// Colocation per gross MW for a firm with view `f`.
+    pub fn colocation(&self, f: &FirmView) -> AiValue {
+        let n = steps(f.horizon_years);
+        let noi = self.gross_to_it * self.colo_rate * self.noi_margin * STEP_YEARS;
+        let pv = (0..n)
+            .map(t_mid)
+            .filter(|&t| t >= self.lead_years)
+            .map(|t| {
+                noi * (-self.default_hazard * (t - self.lead_years)).exp()
+                    * (-f.discount_rate * t).exp()
+            })
+            .sum();
+        AiValue {
+            pv,
+            capex: self.gross_to_it * self.colo_capex_per_mw_it,
+        }
+    }
+
+    /// GPU cloud per gross MW at energy price `usd_per_kwh` (the whole gross MW draws power at
+    /// the GPUs' utilization); colocation at the current rate after the GPU life.
+    pub fn cloud(&self, f: &FirmView, usd_per_kwh: f64) -> AiValue {
+        let n = steps(f.horizon_years);
+        let power = 8_766.0 * 1000.0 * usd_per_kwh * self.gpu_utilization * STEP_YEARS;
+        let cloud =
+            self.gross_to_it * self.cloud_revenue * (1.0 - self.cloud_opex_share) * STEP_YEARS
+                - power;
+        let colo = self.gross_to_it * self.colo_rate * self.noi_margin * STEP_YEARS;
+        let end = self.lead_years + self.gpu_life_years;
+        let pv = (0..n)
+            .map(t_mid)
+            .filter(|&t| t >= self.lead_years)
+            .map(|t| {
+                let flow = if t < end { cloud } else { colo };
+                flow * (-self.default_hazard * (t - self.lead_years)).exp()
+                    * (-f.discount_rate * t).exp()
+            })
+            .sum();
+        AiValue {
+            pv,
+            capex: self.gross_to_it * (self.colo_capex_per_mw_it + self.gpu_capex_per_mw_it),
+        }
+    }
+}
+
+/// Whether converting clears the hurdle: `pv + salvage >= hurdle x (capex + mining_value)`,
+/// with a forgone mining value floored at zero.
+pub fn clears_hurdle(ai: AiValue, salvage: f64, mining_value: f64, hurdle: f64) -> bool {
+    ai.pv + salvage >= hurdle * (ai.capex + mining_value.max(0.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outlook(rr: &[f64]) -> Outlook<'_> {
+        Outlook {
+            hashprice: 0.0354,
+            reward_ratio: rr,
+            difficulty_growth: 0.15,
+            frontier_j_per_th: 12.0,
+            frontier_usd_per_th: 15.0,
+            frontier_improvement: 0.155,
+            frontier_price_trend: -0.17,
+            asic_life_years: 5.0,
+        }
+    }
+
+    fn view() -> FirmView {
+        FirmView {
+            discount_rate: 0.10,
+            horizon_years: 10.0,
+            price_drift: 0.0,
+        }
+    }
+
+    fn site() -> SiteCosts {
+        SiteCosts {
+            pue: 1.1,
+            energy_usd_per_kwh: 0.045,
+            mining_opex_usd_per_mw_year: 40_000.0,
+        }
+    }
+
+    fn flat() -> Vec<f64> {
+        vec![1.0; 80]
+    }
+
+    #[test]
+    fn hurdle_is_one_without_volatility_and_rises_with_it() {
+        assert_eq!(real_option_multiple(0.0, 0.0, 0.1), 1.0);
+        let lo = real_option_multiple(0.2, 0.0, 0.1);
+        let hi = real_option_multiple(0.6, 0.0, 0.1);
+        assert!(1.0 < lo && lo < hi && hi <= MAX_HURDLE, "{lo} {hi}");
+        // Hand value: sigma 0.5, alpha 0, rho 0.12: beta = 1/2 + sqrt(1/4 + 0.96) = 1.6,
+        // multiple 1.6 / 0.6 = 2.667.
+        let m = real_option_multiple(0.5, 0.0, 0.12);
+        assert!((m - 1.6 / 0.6).abs() < 1e-9, "{m}");
+    }
+
+    #[test]
+    fn halvings_and_worse_machines_lower_mining_value() {
+        let rr = flat();
+        let o = outlook(&rr);
+        let f = view();
+        let good = o.mining_value(&f, &site(), 15.0, 3.0);
+        let bad = o.mining_value(&f, &site(), 30.0, 3.0);
+        assert!(good > bad, "{good} vs {bad}");
+        let mut halved = flat();
+        halved[8..].iter_mut().for_each(|x| *x = 0.55);
+        let oh = outlook(&halved);
+        assert!(oh.mining_value(&f, &site(), 15.0, 3.0) < good);
+        // A machine whose cost exceeds the hashprice earns nothing but opex losses.
+        let dear = SiteCosts {
+            energy_usd_per_kwh: 1.0,
+            ..site()
+        };
+        assert!(o.keep_value(&f, &dear, 30.0, 3.0) < 0.0);
+    }
+
+    #[test]
+    fn colocation_value_matches_an_annuity_and_rises_with_the_rate() {
+        let t = AiTerms {
+            colo_rate: 1.6e6,
+            cloud_revenue: 9.7e6,
+            gross_to_it: 0.7,
+            colo_capex_per_mw_it: 9e6,
+            gpu_capex_per_mw_it: 29e6,
+            lead_years: 0.0,
+            noi_margin: 0.85,
+            default_hazard: 0.0,
+            gpu_life_years: 5.0,
+            cloud_opex_share: 0.2,
+            gpu_utilization: 0.85,
+        };
+        let f = FirmView {
+            discount_rate: 0.0,
+            ..view()
+        };
+        // No discounting, no lead, no default: 10 years of 0.7 x 1.6M x 0.85.
+        let v = t.colocation(&f);
+        assert!((v.pv - 10.0 * 0.7 * 1.6e6 * 0.85).abs() < 1e-3, "{}", v.pv);
+        assert!((v.capex - 0.7 * 9e6).abs() < 1e-6);
+        let richer = AiTerms {
+            colo_rate: 1.9e6,
+            ..t
+        };
+        assert!(richer.colocation(&view()).pv > t.colocation(&view()).pv);
+        let late = AiTerms {
+            lead_years: 1.5,
+            ..t
+        };
+        assert!(late.colocation(&view()).pv < t.colocation(&view()).pv);
+        let c = t.cloud(&view(), 0.05);
+        assert!(c.capex > v.capex && c.pv > v.pv);
+    }
+
+    #[test]
+    fn the_hurdle_rule_counts_capex_and_forgone_mining() {
+        let ai = AiValue {
+            pv: 10.0,
+            capex: 5.0,
+        };
+        assert!(clears_hurdle(ai, 0.0, 3.0, 1.25)); // 10 >= 1.25 x 8
+        assert!(!clears_hurdle(ai, 0.0, 3.0, 1.3)); // 10 < 10.4
+        assert!(clears_hurdle(ai, 0.5, 3.0, 1.3)); // salvage helps
+        assert!(clears_hurdle(ai, 0.0, -100.0, 2.0)); // losses do not count as gains
+    }
+}

@@ -1,0 +1,137 @@
+//! Per-site mining revenue and energy cost, accrued in `O(switches)`.
+//!
+//! Revenue and cost accrue continuously: a running unit of `T` TH/s earns `T x hp(t)` USD per
+//! day and pays `k_x T p_r(t) + k T tau_r(t)` (its kWh per TH/s per day `k`, times the site
+//! price factor for `k_x`, times the regional price `p_r` and the carbon cost per kWh `tau_r`).
+//! The conditions are piecewise constant between operation passes, so the fleet keeps the
+//! integrals
+//!
+//! ```text
+//! HP(t) = int_0^t hp,   P_r(t) = int_0^t p_r,   X_r(t) = int_0^t tau_r      (days)
+//! ```
+//!
+//! and each site keeps its running totals `sum T`, `sum k_x T`, `sum k T` and a snapshot of the
+//! integrals. What a site earned since its snapshot is then
+//! `sum T x (HP - HP_snap) - sum k_x T x (P_r - P_snap) - sum k T x (X_r - X_snap)`, exact for
+//! piecewise-constant conditions. A site is *settled* (its accrual brought up to date and the
+//! snapshot moved) before any of its running totals change, so nothing is scanned per day.
+
+/// What a site accrued since it was last taken, USD.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct SiteAccrual {
+    /// Mining revenue at the hashprice.
+    pub revenue_usd: f64,
+    /// Energy cost (regional price x site factor).
+    pub energy_usd: f64,
+    /// Carbon tax.
+    pub carbon_usd: f64,
+}
+
+/// Integrals of the conditions since the start, in condition-units x days.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Integrals {
+    pub hp: f64,
+    pub price: Vec<f64>,
+    pub tax: Vec<f64>,
+    /// Time they run to, days.
+    pub time_days: f64,
+    /// Conditions in force since `time_days`.
+    pub cur_hp: f64,
+    pub cur_price: Vec<f64>,
+    pub cur_tax: Vec<f64>,
+}
+
+impl Integrals {
+    pub fn new(regions: usize) -> Self {
+        Self {
+            price: vec![0.0; regions],
+            tax: vec![0.0; regions],
+            cur_price: vec![0.0; regions],
+            cur_tax: vec![0.0; regions],
+            ..Self::default()
+        }
+    }
+
+    /// Accrues the conditions in force up to `now_days` (ignored if not later).
+    pub fn advance(&mut self, now_days: f64) {
+        let dt = now_days - self.time_days;
+        if dt <= 0.0 {
+            return;
+        }
+        self.hp += self.cur_hp * dt;
+        for r in 0..self.price.len() {
+            self.price[r] += self.cur_price[r] * dt;
+            self.tax[r] += self.cur_tax[r] * dt;
+        }
+        self.time_days = now_days;
+    }
+}
+
+/// Running totals and accruals of every site.
+#[derive(Debug, Clone, Default)]
+pub(super) struct SiteAccounts {
+    region: Vec<u16>,
+    ths: Vec<f64>,
+    kwh_x: Vec<f64>,
+    kwh: Vec<f64>,
+    snap_hp: Vec<f64>,
+    snap_price: Vec<f64>,
+    snap_tax: Vec<f64>,
+    acc: Vec<SiteAccrual>,
+}
+
+impl SiteAccounts {
+    /// Makes room for site `s` (in region `region`).
+    pub fn ensure(&mut self, s: usize, region: u16, i: &Integrals) {
+        while self.region.len() <= s {
+            self.region.push(region);
+            self.ths.push(0.0);
+            self.kwh_x.push(0.0);
+            self.kwh.push(0.0);
+            self.snap_hp.push(i.hp);
+            self.snap_price.push(i.price[usize::from(region)]);
+            self.snap_tax.push(i.tax[usize::from(region)]);
+            self.acc.push(SiteAccrual::default());
+        }
+    }
+
+    /// Brings site `s`'s accrual up to the integrals `i`.
+    pub fn settle(&mut self, s: usize, i: &Integrals) {
+        let r = usize::from(self.region[s]);
+        let a = &mut self.acc[s];
+        a.revenue_usd += self.ths[s] * (i.hp - self.snap_hp[s]);
+        a.energy_usd += self.kwh_x[s] * (i.price[r] - self.snap_price[s]);
+        a.carbon_usd += self.kwh[s] * (i.tax[r] - self.snap_tax[s]);
+        self.snap_hp[s] = i.hp;
+        self.snap_price[s] = i.price[r];
+        self.snap_tax[s] = i.tax[r];
+    }
+
+    /// Adds (`sign = 1`) or removes (`-1`) a running unit's totals at site `s`, settling first.
+    pub fn change(&mut self, s: usize, i: &Integrals, sign: f64, ths: f64, kwh_x: f64, kwh: f64) {
+        self.settle(s, i);
+        self.ths[s] += sign * ths;
+        self.kwh_x[s] += sign * kwh_x * ths;
+        self.kwh[s] += sign * kwh * ths;
+        // Rounding: a site with nothing running holds exact zeros.
+        if self.ths[s].abs() < 1e-9 {
+            self.ths[s] = 0.0;
+            self.kwh_x[s] = 0.0;
+            self.kwh[s] = 0.0;
+        }
+    }
+
+    /// Takes site `s`'s accrual (settled to `i`) and resets it.
+    pub fn take(&mut self, s: usize, i: &Integrals) -> SiteAccrual {
+        if s >= self.region.len() {
+            return SiteAccrual::default();
+        }
+        self.settle(s, i);
+        std::mem::take(&mut self.acc[s])
+    }
+
+    /// Running TH/s at site `s`.
+    pub fn running_ths(&self, s: usize) -> f64 {
+        self.ths.get(s).copied().unwrap_or(0.0)
+    }
+}

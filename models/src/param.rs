@@ -1,0 +1,58 @@
+//! A parameter outside its allowed range: the error every agent-level model returns when built.
+
+use std::fmt;
+
+/// A rejected parameter: its name, the value and the allowed range (with units), so a scenario
+/// loader can pass the message on unchanged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParamError {
+    /// Parameter name, as in the struct field.
+    pub param: &'static str,
+    /// The rejected value.
+    pub value: f64,
+    /// The allowed range, e.g. `"[0, 1]"` or `"> 0 USD per MW-year"`.
+    pub allowed: &'static str,
+}
+
+impl fmt::Display for ParamError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} = {} is not allowed ({})",
+            self.param, self.value, self.allowed
+        )
+    }
+}
+
+impl std::error::Error for ParamError {}
+
+/// `Ok(())` when `value` is finite and `ok(value)` holds, else the error naming `param`.
+pub fn check(
+    param: &'static str,
+    value: f64,
+    ok: impl Fn(f64) -> bool,
+    allowed: &'static str,
+) -> Result<(), ParamError> {
+    if value.is_finite() && ok(value) {
+        Ok(())
+    } else {
+        Err(ParamError {
+            param,
+            value,
+            allowed,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_the_parameter_and_range() {
+        let e = check("tenor_years", 0.0, |x| x > 0.0, "> 0 years").unwrap_err();
+        assert_eq!(e.to_string(), "tenor_years = 0 is not allowed (> 0 years)");
+        assert!(check("x", f64::NAN, |_| true, "finite").is_err());
+        assert!(check("x", 1.0, |x| x > 0.0, "> 0").is_ok());
+    }
+}
