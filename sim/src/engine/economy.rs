@@ -113,6 +113,10 @@ pub(crate) struct Economy {
     frontier_cache: Option<(u32, AsicModel)>,
     hashprice: f64,
     pub(crate) tally: DayTally,
+    /// Run start, unix seconds.
+    start_unix: i64,
+    /// Time of the latest update, days since the start.
+    time_days: f64,
 }
 
 impl Economy {
@@ -184,6 +188,8 @@ impl Economy {
             frontier_cache: None,
             hashprice: 0.0,
             tally: DayTally::default(),
+            start_unix,
+            time_days: 0.0,
         };
         match &spec.fees {
             FeeSpec::Model(m) => {
@@ -308,6 +314,7 @@ impl Economy {
 
     fn conditions(&self, hysteresis: f64) -> Conditions<'_> {
         Conditions {
+            time_days: self.time_days,
             hashprice: self.hashprice,
             region_price: &self.region_price,
             region_carbon_tax: &self.carbon_tax,
@@ -350,10 +357,12 @@ impl Economy {
             region_price,
             carbon_tax,
             carbon_intensity,
+            time_days,
             ..
         } = self;
         if let Some(fs) = fleet.as_mut() {
             fs.fleet.operate(&Conditions {
+                time_days: *time_days,
                 hashprice: *hashprice,
                 region_price,
                 region_carbon_tax: carbon_tax,
@@ -365,7 +374,8 @@ impl Economy {
 
     /// Re-decides which machines run at a new difficulty (retargets). Returns the new
     /// running hashrate, H/s, for fleet runs.
-    pub fn on_retarget(&mut self, difficulty: f64, subsidy_sat: u64) -> Option<f64> {
+    pub fn on_retarget(&mut self, now_unix: i64, difficulty: f64, subsidy_sat: u64) -> Option<f64> {
+        self.set_time(now_unix);
         self.hashprice = self.hashprice_at(difficulty, subsidy_sat);
         self.fleet.as_ref()?;
         self.operate();
@@ -375,6 +385,7 @@ impl Economy {
     /// Midnight `now_unix`: shocks, one day of price and energy, fleet decisions. Returns the
     /// new running hashrate, H/s, for fleet runs.
     pub fn new_day(&mut self, now_unix: i64, difficulty: f64, subsidy_sat: u64) -> Option<f64> {
+        self.set_time(now_unix);
         if let Price::Process(p) = &mut self.price {
             p.step(&mut self.price_rng);
         }
@@ -388,6 +399,12 @@ impl Economy {
         self.progress_bans(now_unix);
         self.operate();
         self.fleet_hashrate_hs()
+    }
+
+    /// Moves the economy's clock to `now_unix` (never backwards).
+    fn set_time(&mut self, now_unix: i64) {
+        let t = (now_unix - self.start_unix) as f64 / DAY_S as f64;
+        self.time_days = self.time_days.max(t);
     }
 
     fn apply_shocks(&mut self, now_unix: i64) {

@@ -537,10 +537,11 @@ impl Simulation {
         self.work_per_block = next_difficulty * TWO_POW_32;
         // The fleet re-decides at the new difficulty. The finished block used up its work,
         // so the new hashrate applies from now without booking.
-        if let Some(h) = self
-            .economy
-            .on_retarget(next_difficulty, consensus::block_subsidy(last_height + 1))
-        {
+        if let Some(h) = self.economy.on_retarget(
+            self.start_unix + self.clock.floor() as i64,
+            next_difficulty,
+            consensus::block_subsidy(last_height + 1),
+        ) {
             self.hashrate = h;
         }
         self.epoch = EpochAcc {
