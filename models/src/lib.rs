@@ -8,9 +8,13 @@
 //! - [`hardware`]: ASIC catalog, efficiency frontier, mining regions.
 //! - [`market`]: BTC price, fee and energy-price processes, with shocks.
 //! - [`mining`]: short-run mining economics (CBECI threshold) and the fleet it operates.
+//! - [`security`]: double-spend race probabilities (Nakamoto, Rosenfeld), the aserti3-2d
+//!   (Bitcoin Cash) and LWMA (Bitcoin Gold) difficulty rules bit for bit, and mining
+//!   concentration (HHI, Nakamoto coefficient, top-k share).
 
 pub mod consensus;
 pub mod hardware;
 pub mod hashrate_path;
 pub mod market;
 pub mod mining;
+pub mod security;
