@@ -11,6 +11,9 @@
 //! - [`firms`]: the agents: firm population, beliefs, valuation of a MW, cash ledger.
 //! - [`ai`]: the AI compute market converted sites sell into.
 //! - [`param`]: the parameter error of agent-level models.
+//! - [`security`]: double-spend race probabilities (Nakamoto, Rosenfeld), the aserti3-2d
+//!   (Bitcoin Cash) and LWMA (Bitcoin Gold) difficulty rules bit for bit, and mining
+//!   concentration (HHI, Nakamoto coefficient, top-k share).
 
 pub mod ai;
 pub mod consensus;
@@ -20,3 +23,4 @@ pub mod hashrate_path;
 pub mod market;
 pub mod mining;
 pub mod param;
+pub mod security;

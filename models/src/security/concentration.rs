@@ -1,0 +1,319 @@
+//! Concentration of mining power: Herfindahl-Hirschman index, Nakamoto coefficient and
+//! top-k share.
+//!
+//! Every function takes non-negative weights `w_i`, one per entity (pool, firm, country...):
+//! hashrates, blocks won, or shares that already sum to 1. They are normalized by their
+//! total, `s_i = w_i / sum_j w_j`, so the unit does not matter. An empty list, an all-zero
+//! list, or a negative / NaN / infinite weight is rejected with a [`ConcentrationError`]
+//! (never a NaN or a panic). Entities with weight 0 are allowed and count for nothing.
+//!
+//! # Herfindahl-Hirschman index (Herfindahl 1950, Hirschman 1945)
+//!
+//! ```text
+//! HHI = sum_i s_i^2        in [1/n, 1]     (0..1 scale, returned by herfindahl_hirschman_index)
+//! ```
+//!
+//! `1/n` for `n` equal entities, `1` for a monopoly; `1/HHI` is the "effective number" of
+//! equal-sized entities. Competition authorities quote the same number times 10,000
+//! (percentage shares squared: "points", 0..10,000; the 2023 US DOJ/FTC Merger Guidelines
+//! call a market above 1,800 highly concentrated); [`herfindahl_hirschman_points`] returns
+//! that scale.
+//!
+//! # Nakamoto coefficient (Srinivasan & Lee, 2017)
+//!
+//! Srinivasan & Lee ("Quantifying Decentralization", 2017) define it as the minimum number
+//! of entities "required to get to 51%"; here it is the smallest number of entities whose
+//! combined share **strictly exceeds** one half:
+//!
+//! ```text
+//! N = min { k : s_(1) + ... + s_(k) > 1/2 }      (s_(1) >= s_(2) >= ... sorted shares)
+//! ```
+//!
+//! Strict `>` is the majority needed to out-mine everyone else (with exactly 50% the
+//! attacker only ties: two 50% pools give `N = 2`). Note that the double-spend formulas of
+//! [`super::double_spend`] already give certain success at `q = 0.5`; the `>=` variant is
+//! [`min_entities_at_least`]`(w, 0.5)`. Both thresholds are available for any fraction
+//! ([`min_entities_above`], [`min_entities_at_least`]). Ties exactly at the threshold are
+//! decided on the floating-point sums of the sorted, normalized weights.
+//!
+//! # Top-k share
+//!
+//! `s_(1) + ... + s_(k)`: 0 for `k = 0`, 1 for `k >= n`.
+
+use std::fmt;
+
+/// Multiplier from the 0..1 HHI scale to the 0..10,000 "points" scale (shares in percent).
+pub const HHI_POINTS_PER_UNIT: f64 = 10_000.0;
+
+/// Why a concentration measure could not be computed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ConcentrationError {
+    /// No entities were given.
+    NoEntities,
+    /// A weight is negative, NaN or infinite.
+    InvalidWeight {
+        /// Position of the weight in the input.
+        index: usize,
+        /// The rejected weight.
+        weight: f64,
+    },
+    /// All weights are zero, so shares are undefined.
+    ZeroTotal,
+    /// The coalition threshold is NaN or outside its allowed range (`[0, 1)` for
+    /// [`min_entities_above`], `[0, 1]` for [`min_entities_at_least`]).
+    FractionOutOfRange {
+        /// The rejected fraction.
+        fraction: f64,
+    },
+}
+
+impl fmt::Display for ConcentrationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            ConcentrationError::NoEntities => {
+                write!(f, "no entities given: concentration is undefined")
+            }
+            ConcentrationError::InvalidWeight { index, weight } => write!(
+                f,
+                "entity {index}: weight {weight} is not allowed (must be finite and >= 0)"
+            ),
+            ConcentrationError::ZeroTotal => {
+                write!(f, "all weights are zero: shares are undefined")
+            }
+            ConcentrationError::FractionOutOfRange { fraction } => write!(
+                f,
+                "coalition threshold {fraction} is outside its range ([0, 1) for 'above', \
+                 [0, 1] for 'at least')"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ConcentrationError {}
+
+/// Validated weights, sorted in decreasing order and divided by the largest one (so their
+/// total cannot overflow), with that total.
+struct SortedWeights {
+    descending: Vec<f64>,
+    total: f64,
+}
+
+impl SortedWeights {
+    fn new(weights: &[f64]) -> Result<Self, ConcentrationError> {
+        if weights.is_empty() {
+            return Err(ConcentrationError::NoEntities);
+        }
+        if let Some((index, &weight)) = weights
+            .iter()
+            .enumerate()
+            .find(|(_, w)| !(w.is_finite() && **w >= 0.0))
+        {
+            return Err(ConcentrationError::InvalidWeight { index, weight });
+        }
+        let largest = weights.iter().copied().fold(0.0, f64::max);
+        if largest == 0.0 {
+            return Err(ConcentrationError::ZeroTotal);
+        }
+        let mut descending: Vec<f64> = weights.iter().map(|w| w / largest).collect();
+        descending.sort_by(|a, b| b.total_cmp(a));
+        // Summed in the same order as the coalition sums below, so the full coalition
+        // reaches exactly `total`.
+        let total = descending.iter().sum();
+        Ok(SortedWeights { descending, total })
+    }
+
+    /// Smallest k whose top-k sum satisfies `reached(sum, threshold)`.
+    fn smallest_coalition(&self, threshold: f64, reached: impl Fn(f64, f64) -> bool) -> usize {
+        let target = threshold * self.total;
+        if reached(0.0, target) {
+            return 0;
+        }
+        let mut sum = 0.0;
+        for (i, w) in self.descending.iter().enumerate() {
+            sum += w;
+            if reached(sum, target) {
+                return i + 1;
+            }
+        }
+        // Unreachable for validated thresholds (the full sum is `total`).
+        self.descending.len()
+    }
+}
+
+/// Herfindahl-Hirschman index on the 0..1 scale, `sum_i s_i^2` with `s_i = w_i / sum w`.
+///
+/// # Errors
+/// [`ConcentrationError::NoEntities`], [`ConcentrationError::InvalidWeight`] or
+/// [`ConcentrationError::ZeroTotal`].
+pub fn herfindahl_hirschman_index(weights: &[f64]) -> Result<f64, ConcentrationError> {
+    let sorted = SortedWeights::new(weights)?;
+    Ok(sorted
+        .descending
+        .iter()
+        .map(|w| {
+            let share = w / sorted.total;
+            share * share
+        })
+        .sum())
+}
+
+/// Herfindahl-Hirschman index on the 0..10,000 scale used by competition authorities
+/// ([`herfindahl_hirschman_index`] times [`HHI_POINTS_PER_UNIT`]).
+///
+/// # Errors
+/// As [`herfindahl_hirschman_index`].
+pub fn herfindahl_hirschman_points(weights: &[f64]) -> Result<f64, ConcentrationError> {
+    Ok(herfindahl_hirschman_index(weights)? * HHI_POINTS_PER_UNIT)
+}
+
+/// Nakamoto coefficient: the smallest number of entities whose combined share strictly
+/// exceeds 1/2 ([`min_entities_above`]`(weights, 0.5)`).
+///
+/// # Errors
+/// [`ConcentrationError::NoEntities`], [`ConcentrationError::InvalidWeight`] or
+/// [`ConcentrationError::ZeroTotal`].
+pub fn nakamoto_coefficient(weights: &[f64]) -> Result<usize, ConcentrationError> {
+    min_entities_above(weights, 0.5)
+}
+
+/// The smallest number of entities whose combined share is strictly greater than
+/// `fraction` (`0 <= fraction < 1`; always at least 1).
+///
+/// # Errors
+/// [`ConcentrationError::FractionOutOfRange`] unless `0 <= fraction < 1`, or a weight error.
+pub fn min_entities_above(weights: &[f64], fraction: f64) -> Result<usize, ConcentrationError> {
+    if !(0.0..1.0).contains(&fraction) {
+        return Err(ConcentrationError::FractionOutOfRange { fraction });
+    }
+    let sorted = SortedWeights::new(weights)?;
+    Ok(sorted.smallest_coalition(fraction, |sum, target| sum > target))
+}
+
+/// The smallest number of entities whose combined share is at least `fraction`
+/// (`0 <= fraction <= 1`; 0 for `fraction = 0`).
+///
+/// # Errors
+/// [`ConcentrationError::FractionOutOfRange`] unless `0 <= fraction <= 1`, or a weight error.
+pub fn min_entities_at_least(weights: &[f64], fraction: f64) -> Result<usize, ConcentrationError> {
+    if !(0.0..=1.0).contains(&fraction) {
+        return Err(ConcentrationError::FractionOutOfRange { fraction });
+    }
+    let sorted = SortedWeights::new(weights)?;
+    Ok(sorted.smallest_coalition(fraction, |sum, target| sum >= target))
+}
+
+/// Combined share of the `k` largest entities (0 for `k = 0`, 1 for `k >= n`).
+///
+/// # Errors
+/// [`ConcentrationError::NoEntities`], [`ConcentrationError::InvalidWeight`] or
+/// [`ConcentrationError::ZeroTotal`].
+pub fn top_k_share(weights: &[f64], k: usize) -> Result<f64, ConcentrationError> {
+    let sorted = SortedWeights::new(weights)?;
+    if k >= sorted.descending.len() {
+        return Ok(1.0);
+    }
+    let top: f64 = sorted.descending[..k].iter().sum();
+    Ok((top / sorted.total).min(1.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-12 * b.abs().max(1.0)
+    }
+
+    #[test]
+    fn hhi_by_hand() {
+        // Monopoly, equal split, and 50/30/20: 0.25 + 0.09 + 0.04 = 0.38.
+        assert_eq!(herfindahl_hirschman_index(&[7.0]), Ok(1.0));
+        assert!(close(herfindahl_hirschman_index(&[1.0; 4]).unwrap(), 0.25));
+        assert!(close(
+            herfindahl_hirschman_index(&[0.5, 0.3, 0.2]).unwrap(),
+            0.38
+        ));
+        // Unnormalized weights (EH/s) give the same answer; zero entities do not count.
+        assert!(close(
+            herfindahl_hirschman_index(&[250.0, 0.0, 150.0, 100.0]).unwrap(),
+            0.38
+        ));
+        assert!(close(
+            herfindahl_hirschman_points(&[0.5, 0.3, 0.2]).unwrap(),
+            3800.0
+        ));
+        // Huge weights do not overflow the total.
+        assert!(close(
+            herfindahl_hirschman_index(&[f64::MAX, f64::MAX]).unwrap(),
+            0.5
+        ));
+    }
+
+    #[test]
+    fn nakamoto_coefficient_by_hand() {
+        assert_eq!(nakamoto_coefficient(&[0.6, 0.4]), Ok(1));
+        // Exactly 50% is not a strict majority...
+        assert_eq!(nakamoto_coefficient(&[0.5, 0.5]), Ok(2));
+        assert_eq!(nakamoto_coefficient(&[0.5, 0.3, 0.2]), Ok(2));
+        // ... but reaches "at least one half".
+        assert_eq!(min_entities_at_least(&[0.5, 0.3, 0.2], 0.5), Ok(1));
+        assert_eq!(min_entities_at_least(&[1.0, 1.0], 0.5), Ok(1));
+        // Input order does not matter: 30 + 25 = 55 > 50 of 100.
+        assert_eq!(
+            nakamoto_coefficient(&[10.0, 25.0, 5.0, 30.0, 20.0, 10.0]),
+            Ok(2)
+        );
+        // Ten equal pools: 6 are needed for > 50%, 5 reach 50%.
+        assert_eq!(nakamoto_coefficient(&[1.0; 10]), Ok(6));
+        assert_eq!(min_entities_at_least(&[1.0; 10], 0.5), Ok(5));
+        assert_eq!(min_entities_above(&[1.0; 10], 0.0), Ok(1));
+        assert_eq!(min_entities_at_least(&[1.0; 10], 0.0), Ok(0));
+        assert_eq!(min_entities_at_least(&[1.0, 0.0, 2.0], 1.0), Ok(2));
+    }
+
+    #[test]
+    fn top_k_by_hand() {
+        let w = [20.0, 50.0, 30.0];
+        assert_eq!(top_k_share(&w, 0), Ok(0.0));
+        assert!(close(top_k_share(&w, 1).unwrap(), 0.5));
+        assert!(close(top_k_share(&w, 2).unwrap(), 0.8));
+        assert_eq!(top_k_share(&w, 3), Ok(1.0));
+        assert_eq!(top_k_share(&w, 99), Ok(1.0));
+    }
+
+    #[test]
+    fn degenerate_inputs_are_errors_not_nan() {
+        assert_eq!(
+            herfindahl_hirschman_index(&[]),
+            Err(ConcentrationError::NoEntities)
+        );
+        assert_eq!(
+            nakamoto_coefficient(&[]),
+            Err(ConcentrationError::NoEntities)
+        );
+        assert_eq!(top_k_share(&[], 1), Err(ConcentrationError::NoEntities));
+        assert_eq!(
+            herfindahl_hirschman_index(&[0.0, 0.0]),
+            Err(ConcentrationError::ZeroTotal)
+        );
+        assert_eq!(
+            nakamoto_coefficient(&[0.0]),
+            Err(ConcentrationError::ZeroTotal)
+        );
+        assert_eq!(top_k_share(&[0.0], 0), Err(ConcentrationError::ZeroTotal));
+        for bad in [-1.0, f64::NAN, f64::INFINITY] {
+            assert!(matches!(
+                herfindahl_hirschman_index(&[1.0, bad]),
+                Err(ConcentrationError::InvalidWeight { index: 1, .. })
+            ));
+        }
+        for bad in [-0.1, 1.0, f64::NAN] {
+            assert!(matches!(
+                min_entities_above(&[1.0], bad),
+                Err(ConcentrationError::FractionOutOfRange { .. })
+            ));
+        }
+        assert!(min_entities_at_least(&[1.0], 1.5).is_err());
+        assert!(ConcentrationError::ZeroTotal.to_string().contains("zero"));
+    }
+}
