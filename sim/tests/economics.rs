@@ -135,8 +135,10 @@ fn a_price_crash_switches_off_the_least_efficient_machines() {
 
 #[test]
 fn the_2028_halving_switches_off_old_machines_and_the_next_retarget_cuts_difficulty() {
+    // Today's machines only (firms off): who switches off at the halving. (With firms, they
+    // see the halving coming and retire old machines before it.)
     let file = common::repo().join("scenarios/halving-2028.toml");
-    let sc = hashshift::scenario::Scenario::load(&file, &[]).unwrap();
+    let sc = hashshift::scenario::Scenario::load(&file, &["firms.enabled=false".into()]).unwrap();
     for seed in [1, 2, 3] {
         let rec = run(&sc, seed);
         let halving = rec
@@ -277,7 +279,9 @@ fn overlapping_bans_add_up() {
         let shocks: String = windows
             .iter()
             .map(|(a, u, s)| format!("[[shocks]]\nkind = \"ban\"\nregion = \"china\"\nat = \"{a}\"\nuntil = \"{u}\"\nshare = {s}\n"))
-            .collect();
+            .collect::<String>()
+            // A fixed fleet: with firms, banned sites sell their machines (relocation).
+            + "[firms]\nenabled = false\n";
         scenario(&fleet(
             "start = \"2026-05-29\"\nend = \"2026-08-01\"\n",
             &shocks,

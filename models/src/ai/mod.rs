@@ -60,6 +60,11 @@ pub const DEFAULT_GROSS_TO_IT: f64 = 0.70;
 pub const DEFAULT_LEAD_TIME_MONTHS: f64 = 18.0;
 /// Default colocation tenor, years (ref: 10-15 years).
 pub const DEFAULT_TENOR_YEARS: f64 = 12.0;
+/// Default life of a converted site's AI shell, years: a firm values an AI conversion over this
+/// life, assuming its contract is renewed or the shell re-let at the same rate after the tenor
+/// (ref: the TeraWulf and Cipher leases carry two 5-year extensions, Hut 8's three; data halls
+/// are built for 20-30 years). ASSUMPTION.
+pub const DEFAULT_SHELL_LIFE_YEARS: f64 = 20.0;
 /// Default site NOI margin of colocation (ref: 80-90 %).
 pub const DEFAULT_NOI_MARGIN: f64 = 0.85;
 /// Default colocation rate at balance, USD per MW of critical IT per year (ref: $1.2-1.9M).
@@ -88,8 +93,9 @@ pub const DEFAULT_GPU_UTILIZATION: f64 = 0.85;
 /// Default GPU life, years (ref: IREN-Microsoft 5-year contract).
 pub const DEFAULT_GPU_LIFE_YEARS: f64 = 5.0;
 /// Default operating cost of GPU cloud besides power, share of revenue (ASSUMPTION: staff,
-/// network, maintenance, insurance).
-pub const DEFAULT_CLOUD_OPEX_SHARE: f64 = 0.20;
+/// network, maintenance, insurance; IREN guided to an EBITDA margin of about 85 % on its
+/// Microsoft contract, power included).
+pub const DEFAULT_CLOUD_OPEX_SHARE: f64 = 0.10;
 /// Default demand at the start, MW of critical IT (ASSUMPTION: a segment of about 5.5 GW that
 /// power-first sites can serve, against 5 GW of conventional supply; miners' contracted AI
 /// capacity was about 2-3 GW in 2025-26, ref).
@@ -222,6 +228,8 @@ pub struct AiMarketParams {
     pub lead_time_months: f64,
     /// Colocation contract tenor, years (> 0, <= 50).
     pub tenor_years: f64,
+    /// Life of an AI shell a conversion is valued over, years (>= tenor, <= 50).
+    pub shell_life_years: f64,
     /// Site NOI margin of colocation, (0, 1].
     pub noi_margin: f64,
     /// Yearly tenant default probability, [0, 1).
@@ -259,6 +267,7 @@ impl Default for AiMarketParams {
             gross_to_it: DEFAULT_GROSS_TO_IT,
             lead_time_months: DEFAULT_LEAD_TIME_MONTHS,
             tenor_years: DEFAULT_TENOR_YEARS,
+            shell_life_years: DEFAULT_SHELL_LIFE_YEARS,
             noi_margin: DEFAULT_NOI_MARGIN,
             default_hazard_per_year: DEFAULT_DEFAULT_HAZARD_PER_YEAR,
             gpu_capex_usd_per_mw_it: DEFAULT_GPU_CAPEX_USD_PER_MW_IT,
@@ -335,6 +344,12 @@ impl AiMarketParams {
             self.tenor_years,
             |x| x > 0.0 && x <= 50.0,
             "(0, 50] years",
+        )?;
+        check(
+            "shell_life_years",
+            self.shell_life_years,
+            |x| x >= self.tenor_years && x <= 50.0,
+            ">= tenor_years and <= 50 years",
         )?;
         check(
             "noi_margin",

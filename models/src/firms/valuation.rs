@@ -23,8 +23,8 @@
 //! A fleet of efficiency `e` (J/TH) at PUE `u` gives `T = 10^6 / (e u)` TH/s per MW and costs
 //! `c = e u 24 / 1000 x p` USD per TH/s per day at energy price `p` (carbon included). Machines
 //! stop when they do not pay (the short-run option), so the quarter's margin is
-//! `max(0, hp - c) T x 91.3 d`, less the non-energy operating cost `o` per MW-year while they
-//! are installed. After the remaining life `l` the firm refreshes with the frontier machine of
+//! `(hp - c) T x 91.3 d` less the non-energy operating cost `o` per MW-year when `hp > c`, and
+//! zero otherwise (stopped machines draw neither power nor operating cost). After the remaining life `l` the firm refreshes with the frontier machine of
 //! that date (`e_f (1 - r)^l` J/TH at `c_f (1 + q)^l` USD per TH) if that cycle pays; a cycle
 //! cut by the horizon is charged only the share of its capex it uses (straight-line
 //! depreciation).
@@ -141,7 +141,8 @@ impl Outlook<'_> {
     }
 
     /// PV per MW of mining with machines of efficiency `j_per_th` over steps `[k0, k1)`, from
-    /// margins only (no capex).
+    /// margins only (no capex). The growth and discount factors are carried step to step by
+    /// multiplication (two `exp` per call, not per step).
     fn margin_pv(
         &self,
         f: &FirmView,
@@ -150,15 +151,29 @@ impl Outlook<'_> {
         k0: usize,
         k1: usize,
     ) -> f64 {
+        if k1 <= k0 {
+            return 0.0;
+        }
         let ths_per_mw = 1e6 / (j_per_th * site.pue);
         let cost = j_per_th * site.pue * 24.0 / 1000.0 * site.energy_usd_per_kwh;
         let opex = site.mining_opex_usd_per_mw_year * STEP_YEARS;
-        (k0..k1)
-            .map(|k| {
-                let m = (self.hashprice_at(k, f.price_drift) - cost).max(0.0) * ths_per_mw;
-                (m * STEP_DAYS - opex) * (-f.discount_rate * t_mid(k)).exp()
-            })
-            .sum()
+        let drift = f.price_drift - self.difficulty_growth;
+        let mut growth = (drift * t_mid(k0)).exp();
+        let mut discount = (-f.discount_rate * t_mid(k0)).exp();
+        let growth_step = (drift * STEP_YEARS).exp();
+        let discount_step = (-f.discount_rate * STEP_YEARS).exp();
+        let last = self.reward_ratio.len() - 1;
+        let mut pv = 0.0;
+        for k in k0..k1 {
+            let hp = self.hashprice * self.reward_ratio[k.min(last)] * growth;
+            // Machines that do not pay stop and draw neither power nor operating cost.
+            if hp > cost {
+                pv += ((hp - cost) * ths_per_mw * STEP_DAYS - opex) * discount;
+            }
+            growth *= growth_step;
+            discount *= discount_step;
+        }
+        pv
     }
 
     /// PV per MW of one cycle of frontier machines bought at `t_buy` years, less the share of
@@ -359,12 +374,12 @@ mod tests {
         halved[8..].iter_mut().for_each(|x| *x = 0.55);
         let oh = outlook(&halved);
         assert!(oh.mining_value(&f, &site(), 15.0, 3.0) < good);
-        // A machine whose cost exceeds the hashprice earns nothing but opex losses.
+        // A machine whose cost exceeds the hashprice stays off: it earns and costs nothing.
         let dear = SiteCosts {
             energy_usd_per_kwh: 1.0,
             ..site()
         };
-        assert!(o.keep_value(&f, &dear, 30.0, 3.0) < 0.0);
+        assert_eq!(o.keep_value(&f, &dear, 30.0, 3.0), 0.0);
     }
 
     #[test]

@@ -16,7 +16,7 @@
 //!
 //! | region | p_0 USD/kWh | A | d_peak | tCO2/MWh | AI share | hash share 2026 |
 //! |---|---|---|---|---|---|---|
-//! | us | 0.045 | 0.10 | 200 | 0.37 | 0.30 | 0.38 |
+//! | us | 0.045 | 0.10 | 200 | 0.37 | 0.50 | 0.38 |
 //! | china | 0.050 | 0.25 | 45 | 0.58 | 0.02 | 0.16 |
 //! | russia | 0.045 | 0.10 | 15 | 0.35 | 0.05 | 0.12 |
 //! | kazakhstan | 0.050 | 0.10 | 15 | 0.65 | 0.05 | 0.04 |
@@ -48,6 +48,9 @@
 //!   signed AI/HPC leases (US, Canada: see `shared/reference/ai_pivot_facts.md`) and where
 //!   sovereign AI build-outs are under way (Gulf states) or data-centre hubs exist (Nordics); near
 //!   zero where export controls or sanctions restrict GPUs (China, Russia) or mining is covert.
+//!   US 0.50: the large US public miners present most of their big sites as HPC-capable (IREN's
+//!   2.9 GW of secured power, Hut 8's 2.3 GW pipeline, ref); a site is suitable or not as a
+//!   whole, drawn with this probability.
 //! - **hash share 2026**: ASSUMPTION. Starting point: the Cambridge CBECI mining map, whose last
 //!   data point is January 2022 (recalled, not checked: US about 38%, mainland China about 21%,
 //!   Kazakhstan about 13%, Canada about 6.5%, Russia about 4.7%); moved toward 2026 for the
@@ -159,7 +162,7 @@ impl Region {
     /// The default profile (module docs give every number's basis).
     pub fn default_profile(self) -> RegionProfile {
         let (p, a, d, c, ai, s) = match self {
-            Region::US => (0.045, 0.10, 200.0, 0.37, 0.30, 0.38),
+            Region::US => (0.045, 0.10, 200.0, 0.37, 0.50, 0.38),
             Region::China => (0.050, 0.25, 45.0, 0.58, 0.02, 0.16),
             Region::Russia => (0.045, 0.10, 15.0, 0.35, 0.05, 0.12),
             Region::Kazakhstan => (0.050, 0.10, 15.0, 0.65, 0.05, 0.04),

@@ -266,6 +266,24 @@ pub enum PriceModel {
     RegimeSwitching(RegimeSwitching),
 }
 
+impl PriceModel {
+    /// Annual volatility of log returns: `sigma` (GBM); `sqrt(sigma^2 + lambda (m^2 + s^2))`
+    /// (Merton, diffusion plus jumps); the stationary mix of the two regimes' variances
+    /// (regime switching).
+    pub fn volatility(&self) -> f64 {
+        match self {
+            PriceModel::Gbm(g) => g.sigma(),
+            PriceModel::Merton(m) => (m.sigma().powi(2)
+                + m.lambda() * (m.jump_mean().powi(2) + m.jump_sd().powi(2)))
+            .sqrt(),
+            PriceModel::RegimeSwitching(r) => {
+                let w = r.stationary_bull_share();
+                (w * r.bull().sigma().powi(2) + (1.0 - w) * r.bear().sigma().powi(2)).sqrt()
+            }
+        }
+    }
+}
+
 /// Per-step log drift and log volatility of a GBM.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Diffusion {

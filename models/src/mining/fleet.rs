@@ -250,7 +250,9 @@ impl Fleet {
         check_unit(self.units.len(), &u, self.regions)?;
         let i = self.push_unit(u);
         let r = usize::from(u.region);
-        if self.index[r].insert(i, self.coef.kwh_x_factor[i], &self.running) {
+        let c = &self.coef;
+        let values = [c.ths[i], c.power_w[i], c.it_power_w[i]];
+        if self.index[r].insert(i, c.kwh_x_factor[i], values, &self.running) {
             self.running[i] = true;
             let c = &self.coef;
             self.sites.change(
@@ -281,11 +283,17 @@ impl Fleet {
                 c.kwh_per_th_day[i],
             );
         }
+        let old = [c.ths[i], c.power_w[i], c.it_power_w[i]];
         u.ths = ths;
         c.ths[i] = ths;
         c.power_w[i] = ths * u.j_per_th * u.pue;
         c.it_power_w[i] = ths * u.j_per_th;
-        self.index[usize::from(u.region)].mark_dirty();
+        let delta = [
+            c.ths[i] - old[0],
+            c.power_w[i] - old[1],
+            c.it_power_w[i] - old[2],
+        ];
+        self.index[usize::from(u.region)].adjust(delta, self.running[i]);
     }
 
     /// Accrues the conditions in force up to `now_days` (a later pass or settlement does it
@@ -314,6 +322,11 @@ impl Fleet {
     /// Whether unit `i` runs.
     pub fn is_running(&self, i: usize) -> bool {
         self.running[i]
+    }
+
+    /// Whether unit `i` is forced offline.
+    pub fn is_offline(&self, i: usize) -> bool {
+        self.offline[i]
     }
 
     /// Forces unit `i` offline (or back online). An offline unit stops at the next pass.

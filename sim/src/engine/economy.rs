@@ -28,11 +28,24 @@ use hashshift_models::mining::population::{Population, Site};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
+use super::agents::Agents;
 use super::rng::{Component, RngStreams};
 use super::SimError;
 use crate::calendar::{civil_from_days, days_from_civil, DAY_S};
-use crate::record::{DayRecord, RegionDayRecord};
+use crate::record::{DayRecord, EventKind, RegionDayRecord};
 use crate::scenario::{EconomySpec, FeeSpec, PriceSpec, Shock};
+
+/// The shock's kind name and its main number (factor, tax, share) for the events table.
+fn shock_label(s: &Shock) -> (&'static str, f64) {
+    match *s {
+        Shock::BtcPrice { factor, .. } => ("btc_price", factor),
+        Shock::EnergyPrice { factor, .. } => ("energy_price", factor),
+        Shock::CarbonTax { usd_per_t, .. } => ("carbon_tax", usd_per_t),
+        Shock::Ban { share, .. } => ("ban", share),
+        Shock::AiDemand { factor, .. } => ("ai_demand", factor),
+        Shock::AiRate { factor, .. } => ("ai_rate", factor),
+    }
+}
 
 /// Calendar year with its fraction, e.g. 2028.5 in early July 2028.
 fn year_fraction(t: i64) -> f64 {
@@ -117,7 +130,13 @@ pub(crate) struct Economy {
     start_unix: i64,
     /// Time of the latest update, days since the start.
     time_days: f64,
+    /// Firms and the AI market (fleet runs with agents).
+    agents: Option<Agents>,
+    /// Difficulty of the latest hashprice.
+    difficulty: f64,
 }
+
+mod agents_glue;
 
 impl Economy {
     /// Builds the economy; for fleet runs generates and calibrates the population at the
@@ -190,6 +209,8 @@ impl Economy {
             tally: DayTally::default(),
             start_unix,
             time_days: 0.0,
+            agents: None,
+            difficulty: 1.0,
         };
         match &spec.fees {
             FeeSpec::Model(m) => {
@@ -228,7 +249,18 @@ impl Economy {
                     eco.hashprice * 1000.0
                 )));
             }
-            pop.scale(net.target_hs / 1e12 / running);
+            let named = eco.named_population(spec, &net.catalog, start_unix)?;
+            let named_ths: f64 = named.units.iter().map(|u| u.ths).sum();
+            let generated_target = net.target_hs / 1e12 - named_ths;
+            if generated_target <= 0.0 {
+                return Err(invalid(format!(
+                    "the named firms mine {:.1} EH/s, at least network.target_ehs = {:.1}",
+                    named_ths / 1e6,
+                    net.target_hs / 1e18
+                )));
+            }
+            pop.scale(generated_target / running);
+            let named_sites = Economy::append_named(spec, &mut pop, named);
             let mut site_units = Vec::with_capacity(pop.sites.len() + 1);
             for (i, u) in pop.units.iter().enumerate() {
                 while site_units.len() <= u.site as usize {
@@ -246,6 +278,9 @@ impl Economy {
                 bans: Vec::new(),
             });
             eco.setup_bans(streams);
+            if let Some(a) = &spec.agents {
+                eco.build_agents(a, spec, &net.catalog, &named_sites, streams, start_unix)?;
+            }
         }
         eco.apply_shocks(start_unix);
         for (i, e) in eco.energy.iter().enumerate() {
@@ -323,7 +358,8 @@ impl Economy {
         }
     }
 
-    fn hashprice_at(&self, difficulty: f64, subsidy_sat: u64) -> f64 {
+    fn hashprice_at(&mut self, difficulty: f64, subsidy_sat: u64) -> f64 {
+        self.difficulty = difficulty;
         let reward = subsidy_sat as f64 / COIN as f64 + self.fee_mean_btc;
         hashprice_usd_per_th_day(difficulty, reward, self.price())
     }
@@ -397,6 +433,7 @@ impl Economy {
         }
         self.hashprice = self.hashprice_at(difficulty, subsidy_sat);
         self.progress_bans(now_unix);
+        self.agents_new_day();
         self.operate();
         self.fleet_hashrate_hs()
     }
@@ -412,6 +449,10 @@ impl Economy {
             if s.at() > now_unix {
                 break;
             }
+            let (name, value) = shock_label(s);
+            let at = s.at();
+            self.network_event(at, EventKind::Shock, name, value);
+            let s = &self.shocks[self.next_shock];
             match *s {
                 Shock::BtcPrice { factor, .. } => match &mut self.price {
                     Price::Constant(p) => *p *= factor,
@@ -423,7 +464,10 @@ impl Economy {
                     Some(r) => self.carbon_tax[r.index()] = usd_per_t,
                     None => self.carbon_tax.iter_mut().for_each(|t| *t = usd_per_t),
                 },
-                Shock::EnergyPrice { .. } | Shock::Ban { .. } => {}
+                Shock::EnergyPrice { .. }
+                | Shock::Ban { .. }
+                | Shock::AiDemand { .. }
+                | Shock::AiRate { .. } => {}
             }
             self.next_shock += 1;
         }
@@ -444,6 +488,7 @@ impl Economy {
                 .product();
             e.set_shock_factor(f).expect("validated factor");
         }
+        self.apply_ai_shocks(now_unix);
     }
 
     fn progress_bans(&mut self, now_unix: i64) {
@@ -464,8 +509,16 @@ impl Economy {
             // most one site.
             while b.next < b.order.len() && b.offline_mw < target {
                 let site = b.order[b.next] as usize;
-                for u in fs.site_units[site]..fs.site_units[site + 1] {
-                    fs.fleet.set_offline(u, true);
+                match &self.agents {
+                    Some(a) => a.sites()[site]
+                        .units
+                        .iter()
+                        .for_each(|&u| fs.fleet.set_offline(u as usize, true)),
+                    None => {
+                        for u in fs.site_units[site]..fs.site_units[site + 1] {
+                            fs.fleet.set_offline(u, true);
+                        }
+                    }
                 }
                 b.offline_mw += fs.sites[site].capacity_mw;
                 b.next += 1;
@@ -476,7 +529,7 @@ impl Economy {
     /// The frontier model at `year` (the best machine released by then: a catalog model, then
     /// the frontier's generations): its efficiency (J/TH) and launch price (USD per TH/s).
     /// Allocates only when a new synthetic generation appears.
-    fn frontier_values(&mut self, year: f64) -> Option<(f64, f64)> {
+    fn frontier_values(&mut self, year: f64) -> Option<(f64, f64, u16)> {
         let f = &self.frontier;
         let model: &AsicModel = match f.generation_index_at(year) {
             Some(k) => {
@@ -494,6 +547,7 @@ impl Economy {
         Some((
             model.efficiency_j_per_th(),
             model.price_usd_per_th_at_release(),
+            model.id(),
         ))
     }
 
@@ -528,8 +582,9 @@ impl Economy {
             revenue_usd_per_mw_year: None,
             frontier_j_per_th: None,
             frontier_usd_per_th: None,
+            agents: None,
         };
-        if let Some((e, p)) = self.frontier_values(year_fraction(day_unix)) {
+        if let Some((e, p, _)) = self.frontier_values(year_fraction(day_unix)) {
             rec.frontier_j_per_th = Some(e);
             rec.frontier_usd_per_th = Some(p);
         }
@@ -554,6 +609,7 @@ impl Economy {
                 rec.revenue_usd_per_mw_year =
                     Some(revenue_usd_per_mw_year(self.hashprice, w_per_ths, 1.0));
             }
+            rec.agents = self.agent_day(day_unix, s.power_w, s.running_ths);
             for (r, region) in self.regions.iter().enumerate() {
                 regions_out.push(RegionDayRecord {
                     date_unix: day_unix,

@@ -14,6 +14,26 @@ pub enum Event {
     HashrateChange,
     /// Midnight UTC: daily processes and reporting.
     DailyTick,
+    /// A firm's monthly decision (staggered per firm).
+    FirmDecision {
+        /// Firm id.
+        firm: u32,
+    },
+    /// Ordered ASICs arrive.
+    AsicDelivery {
+        /// Order index.
+        order: u32,
+    },
+    /// A conversion to AI is energized (its contract starts).
+    ConversionComplete {
+        /// Contract index.
+        contract: u32,
+    },
+    /// An AI contract reaches the end of its tenor.
+    ContractEnd {
+        /// Contract index.
+        contract: u32,
+    },
     /// The scenario horizon: the run stops.
     End,
 }

@@ -41,6 +41,7 @@
 //! handful of entries, one `Exp(1)` draw and one recorder call; it allocates nothing and
 //! touches no per-firm state.
 
+pub(crate) mod agents;
 pub(crate) mod economy;
 pub mod event;
 pub mod queue;

@@ -13,7 +13,7 @@ use super::queue::EventQueue;
 use super::rng::{Component, RngStreams};
 use crate::calendar::DAY_S;
 use crate::record::RegionDayRecord;
-use crate::record::{BlockRecord, EpochRecord, RecordError, Recorder, RunSummary};
+use crate::record::{BlockRecord, EpochRecord, EventKind, RecordError, Recorder, RunSummary};
 use crate::scenario::{ChainStart, EconomySpec, Scenario};
 
 /// 2^32, the expected hashes per block at difficulty 1 (in the hashrate-quoting convention).
@@ -164,6 +164,8 @@ impl SimulationBuilder {
             path: self.hashrate,
             day_start_unix: self.start_unix,
             region_days: Vec::with_capacity(16),
+            agent_schedule: Vec::new(),
+            check_invariants: false,
             block_rng: streams.stream(Component::Blocks, 0),
             queue: EventQueue::with_capacity(16),
             clock: 0.0,
@@ -243,6 +245,10 @@ pub struct Simulation {
     day_start_unix: i64,
     /// Scratch buffer for region-day records (reused daily).
     region_days: Vec<RegionDayRecord>,
+    /// Scratch buffer for events the agents schedule.
+    agent_schedule: Vec<(f64, Event)>,
+    /// Check the agents' invariants after every non-block event (tests).
+    check_invariants: bool,
     block_rng: ChaCha8Rng,
     queue: EventQueue,
     /// Seconds since start.
@@ -274,6 +280,13 @@ pub struct Simulation {
 }
 
 impl Simulation {
+    /// Checks the agents' invariants (MW conserved per site, finite cash and debt) after every
+    /// event other than a block; a broken invariant ends the run with an error. For tests.
+    pub fn with_invariant_checks(mut self) -> Self {
+        self.check_invariants = true;
+        self
+    }
+
     /// Runs to the horizon, sending records to `recorder`; returns the run summary (which is
     /// also sent to the recorder). A simulation runs once.
     pub fn run<R: Recorder + ?Sized, P: Progress + ?Sized>(
@@ -286,6 +299,7 @@ impl Simulation {
         }
         self.finished = true;
         self.start();
+        self.flush_agents(recorder)?;
         while let Some(ev) = self.queue.pop() {
             self.clock = ev.time;
             match ev.event {
@@ -309,6 +323,18 @@ impl Simulation {
                     }
                 }
                 Event::End => break,
+                agent_event => {
+                    let now = self.start_unix + self.clock.floor() as i64;
+                    self.economy.on_agent_event(agent_event, now, self.height);
+                }
+            }
+            if !matches!(ev.event, Event::BlockFound { .. }) {
+                self.flush_agents(recorder)?;
+                if self.check_invariants {
+                    self.economy
+                        .check_agent_invariants()
+                        .map_err(|e| SimError::Invalid(format!("invariant broken: {e}")))?;
+                }
             }
         }
         self.book_work();
@@ -319,6 +345,17 @@ impl Simulation {
         let summary = self.summary();
         recorder.summary(&summary)?;
         Ok(summary)
+    }
+
+    /// Schedules the events the agents asked for and records their events and firm rows.
+    fn flush_agents<R: Recorder + ?Sized>(&mut self, recorder: &mut R) -> Result<(), SimError> {
+        self.economy.take_scheduled(&mut self.agent_schedule);
+        for (t, ev) in self.agent_schedule.drain(..) {
+            if t < self.horizon {
+                self.queue.schedule(t.max(self.clock), ev);
+            }
+        }
+        self.economy.drain_records(recorder)
     }
 
     fn start(&mut self) {
@@ -479,6 +516,8 @@ impl Simulation {
         s.fees += fees;
         if height > 0 && height % SUBSIDY_HALVING_INTERVAL == 0 {
             s.halvings += 1;
+            self.economy
+                .network_event(time_unix, EventKind::Halving, "", height as f64);
         }
         self.epoch.blocks += 1;
         self.epoch.interval_sum += interval;
@@ -532,6 +571,14 @@ impl Simulation {
         recorder.epoch(&rec)?;
         self.stats.retargets += 1;
         self.stats.clamped += u64::from(rec.clamped);
+        if rec.clamped {
+            self.economy.network_event(
+                rec.last_block_time_unix,
+                EventKind::RetargetClamped,
+                "",
+                rec.epoch as f64,
+            );
+        }
         self.bits = r.bits;
         self.difficulty = next_difficulty;
         self.work_per_block = next_difficulty * TWO_POW_32;

@@ -80,6 +80,21 @@ pub fn daily_schema() -> SchemaRef {
                 "Efficiency of the best machine released by then (catalog models, then the frontier's generations).",
             ),
             nullable_f64("frontier_usd_per_th", "USD/(TH/s)", "Launch price per TH/s of that best machine."),
+            nullable_f64("ai_colo_rate_usd_per_mw_year", "USD/MW/yr", "Colocation rate a contract signed that day would lock, per MW of critical IT; null without an AI market."),
+            nullable_f64("gpu_hour_usd", "USD/h", "GPU-hour price; null without an AI market."),
+            nullable_f64("ai_demand_mw", "MW", "AI demand that converted mining sites can serve, MW of critical IT; null without an AI market."),
+            nullable_f64("ai_supply_mw", "MW", "AI supply: exogenous plus contracted by mining sites, MW of critical IT; null without an AI market."),
+            nullable_f64("capacity_mw", "MW", "Capacity of all sites at the meter; null without firms."),
+            nullable_f64("mining_mw", "MW", "MW with ASICs installed; null without firms."),
+            nullable_f64("converting_mw", "MW", "MW converting to AI; null without firms."),
+            nullable_f64("ai_mw", "MW", "MW in AI (colocation and cloud), gross; null without firms."),
+            nullable_f64("idle_mw", "MW", "MW with neither machines nor AI; null without firms."),
+            nullable_f64("ai_share_of_initial_mining_mw", "1", "(AI + converting MW) / mining MW at the start; null without firms."),
+            nullable_f64("colo_usd_per_kwh", "USD/kWh", "Colocation revenue per kWh of critical IT at the day's rate; null without an AI market."),
+            nullable_f64("cloud_usd_per_kwh", "USD/kWh", "GPU-cloud revenue per kWh of critical IT at the day's GPU-hour price; null without an AI market."),
+            nullable_f64("mining_usd_per_kwh", "USD/kWh", "Mining revenue per kWh at the meter of the running fleet; null without firms."),
+            nullable_f64("active_firms", "1", "Firms not bankrupt; null without firms."),
+            nullable_f64("secondary_ths", "TH/s", "ASIC hashrate offered on the secondary market; null without firms."),
         ]))
     })
     .clone()
@@ -149,6 +164,48 @@ fn day_arrays(d: &[DayRecord]) -> Vec<ArrayRef> {
         opt_f64s(d.iter().map(|r| r.revenue_usd_per_mw_year)),
         opt_f64s(d.iter().map(|r| r.frontier_j_per_th)),
         opt_f64s(d.iter().map(|r| r.frontier_usd_per_th)),
+        opt_f64s(d.iter().map(|r| {
+            r.agents
+                .filter(|a| a.gpu_hour_usd > 0.0)
+                .map(|a| a.ai_colo_rate_usd_per_mw_year)
+        })),
+        opt_f64s(d.iter().map(|r| {
+            r.agents
+                .filter(|a| a.gpu_hour_usd > 0.0)
+                .map(|a| a.gpu_hour_usd)
+        })),
+        opt_f64s(d.iter().map(|r| {
+            r.agents
+                .filter(|a| a.gpu_hour_usd > 0.0)
+                .map(|a| a.ai_demand_mw)
+        })),
+        opt_f64s(d.iter().map(|r| {
+            r.agents
+                .filter(|a| a.gpu_hour_usd > 0.0)
+                .map(|a| a.ai_supply_mw)
+        })),
+        opt_f64s(d.iter().map(|r| r.agents.map(|a| a.capacity_mw))),
+        opt_f64s(d.iter().map(|r| r.agents.map(|a| a.mining_mw))),
+        opt_f64s(d.iter().map(|r| r.agents.map(|a| a.converting_mw))),
+        opt_f64s(d.iter().map(|r| r.agents.map(|a| a.ai_mw))),
+        opt_f64s(d.iter().map(|r| r.agents.map(|a| a.idle_mw))),
+        opt_f64s(
+            d.iter()
+                .map(|r| r.agents.map(|a| a.ai_share_of_initial_mining_mw)),
+        ),
+        opt_f64s(d.iter().map(|r| {
+            r.agents
+                .filter(|a| a.gpu_hour_usd > 0.0)
+                .map(|a| a.colo_usd_per_kwh)
+        })),
+        opt_f64s(d.iter().map(|r| {
+            r.agents
+                .filter(|a| a.gpu_hour_usd > 0.0)
+                .map(|a| a.cloud_usd_per_kwh)
+        })),
+        opt_f64s(d.iter().map(|r| r.agents.map(|a| a.mining_usd_per_kwh))),
+        opt_f64s(d.iter().map(|r| r.agents.map(|a| a.active_firms as f64))),
+        opt_f64s(d.iter().map(|r| r.agents.map(|a| a.secondary_ths))),
     ]
 }
 

@@ -22,6 +22,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod agents;
 pub mod daily;
 mod parquet_sink;
 mod run_dir;

@@ -24,6 +24,7 @@ use parquet::file::properties::{
 };
 use parquet::schema::types::ColumnPath;
 
+use super::agents::AgentTables;
 use super::daily::DailyTables;
 use super::schema::{
     blocks_schema, epochs_schema, summary_schema, BLOCKS_TABLE, EPOCHS_TABLE, HS_PER_EHS,
@@ -31,8 +32,8 @@ use super::schema::{
 };
 use super::{OutputError, TableSelection};
 use crate::record::{
-    BlockRecord, DayRecord, EpochRecord, RecordError, Recorder, RegionDayRecord, RunMetadata,
-    RunSummary,
+    BlockRecord, DayRecord, EpochRecord, EventRecord, FirmMonthRecord, RecordError, Recorder,
+    RegionDayRecord, RunMetadata, RunSummary,
 };
 
 /// File name of the blocks table.
@@ -427,6 +428,7 @@ pub struct ParquetRecorder {
     summary: TableFile,
     summary_written: bool,
     daily: DailyTables,
+    agents: AgentTables,
 }
 
 impl fmt::Debug for ParquetRecorder {
@@ -472,7 +474,9 @@ impl ParquetRecorder {
         };
         let summary = TableFile::create(dir, SUMMARY_FILE, SUMMARY_TABLE, summary_schema(), meta)?;
         let daily = DailyTables::create(dir, meta)?;
+        let agents = AgentTables::create(dir, meta)?;
         Ok(ParquetRecorder {
+            agents,
             blocks,
             epochs,
             summary,
@@ -546,6 +550,7 @@ impl ParquetRecorder {
             file.finish()?;
         }
         self.daily.finish()?;
+        self.agents.finish()?;
         self.summary.finish()
     }
 }
@@ -566,6 +571,14 @@ impl Recorder for ParquetRecorder {
 
     fn region_day(&mut self, rec: &RegionDayRecord) -> Result<(), RecordError> {
         self.daily.push_region_day(rec).map_err(RecordError::new)
+    }
+
+    fn firm_month(&mut self, rec: &FirmMonthRecord) -> Result<(), RecordError> {
+        self.agents.push_firm(rec).map_err(RecordError::new)
+    }
+
+    fn event(&mut self, rec: &EventRecord) -> Result<(), RecordError> {
+        self.agents.push_event(rec).map_err(RecordError::new)
     }
 
     fn summary(&mut self, rec: &RunSummary) -> Result<(), RecordError> {

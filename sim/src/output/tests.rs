@@ -410,6 +410,8 @@ fn run_dir_with_recorder() {
             super::daily::DAILY_FILE,
             super::daily::DAILY_REGIONS_FILE,
             EPOCHS_FILE,
+            super::agents::EVENTS_FILE,
+            super::agents::FIRMS_FILE,
             SUMMARY_FILE
         ]
     );

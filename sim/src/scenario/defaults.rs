@@ -100,3 +100,72 @@ pub const FRONTIER_IMPROVEMENT_RATE_PER_YEAR: f64 = 0.155;
 /// Largest generated fleet, in units (sites x vintages per site): 5 million units use about
 /// 0.5 GB and a daily full scan of them about 20 ms.
 pub const MAX_FLEET_UNITS: u64 = 5_000_000;
+
+// ----- Firms (DESIGN 3.4). Every value below is an ASSUMPTION unless a source is given. -----
+
+/// Generated firms: "thousands" (DESIGN 3.4); with 6,000 sites about two sites per firm, the
+/// largest firms owning dozens.
+pub const FIRMS: u64 = 3_000;
+/// Share of firms that are public: the 1 % largest (tens of listed miners, ref
+/// ai_pivot_facts.md names a dozen with AI contracts).
+pub const FIRMS_PUBLIC_SHARE: f64 = 0.01;
+/// Mean cash at the start, USD per MW (about three months of mining revenue at $655k/MW-yr).
+pub const FIRMS_CASH_USD_PER_MW: f64 = 150_000.0;
+/// Mean debt at the start, USD per MW.
+pub const FIRMS_DEBT_USD_PER_MW: f64 = 150_000.0;
+/// Cost of capital of public firms, per year.
+pub const FIRMS_DISCOUNT_RATE_PUBLIC: [f64; 2] = [0.08, 0.12];
+/// Cost of capital of private firms, per year.
+pub const FIRMS_DISCOUNT_RATE_PRIVATE: [f64; 2] = [0.12, 0.20];
+/// Credit line of public firms, USD per MW (converts and equity lines).
+pub const FIRMS_CREDIT_USD_PER_MW_PUBLIC: f64 = 600_000.0;
+/// Credit line of private firms, USD per MW.
+pub const FIRMS_CREDIT_USD_PER_MW_PRIVATE: f64 = 150_000.0;
+/// AI capex public firms finance with project debt (ref: Hut 8, JPMorgan and Goldman Sachs up
+/// to 85 % loan-to-cost).
+pub const FIRMS_PROJECT_FINANCE_PUBLIC: f64 = 0.85;
+/// AI capex private firms finance with project debt.
+pub const FIRMS_PROJECT_FINANCE_PRIVATE: f64 = 0.5;
+/// Valuation horizon, years (colocation tenors are 10-15 years, ref).
+pub const FIRMS_HORIZON_YEARS: [f64; 2] = [8.0, 15.0];
+/// Risk aversion: weight on the real-option premium. With BTC's volatility (0.67 a year) the
+/// full Dixit-Pindyck multiple is about 4 at a 9 % cost of capital; weights up to 0.2 give
+/// hurdles of 1 to about 1.7, the range reported for corporate investment hurdles (Summers 1987;
+/// Dixit and Pindyck 1994, ch. 5). ASSUMPTION.
+pub const FIRMS_RISK_AVERSION: [f64; 2] = [0.0, 0.2];
+/// Profitability index a mining investment must reach.
+pub const FIRMS_MINING_HURDLE: [f64; 2] = [1.1, 1.5];
+/// Shares of naive, adaptive and drift believers.
+pub const FIRMS_BELIEFS: [f64; 3] = [0.4, 0.4, 0.2];
+/// Memory of adaptive believers, years.
+pub const FIRMS_ADAPTIVE_MEMORY_YEARS: f64 = 1.0;
+/// Conviction of drift believers, per year (bulls).
+pub const FIRMS_DRIFT_MU: f64 = 0.15;
+/// Days between a firm's decisions (monthly).
+pub const FIRMS_DECISION_INTERVAL_DAYS: f64 = 30.0;
+/// Expected log growth of difficulty per year beyond the price: 0.17, the log of the
+/// frontier's efficiency gain (1 / (1 - 0.155)) - with a constant price, difficulty grows as
+/// fast as machines improve.
+pub const FIRMS_DIFFICULTY_GROWTH_PER_YEAR: f64 = 0.17;
+/// Non-energy operating cost of mining, USD per MW-year (staff, maintenance, insurance; about
+/// $4.6/MWh).
+pub const FIRMS_MINING_OPEX_USD_PER_MW_YEAR: f64 = 40_000.0;
+/// ASIC lead time, days (manufacturers quote 2-6 months).
+pub const FIRMS_ASIC_LEAD_TIME_DAYS: f64 = 120.0;
+/// Economic life of an ASIC, years.
+pub const FIRMS_ASIC_LIFE_YEARS: f64 = 5.0;
+/// Share of a site's capacity one expansion adds.
+pub const FIRMS_EXPANSION_STEP: f64 = 0.25;
+/// Build-out cost of new mining capacity, USD per MW (ref: Core Scientific quoted about
+/// $200k/MW to finish partly built capacity; greenfield costs more).
+pub const FIRMS_EXPANSION_CAPEX_USD_PER_MW: f64 = 400_000.0;
+/// Days from deciding an expansion to energizing it.
+pub const FIRMS_EXPANSION_LEAD_TIME_DAYS: f64 = 270.0;
+/// Interest on debt, per year.
+pub const FIRMS_DEBT_INTEREST_RATE: f64 = 0.09;
+/// Years over which corporate debt is repaid.
+pub const FIRMS_DEBT_AMORTIZATION_YEARS: f64 = 5.0;
+/// Years of margin the secondary market pays for a machine at most.
+pub const FIRMS_SECONDARY_PAYBACK_YEARS: f64 = 1.0;
+/// Days before unsold secondary-market machines are scrapped.
+pub const FIRMS_SECONDARY_SHELF_DAYS: f64 = 180.0;

@@ -104,6 +104,24 @@ pub enum Shock {
         /// Share of the region's capacity, (0, 1].
         share: f64,
     },
+    /// AI demand multiplied by `factor` on [at, until).
+    AiDemand {
+        /// Start.
+        at: i64,
+        /// End (i64::MAX: permanent).
+        until: i64,
+        /// Multiplier (> 0).
+        factor: f64,
+    },
+    /// AI colocation rate multiplied by `factor` on [at, until).
+    AiRate {
+        /// Start.
+        at: i64,
+        /// End (i64::MAX: permanent).
+        until: i64,
+        /// Multiplier (> 0).
+        factor: f64,
+    },
 }
 
 impl Shock {
@@ -113,7 +131,9 @@ impl Shock {
             Shock::BtcPrice { at, .. }
             | Shock::EnergyPrice { at, .. }
             | Shock::CarbonTax { at, .. }
-            | Shock::Ban { at, .. } => at,
+            | Shock::Ban { at, .. }
+            | Shock::AiDemand { at, .. }
+            | Shock::AiRate { at, .. } => at,
         }
     }
 }
@@ -137,6 +157,8 @@ pub struct EconomySpec {
     pub frontier: FrontierParams,
     /// Shocks, sorted by start time (stable).
     pub shocks: Vec<Shock>,
+    /// Firms and the AI market (fleet runs with `firms.enabled`).
+    pub agents: Option<super::AgentsSpec>,
 }
 
 fn market_err(
@@ -228,6 +250,9 @@ pub(super) fn validate(
             p.carbon_intensity_t_per_mwh =
                 cx.range(&key("carbon_intensity_t_per_mwh"), v, 0.0, 2.0, "tCO2/MWh")?;
         }
+        if let Some(v) = o.ai_suitability {
+            p.ai_suitability = cx.range(&key("ai_suitability"), v, 0.0, 1.0, "(share of sites)")?;
+        }
         if let Some(v) = o.hashrate_share {
             p.hashrate_share_2026 = cx.range(&key("hashrate_share"), v, 0.0, 1.0, "(share)")?;
         }
@@ -255,6 +280,24 @@ pub(super) fn validate(
     }
     let shocks = validate_shocks(cx, raw, start_unix, fleet)?;
     let frontier = validate_frontier(cx, raw)?;
+    let agents = match &network {
+        Some(n) => super::agents::validate(cx, raw, n.population.sites, start_unix)?,
+        None => {
+            for (key, set) in [
+                ("firms", raw.firms != Default::default()),
+                ("ai", raw.ai != Default::default()),
+            ] {
+                if set {
+                    return Err(cx.invalid(
+                        key,
+                        "{…}",
+                        format!("[{key}] is only used with hashrate.kind = \"fleet\"; remove it"),
+                    ));
+                }
+            }
+            None
+        }
+    };
     Ok(EconomySpec {
         price,
         fees,
@@ -264,6 +307,7 @@ pub(super) fn validate(
         network,
         frontier,
         shocks,
+        agents,
     })
 }
 
@@ -794,6 +838,19 @@ fn validate_shocks(
                     at,
                     until,
                     share,
+                }
+            }
+            ShockKind::AiDemand | ShockKind::AiRate => {
+                needs_fleet("ai_demand / ai_rate")?;
+                unused("region", s.region.is_some())?;
+                unused("usd_per_t", s.usd_per_t.is_some())?;
+                unused("share", s.share.is_some())?;
+                let factor = positive("factor", need("factor", s.factor)?)?;
+                let until = until.unwrap_or(i64::MAX);
+                if s.kind == ShockKind::AiDemand {
+                    Shock::AiDemand { at, until, factor }
+                } else {
+                    Shock::AiRate { at, until, factor }
                 }
             }
         };

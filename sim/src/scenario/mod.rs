@@ -9,11 +9,13 @@
 //! The resolved form (defaults filled, overrides applied) is kept as TOML and written into
 //! every output file's metadata, so a result always carries the exact inputs that made it.
 
+pub mod agents;
 pub mod csv;
 pub mod defaults;
 pub mod economy;
 mod error;
 pub mod raw;
+pub mod raw_agents;
 
 use std::path::{Path, PathBuf};
 
@@ -21,6 +23,7 @@ use hashshift_models::consensus;
 use hashshift_models::hashrate_path::{HashratePath, Segment, EH_PER_S};
 
 use crate::calendar;
+pub use agents::AgentsSpec;
 pub use economy::{EconomySpec, FeeSpec, NetworkSpec, PriceSpec, Shock};
 pub use error::ScenarioError;
 use raw::{HashUnit, HashrateKind, RawScenario};

@@ -46,6 +46,12 @@ pub struct RawScenario {
     /// Scheduled shocks and policies, in any order.
     #[serde(default)]
     pub shocks: Vec<RawShock>,
+    /// The firms (agents); fleet runs only.
+    #[serde(default)]
+    pub firms: super::raw_agents::RawFirms,
+    /// The AI compute market; fleet runs only.
+    #[serde(default)]
+    pub ai: super::raw_agents::RawAi,
     /// Which tables to write.
     #[serde(default)]
     pub output: RawOutput,
@@ -284,6 +290,8 @@ pub struct RawRegion {
     /// The region's share of the generated network's capacity (MW) at the start, [0, 1]; all
     /// shares must sum to 1. (Running hashrate shares then differ a little with energy prices.)
     pub hashrate_share: Option<f64>,
+    /// Share of the region's sites that can host AI, [0, 1].
+    pub ai_suitability: Option<f64>,
 }
 
 /// The generated population (hashrate.kind = "fleet").
@@ -364,6 +372,10 @@ pub enum ShockKind {
     CarbonTax,
     /// Regional mining ban.
     Ban,
+    /// AI demand multiplied by `factor` on [at, until) (until optional: permanent).
+    AiDemand,
+    /// AI colocation rate multiplied by `factor` on [at, until) (until optional).
+    AiRate,
 }
 
 /// The ASIC efficiency frontier (hashshift_models::hardware::frontier has the equations).

@@ -1,0 +1,311 @@
+//! The economy's side of the agents: building them (with the named firms' sites), the market
+//! view they decide in, their events, the AI shocks and their daily columns.
+
+use hashshift_models::hardware::Catalog;
+use hashshift_models::mining::fleet::Unit;
+use hashshift_models::mining::population::{Population, Site};
+
+use super::{year_fraction, Economy};
+use crate::engine::agents::{Agents, MarketView};
+use crate::engine::event::Event;
+use crate::engine::rng::RngStreams;
+use crate::engine::SimError;
+use crate::record::{AgentDay, EventKind, Recorder};
+use crate::scenario::{AgentsSpec, EconomySpec, Shock};
+
+/// PUE of named firms' sites (ASSUMPTION: large modern sites).
+const NAMED_PUE: f64 = 1.08;
+
+fn invalid(m: impl Into<String>) -> SimError {
+    SimError::Invalid(m.into())
+}
+
+impl Economy {
+    /// The named firms' sites and machines (not yet in the population): each firm's
+    /// self-mining hashrate spread over its sites in proportion to capacity, at its
+    /// efficiency.
+    pub(super) fn named_population(
+        &self,
+        spec: &EconomySpec,
+        catalog: &Catalog,
+        start_unix: i64,
+    ) -> Result<Population, SimError> {
+        let mut pop = Population {
+            sites: Vec::new(),
+            units: Vec::new(),
+        };
+        let Some(a) = &spec.agents else {
+            return Ok(pop);
+        };
+        let year = year_fraction(start_unix);
+        for f in &a.named {
+            // The catalog model closest in efficiency (for ids and lifetimes).
+            let model = catalog
+                .available_at(year)
+                .min_by(|x, y| {
+                    (x.efficiency_j_per_th() - f.efficiency_j_per_th)
+                        .abs()
+                        .total_cmp(&(y.efficiency_j_per_th() - f.efficiency_j_per_th).abs())
+                })
+                .map_or(0, |m| m.id());
+            let cap = f.capacity_mw();
+            let ths_total = f.self_mining_ehs * 1e6;
+            for s in &f.sites {
+                let id = pop.sites.len() as u32;
+                pop.sites.push(Site {
+                    id,
+                    region: s.region,
+                    capacity_mw: s.capacity_mw,
+                    pue: NAMED_PUE,
+                    price_factor: 1.0,
+                });
+                let ths = ths_total * s.capacity_mw / cap;
+                // Machines at the meter cannot exceed the site.
+                let ths = ths.min(s.capacity_mw * 1e6 / (f.efficiency_j_per_th * NAMED_PUE));
+                if ths > 0.0 {
+                    pop.units.push(Unit {
+                        site: id,
+                        region: s.region.index() as u16,
+                        model,
+                        ths,
+                        j_per_th: f.efficiency_j_per_th,
+                        pue: NAMED_PUE,
+                        price_factor: 1.0,
+                    });
+                }
+            }
+        }
+        Ok(pop)
+    }
+
+    /// Appends the named sites to `pop`; returns each named firm's site indices.
+    pub(super) fn append_named(
+        spec: &EconomySpec,
+        pop: &mut Population,
+        named: Population,
+    ) -> Vec<Vec<u32>> {
+        let base = pop.sites.len() as u32;
+        let mut out = Vec::new();
+        for site in named.sites {
+            pop.sites.push(Site {
+                id: base + site.id,
+                ..site
+            });
+        }
+        for u in named.units {
+            pop.units.push(Unit {
+                site: base + u.site,
+                ..u
+            });
+        }
+        // Group the named sites by firm, in order.
+        let Some(a) = &spec.agents else {
+            return out;
+        };
+        let mut next = base;
+        for f in &a.named {
+            let n = f.sites.len() as u32;
+            out.push((next..next + n).collect());
+            next += n;
+        }
+        out
+    }
+
+    /// Builds the agents over the fleet.
+    pub(super) fn build_agents(
+        &mut self,
+        a: &AgentsSpec,
+        spec: &EconomySpec,
+        catalog: &Catalog,
+        named_sites: &[Vec<u32>],
+        streams: &RngStreams,
+        start_unix: i64,
+    ) -> Result<(), SimError> {
+        let fs = self.fleet.as_ref().expect("agents need a fleet");
+        let life = |id: u16| {
+            catalog
+                .get(id)
+                .map_or(a.asic_life_years, |m| m.lifetime_years())
+        };
+        let release = |id: u16| {
+            catalog
+                .get(id)
+                .map_or(year_fraction(start_unix), |m| m.release_year())
+        };
+        let units: Vec<(f64, f64)> = fs
+            .fleet
+            .units()
+            .iter()
+            .map(|u| (release(u.model), life(u.model)))
+            .collect();
+        let suitability: Vec<f64> = spec.regions.iter().map(|r| r.1.ai_suitability).collect();
+        let vol = match &spec.price {
+            crate::scenario::PriceSpec::Process { model, .. } => model.volatility(),
+            _ => a.initial_volatility,
+        };
+        let agents = Agents::new(
+            a,
+            &fs.sites,
+            &suitability,
+            &fs.fleet,
+            &units,
+            named_sites,
+            streams,
+            year_fraction(start_unix),
+            vol,
+        )
+        .map_err(invalid)?;
+        self.agents = Some(agents);
+        Ok(())
+    }
+
+    /// The hashprice firms plan with: today's, corrected for the retarget to come. Difficulty
+    /// follows the running hashrate within an epoch, so the hashprice moves by the ratio of
+    /// the difficulty-implied hashrate to the running one, at most 4x either way (the retarget
+    /// clamp). Without this a network whose machines all stop could never see difficulty fall.
+    fn hashprice_outlook(&self) -> f64 {
+        let implied_hs = self.difficulty * 4_294_967_296.0 / 600.0;
+        let running_hs = self.fleet_hashrate_hs().unwrap_or(implied_hs);
+        let ratio = if running_hs > 0.0 {
+            (implied_hs / running_hs).clamp(0.25, 4.0)
+        } else {
+            4.0
+        };
+        self.hashprice * ratio
+    }
+
+    /// The market as agents see it now (`height`: next block).
+    fn view(
+        &self,
+        height: u64,
+        frontier: (f64, f64, u16),
+        hashprice_outlook: f64,
+    ) -> MarketView<'_> {
+        MarketView {
+            start_unix: self.start_unix,
+            now_days: self.time_days,
+            year: year_fraction(self.start_unix + (self.time_days * 86_400.0) as i64),
+            hashprice: self.hashprice,
+            hashprice_outlook,
+            price: self.price(),
+            fee_mean_btc: self.fee_mean_btc,
+            height,
+            region_price: &self.region_price,
+            carbon_tax: &self.carbon_tax,
+            carbon_intensity: &self.carbon_intensity,
+            frontier,
+            frontier_improvement: self.frontier.params().improvement_rate_per_year,
+            frontier_price_trend: self.frontier.params().price_per_th_trend_per_year,
+        }
+    }
+
+    /// Handles an agent event at `now_unix`. Machines installed or removed change the network
+    /// hashrate at the next operation pass (midnight or retarget): the fleet's totals are
+    /// recomputed once per pass, not per firm action.
+    pub fn on_agent_event(&mut self, ev: Event, now_unix: i64, height: u64) {
+        if self.agents.is_none() {
+            return;
+        }
+        self.set_time(now_unix);
+        let year = year_fraction(now_unix);
+        let frontier = self
+            .frontier_values(year)
+            .unwrap_or((f64::NAN, f64::NAN, 0));
+        let outlook = self.hashprice_outlook();
+        let mut agents = self.agents.take().expect("checked");
+        let mut fs = self.fleet.take().expect("agents need a fleet");
+        agents.handle(ev, &mut fs.fleet, &self.view(height, frontier, outlook));
+        self.fleet = Some(fs);
+        agents.fleet_changed = false;
+        self.agents = Some(agents);
+    }
+
+    /// Daily agent work: the price observation and the secondary market's shelf.
+    pub(super) fn agents_new_day(&mut self) {
+        let Some(mut agents) = self.agents.take() else {
+            return;
+        };
+        agents.observe_price(self.price());
+        let outlook = self.hashprice_outlook();
+        agents.on_day(&self.view(0, (f64::NAN, f64::NAN, 0), outlook));
+        self.agents = Some(agents);
+    }
+
+    /// Moves agent-produced events to schedule into `out` (seconds since the start).
+    pub fn take_scheduled(&mut self, out: &mut Vec<(f64, Event)>) {
+        if let Some(a) = &mut self.agents {
+            out.append(&mut a.scheduled);
+        }
+    }
+
+    /// Drains the agents' pending records.
+    pub fn drain_records<R: Recorder + ?Sized>(
+        &mut self,
+        recorder: &mut R,
+    ) -> Result<(), SimError> {
+        let Some(a) = &mut self.agents else {
+            return Ok(());
+        };
+        for e in a.events.drain(..) {
+            recorder.event(&e)?;
+        }
+        for r in a.firm_rows.drain(..) {
+            recorder.firm_month(&r)?;
+        }
+        Ok(())
+    }
+
+    /// Records a network-level event (shocks, halvings, clamped retargets) when agents run.
+    pub fn network_event(
+        &mut self,
+        time_unix: i64,
+        kind: EventKind,
+        detail: &'static str,
+        value: f64,
+    ) {
+        if let Some(a) = &mut self.agents {
+            a.push_event(time_unix, kind, detail, value);
+        }
+    }
+
+    /// AI shock factors in force at `now_unix`.
+    pub(super) fn apply_ai_shocks(&mut self, now_unix: i64) {
+        let Some(a) = &mut self.agents else { return };
+        let (mut demand, mut rate) = (1.0, 1.0);
+        for s in &self.shocks {
+            match *s {
+                Shock::AiDemand { at, until, factor } if at <= now_unix && now_unix < until => {
+                    demand *= factor;
+                }
+                Shock::AiRate { at, until, factor } if at <= now_unix && now_unix < until => {
+                    rate *= factor;
+                }
+                _ => {}
+            }
+        }
+        a.set_ai_factors(demand, rate);
+    }
+
+    /// The agents' daily columns.
+    pub(super) fn agent_day(
+        &self,
+        _day_unix: i64,
+        power_w: f64,
+        running_ths: f64,
+    ) -> Option<AgentDay> {
+        let a = self.agents.as_ref()?;
+        let outlook = self.hashprice_outlook();
+        Some(a.day(
+            &self.view(0, (f64::NAN, f64::NAN, 0), outlook),
+            power_w,
+            running_ths,
+        ))
+    }
+
+    /// Checks the agents' invariants (MW per site, finite cash).
+    pub fn check_agent_invariants(&self) -> Result<(), String> {
+        self.agents
+            .as_ref()
+            .map_or(Ok(()), |a| a.check_invariants())
+    }
+}

@@ -1,0 +1,203 @@
+//! The `firms` (monthly panel) and `events` tables. Both are written in batches of
+//! [`AGENT_BATCH_ROWS`]; exogenous-hashrate runs and runs without firms leave them empty (the
+//! files exist with their schema, so datasets always have the same tables).
+
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use arrow_array::{
+    ArrayRef, BooleanArray, Float64Array, StringArray, TimestampMillisecondArray, UInt32Array,
+};
+use arrow_schema::{DataType, Field, Schema, SchemaRef};
+
+use super::parquet_sink::{secs_to_ms, TableFile};
+use super::schema::{f64_field, field, time_field, u32_field, DESCRIPTION_KEY, UNIT_KEY};
+use super::OutputError;
+use crate::record::{EventRecord, FirmMonthRecord, RunMetadata};
+
+/// File name of the firms table.
+pub const FIRMS_FILE: &str = "firms.parquet";
+/// File name of the events table.
+pub const EVENTS_FILE: &str = "events.parquet";
+/// Table name of the firms table.
+pub const FIRMS_TABLE: &str = "firms";
+/// Table name of the events table.
+pub const EVENTS_TABLE: &str = "events";
+/// Rows buffered before a batch is written.
+pub const AGENT_BATCH_ROWS: usize = 65_536;
+
+fn nullable(name: &str, t: DataType, unit: &str, description: &str) -> Field {
+    Field::new(name, t, true).with_metadata([(UNIT_KEY, unit), (DESCRIPTION_KEY, description)])
+}
+
+/// Schema of the `firms` table.
+pub fn firms_schema() -> SchemaRef {
+    static S: OnceLock<SchemaRef> = OnceLock::new();
+    S.get_or_init(|| {
+        Arc::new(Schema::new(vec![
+            time_field("time", "Decision time (UTC); flows are those since the firm's previous row."),
+            u32_field("firm", "1", "Firm id."),
+            nullable("ticker", DataType::Utf8, "text", "Ticker or name of a named (real or scenario-defined) firm; null for generated firms."),
+            field("public", DataType::Boolean, "1", "Public firm."),
+            field("state", DataType::Utf8, "text", "active or bankrupt."),
+            u32_field("sites", "1", "Sites owned."),
+            f64_field("capacity_mw", "MW", "Capacity of the sites at the meter (gross)."),
+            f64_field("mining_mw", "MW", "MW with ASICs installed (running or not)."),
+            f64_field("converting_mw", "MW", "MW converting to AI (offline for the lead time)."),
+            f64_field("ai_colo_mw", "MW", "MW of AI colocation shells (leased or vacant), gross."),
+            f64_field("ai_cloud_mw", "MW", "MW of AI GPU cloud, gross."),
+            f64_field("idle_mw", "MW", "MW with neither machines nor AI (machines sold, on order, or shut)."),
+            f64_field("installed_ths", "TH/s", "Installed hashrate."),
+            f64_field("running_ths", "TH/s", "Running hashrate."),
+            nullable("efficiency_j_per_th", DataType::Float64, "J/TH", "Hashrate-weighted efficiency of the installed machines; null without machines."),
+            f64_field("cash_usd", "USD", "Cash after the period's flows."),
+            f64_field("debt_usd", "USD", "Corporate and project debt."),
+            f64_field("mining_revenue_usd", "USD", "Mining revenue of the period at the hashprice (FPPS)."),
+            f64_field("colo_revenue_usd", "USD", "AI colocation revenue of the period."),
+            f64_field("cloud_revenue_usd", "USD", "AI cloud revenue of the period."),
+            f64_field("sales_usd", "USD", "ASIC and site sales of the period."),
+            f64_field("energy_usd", "USD", "Mining energy and carbon tax of the period."),
+            f64_field("opex_usd", "USD", "Other operating costs of the period (mining opex, AI opex, cloud power)."),
+            f64_field("interest_usd", "USD", "Interest of the period."),
+            f64_field("capex_usd", "USD", "Capital expenditure and site purchases of the period."),
+            f64_field("borrowed_usd", "USD", "Debt drawn in the period."),
+            f64_field("repaid_usd", "USD", "Principal repaid in the period."),
+            f64_field("expected_drift", "1/yr", "The firm's expected log drift of the BTC price."),
+        ]))
+    })
+    .clone()
+}
+
+/// Schema of the `events` table.
+pub fn events_schema() -> SchemaRef {
+    static S: OnceLock<SchemaRef> = OnceLock::new();
+    S.get_or_init(|| {
+        Arc::new(Schema::new(vec![
+            time_field("time", "When (UTC)."),
+            field(
+                "kind",
+                DataType::Utf8,
+                "text",
+                "conversion_started, conversion_completed, contract_signed, contract_ended, contract_defaulted, asic_purchase, asic_delivery, asic_secondary_purchase, asic_sale, asic_scrapped, site_expanded, bankruptcy, site_sold, site_shut, shock, halving, retarget_clamped.",
+            ),
+            nullable("firm", DataType::UInt32, "1", "Firm id (null for network-level events)."),
+            nullable("site", DataType::UInt32, "1", "Site id (null when not site-specific)."),
+            f64_field("mw", "MW", "Gross MW concerned (0 when none)."),
+            f64_field("ths", "TH/s", "Hashrate concerned (0 when none)."),
+            f64_field("usd", "USD", "Money concerned: price paid or received, capex, contract revenue per year (0 when none)."),
+            field("detail", DataType::Utf8, "text", "colocation/cloud for AI events, fill/refresh/expand for purchases, the shock kind."),
+            f64_field("value", "varies", "Contract rate (USD per MW of IT per year), hurdle of a conversion, shock factor, halving height, epoch of a clamped retarget."),
+        ]))
+    })
+    .clone()
+}
+
+fn f64s(rows: impl Iterator<Item = f64>) -> ArrayRef {
+    Arc::new(Float64Array::from_iter_values(rows))
+}
+
+fn times(rows: impl Iterator<Item = i64>) -> ArrayRef {
+    Arc::new(TimestampMillisecondArray::from_iter_values(rows.map(secs_to_ms)).with_timezone("UTC"))
+}
+
+fn firm_arrays(d: &[FirmMonthRecord]) -> Vec<ArrayRef> {
+    vec![
+        times(d.iter().map(|r| r.time_unix)),
+        Arc::new(UInt32Array::from_iter_values(d.iter().map(|r| r.firm))),
+        Arc::new(StringArray::from_iter(
+            d.iter().map(|r| r.ticker.as_deref()),
+        )),
+        Arc::new(BooleanArray::from_iter(d.iter().map(|r| Some(r.public)))),
+        Arc::new(StringArray::from_iter_values(d.iter().map(|r| r.state))),
+        Arc::new(UInt32Array::from_iter_values(d.iter().map(|r| r.sites))),
+        f64s(d.iter().map(|r| r.capacity_mw)),
+        f64s(d.iter().map(|r| r.mining_mw)),
+        f64s(d.iter().map(|r| r.converting_mw)),
+        f64s(d.iter().map(|r| r.ai_colo_mw)),
+        f64s(d.iter().map(|r| r.ai_cloud_mw)),
+        f64s(d.iter().map(|r| r.idle_mw)),
+        f64s(d.iter().map(|r| r.installed_ths)),
+        f64s(d.iter().map(|r| r.running_ths)),
+        Arc::new(Float64Array::from_iter(
+            d.iter()
+                .map(|r| Some(r.efficiency_j_per_th).filter(|x| x.is_finite())),
+        )),
+        f64s(d.iter().map(|r| r.cash_usd)),
+        f64s(d.iter().map(|r| r.debt_usd)),
+        f64s(d.iter().map(|r| r.mining_revenue_usd)),
+        f64s(d.iter().map(|r| r.colo_revenue_usd)),
+        f64s(d.iter().map(|r| r.cloud_revenue_usd)),
+        f64s(d.iter().map(|r| r.sales_usd)),
+        f64s(d.iter().map(|r| r.energy_usd)),
+        f64s(d.iter().map(|r| r.opex_usd)),
+        f64s(d.iter().map(|r| r.interest_usd)),
+        f64s(d.iter().map(|r| r.capex_usd)),
+        f64s(d.iter().map(|r| r.borrowed_usd)),
+        f64s(d.iter().map(|r| r.repaid_usd)),
+        f64s(d.iter().map(|r| r.expected_drift)),
+    ]
+}
+
+fn event_arrays(d: &[EventRecord]) -> Vec<ArrayRef> {
+    vec![
+        times(d.iter().map(|r| r.time_unix)),
+        Arc::new(StringArray::from_iter_values(
+            d.iter().map(|r| r.kind.name()),
+        )),
+        Arc::new(UInt32Array::from_iter(d.iter().map(|r| r.firm))),
+        Arc::new(UInt32Array::from_iter(d.iter().map(|r| r.site))),
+        f64s(d.iter().map(|r| r.mw)),
+        f64s(d.iter().map(|r| r.ths)),
+        f64s(d.iter().map(|r| r.usd)),
+        Arc::new(StringArray::from_iter_values(d.iter().map(|r| r.detail))),
+        f64s(d.iter().map(|r| r.value)),
+    ]
+}
+
+/// Buffers and writes the two agent tables.
+pub(super) struct AgentTables {
+    firms: Vec<FirmMonthRecord>,
+    events: Vec<EventRecord>,
+    firms_file: TableFile,
+    events_file: TableFile,
+}
+
+impl AgentTables {
+    pub(super) fn create(dir: &Path, meta: &RunMetadata) -> Result<Self, OutputError> {
+        Ok(Self {
+            firms: Vec::new(),
+            events: Vec::new(),
+            firms_file: TableFile::create(dir, FIRMS_FILE, FIRMS_TABLE, firms_schema(), meta)?,
+            events_file: TableFile::create(dir, EVENTS_FILE, EVENTS_TABLE, events_schema(), meta)?,
+        })
+    }
+
+    pub(super) fn push_firm(&mut self, rec: &FirmMonthRecord) -> Result<(), OutputError> {
+        self.firms.push(rec.clone());
+        if self.firms.len() == AGENT_BATCH_ROWS {
+            self.firms_file.write(firm_arrays(&self.firms))?;
+            self.firms.clear();
+        }
+        Ok(())
+    }
+
+    pub(super) fn push_event(&mut self, rec: &EventRecord) -> Result<(), OutputError> {
+        self.events.push(*rec);
+        if self.events.len() == AGENT_BATCH_ROWS {
+            self.events_file.write(event_arrays(&self.events))?;
+            self.events.clear();
+        }
+        Ok(())
+    }
+
+    pub(super) fn finish(mut self) -> Result<(), OutputError> {
+        if !self.firms.is_empty() {
+            self.firms_file.write(firm_arrays(&self.firms))?;
+        }
+        if !self.events.is_empty() {
+            self.events_file.write(event_arrays(&self.events))?;
+        }
+        self.firms_file.finish()?;
+        self.events_file.finish()
+    }
+}
