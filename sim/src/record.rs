@@ -234,6 +234,27 @@ pub struct AgentDay {
     pub secondary_ths: f64,
 }
 
+/// One site's state (for analyses and tests: [`crate::engine::Simulation::sites`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SiteSnapshot {
+    /// Owning firm.
+    pub firm: u32,
+    /// Region name.
+    pub region: &'static str,
+    /// Whether the site can host AI.
+    pub ai_suitable: bool,
+    /// Capacity, MW.
+    pub capacity_mw: f64,
+    /// MW with machines installed.
+    pub mining_mw: f64,
+    /// MW converting to AI.
+    pub converting_mw: f64,
+    /// MW in AI (colocation and cloud).
+    pub ai_mw: f64,
+    /// Hashrate-weighted efficiency of the installed machines, J/TH (NaN without machines).
+    pub efficiency_j_per_th: f64,
+}
+
 /// What happened, in the `events` table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EventKind {

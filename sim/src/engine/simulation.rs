@@ -280,11 +280,17 @@ pub struct Simulation {
 }
 
 impl Simulation {
-    /// Checks the agents' invariants (MW conserved per site, finite cash and debt) after every
-    /// event other than a block; a broken invariant ends the run with an error. For tests.
+    /// Checks the agents' invariants (MW conserved per site, finite cash and debt) at every
+    /// midnight; a broken invariant ends the run with an error. For tests.
     pub fn with_invariant_checks(mut self) -> Self {
         self.check_invariants = true;
         self
+    }
+
+    /// Every site's state now: before [`Simulation::run`] the start, after it the end (empty
+    /// without firms).
+    pub fn sites(&self) -> Vec<crate::record::SiteSnapshot> {
+        self.economy.site_snapshots()
     }
 
     /// Runs to the horizon, sending records to `recorder`; returns the run summary (which is
@@ -330,7 +336,7 @@ impl Simulation {
             }
             if !matches!(ev.event, Event::BlockFound { .. }) {
                 self.flush_agents(recorder)?;
-                if self.check_invariants {
+                if self.check_invariants && matches!(ev.event, Event::DailyTick) {
                     self.economy
                         .check_agent_invariants()
                         .map_err(|e| SimError::Invalid(format!("invariant broken: {e}")))?;

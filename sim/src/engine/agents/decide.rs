@@ -32,7 +32,7 @@
 
 use hashshift_models::consensus::{block_subsidy, COIN};
 use hashshift_models::firms::valuation::{
-    real_option_multiple, steps, AiTerms, FirmView, Outlook, SiteCosts, STEP_YEARS,
+    real_option_multiple, steps, FirmView, Outlook, SiteCosts, STEP_YEARS,
 };
 use hashshift_models::firms::Ledger;
 use hashshift_models::mining::fleet::{Fleet, Unit};
@@ -48,7 +48,7 @@ const SECONDARY_REF_USD_PER_KWH: f64 = 0.05;
 /// Scrap floor of the secondary market, USD per TH/s.
 const SCRAP_USD_PER_TH: f64 = 0.5;
 /// Share of the secondary price a seller nets (ASSUMPTION: removal, shipping, dealer spread).
-const SELL_FRICTION: f64 = 0.8;
+pub(super) const SELL_FRICTION: f64 = 0.8;
 /// Remaining life a machine is valued over at least, years: machines past their nominal life
 /// keep running while they pay (S9s ran for seven years and more), so a fixed end of life
 /// would make firms dump working machines (ASSUMPTION).
@@ -57,7 +57,7 @@ const MIN_REMAINING_LIFE_YEARS: f64 = 2.0;
 /// (ASSUMPTION: grid interconnection limits).
 const MAX_SITE_GROWTH: f64 = 3.0;
 /// Smallest conversion or order, MW.
-const MIN_MW: f64 = 0.05;
+pub(super) const MIN_MW: f64 = 0.05;
 
 impl Agents {
     /// Handles an agent event at `v.now_days`.
@@ -71,8 +71,17 @@ impl Agents {
         }
     }
 
-    /// Daily housekeeping: scrap unsold secondary-market lots.
-    pub fn on_day(&mut self, v: &MarketView<'_>) {
+    /// Daily housekeeping: clear last month's conversion bids on the first day of a month,
+    /// scrap unsold secondary-market lots.
+    pub fn on_day(&mut self, fleet: &mut Fleet, v: &MarketView<'_>) {
+        let (y, m, _) = crate::calendar::civil_from_days(v.now_unix().div_euclid(86_400));
+        let month = y * 12 + i64::from(m);
+        if month != self.cleared_month {
+            if self.cleared_month != i64::MIN {
+                self.clear_bids(fleet, v);
+            }
+            self.cleared_month = month;
+        }
         let shelf = self.spec.secondary_shelf_days;
         let mut scrapped = 0.0;
         self.pool.retain(|l| {
@@ -97,7 +106,7 @@ impl Agents {
         }
     }
 
-    fn event(
+    pub(super) fn event(
         &mut self,
         v: &MarketView<'_>,
         kind: EventKind,
@@ -118,7 +127,7 @@ impl Agents {
         self.events.last_mut().expect("just pushed")
     }
 
-    fn schedule(&mut self, at_days: f64, ev: Event) {
+    pub(super) fn schedule(&mut self, at_days: f64, ev: Event) {
         self.scheduled.push((at_days * DAY_S, ev));
     }
 
@@ -157,7 +166,7 @@ impl Agents {
         self.reward_cache.2 = ratios;
     }
 
-    fn outlook<'a>(&self, v: &MarketView<'_>, ratios: &'a [f64]) -> Outlook<'a> {
+    pub(super) fn outlook<'a>(&self, v: &MarketView<'_>, ratios: &'a [f64]) -> Outlook<'a> {
         Outlook {
             hashprice: v.hashprice_outlook,
             reward_ratio: ratios,
@@ -256,7 +265,7 @@ impl Agents {
     }
 
     /// Pays `usd` from firm `f`'s cash, drawing credit if needed; false if it cannot.
-    fn pay(&mut self, f: usize, usd: f64) -> bool {
+    pub(super) fn pay(&mut self, f: usize, usd: f64) -> bool {
         let firm = &mut self.firms[f];
         if usd > firm.cash.max(0.0) + firm.available_credit() {
             return false;
@@ -273,7 +282,7 @@ impl Agents {
     }
 
     /// Sells `ths` TH/s of unit `u` (at site `s`, owned by `f`) to the secondary market.
-    fn sell_unit(
+    pub(super) fn sell_unit(
         &mut self,
         f: usize,
         s: usize,
@@ -467,39 +476,9 @@ impl Agents {
         true
     }
 
-    /// Re-lets vacant colocation shells at the current rate.
-    fn relet(&mut self, f: usize, s: usize, v: &MarketView<'_>) {
-        let site = &self.sites[s];
-        let vacant = site.ai_colo_mw - site.leased_colo_mw;
-        if vacant < MIN_MW {
-            return;
-        }
-        let p = self.spec.ai.clone().expect("market");
-        let m = self.market.as_ref().expect("market");
-        let open = m.open_demand_mw(v.t_years()) / p.gross_to_it;
-        let mw = vacant.min(open);
-        if mw < MIN_MW {
-            return;
-        }
-        let rate = m.colocation_rate(v.t_years());
-        self.sign(
-            f,
-            s,
-            mw,
-            ContractKind::Colocation,
-            rate,
-            v.now_days,
-            p.tenor_years,
-            false,
-            v,
-        );
-        let c = self.contracts.len() - 1;
-        self.energize(c, v);
-    }
-
     /// Signs a contract for `gross_mw` starting (energized) at `start_days`.
     #[allow(clippy::too_many_arguments)]
-    fn sign(
+    pub(super) fn sign(
         &mut self,
         f: usize,
         s: usize,
@@ -539,162 +518,14 @@ impl Agents {
         e.value = revenue_usd_per_mw_year;
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn consider_conversion(
-        &mut self,
-        f: usize,
-        s: usize,
-        ratios: &[f64],
-        view: FirmView,
-        hurdle: f64,
-        fleet: &mut Fleet,
-        v: &MarketView<'_>,
-    ) {
-        let p = self.spec.ai.clone().expect("market");
-        let t = v.t_years();
-        let site = &self.sites[s];
-        let convertible = site.mining_mw + site.free_mw();
-        if convertible < MIN_MW {
-            return;
-        }
-        let m = self.market.as_ref().expect("market");
-        let open_gross = m.open_demand_mw(t) / p.gross_to_it;
-        let mw = if self.spec.hybrid {
-            convertible.min(open_gross)
-        } else if convertible <= open_gross {
-            convertible
-        } else {
-            0.0
-        };
-        if mw < MIN_MW {
-            return;
-        }
-        let outlook = self.outlook(v, ratios);
-        let costs = SiteCosts {
-            pue: site.pue,
-            energy_usd_per_kwh: v.site_energy(site),
-            mining_opex_usd_per_mw_year: self.spec.mining_opex_usd_per_mw_year,
-        };
-        // Mining value and salvage per MW: the installed machines on their MW, a new cycle on
-        // free MW.
-        let (e, rem, salvage_total) = self.site_fleet_profile(s, fleet, v);
-        let installed_value = if site.mining_mw > 0.0 {
-            outlook.mining_value(&view, &costs, e, rem)
-        } else {
-            0.0
-        };
-        let free_value = outlook.refresh_cycle_value(&view, &costs, 0.0).max(0.0);
-        let w = site.mining_mw / convertible;
-        let v_mining = w * installed_value + (1.0 - w) * free_value;
-        let salvage = salvage_total / convertible;
-        let terms = AiTerms {
-            colo_rate: m.colocation_rate(t),
-            cloud_revenue: p.cloud_revenue_usd_per_mw_year(m.gpu_hour_usd(t)),
-            gross_to_it: p.gross_to_it,
-            colo_capex_per_mw_it: p.colo_capex_usd_per_mw_it,
-            gpu_capex_per_mw_it: p.gpu_capex_usd_per_mw_it,
-            lead_years: p.lead_time_months / 12.0,
-            noi_margin: p.noi_margin,
-            default_hazard: p.default_hazard_per_year,
-            gpu_life_years: p.gpu_life_years,
-            cloud_opex_share: p.cloud_opex_share,
-            gpu_utilization: p.gpu_utilization,
-        };
-        // AI cash flows are contracted and project-financed: they are discounted at the
-        // project's cost of capital (debt share at the debt rate, the rest at the firm's), over
-        // the shell's life (contract renewed or re-let at the same rate after the tenor).
-        let pf = self.firms[f].project_finance;
-        let ai_view = |tenor: f64| FirmView {
-            discount_rate: pf * self.spec.debt_interest_rate + (1.0 - pf) * view.discount_rate,
-            horizon_years: terms.lead_years + tenor,
-            price_drift: 0.0,
-        };
-        let options = [
-            (
-                ContractKind::Colocation,
-                terms.colocation(&ai_view(p.shell_life_years)),
-                terms.colo_rate,
-                p.tenor_years,
-            ),
-            (
-                ContractKind::Cloud,
-                terms.cloud(&ai_view(p.shell_life_years), costs.energy_usd_per_kwh),
-                terms.cloud_revenue,
-                p.gpu_life_years,
-            ),
-        ];
-        let best = options
-            .iter()
-            .filter(|o| o.1.pv + salvage >= hurdle * (o.1.capex + v_mining.max(0.0)))
-            .max_by(|a, b| {
-                let ea = a.1.pv + salvage - hurdle * (a.1.capex + v_mining.max(0.0));
-                let eb = b.1.pv + salvage - hurdle * (b.1.capex + v_mining.max(0.0));
-                ea.total_cmp(&eb)
-            })
-            .copied();
-        let Some((kind, value, revenue, tenor)) = best else {
-            return;
-        };
-        let capex = value.capex * mw;
-        let firm = &self.firms[f];
-        let equity = capex * (1.0 - firm.project_finance);
-        if equity > firm.cash.max(0.0) + firm.available_credit() {
-            return;
-        }
-        // Sell the machines on the converted MW, least efficient first.
-        let mut to_clear = (mw - self.sites[s].free_mw()).max(0.0);
-        let mut units = self.sites[s].units.clone();
-        units.sort_by(|&a, &b| {
-            fleet.units()[b as usize]
-                .j_per_th
-                .total_cmp(&fleet.units()[a as usize].j_per_th)
-        });
-        for u in units {
-            if to_clear <= 1e-12 {
-                break;
-            }
-            let unit = fleet.units()[u as usize];
-            if unit.ths <= 0.0 {
-                continue;
-            }
-            let unit_mw = unit.ths * unit.j_per_th * unit.pue / 1e6;
-            let take = unit_mw.min(to_clear);
-            self.sell_unit(f, s, u as usize, take / unit_mw * unit.ths, fleet, v);
-            to_clear -= take;
-        }
-        let mw = mw
-            .min(self.sites[s].idle_mw() - self.sites[s].reserved_mw)
-            .max(0.0);
-        if mw < MIN_MW {
-            return;
-        }
-        let capex = value.capex * mw;
-        let debt = capex * self.firms[f].project_finance;
-        {
-            let firm = &mut self.firms[f];
-            firm.construction_debt += debt;
-            firm.cash += debt;
-            firm.ledger.borrowed += debt;
-        }
-        let paid = self.pay(f, capex);
-        debug_assert!(paid, "financing checked above");
-        self.sites[s].converting_mw += mw;
-        self.totals.converting += mw;
-        let start = v.now_days + p.lead_time_months / 12.0 * 365.25;
-        self.sign(f, s, mw, kind, revenue, start, tenor, true, v);
-        let c = self.contracts.len() - 1;
-        self.contracts[c].construction_debt = debt;
-        self.schedule(start, Event::ConversionComplete { contract: c as u32 });
-        let e = self.event(v, EventKind::ConversionStarted, f as u32, s as u32);
-        e.mw = mw;
-        e.usd = capex;
-        e.detail = kind.name();
-        e.value = hurdle;
-    }
-
     /// Hashrate-weighted J/TH, remaining life (years) and secondary value (USD) of a site's
     /// machines.
-    fn site_fleet_profile(&self, s: usize, fleet: &Fleet, v: &MarketView<'_>) -> (f64, f64, f64) {
+    pub(super) fn site_fleet_profile(
+        &self,
+        s: usize,
+        fleet: &Fleet,
+        v: &MarketView<'_>,
+    ) -> (f64, f64, f64) {
         let (mut ths, mut w_e, mut w_rem, mut value) = (0.0, 0.0, 0.0, 0.0);
         for &u in &self.sites[s].units {
             let unit = &fleet.units()[u as usize];
@@ -976,7 +807,7 @@ impl Agents {
         }
     }
 
-    fn energize(&mut self, c: usize, v: &MarketView<'_>) {
+    pub(super) fn energize(&mut self, c: usize, v: &MarketView<'_>) {
         let ct = self.contracts[c];
         if !ct.active || ct.energized {
             return;

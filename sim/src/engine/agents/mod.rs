@@ -35,6 +35,7 @@
 //!
 //! [`Fleet::take_site_accrual`]: hashshift_models::mining::fleet::Fleet::take_site_accrual
 
+mod convert;
 mod decide;
 mod state;
 
@@ -158,6 +159,10 @@ pub(crate) struct Agents {
     vol: Volatility,
     /// Block reward ratios of the valuation grid, cached by (day, height).
     reward_cache: (i64, u64, Vec<f64>),
+    /// This month's conversion bids (cleared on the first day of the next month).
+    bids: Vec<convert::Bid>,
+    /// Month (year x 12 + month) of the last bid clearing.
+    cleared_month: i64,
     /// Events not yet recorded.
     pub events: Vec<EventRecord>,
     /// Firm rows not yet recorded.
@@ -311,6 +316,8 @@ impl Agents {
                 last_price: 0.0,
             },
             reward_cache: (i64::MIN, 0, Vec::new()),
+            bids: Vec::new(),
+            cleared_month: i64::MIN,
             events: Vec::new(),
             firm_rows: Vec::new(),
             scheduled: Vec::new(),
@@ -417,6 +424,31 @@ impl Agents {
                 m.params().cloud_revenue_usd_per_mw_year(d.gpu_hour_usd) / kwh_per_mw_year;
         }
         d
+    }
+
+    /// Every site's state.
+    pub fn site_snapshots(&self, fleet: &Fleet) -> Vec<crate::record::SiteSnapshot> {
+        self.sites
+            .iter()
+            .map(|s| {
+                let (mut ths, mut w) = (0.0, 0.0);
+                for &u in &s.units {
+                    let x = &fleet.units()[u as usize];
+                    ths += x.ths;
+                    w += x.ths * x.j_per_th;
+                }
+                crate::record::SiteSnapshot {
+                    firm: s.owner,
+                    region: s.region.name(),
+                    ai_suitable: s.ai_suitable,
+                    capacity_mw: s.capacity_mw,
+                    mining_mw: s.mining_mw,
+                    converting_mw: s.converting_mw,
+                    ai_mw: s.ai_colo_mw + s.ai_cloud_mw,
+                    efficiency_j_per_th: if ths > 0.0 { w / ths } else { f64::NAN },
+                }
+            })
+            .collect()
     }
 
     /// Checks the MW identity of every site (tests and debug builds).

@@ -227,7 +227,12 @@ impl Economy {
         };
         agents.observe_price(self.price());
         let outlook = self.hashprice_outlook();
-        agents.on_day(&self.view(0, (f64::NAN, f64::NAN, 0), outlook));
+        let mut fs = self.fleet.take().expect("agents need a fleet");
+        agents.on_day(
+            &mut fs.fleet,
+            &self.view(0, (f64::NAN, f64::NAN, 0), outlook),
+        );
+        self.fleet = Some(fs);
         self.agents = Some(agents);
     }
 
@@ -300,6 +305,14 @@ impl Economy {
             power_w,
             running_ths,
         ))
+    }
+
+    /// Every site's state (empty without agents).
+    pub fn site_snapshots(&self) -> Vec<crate::record::SiteSnapshot> {
+        match (&self.agents, &self.fleet) {
+            (Some(a), Some(fs)) => a.site_snapshots(&fs.fleet),
+            _ => Vec::new(),
+        }
     }
 
     /// Checks the agents' invariants (MW per site, finite cash).
