@@ -165,10 +165,11 @@ impl RegionIndex {
         if b == 0 {
             self.run = [0.0; 3];
         }
+        // Incremental totals carry rounding; a total is never negative.
         RegionPass {
-            running_ths: self.run[0],
-            power_w: self.run[1],
-            it_power_w: self.run[2],
+            running_ths: self.run[0].max(0.0),
+            power_w: self.run[1].max(0.0),
+            it_power_w: self.run[2].max(0.0),
             idle_ths: (self.total_ths - self.run[0]).max(0.0),
             offline_ths: 0.0,
             switched: b.abs_diff(b0) as u64,

@@ -114,7 +114,7 @@ impl SiteAccounts {
         self.kwh_x[s] += sign * kwh_x * ths;
         self.kwh[s] += sign * kwh * ths;
         // Rounding: a site with nothing running holds exact zeros.
-        if self.ths[s].abs() < 1e-9 {
+        if self.ths[s].abs() < 1e-6 {
             self.ths[s] = 0.0;
             self.kwh_x[s] = 0.0;
             self.kwh[s] = 0.0;
