@@ -9,6 +9,7 @@ use hashshift::engine::{NoProgress, SimulationBuilder};
 use hashshift::record::{FirmMonthRecord, MemoryRecorder};
 use proptest::prelude::*;
 
+#[allow(clippy::too_many_arguments)]
 fn scenario_text(
     sites: u32,
     firms: u32,
