@@ -3,7 +3,9 @@
 //! - the same with per-block Parquet output into a temporary folder (target < 0.5 s);
 //! - the calibrated hardware-driven baseline (3,000 sites, daily operation, per-block
 //!   simulation and all tables written), 20 years (target < 1 s);
-//! - the exact retarget computation.
+//! - the exact retarget computation;
+//! - agents: the baseline with 1,000, 5,000 and 20,000 firms (2 sites each) over 2 years, all
+//!   tables, to show how decision cost scales with the number of firms.
 //!
 //! Run: `cargo bench -p hashshift --bench engine`.
 
@@ -60,6 +62,35 @@ fn engine(c: &mut Criterion) {
     g.finish();
 }
 
+fn agents(c: &mut Criterion) {
+    let mut g = c.benchmark_group("agents");
+    g.sample_size(10).measurement_time(Duration::from_secs(20));
+    let tmp = tempfile::tempdir().unwrap();
+    for firms in [1_000u32, 5_000, 20_000] {
+        let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/baseline.toml");
+        let sc = Scenario::load(
+            &file,
+            &[
+                format!("firms.count={firms}"),
+                format!("network.sites={}", 2 * firms),
+                "horizon_years=2.0".into(),
+            ],
+        )
+        .expect("valid overrides");
+        let meta = run_metadata(&sc, 0);
+        g.bench_function(format!("2y_baseline_{firms}_firms_all_tables"), |b| {
+            b.iter(|| {
+                let mut rec = ParquetRecorder::create(tmp.path(), &meta, sc.tables).unwrap();
+                let mut sim = SimulationBuilder::new(&sc).build().unwrap();
+                let s = sim.run(&mut rec, &mut NoProgress).unwrap();
+                rec.finish().unwrap();
+                black_box(s)
+            })
+        });
+    }
+    g.finish();
+}
+
 fn consensus(c: &mut Criterion) {
     c.bench_function("consensus/next_work_required", |b| {
         b.iter(|| {
@@ -72,5 +103,5 @@ fn consensus(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, engine, consensus);
+criterion_group!(benches, engine, agents, consensus);
 criterion_main!(benches);

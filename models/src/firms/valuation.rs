@@ -265,18 +265,9 @@ pub struct AiValue {
 impl AiTerms {
     /// Colocation per gross MW for a firm with view `f`.
     pub fn colocation(&self, f: &FirmView) -> AiValue {
-        let n = steps(f.horizon_years);
         let noi = self.gross_to_it * self.colo_rate * self.noi_margin * STEP_YEARS;
-        let pv = (0..n)
-            .map(t_mid)
-            .filter(|&t| t >= self.lead_years)
-            .map(|t| {
-                noi * (-self.default_hazard * (t - self.lead_years)).exp()
-                    * (-f.discount_rate * t).exp()
-            })
-            .sum();
         AiValue {
-            pv,
+            pv: self.discounted(f, |_| noi),
             capex: self.gross_to_it * self.colo_capex_per_mw_it,
         }
     }
@@ -284,26 +275,37 @@ impl AiTerms {
     /// GPU cloud per gross MW at energy price `usd_per_kwh` (the whole gross MW draws power at
     /// the GPUs' utilization); colocation at the current rate after the GPU life.
     pub fn cloud(&self, f: &FirmView, usd_per_kwh: f64) -> AiValue {
-        let n = steps(f.horizon_years);
         let power = 8_766.0 * 1000.0 * usd_per_kwh * self.gpu_utilization * STEP_YEARS;
         let cloud =
             self.gross_to_it * self.cloud_revenue * (1.0 - self.cloud_opex_share) * STEP_YEARS
                 - power;
         let colo = self.gross_to_it * self.colo_rate * self.noi_margin * STEP_YEARS;
         let end = self.lead_years + self.gpu_life_years;
-        let pv = (0..n)
-            .map(t_mid)
-            .filter(|&t| t >= self.lead_years)
-            .map(|t| {
-                let flow = if t < end { cloud } else { colo };
-                flow * (-self.default_hazard * (t - self.lead_years)).exp()
-                    * (-f.discount_rate * t).exp()
-            })
-            .sum();
         AiValue {
-            pv,
+            pv: self.discounted(f, |t| if t < end { cloud } else { colo }),
             capex: self.gross_to_it * (self.colo_capex_per_mw_it + self.gpu_capex_per_mw_it),
         }
+    }
+
+    /// `sum_k flow(t_k) exp(-lambda (t_k - L)) df(t_k)` over the steps from the lead time to
+    /// the horizon; the weights are carried by multiplication (two `exp` per call).
+    fn discounted(&self, f: &FirmView, flow: impl Fn(f64) -> f64) -> f64 {
+        let n = steps(f.horizon_years);
+        let k0 = (0..n).find(|&k| t_mid(k) >= self.lead_years).unwrap_or(n);
+        if k0 >= n {
+            return 0.0;
+        }
+        let rate = self.default_hazard + f.discount_rate;
+        let mut w = (-self.default_hazard * (t_mid(k0) - self.lead_years)
+            - f.discount_rate * t_mid(k0))
+        .exp();
+        let step = (-rate * STEP_YEARS).exp();
+        let mut pv = 0.0;
+        for k in k0..n {
+            pv += flow(t_mid(k)) * w;
+            w *= step;
+        }
+        pv
     }
 }
 

@@ -43,8 +43,10 @@ use super::{
     MarketView, Order, OrderKind, DAY_S,
 };
 
-/// Reference energy price of the secondary-market payback cap, USD/kWh.
+/// Reference energy price of the secondary market's buyer, USD/kWh (ASSUMPTION).
 const SECONDARY_REF_USD_PER_KWH: f64 = 0.05;
+/// Reference PUE of the secondary market's buyer (ASSUMPTION).
+const SECONDARY_REF_PUE: f64 = 1.1;
 /// Scrap floor of the secondary market, USD per TH/s.
 const SCRAP_USD_PER_TH: f64 = 0.5;
 /// Share of the secondary price a seller nets (ASSUMPTION: removal, shipping, dealer spread).
@@ -131,18 +133,42 @@ impl Agents {
         self.scheduled.push((at_days * DAY_S, ev));
     }
 
-    /// Secondary-market price of machines of efficiency `j_per_th`, USD per TH/s.
-    fn secondary_usd_per_th(&self, j_per_th: f64, v: &MarketView<'_>) -> f64 {
+    /// Secondary-market price of machines of efficiency `j_per_th`, USD per TH/s: what a
+    /// buyer at reference costs ($0.05/kWh, PUE 1.1) earns with them over two years with the
+    /// firms' outlook (halvings, difficulty growth, no price drift) discounted at 20 %, at
+    /// most the price of the same hashrate new (scaled by relative efficiency), at least the
+    /// scrap value. Valuing machines as the firms do keeps the dealer from paying more than
+    /// they are worth to their owners (no arbitrage churn).
+    pub(super) fn secondary_usd_per_th(&self, j_per_th: f64, v: &MarketView<'_>) -> f64 {
         let (ef, cf, _) = v.frontier;
-        let new_equivalent = cf * ef / j_per_th;
-        let cost = j_per_th * 1.1 * 24.0 / 1000.0 * SECONDARY_REF_USD_PER_KWH;
-        let payback =
-            self.spec.secondary_payback_years * 365.25 * (v.hashprice_outlook - cost).max(0.0);
-        new_equivalent.min(payback).max(SCRAP_USD_PER_TH)
+        let new_equivalent = if cf.is_finite() && ef.is_finite() {
+            cf * ef / j_per_th
+        } else {
+            f64::INFINITY
+        };
+        let ratios = &self.reward_cache.2;
+        let earn = if ratios.is_empty() {
+            let cost = j_per_th * SECONDARY_REF_PUE * 24.0 / 1000.0 * SECONDARY_REF_USD_PER_KWH;
+            self.spec.secondary_payback_years * 365.25 * (v.hashprice_outlook - cost).max(0.0)
+        } else {
+            let o = self.outlook(v, ratios);
+            let buyer = FirmView {
+                discount_rate: 0.2,
+                horizon_years: self.spec.secondary_payback_years.max(STEP_YEARS),
+                price_drift: 0.0,
+            };
+            let costs = SiteCosts {
+                pue: SECONDARY_REF_PUE,
+                energy_usd_per_kwh: SECONDARY_REF_USD_PER_KWH,
+                mining_opex_usd_per_mw_year: self.spec.mining_opex_usd_per_mw_year,
+            };
+            let per_mw = o.keep_value(&buyer, &costs, j_per_th, buyer.horizon_years);
+            per_mw * j_per_th * SECONDARY_REF_PUE / 1e6
+        };
+        new_equivalent.min(earn).max(SCRAP_USD_PER_TH)
     }
 
-    /// The block-reward ratios `s_k` of the valuation grid at `v` (cached per day and height);
-    /// taken out of the cache (put it back with [`Agents::return_ratios`]).
+    /// The block-reward ratios `s_k` of the valuation grid at `v` (cached per day).
     fn reward_ratios(&mut self, v: &MarketView<'_>) -> Vec<f64> {
         // Keyed by day: the height moves by about 144 blocks a day, which changes no reward
         // ratio except within a day of a halving.
@@ -159,11 +185,7 @@ impl Agents {
                 .collect();
             self.reward_cache = (day, v.height, ratios);
         }
-        std::mem::take(&mut self.reward_cache.2)
-    }
-
-    fn return_ratios(&mut self, ratios: Vec<f64>) {
-        self.reward_cache.2 = ratios;
+        self.reward_cache.2.clone()
     }
 
     pub(super) fn outlook<'a>(&self, v: &MarketView<'_>, ratios: &'a [f64]) -> Outlook<'a> {
@@ -433,7 +455,6 @@ impl Agents {
             }
             self.mining_investments(f, s, &ratios, view, fleet, v);
         }
-        self.return_ratios(ratios);
         self.push_row(f, fleet, v);
         let next = v.now_days + self.spec.decision_interval_days;
         self.schedule(next, Event::FirmDecision { firm: f as u32 });

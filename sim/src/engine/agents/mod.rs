@@ -203,6 +203,8 @@ impl Agents {
                 initial_capacity_mw: s.capacity_mw,
                 pue: s.pue,
                 price_factor: s.price_factor,
+                // Drawn for every site (one stream position per site), overridden for named
+                // sites by their table's flag.
                 ai_suitable: rng.random::<f64>() < ai_suitability[s.region.index()],
                 units: Vec::new(),
                 mining_mw: 0.0,
@@ -216,6 +218,11 @@ impl Agents {
                 contracts: Vec::new(),
             })
             .collect();
+        for (k, own) in named_sites.iter().enumerate() {
+            for (j, &site) in own.iter().enumerate() {
+                states[site as usize].ai_suitable = spec.named[k].sites[j].ai_suitable;
+            }
+        }
         for (i, u) in fleet.units().iter().enumerate() {
             states[u.site as usize].units.push(i as u32);
         }
