@@ -12,9 +12,27 @@ For every run folder:
   * blocks: heights strictly increasing by 1, row count equal to the summary's `blocks`,
     `time` is a UTC timestamp;
   * epochs: `end_height - start_height == 2015` on every row;
+  * daily: dates strictly increasing, blocks summing to the summary's; daily_regions has 0
+    or 10 rows per day;
+  * firms and events (always written): the expected columns and types; non-empty in fleet
+    runs with firms (resolved scenario: hashrate.kind = "fleet", firms.enabled), empty
+    otherwise (exogenous hashrate or firms disabled);
+  * firms, per row: numbers finite, MW and flows >= 0, capacity_mw = mining_mw +
+    converting_mw + ai_colo_mw + ai_cloud_mw + idle_mw (1e-6 relative), running <= installed
+    TH/s, efficiency null exactly when nothing is installed; a bankrupt row is the firm's last
+    and has no sites, cash or debt (the estate goes to the creditors);
+    per firm, between consecutive rows ending active: cash_usd_t - cash_usd_{t-1} =
+    mining_revenue + colo_revenue + cloud_revenue + sales + borrowed - energy - opex -
+    interest - capex - repaid of row t (within 1e-6 relative + 1 USD);
+    (the scale is the largest of the two cash balances, the inflows and the outflows);
+  * events: known kinds, firm/site null exactly for network-level kinds, known details,
+    finite non-negative mw/ths/usd, times non-decreasing; halving and retarget_clamped
+    counts equal the summary's; bankruptcy events match the bankrupt firm rows;
+  * daily firm and AI-market columns: present; non-null in runs with firms (AI columns: with
+    an AI market), null otherwise; capacity_mw = mining + converting + ai + idle;
   * the files read with pyarrow (required) and, when importable, pandas, polars and
     DuckDB (`--require-all` makes these mandatory) give the same row counts, heights and
-    column sums.
+    column sums (all tables, firms and events included).
 
 Prints the readers used, one line per run folder, and exits non-zero with the reasons on
 any failure.
@@ -233,10 +251,420 @@ def compare(path: str, reader: str, want: dict, got: dict) -> None:
             raise CheckError(f"{path}: {reader} gives {key} = {other!r}, pyarrow {value!r}")
 
 
+# ------------------------------------------------------------------- firms and events
+
+# Column names and Arrow types of the agent tables (sim/src/output/agents.rs).
+FIRMS_COLUMNS = (
+    ("time", "timestamp"), ("firm", "uint32"), ("ticker", "string"), ("public", "bool"),
+    ("state", "string"), ("sites", "uint32"), ("capacity_mw", "double"),
+    ("mining_mw", "double"), ("converting_mw", "double"), ("ai_colo_mw", "double"),
+    ("ai_cloud_mw", "double"), ("idle_mw", "double"), ("installed_ths", "double"),
+    ("running_ths", "double"), ("efficiency_j_per_th", "double"), ("cash_usd", "double"),
+    ("debt_usd", "double"), ("mining_revenue_usd", "double"), ("colo_revenue_usd", "double"),
+    ("cloud_revenue_usd", "double"), ("sales_usd", "double"), ("energy_usd", "double"),
+    ("opex_usd", "double"), ("interest_usd", "double"), ("capex_usd", "double"),
+    ("borrowed_usd", "double"), ("repaid_usd", "double"), ("expected_drift", "double"),
+)
+EVENTS_COLUMNS = (
+    ("time", "timestamp"), ("kind", "string"), ("firm", "uint32"), ("site", "uint32"),
+    ("mw", "double"), ("ths", "double"), ("usd", "double"), ("detail", "string"),
+    ("value", "double"),
+)
+# Daily columns of firms and the AI market (null without them), sim/src/output/daily.rs.
+DAILY_AI_COLUMNS = (
+    "ai_colo_rate_usd_per_mw_year", "gpu_hour_usd", "ai_demand_mw", "ai_supply_mw",
+    "colo_usd_per_kwh", "cloud_usd_per_kwh",
+)
+DAILY_FIRM_COLUMNS = (
+    "capacity_mw", "mining_mw", "converting_mw", "ai_mw", "idle_mw",
+    "ai_share_of_initial_mining_mw", "mining_usd_per_kwh", "active_firms", "secondary_ths",
+)
+FIRM_MW = ("mining_mw", "converting_mw", "ai_colo_mw", "ai_cloud_mw", "idle_mw")
+FIRM_INFLOWS = ("mining_revenue_usd", "colo_revenue_usd", "cloud_revenue_usd", "sales_usd",
+                "borrowed_usd")
+FIRM_OUTFLOWS = ("energy_usd", "opex_usd", "interest_usd", "capex_usd", "repaid_usd")
+FIRM_STATES = {"active", "bankrupt"}
+# kind -> (firm present, site present, allowed details) (sim/src/record.rs EventKind).
+EVENT_KINDS = {
+    "conversion_started": (True, True, {"colocation", "cloud"}),
+    "conversion_completed": (True, True, {"colocation", "cloud"}),
+    "contract_signed": (True, True, {"colocation", "cloud"}),
+    "contract_ended": (True, True, {"colocation", "cloud"}),
+    "contract_defaulted": (True, True, {"colocation", "cloud"}),
+    "asic_purchase": (True, True, {"fill", "refresh", "expand"}),
+    "asic_delivery": (True, True, {""}),
+    "asic_secondary_purchase": (True, True, {""}),
+    "asic_sale": (True, True, {""}),
+    "asic_scrapped": (False, False, {""}),
+    "site_expanded": (True, True, {""}),
+    "bankruptcy": (True, False, {""}),
+    "site_sold": (True, True, {""}),
+    "site_shut": (True, True, {""}),
+    "shock": (False, False, {"btc_price", "energy_price", "carbon_tax", "ban", "ai_demand",
+                             "ai_rate"}),
+    "halving": (False, False, {""}),
+    "retarget_clamped": (False, False, {""}),
+}
+REL_TOL = 1e-6
+
+
+def resolved_scenario(path: str) -> dict:
+    """The fully resolved scenario stored in a file's key-value metadata (TOML)."""
+    kv = pq.read_metadata(path).metadata or {}
+    text = kv.get(b"hashshift.scenario")
+    if text is None:
+        raise CheckError(f"{path}: key-value metadata lacks 'hashshift.scenario'")
+    try:
+        import tomllib
+    except ImportError:  # Python < 3.11
+        try:
+            import tomli as tomllib  # type: ignore[no-redef]
+        except ImportError:
+            return {}
+    try:
+        return tomllib.loads(text.decode())
+    except Exception as e:  # noqa: BLE001
+        raise CheckError(f"{path}: hashshift.scenario is not valid TOML: {e}") from e
+
+
+def check_columns(path: str, t: pa.Table, expected: tuple) -> None:
+    names = [f.name for f in t.schema]
+    want = [name for name, _ in expected]
+    if names != want:
+        missing = [n for n in want if n not in names]
+        extra = [n for n in names if n not in want]
+        raise CheckError(
+            f"{path}: columns differ from the schema (missing {missing}, unexpected {extra}"
+            + (", order differs" if not missing and not extra else "") + ")"
+        )
+    for name, kind in expected:
+        typ = t.schema.field(name).type
+        ok = is_utc_timestamp(typ) if kind == "timestamp" else (
+            (kind == "string" and (pa.types.is_string(typ) or pa.types.is_large_string(typ)))
+            or str(typ) == kind
+        )
+        if not ok:
+            raise CheckError(f"{path}: column {name!r} is {typ}, expected {kind}")
+
+
+def _col(t: pa.Table, name: str) -> list:
+    return t.column(name).to_pylist()
+
+
+def _tol(*values: float) -> float:
+    return REL_TOL * max(abs(v) for v in values)
+
+
+def _first(mask) -> int | None:
+    """Index of the first true value of a boolean array (nulls count as false), or None."""
+    idx = pc.indices_nonzero(pc.fill_null(mask, False))
+    return idx[0].as_py() if len(idx) else None
+
+
+def _count(mask) -> int:
+    return pc.sum(pc.cast(pc.fill_null(mask, False), pa.int64())).as_py() or 0
+
+
+def _sum_cols(t: pa.Table, names: tuple):
+    out = t.column(names[0])
+    for name in names[1:]:
+        out = pc.add(out, t.column(name))
+    return out
+
+
+def _row(t: pa.Table, i: int) -> dict:
+    return {name: t.column(name)[i].as_py() for name in t.schema.names}
+
+
+def _where(path: str, t: pa.Table, i: int) -> str:
+    r = _row(t, i)
+    row = r.get("row", i)
+    return f"{path}: row {row} (firm {r['firm']}, {r['time'].isoformat()})"
+
+
+def check_firms_rows(path: str, t: pa.Table) -> dict:
+    """Per-row invariants of the firms panel and the cash identity between a firm's rows."""
+    n = t.num_rows
+    for f in t.schema:
+        if f.name not in ("ticker", "efficiency_j_per_th"):
+            nulls = t.column(f.name).null_count
+            if nulls:
+                raise CheckError(f"{path}: column {f.name!r} has {nulls} nulls")
+        if pa.types.is_floating(f.type):
+            bad = _count(pc.invert(pc.is_finite(t.column(f.name))))
+            if bad:
+                i = _first(pc.invert(pc.is_finite(t.column(f.name))))
+                value = t.column(f.name)[i].as_py()
+                raise CheckError(
+                    f"{_where(path, t, i)}: {f.name} = {value!r} is not finite ({bad} such rows)"
+                )
+    i = _first(pc.invert(pc.is_in(t.column("state"), value_set=pa.array(sorted(FIRM_STATES)))))
+    if i is not None:
+        raise CheckError(f"{_where(path, t, i)}: state {t.column('state')[i].as_py()!r} not in"
+                         f" {sorted(FIRM_STATES)}")
+    # Non-negative up to the rounding of accrued sums (the fleet accrues energy and running
+    # hashrate incrementally): 1 micro-USD or micro-MW, 1 GH/s.
+    for name in ("capacity_mw",) + FIRM_MW + ("installed_ths", "running_ths", "debt_usd") \
+            + FIRM_INFLOWS + FIRM_OUTFLOWS:
+        i = _first(pc.less(t.column(name), -1e-3 if name.endswith("_ths") else -1e-6))
+        if i is not None:
+            raise CheckError(f"{_where(path, t, i)}: {name} = {t.column(name)[i].as_py()!r} < 0")
+    # capacity = mining + converting + ai_colo + ai_cloud + idle (1e-6 relative).
+    cap, parts = t.column("capacity_mw"), _sum_cols(t, FIRM_MW)
+    tol = pc.add(pc.multiply(pc.max_element_wise(pc.abs(cap), pc.abs(parts)), REL_TOL), 1e-9)
+    i = _first(pc.greater(pc.abs(pc.subtract(cap, parts)), tol))
+    if i is not None:
+        r = _row(t, i)
+        raise CheckError(
+            f"{_where(path, t, i)}: capacity_mw = {r['capacity_mw']!r} but mining + converting"
+            f" + ai_colo + ai_cloud + idle = {parts[i].as_py()!r} ("
+            + ", ".join(f"{m} = {r[m]!r}" for m in FIRM_MW) + ")"
+        )
+    # The fleet keeps running hashrate as a running sum: allow its rounding (1 GH/s).
+    inst, run = t.column("installed_ths"), t.column("running_ths")
+    i = _first(pc.greater(run, pc.add(pc.multiply(inst, 1.0 + REL_TOL), 1e-3)))
+    if i is not None:
+        raise CheckError(f"{_where(path, t, i)}: running_ths = {run[i].as_py()!r} >"
+                         f" installed_ths = {inst[i].as_py()!r}")
+    eff = t.column("efficiency_j_per_th")
+    i = _first(pc.not_equal(pc.is_null(eff), pc.less_equal(inst, 0.0)))
+    if i is not None:
+        raise CheckError(f"{_where(path, t, i)}: efficiency_j_per_th = {eff[i].as_py()!r} with"
+                         f" installed_ths = {inst[i].as_py()!r} (null exactly when nothing is"
+                         " installed)")
+    bankrupt = pc.equal(t.column("state"), "bankrupt")
+    empty = pc.and_(
+        pc.and_(pc.equal(t.column("sites"), 0), pc.less_equal(pc.abs(t.column("cash_usd")), 1e-6)),
+        pc.less_equal(pc.abs(t.column("debt_usd")), 1e-6),
+    )
+    i = _first(pc.and_(bankrupt, pc.invert(empty)))
+    if i is not None:
+        r = _row(t, i)
+        bad = _count(pc.and_(bankrupt, pc.invert(empty)))
+        raise CheckError(
+            f"{_where(path, t, i)}: bankrupt row with sites = {r['sites']}, cash_usd ="
+            f" {r['cash_usd']!r}, debt_usd = {r['debt_usd']!r} (expected 0: the estate's sites,"
+            f" cash and debts go to the creditors; {bad} such rows)"
+        )
+    # Each firm's rows in time order: times strictly increase, a bankrupt row is the last,
+    # and between rows ending active cash moves by the period's flows:
+    #   cash_t - cash_{t-1} = inflows_t - outflows_t  (1e-6 relative + 1 USD).
+    s = t.append_column("row", pa.array(range(n), pa.int64())).sort_by(
+        [("firm", "ascending"), ("time", "ascending"), ("row", "ascending")]
+    )
+    if n < 2:
+        return {"firms": len(pc.unique(t.column("firm"))), "bankrupt": _count(bankrupt),
+                "cash_pairs": 0, "cash_worst_usd": 0.0}
+    prev, cur = s.slice(0, n - 1), s.slice(1)
+    same = pc.equal(prev.column("firm"), cur.column("firm"))
+
+    def pair(k: int) -> str:
+        a, b = _row(prev, k), _row(cur, k)
+        return (f"{path}: firm {b['firm']} rows {a['row']} ({a['time'].isoformat()}) ->"
+                f" {b['row']} ({b['time'].isoformat()})")
+
+    k = _first(pc.and_(same, pc.less_equal(cur.column("time"), prev.column("time"))))
+    if k is not None:
+        raise CheckError(f"{pair(k)}: times not strictly increasing")
+    k = _first(pc.and_(same, pc.equal(prev.column("state"), "bankrupt")))
+    if k is not None:
+        raise CheckError(f"{pair(k)}: a row after the firm's bankrupt row")
+    check = pc.and_(same, pc.equal(cur.column("state"), "active"))
+    inflow, outflow = _sum_cols(cur, FIRM_INFLOWS), _sum_cols(cur, FIRM_OUTFLOWS)
+    delta = pc.subtract(cur.column("cash_usd"), prev.column("cash_usd"))
+    err = pc.abs(pc.subtract(delta, pc.subtract(inflow, outflow)))
+    scale = pc.max_element_wise(
+        pc.max_element_wise(pc.abs(prev.column("cash_usd")), pc.abs(cur.column("cash_usd"))),
+        pc.max_element_wise(inflow, outflow),
+    )
+    k = _first(pc.and_(check, pc.greater(err, pc.add(pc.multiply(scale, REL_TOL), 1.0))))
+    if k is not None:
+        b = _row(cur, k)
+        cash0, cash1 = prev.column("cash_usd")[k].as_py(), b["cash_usd"]
+        net = inflow[k].as_py() - outflow[k].as_py()
+        flows = ", ".join(f"{c} = {b[c]:.6f}" for c in FIRM_INFLOWS + FIRM_OUTFLOWS)
+        bad = _count(pc.and_(check, pc.greater(err, pc.add(pc.multiply(scale, REL_TOL), 1.0))))
+        raise CheckError(
+            f"{pair(k)}: cash identity fails: cash_usd {cash0:.6f} -> {cash1:.6f} (change"
+            f" {cash1 - cash0:.6f}) but inflows - outflows = {net:.6f} (difference"
+            f" {cash1 - cash0 - net:.6f} USD; {bad} such row pairs); {flows}"
+        )
+    checked = _count(check)
+    worst = pc.max(pc.if_else(check, err, 0.0)).as_py() or 0.0
+    return {"firms": len(pc.unique(t.column("firm"))), "bankrupt": _count(bankrupt),
+            "cash_pairs": checked, "cash_worst_usd": worst}
+
+
+def _iso(ms: int) -> str:
+    import datetime as dt
+    return dt.datetime.fromtimestamp(ms / 1000, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def check_events_rows(path: str, t: pa.Table, summary: pa.Table, firm_rows: pa.Table) -> dict:
+    kinds, firm, site = _col(t, "kind"), _col(t, "firm"), _col(t, "site")
+    detail = _col(t, "detail")
+    time = t.column("time").cast(pa.int64()).to_pylist()
+    nums = {name: _col(t, name) for name in ("mw", "ths", "usd", "value")}
+    counts: dict[str, int] = {}
+    for i, kind in enumerate(kinds):
+        counts[kind] = counts.get(kind, 0) + 1
+        rule = EVENT_KINDS.get(kind)
+        problem = None
+        if rule is None:
+            problem = f"unknown kind (expected one of {sorted(EVENT_KINDS)})"
+        elif (firm[i] is not None) != rule[0]:
+            problem = f"firm = {firm[i]!r} (expected {'an id' if rule[0] else 'null'})"
+        elif (site[i] is not None) != rule[1]:
+            problem = f"site = {site[i]!r} (expected {'an id' if rule[1] else 'null'})"
+        elif detail[i] not in rule[2]:
+            problem = f"detail {detail[i]!r} not in {sorted(rule[2])}"
+        else:
+            for name, values in nums.items():
+                x = values[i]
+                if x is None or not math.isfinite(x):
+                    problem = f"{name} = {x!r} is not finite"
+                elif name != "value" and x < 0.0:
+                    problem = f"{name} = {x!r} < 0"
+                if problem:
+                    break
+        if problem:
+            raise CheckError(f"{path}: row {i} ({kind}, {_iso(time[i])}): {problem}")
+    if any(b < a for a, b in zip(time, time[1:])):
+        raise CheckError(f"{path}: times are not in non-decreasing order")
+    # Network events against the summary, bankruptcies against the firms panel.
+    for kind, column in (("halving", "halvings"), ("retarget_clamped", "clamped_retargets")):
+        want = summary.column(column)[0].as_py()
+        if counts.get(kind, 0) != want:
+            raise CheckError(
+                f"{path}: {counts.get(kind, 0)} {kind} events, summary {column} = {want}"
+            )
+    bankrupt_rows = {
+        (f, tm) for f, s, tm in zip(_col(firm_rows, "firm"), _col(firm_rows, "state"),
+                                    firm_rows.column("time").cast(pa.int64()).to_pylist())
+        if s == "bankrupt"
+    }
+    bankrupt_events = {(f, tm) for k, f, tm in zip(kinds, firm, time) if k == "bankruptcy"}
+    if bankrupt_rows != bankrupt_events:
+        raise CheckError(
+            f"{path}: bankruptcy events {sorted(bankrupt_events)[:5]} do not match the firms"
+            f" table's bankrupt rows {sorted(bankrupt_rows)[:5]}"
+        )
+    return counts
+
+
+def check_daily_agents(path: str, d: pa.Table, with_firms: bool, with_ai: bool) -> None:
+    names = set(d.schema.names)
+    missing = [c for c in DAILY_AI_COLUMNS + DAILY_FIRM_COLUMNS if c not in names]
+    if missing:
+        raise CheckError(f"{path}: missing columns {missing}")
+    expect = ((DAILY_FIRM_COLUMNS, with_firms), (DAILY_AI_COLUMNS, with_firms and with_ai))
+    for cols, present in expect:
+        for c in cols:
+            nulls = d.column(c).null_count
+            if present and nulls:
+                raise CheckError(f"{path}: {c} has {nulls} nulls in a run with firms"
+                                 + (" and an AI market" if c in DAILY_AI_COLUMNS else ""))
+            if not present and nulls != d.num_rows:
+                raise CheckError(f"{path}: {c} has {d.num_rows - nulls} values in a run without"
+                                 + (" an AI market" if with_firms else " firms"))
+    if not with_firms:
+        return
+    cap, mining, conv, ai, idle = (
+        _col(d, c) for c in ("capacity_mw", "mining_mw", "converting_mw", "ai_mw", "idle_mw")
+    )
+    for i in range(d.num_rows):
+        parts = mining[i] + conv[i] + ai[i] + idle[i]
+        if abs(cap[i] - parts) > _tol(cap[i], parts) + 1e-9:
+            raise CheckError(f"{path}: row {i}: capacity_mw = {cap[i]!r} but mining + converting"
+                             f" + ai + idle = {parts!r}")
+
+
+def agent_fingerprint_arrow(table_name: str, t: pa.Table) -> dict:
+    fp = {"rows": t.num_rows}
+    col = "cash_usd" if table_name == "firms" else "mw"
+    if t.num_rows:
+        fp["sum"] = pc.sum(t.column(col)).as_py()
+    return fp
+
+
+def agent_fingerprint(reader: str, module, path: str, table_name: str) -> dict:
+    col = "cash_usd" if table_name == "firms" else "mw"
+    if reader == "pandas":
+        df = module.read_parquet(path)
+        rows, total = len(df), (float(df[col].sum()) if len(df) else None)
+    elif reader == "polars":
+        df = module.read_parquet(path)
+        rows, total = df.height, (float(df[col].sum()) if df.height else None)
+    else:
+        con = module.connect()
+        try:
+            rows, total = con.execute(f'SELECT count(*), sum("{col}") FROM read_parquet(?)',
+                                      [path]).fetchone()
+        finally:
+            con.close()
+    fp = {"rows": rows}
+    if rows:
+        fp["sum"] = float(total)
+    return fp
+
+
+def check_agents(run_dir: str, summary: pa.Table, daily: pa.Table, readers: dict) -> str:
+    """firms.parquet and events.parquet: always written; non-empty exactly in runs with firms."""
+    scenario = resolved_scenario(os.path.join(run_dir, "summary.parquet"))
+    if scenario:
+        fleet = scenario.get("hashrate", {}).get("kind") == "fleet"
+        with_firms = bool(fleet and scenario.get("firms", {}).get("enabled", True))
+        with_ai = with_firms and bool(scenario.get("ai", {}).get("enabled", True))
+    else:  # no TOML parser: infer from the daily table
+        with_firms = daily.num_rows > 0 and daily.column("active_firms").null_count == 0
+        with_ai = with_firms and daily.column("gpu_hour_usd").null_count == 0
+    check_daily_agents(os.path.join(run_dir, "daily.parquet"), daily, with_firms, with_ai)
+    tables = {}
+    for name, expected in (("firms", FIRMS_COLUMNS), ("events", EVENTS_COLUMNS)):
+        path = os.path.join(run_dir, f"{name}.parquet")
+        if not os.path.exists(path):
+            raise CheckError(f"{path}: missing (the {name} table is always written)")
+        try:
+            t = pq.read_table(path)
+        except Exception as e:  # noqa: BLE001
+            raise CheckError(f"{path}: pyarrow cannot read it: {e}") from e
+        check_layout(path, name, t)
+        check_columns(path, t, expected)
+        if with_firms and t.num_rows == 0:
+            raise CheckError(f"{path}: no rows in a fleet run with firms")
+        if not with_firms and t.num_rows:
+            raise CheckError(f"{path}: {t.num_rows} rows in a run without firms (expected none)")
+        want = agent_fingerprint_arrow(name, t)
+        for reader, module in readers.items():
+            try:
+                got = agent_fingerprint(reader, module, path, name)
+            except Exception as e:  # noqa: BLE001
+                raise CheckError(f"{path}: {reader} cannot read it: {e}") from e
+            for key, value in want.items():
+                other = got.get(key)
+                ok = math.isclose(value, other, rel_tol=1e-9, abs_tol=1e-6) \
+                    if isinstance(value, float) and other is not None else value == other
+                if not ok:
+                    raise CheckError(
+                        f"{path}: {reader} gives {key} = {other!r}, pyarrow {value!r}"
+                    )
+        tables[name] = t
+    if not with_firms:
+        return "firms=0 events=0"
+    fstats = check_firms_rows(os.path.join(run_dir, "firms.parquet"), tables["firms"])
+    counts = check_events_rows(os.path.join(run_dir, "events.parquet"), tables["events"],
+                               summary, tables["firms"])
+    conv = counts.get("conversion_started", 0)
+    return (f"firms={tables['firms'].num_rows} ({fstats['firms']} firms, {fstats['bankrupt']}"
+            f" bankrupt, cash identity on {fstats['cash_pairs']} row pairs, worst"
+            f" {fstats['cash_worst_usd']:.3g} USD) events={tables['events'].num_rows}"
+            f" (conversions {conv})")
+
+
 # --------------------------------------------------------------------------------- driver
 
 
-def check_daily(run_dir: str, summary: pa.Table, readers: dict) -> str:
+def check_daily(run_dir: str, summary: pa.Table, readers: dict) -> tuple[str, pa.Table]:
     """daily.parquet and daily_regions.parquet: always written (regions empty without a fleet)."""
     path = os.path.join(run_dir, "daily.parquet")
     rpath = os.path.join(run_dir, "daily_regions.parquet")
@@ -269,7 +697,7 @@ def check_daily(run_dir: str, summary: pa.Table, readers: dict) -> str:
             con.close()
         if n != (d.num_rows, r.num_rows):
             raise CheckError(f"{run_dir}: {reader} reads {n} daily/daily_regions rows, pyarrow {(d.num_rows, r.num_rows)}")
-    return f"daily={d.num_rows} daily_regions={r.num_rows}"
+    return f"daily={d.num_rows} daily_regions={r.num_rows}", d
 
 
 def check_run_dir(run_dir: str, readers: dict) -> str:
@@ -319,7 +747,8 @@ def check_run_dir(run_dir: str, readers: dict) -> str:
     counts = " ".join(
         f"{name}={tables[name].num_rows if name in tables else '-'}" for name in TABLES
     )
-    counts += " " + check_daily(run_dir, summary, readers)
+    daily_counts, daily = check_daily(run_dir, summary, readers)
+    counts += " " + daily_counts + " " + check_agents(run_dir, summary, daily, readers)
     if "blocks" in tables and tables["blocks"].num_rows > 0:
         mean = pc.mean(tables["blocks"].column("interval_s")).as_py()
     else:

@@ -56,8 +56,8 @@ pub(super) const SELL_FRICTION: f64 = 0.8;
 /// would make firms dump working machines (ASSUMPTION).
 const MIN_REMAINING_LIFE_YEARS: f64 = 2.0;
 /// A site grows by expansions to at most this multiple of its initial capacity
-/// (ASSUMPTION: grid interconnection limits).
-const MAX_SITE_GROWTH: f64 = 3.0;
+/// (ASSUMPTION: grid interconnection limits; new firms and sites are not generated).
+const MAX_SITE_GROWTH: f64 = 5.0;
 /// Smallest conversion or order, MW.
 pub(super) const MIN_MW: f64 = 0.05;
 
@@ -358,7 +358,9 @@ impl Agents {
                 l.installed_year =
                     (l.installed_year * l.ths + lot.installed_year * lot.ths) / (l.ths + lot.ths);
                 l.ths += lot.ths;
-                l.listed_days = l.listed_days.max(lot.listed_days);
+                // The lot's age on the shelf is the hashrate-weighted mean of its parts.
+                l.listed_days =
+                    (l.listed_days * l.ths + lot.listed_days * lot.ths) / (l.ths + lot.ths);
             }
             None => {
                 let at = self.pool.partition_point(|l| l.j_per_th <= lot.j_per_th);
@@ -659,14 +661,89 @@ impl Agents {
             && self.spec.expansion_step > 0.0
         {
             let infra = self.spec.expansion_capex_usd_per_mw;
+            let mw = (site.capacity_mw * self.spec.expansion_step)
+                .max(1.0)
+                .min(room);
+            // Relocation first: machines on the secondary market (sold by banned, converting or
+            // bankrupt sites) installed on new capacity here, if they pay for the build-out.
+            if self.relocate(f, s, mw, &outlook, &view, &costs, hurdle, v) {
+                return;
+            }
             let pi = new_margins / (capex_per_mw + infra);
             if pi >= hurdle {
-                let mw = (site.capacity_mw * self.spec.expansion_step)
-                    .max(1.0)
-                    .min(room);
                 self.order(f, s, OrderKind::Expand, mw, v);
             }
         }
+    }
+
+    /// Expands site `s` by up to `mw` with the secondary-market lot that pays best for it, build
+    /// cost included (PI >= hurdle): the machines are bought now and installed when the new
+    /// capacity is energized (relocation with delay and cost). Returns whether it did.
+    #[allow(clippy::too_many_arguments)]
+    fn relocate(
+        &mut self,
+        f: usize,
+        s: usize,
+        mw: f64,
+        outlook: &Outlook<'_>,
+        view: &FirmView,
+        costs: &SiteCosts,
+        hurdle: f64,
+        v: &MarketView<'_>,
+    ) -> bool {
+        let infra = self.spec.expansion_capex_usd_per_mw;
+        let best = self
+            .pool
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let per_mw =
+                    self.secondary_usd_per_th(l.j_per_th, v) * 1e6 / (l.j_per_th * costs.pue);
+                let rem = (l.installed_year + self.spec.asic_life_years - v.year)
+                    .max(MIN_REMAINING_LIFE_YEARS);
+                let value = outlook.keep_value(view, costs, l.j_per_th, rem);
+                (i, value / (per_mw + infra), per_mw)
+            })
+            .filter(|x| x.1 >= hurdle)
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        let Some((i, _, per_mw)) = best else {
+            return false;
+        };
+        let l = self.pool[i];
+        let lot_mw = l.ths * l.j_per_th * costs.pue / 1e6;
+        let mw = mw.min(lot_mw);
+        let ths = l.ths * mw / lot_mw;
+        let cost = (per_mw + infra) * mw;
+        if mw < MIN_MW || !self.pay(f, cost) {
+            return false;
+        }
+        if ths >= l.ths * (1.0 - 1e-12) {
+            self.pool.remove(i);
+        } else {
+            self.pool[i].ths -= ths;
+        }
+        self.sites[s].pending_orders += 1;
+        let o = self.orders.len() as u32;
+        self.orders.push(Order {
+            site: s as u32,
+            kind: OrderKind::Expand,
+            mw,
+            model: l.model,
+            j_per_th: l.j_per_th,
+            ths,
+            installed_year: l.installed_year,
+            cancelled: false,
+        });
+        self.schedule(
+            v.now_days + self.spec.expansion_lead_time_days,
+            Event::AsicDelivery { order: o },
+        );
+        let e = self.event(v, EventKind::AsicPurchase, f as u32, s as u32);
+        e.mw = mw;
+        e.ths = ths;
+        e.usd = cost;
+        e.detail = "relocate";
+        true
     }
 
     /// Buys secondary-market lots that pay (PI >= hurdle) into up to `free` MW, best first.
@@ -758,6 +835,7 @@ impl Agents {
             model,
             j_per_th: ef,
             ths,
+            installed_year: f64::NAN,
             cancelled: false,
         });
         self.schedule(v.now_days + lead, Event::AsicDelivery { order: o });
@@ -821,7 +899,12 @@ impl Agents {
         }
         if mw > 1e-9 {
             let ths = order.ths * mw / order.mw;
-            self.install(s, order.model, order.j_per_th, ths, v.year, fleet);
+            let year = if order.installed_year.is_finite() {
+                order.installed_year
+            } else {
+                v.year
+            };
+            self.install(s, order.model, order.j_per_th, ths, year, fleet);
             let e = self.event(v, EventKind::AsicDelivery, f as u32, s as u32);
             e.mw = mw;
             e.ths = ths;
@@ -912,6 +995,10 @@ impl Agents {
     fn bankrupt(&mut self, f: usize, fleet: &mut Fleet, v: &MarketView<'_>) {
         self.firms[f].bankrupt = true;
         let sites = std::mem::take(&mut self.firms[f].sites);
+        let sold_or_shut_contracts: Vec<u32> = sites
+            .iter()
+            .flat_map(|&s| self.sites[s as usize].contracts.iter().copied())
+            .collect();
         let debt = self.firms[f].debt();
         let e = self.event(v, EventKind::Bankruptcy, f as u32, 0);
         e.usd = debt;
@@ -963,11 +1050,17 @@ impl Agents {
                 }
             }
         }
-        // The estate's cash (and the sale proceeds) go to the creditors.
+        // The estate's cash (and the sale proceeds) go to the creditors, who write off the
+        // rest, construction loans of unfinished conversions included (a buyer takes the sites
+        // free of them).
+        for &c in sold_or_shut_contracts.iter() {
+            self.contracts[c as usize].construction_debt = 0.0;
+        }
         let firm = &mut self.firms[f];
         firm.cash = 0.0;
         firm.corporate_debt = 0.0;
         firm.project_debt = 0.0;
+        firm.construction_debt = 0.0;
     }
 
     fn push_row(&mut self, f: usize, fleet: &Fleet, v: &MarketView<'_>) {

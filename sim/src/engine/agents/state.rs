@@ -177,6 +177,8 @@ pub(crate) struct Order {
     pub j_per_th: f64,
     /// TH/s ordered.
     pub ths: f64,
+    /// Installation year of relocated machines (NaN: new, installed at delivery).
+    pub installed_year: f64,
     /// Cancelled (site sold or shut, or converted).
     pub cancelled: bool,
 }
