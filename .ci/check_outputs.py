@@ -291,7 +291,7 @@ EVENT_KINDS = {
     "contract_signed": (True, True, {"colocation", "cloud"}),
     "contract_ended": (True, True, {"colocation", "cloud"}),
     "contract_defaulted": (True, True, {"colocation", "cloud"}),
-    "asic_purchase": (True, True, {"fill", "refresh", "expand"}),
+    "asic_purchase": (True, True, {"fill", "refresh", "expand", "relocate"}),
     "asic_delivery": (True, True, {""}),
     "asic_secondary_purchase": (True, True, {""}),
     "asic_sale": (True, True, {""}),

@@ -85,7 +85,7 @@ pub fn events_schema() -> SchemaRef {
             f64_field("mw", "MW", "Gross MW concerned (0 when none)."),
             f64_field("ths", "TH/s", "Hashrate concerned (0 when none)."),
             f64_field("usd", "USD", "Money concerned: price paid or received, capex, contract revenue per year (0 when none)."),
-            field("detail", DataType::Utf8, "text", "colocation/cloud for AI events, fill/refresh/expand for purchases, the shock kind."),
+            field("detail", DataType::Utf8, "text", "colocation/cloud for AI events, fill/refresh/expand/relocate for purchases, the shock kind."),
             f64_field("value", "varies", "Contract rate (USD per MW of IT per year), hurdle of a conversion, shock factor, halving height, epoch of a clamped retarget."),
         ]))
     })

@@ -96,6 +96,13 @@ impl Agents {
         if mw < MIN_MW {
             return;
         }
+        // The cheapest option (colocation) must be affordable before anything is valued.
+        let firm = &self.firms[f];
+        let min_equity =
+            mw * p.gross_to_it * p.colo_capex_usd_per_mw_it * (1.0 - firm.project_finance);
+        if min_equity > firm.cash.max(0.0) + firm.available_credit() {
+            return;
+        }
         let outlook = self.outlook(v, ratios);
         let costs = SiteCosts {
             pue: site.pue,

@@ -692,6 +692,9 @@ impl Agents {
         v: &MarketView<'_>,
     ) -> bool {
         let infra = self.spec.expansion_capex_usd_per_mw;
+        // The lot with the best first-year margin per dollar (build-out included), then its
+        // full profitability index: one valuation per call, not one per lot.
+        let hp = outlook.hashprice;
         let best = self
             .pool
             .iter()
@@ -699,13 +702,19 @@ impl Agents {
             .map(|(i, l)| {
                 let per_mw =
                     self.secondary_usd_per_th(l.j_per_th, v) * 1e6 / (l.j_per_th * costs.pue);
+                let cost = l.j_per_th * costs.pue * 24.0 / 1000.0 * costs.energy_usd_per_kwh;
+                let margin_per_mw = (hp - cost) * 1e6 / (l.j_per_th * costs.pue);
+                (i, margin_per_mw / (per_mw + infra), per_mw)
+            })
+            .filter(|x| x.1 > 0.0)
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .and_then(|(i, _, per_mw)| {
+                let l = &self.pool[i];
                 let rem = (l.installed_year + self.spec.asic_life_years - v.year)
                     .max(MIN_REMAINING_LIFE_YEARS);
-                let value = outlook.keep_value(view, costs, l.j_per_th, rem);
-                (i, value / (per_mw + infra), per_mw)
-            })
-            .filter(|x| x.1 >= hurdle)
-            .max_by(|a, b| a.1.total_cmp(&b.1));
+                let pi = outlook.keep_value(view, costs, l.j_per_th, rem) / (per_mw + infra);
+                (pi >= hurdle).then_some((i, pi, per_mw))
+            });
         let Some((i, _, per_mw)) = best else {
             return false;
         };
