@@ -35,8 +35,11 @@
 //!
 //! [`Fleet::take_site_accrual`]: hashshift_models::mining::fleet::Fleet::take_site_accrual
 
+mod contracts;
 mod convert;
 mod decide;
+mod finance;
+mod machines;
 mod state;
 
 use hashshift_models::ai::AiMarket;

@@ -1,0 +1,410 @@
+//! Machines: the secondary market (its price, listing, purchases and relocation onto new
+//! capacity), new ASIC orders and their delivery, installation and sale of units.
+
+use hashshift_models::firms::valuation::{FirmView, Outlook, SiteCosts, STEP_YEARS};
+use hashshift_models::mining::fleet::{Fleet, Unit};
+
+use super::{Agents, Event, EventKind, Lot, MarketView, Order, OrderKind};
+
+use super::decide::{
+    MIN_MW, MIN_REMAINING_LIFE_YEARS, SCRAP_USD_PER_TH, SECONDARY_REF_PUE,
+    SECONDARY_REF_USD_PER_KWH,
+};
+
+impl Agents {
+    /// Secondary-market price of machines of efficiency `j_per_th`, USD per TH/s: what a
+    /// buyer at reference costs ($0.05/kWh, PUE 1.1) earns with them over two years with the
+    /// firms' outlook (halvings, difficulty growth, no price drift) discounted at 20 %, at
+    /// most the price of the same hashrate new (scaled by relative efficiency), at least the
+    /// scrap value. Valuing machines as the firms do keeps the dealer from paying more than
+    /// they are worth to their owners (no arbitrage churn).
+    pub(super) fn secondary_usd_per_th(&self, j_per_th: f64, v: &MarketView<'_>) -> f64 {
+        let (ef, cf, _) = v.frontier;
+        let new_equivalent = if cf.is_finite() && ef.is_finite() {
+            cf * ef / j_per_th
+        } else {
+            f64::INFINITY
+        };
+        let ratios = &self.reward_cache.2;
+        let earn = if ratios.is_empty() {
+            let cost = j_per_th * SECONDARY_REF_PUE * 24.0 / 1000.0 * SECONDARY_REF_USD_PER_KWH;
+            self.spec.secondary_payback_years * 365.25 * (v.hashprice_outlook - cost).max(0.0)
+        } else {
+            let o = self.outlook(v, ratios);
+            let buyer = FirmView {
+                discount_rate: 0.2,
+                horizon_years: self.spec.secondary_payback_years.max(STEP_YEARS),
+                price_drift: 0.0,
+            };
+            let costs = SiteCosts {
+                pue: SECONDARY_REF_PUE,
+                energy_usd_per_kwh: SECONDARY_REF_USD_PER_KWH,
+                mining_opex_usd_per_mw_year: self.spec.mining_opex_usd_per_mw_year,
+            };
+            let per_mw = o.keep_value(&buyer, &costs, j_per_th, buyer.horizon_years);
+            per_mw * j_per_th * SECONDARY_REF_PUE / 1e6
+        };
+        new_equivalent.min(earn).max(SCRAP_USD_PER_TH)
+    }
+
+    /// Sells `ths` TH/s of unit `u` (at site `s`, owned by `f`) to the secondary market.
+    pub(super) fn sell_unit(
+        &mut self,
+        f: usize,
+        s: usize,
+        u: usize,
+        ths: f64,
+        fleet: &mut Fleet,
+        v: &MarketView<'_>,
+    ) {
+        let unit = fleet.units()[u];
+        let ths = ths.min(unit.ths);
+        if ths <= 0.0 {
+            return;
+        }
+        let price = self.secondary_usd_per_th(unit.j_per_th, v) * ths;
+        fleet.set_unit_ths(u, unit.ths - ths);
+        if unit.ths - ths <= 0.0 {
+            self.sites[s].units.retain(|&x| x as usize != u);
+        }
+        self.fleet_changed = true;
+        let mw = ths * unit.j_per_th * unit.pue / 1e6;
+        self.sites[s].mining_mw = (self.sites[s].mining_mw - mw).max(0.0);
+        self.totals.mining -= mw;
+        self.list(Lot {
+            model: unit.model,
+            j_per_th: unit.j_per_th,
+            ths,
+            installed_year: self.unit_installed[u],
+            listed_days: v.now_days,
+        });
+        let firm = &mut self.firms[f];
+        firm.cash += price;
+        firm.ledger.asic_sales += price;
+        let e = self.event(v, EventKind::AsicSale, f as u32, s as u32);
+        e.mw = mw;
+        e.ths = ths;
+        e.usd = price;
+    }
+
+    /// Puts machines on the secondary market, merged with a lot of the same model and
+    /// installation year (within half a year) if there is one (the newer listing date wins).
+    pub(super) fn list(&mut self, lot: Lot) {
+        if lot.ths <= 1e-9 {
+            return;
+        }
+        match self.pool.iter_mut().find(|l| {
+            l.model == lot.model
+                && l.j_per_th == lot.j_per_th
+                && (l.installed_year - lot.installed_year).abs() < 0.5
+        }) {
+            Some(l) => {
+                l.installed_year =
+                    (l.installed_year * l.ths + lot.installed_year * lot.ths) / (l.ths + lot.ths);
+                l.ths += lot.ths;
+                // The lot's age on the shelf is the hashrate-weighted mean of its parts.
+                l.listed_days =
+                    (l.listed_days * l.ths + lot.listed_days * lot.ths) / (l.ths + lot.ths);
+            }
+            None => {
+                let at = self.pool.partition_point(|l| l.j_per_th <= lot.j_per_th);
+                self.pool.insert(at, lot);
+            }
+        }
+    }
+
+    /// Installs `ths` TH/s of `model` at site `s`.
+    pub(super) fn install(
+        &mut self,
+        s: usize,
+        model: u16,
+        j_per_th: f64,
+        ths: f64,
+        installed_year: f64,
+        fleet: &mut Fleet,
+    ) {
+        if ths.is_nan() || ths <= 1e-6 {
+            return;
+        }
+        // Machines of a model the site already runs join that vintage (one unit per model and
+        // site keeps the fleet small); its installation year becomes the hashrate-weighted mean.
+        let same = self.sites[s].units.iter().copied().find(|&u| {
+            let x = &fleet.units()[u as usize];
+            x.model == model && x.j_per_th == j_per_th && x.ths > 0.0
+        });
+        if let Some(u) = same {
+            let old = fleet.units()[u as usize].ths;
+            let y = &mut self.unit_installed[u as usize];
+            *y = (*y * old + installed_year * ths) / (old + ths);
+            fleet.set_unit_ths(u as usize, old + ths);
+            let mw = ths * j_per_th * self.sites[s].pue / 1e6;
+            self.sites[s].mining_mw += mw;
+            self.totals.mining += mw;
+            self.fleet_changed = true;
+            return;
+        }
+        let site = &self.sites[s];
+        let unit = Unit {
+            site: s as u32,
+            region: site.region.index() as u16,
+            model,
+            ths,
+            j_per_th,
+            pue: site.pue,
+            price_factor: site.price_factor,
+        };
+        let i = fleet.add_unit(unit).expect("valid unit");
+        self.unit_installed.push(installed_year);
+        debug_assert_eq!(self.unit_installed.len(), fleet.units().len());
+        let mw = ths * j_per_th * site.pue / 1e6;
+        let site = &mut self.sites[s];
+        site.units.push(i as u32);
+        site.mining_mw += mw;
+        self.totals.mining += mw;
+        self.fleet_changed = true;
+    }
+
+    /// Takes `ths` TH/s out of lot `i` (the whole lot when that is all of it).
+    fn take_from_pool(&mut self, i: usize, ths: f64) {
+        if ths >= self.pool[i].ths * (1.0 - 1e-12) {
+            self.pool.remove(i);
+        } else {
+            self.pool[i].ths -= ths;
+        }
+    }
+
+    /// The secondary-market lot that pays best at a site of `costs`, with `infra` USD per MW
+    /// of build-out on top of its price: the lot with the best first-year margin per dollar,
+    /// then its full profitability index over its remaining life, which must reach `hurdle`
+    /// (one valuation per call, not one per lot). Returns the lot and its price per MW.
+    #[allow(clippy::too_many_arguments)]
+    fn best_lot(
+        &self,
+        outlook: &Outlook<'_>,
+        view: &FirmView,
+        costs: &SiteCosts,
+        hurdle: f64,
+        infra: f64,
+        v: &MarketView<'_>,
+    ) -> Option<(usize, f64)> {
+        let hp = outlook.hashprice;
+        let per_mw =
+            |l: &Lot| self.secondary_usd_per_th(l.j_per_th, v) * 1e6 / (l.j_per_th * costs.pue);
+        let (i, _) = self
+            .pool
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let cost = l.j_per_th * costs.pue * 24.0 / 1000.0 * costs.energy_usd_per_kwh;
+                let margin_per_mw = (hp - cost) * 1e6 / (l.j_per_th * costs.pue);
+                (i, margin_per_mw / (per_mw(l) + infra))
+            })
+            .filter(|x| x.1 > 0.0)
+            .max_by(|a, b| a.1.total_cmp(&b.1))?;
+        let l = &self.pool[i];
+        let rem =
+            (l.installed_year + self.spec.asic_life_years - v.year).max(MIN_REMAINING_LIFE_YEARS);
+        let price = per_mw(l);
+        let pi = outlook.keep_value(view, costs, l.j_per_th, rem) / (price + infra);
+        (pi >= hurdle).then_some((i, price))
+    }
+
+    /// Expands site `s` by up to `mw` with the secondary-market lot that pays best for it, build
+    /// cost included (PI >= hurdle): the machines are bought now and installed when the new
+    /// capacity is energized (relocation with delay and cost). Returns whether it did.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn relocate(
+        &mut self,
+        f: usize,
+        s: usize,
+        mw: f64,
+        outlook: &Outlook<'_>,
+        view: &FirmView,
+        costs: &SiteCosts,
+        hurdle: f64,
+        v: &MarketView<'_>,
+    ) -> bool {
+        let infra = self.spec.expansion_capex_usd_per_mw;
+        let best = self.best_lot(outlook, view, costs, hurdle, infra, v);
+        let Some((i, per_mw)) = best else {
+            return false;
+        };
+        let l = self.pool[i];
+        let lot_mw = l.ths * l.j_per_th * costs.pue / 1e6;
+        let mw = mw.min(lot_mw);
+        let ths = l.ths * mw / lot_mw;
+        let cost = (per_mw + infra) * mw;
+        if mw < MIN_MW || !self.pay(f, cost) {
+            return false;
+        }
+        self.take_from_pool(i, ths);
+        self.sites[s].pending_orders += 1;
+        let o = self.orders.len() as u32;
+        self.orders.push(Order {
+            site: s as u32,
+            kind: OrderKind::Expand,
+            mw,
+            model: l.model,
+            j_per_th: l.j_per_th,
+            ths,
+            installed_year: l.installed_year,
+            cancelled: false,
+        });
+        self.schedule(
+            v.now_days + self.spec.expansion_lead_time_days,
+            Event::AsicDelivery { order: o },
+        );
+        let e = self.event(v, EventKind::AsicPurchase, f as u32, s as u32);
+        e.mw = mw;
+        e.ths = ths;
+        e.usd = cost;
+        e.detail = "relocate";
+        true
+    }
+
+    /// Buys secondary-market lots that pay (PI >= hurdle) into up to `free` MW, best first.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn buy_secondary(
+        &mut self,
+        f: usize,
+        s: usize,
+        mut free: f64,
+        outlook: &Outlook<'_>,
+        view: &FirmView,
+        costs: &SiteCosts,
+        hurdle: f64,
+        fleet: &mut Fleet,
+        v: &MarketView<'_>,
+    ) {
+        while free >= MIN_MW && !self.pool.is_empty() {
+            let best = self.best_lot(outlook, view, costs, hurdle, 0.0, v);
+            let Some((i, _)) = best else { return };
+            let l = self.pool[i];
+            let lot_mw = l.ths * l.j_per_th * costs.pue / 1e6;
+            let mw = lot_mw.min(free);
+            let ths = l.ths * mw / lot_mw;
+            let price = self.secondary_usd_per_th(l.j_per_th, v) * ths;
+            if ths <= 1e-9 || !self.pay(f, price) {
+                return;
+            }
+            self.install(s, l.model, l.j_per_th, ths, l.installed_year, fleet);
+            self.take_from_pool(i, ths);
+            free -= mw;
+            let e = self.event(v, EventKind::AsicSecondaryPurchase, f as u32, s as u32);
+            e.mw = mw;
+            e.ths = ths;
+            e.usd = price;
+        }
+    }
+
+    /// Orders frontier machines for `mw` at site `s`, paid now, if the firm can pay.
+    pub(super) fn order(
+        &mut self,
+        f: usize,
+        s: usize,
+        kind: OrderKind,
+        mw: f64,
+        v: &MarketView<'_>,
+    ) {
+        let (ef, cf, model) = v.frontier;
+        let pue = self.sites[s].pue;
+        let ths = mw * 1e6 / (ef * pue);
+        let mut cost = cf * ths;
+        let lead = match kind {
+            OrderKind::Expand => {
+                cost += mw * self.spec.expansion_capex_usd_per_mw;
+                self.spec.expansion_lead_time_days
+            }
+            _ => self.spec.asic_lead_time_days,
+        };
+        if !self.pay(f, cost) {
+            return;
+        }
+        if kind == OrderKind::Fill {
+            self.sites[s].reserved_mw += mw;
+        }
+        self.sites[s].pending_orders += 1;
+        let o = self.orders.len() as u32;
+        self.orders.push(Order {
+            site: s as u32,
+            kind,
+            mw,
+            model,
+            j_per_th: ef,
+            ths,
+            installed_year: f64::NAN,
+            cancelled: false,
+        });
+        self.schedule(v.now_days + lead, Event::AsicDelivery { order: o });
+        let e = self.event(v, EventKind::AsicPurchase, f as u32, s as u32);
+        e.mw = mw;
+        e.ths = ths;
+        e.usd = cost;
+        e.detail = match kind {
+            OrderKind::Fill => "fill",
+            OrderKind::Refresh { .. } => "refresh",
+            OrderKind::Expand => "expand",
+        };
+    }
+
+    pub(super) fn deliver(&mut self, o: usize, fleet: &mut Fleet, v: &MarketView<'_>) {
+        let order = self.orders[o];
+        self.orders[o].cancelled = true; // done
+        let s = order.site as usize;
+        let f = self.sites[s].owner as usize;
+        if order.kind == OrderKind::Fill {
+            self.sites[s].reserved_mw = (self.sites[s].reserved_mw - order.mw).max(0.0);
+        }
+        if self.sites[s].shut || self.firms[f].bankrupt {
+            self.sites[s].pending_orders -= 1;
+            self.list(Lot {
+                model: order.model,
+                j_per_th: order.j_per_th,
+                ths: order.ths,
+                installed_year: v.year,
+                listed_days: v.now_days,
+            });
+            return;
+        }
+        self.sites[s].pending_orders -= 1;
+        match order.kind {
+            OrderKind::Fill => {}
+            OrderKind::Refresh { unit } => {
+                let old = fleet.units()[unit as usize];
+                let ths = (order.mw * 1e6 / (old.j_per_th * old.pue)).min(old.ths);
+                self.sell_unit(f, s, unit as usize, ths, fleet, v);
+            }
+            OrderKind::Expand => {
+                self.sites[s].capacity_mw += order.mw;
+                self.totals.capacity += order.mw;
+                let e = self.event(v, EventKind::SiteExpanded, f as u32, s as u32);
+                e.mw = order.mw;
+            }
+        }
+        // Whatever the site can hold now (a conversion may have taken MW meanwhile).
+        let room = self.sites[s].idle_mw() - self.sites[s].reserved_mw;
+        let mw = order.mw.min(room.max(0.0));
+        if mw < order.mw {
+            let spare = order.ths * (1.0 - mw / order.mw);
+            self.list(Lot {
+                model: order.model,
+                j_per_th: order.j_per_th,
+                ths: spare,
+                installed_year: v.year,
+                listed_days: v.now_days,
+            });
+        }
+        if mw > 1e-9 {
+            let ths = order.ths * mw / order.mw;
+            let year = if order.installed_year.is_finite() {
+                order.installed_year
+            } else {
+                v.year
+            };
+            self.install(s, order.model, order.j_per_th, ths, year, fleet);
+            let e = self.event(v, EventKind::AsicDelivery, f as u32, s as u32);
+            e.mw = mw;
+            e.ths = ths;
+        }
+    }
+}
