@@ -36,6 +36,26 @@ fn units_strategy() -> impl Strategy<Value = Vec<Unit>> {
     })
 }
 
+/// Brute force: one day of revenue, energy and carbon cost of every running unit, by site,
+/// under `(hashprice, regional prices, carbon taxes)`.
+fn accrue_day(
+    fleet: &Fleet,
+    (hp, p, tax): (f64, [f64; 3], [f64; 3]),
+    intensity: &[f64; 3],
+    expected: &mut [(f64, f64, f64)],
+) {
+    for (i, u) in fleet.units().iter().enumerate() {
+        if fleet.is_running(i) {
+            let kwh = u.j_per_th * u.pue * 24.0 / 1000.0 * u.ths;
+            let r = usize::from(u.region);
+            let e = &mut expected[u.site as usize];
+            e.0 += u.ths * hp;
+            e.1 += kwh * u.price_factor * p[r];
+            e.2 += kwh * tax[r] * intensity[r] / 1000.0;
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
@@ -78,17 +98,8 @@ proptest! {
                 full.set_unit_ths(i, ths);
             }
             // Accrue the previous day under the previous conditions, unit by unit.
-            if let Some((hp, p, tax)) = prev {
-                for (i, u) in fast.units().iter().enumerate() {
-                    if fast.is_running(i) {
-                        let kwh = u.j_per_th * u.pue * 24.0 / 1000.0 * u.ths;
-                        let r = usize::from(u.region);
-                        let e = &mut expected[u.site as usize];
-                        e.0 += u.ths * hp;
-                        e.1 += kwh * u.price_factor * p[r];
-                        e.2 += kwh * tax[r] * intensity[r] / 1000.0;
-                    }
-                }
+            if let Some(day) = prev {
+                accrue_day(&fast, day, &intensity, &mut expected);
             }
             // A carbon tax on region 0 and a ban of unit 0 from some step on.
             let tax = if step >= tax_from { [40.0, 0.0, 0.0] } else { [0.0; 3] };
@@ -127,17 +138,8 @@ proptest! {
             }
         }
         // The last day, then every site's accrual against the brute force.
-        if let Some((hp, p, tax)) = prev {
-            for (i, u) in fast.units().iter().enumerate() {
-                if fast.is_running(i) {
-                    let kwh = u.j_per_th * u.pue * 24.0 / 1000.0 * u.ths;
-                    let r = usize::from(u.region);
-                    let e = &mut expected[u.site as usize];
-                    e.0 += u.ths * hp;
-                    e.1 += kwh * u.price_factor * p[r];
-                    e.2 += kwh * tax[r] * intensity[r] / 1000.0;
-                }
-            }
+        if let Some(day) = prev {
+            accrue_day(&fast, day, &intensity, &mut expected);
         }
         let end = steps.len() as f64;
         let close = |x: f64, y: f64| (x - y).abs() <= 1e-6 * x.abs().max(y.abs()).max(1.0);

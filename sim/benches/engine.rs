@@ -16,14 +16,27 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, Criterion};
 use hashshift::engine::{NoProgress, SimulationBuilder};
 use hashshift::output::ParquetRecorder;
-use hashshift::record::NullRecorder;
+use hashshift::record::{NullRecorder, RunMetadata, RunSummary};
 use hashshift::runner::run_metadata;
 use hashshift::scenario::Scenario;
 use hashshift_models::consensus::next_work_required;
 
 fn load(name: &str) -> Scenario {
+    load_with(name, &[])
+}
+
+fn load_with(name: &str, overrides: &[String]) -> Scenario {
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../scenarios/{name}.toml"));
-    Scenario::load(&file, &[]).expect("shipped scenario is valid")
+    Scenario::load(&file, overrides).expect("shipped scenario is valid")
+}
+
+/// One run of `sc` with every selected table written to `dir`.
+fn run_to_parquet(sc: &Scenario, meta: &RunMetadata, dir: &Path) -> RunSummary {
+    let mut rec = ParquetRecorder::create(dir, meta, sc.tables).unwrap();
+    let mut sim = SimulationBuilder::new(sc).build().unwrap();
+    let s = sim.run(&mut rec, &mut NoProgress).unwrap();
+    rec.finish().unwrap();
+    s
 }
 
 fn engine(c: &mut Criterion) {
@@ -40,24 +53,12 @@ fn engine(c: &mut Criterion) {
     let meta = run_metadata(&sc, 0);
     g.sample_size(10).measurement_time(Duration::from_secs(15));
     g.bench_function("20y_constant_parquet_blocks", |b| {
-        b.iter(|| {
-            let mut rec = ParquetRecorder::create(tmp.path(), &meta, sc.tables).unwrap();
-            let mut sim = SimulationBuilder::new(&sc).build().unwrap();
-            let s = sim.run(&mut rec, &mut NoProgress).unwrap();
-            rec.finish().unwrap();
-            black_box(s)
-        })
+        b.iter(|| black_box(run_to_parquet(&sc, &meta, tmp.path())))
     });
     let fleet = load("baseline");
     let fleet_meta = run_metadata(&fleet, 0);
     g.bench_function("20y_fleet_baseline_all_tables", |b| {
-        b.iter(|| {
-            let mut rec = ParquetRecorder::create(tmp.path(), &fleet_meta, fleet.tables).unwrap();
-            let mut sim = SimulationBuilder::new(&fleet).build().unwrap();
-            let s = sim.run(&mut rec, &mut NoProgress).unwrap();
-            rec.finish().unwrap();
-            black_box(s)
-        })
+        b.iter(|| black_box(run_to_parquet(&fleet, &fleet_meta, tmp.path())))
     });
     g.finish();
 }
@@ -67,25 +68,17 @@ fn agents(c: &mut Criterion) {
     g.sample_size(10).measurement_time(Duration::from_secs(20));
     let tmp = tempfile::tempdir().unwrap();
     for firms in [1_000u32, 5_000, 20_000] {
-        let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/baseline.toml");
-        let sc = Scenario::load(
-            &file,
+        let sc = load_with(
+            "baseline",
             &[
                 format!("firms.count={firms}"),
                 format!("network.sites={}", 2 * firms),
                 "horizon_years=2.0".into(),
             ],
-        )
-        .expect("valid overrides");
+        );
         let meta = run_metadata(&sc, 0);
         g.bench_function(format!("2y_baseline_{firms}_firms_all_tables"), |b| {
-            b.iter(|| {
-                let mut rec = ParquetRecorder::create(tmp.path(), &meta, sc.tables).unwrap();
-                let mut sim = SimulationBuilder::new(&sc).build().unwrap();
-                let s = sim.run(&mut rec, &mut NoProgress).unwrap();
-                rec.finish().unwrap();
-                black_box(s)
-            })
+            b.iter(|| black_box(run_to_parquet(&sc, &meta, tmp.path())))
         });
     }
     g.finish();

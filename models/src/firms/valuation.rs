@@ -202,8 +202,7 @@ impl Outlook<'_> {
         j_per_th: f64,
         remaining_life_years: f64,
     ) -> f64 {
-        let n = steps(f.horizon_years);
-        let k_end = ((remaining_life_years.max(0.0) / STEP_YEARS).round() as usize).min(n);
+        let k_end = life_steps(f, remaining_life_years);
         let keep = self.margin_pv(f, site, j_per_th, 0, k_end);
         let refresh = self
             .refresh_cycle_value(f, site, k_end as f64 * STEP_YEARS)
@@ -220,10 +219,13 @@ impl Outlook<'_> {
         j_per_th: f64,
         remaining_life_years: f64,
     ) -> f64 {
-        let n = steps(f.horizon_years);
-        let k_end = ((remaining_life_years.max(0.0) / STEP_YEARS).round() as usize).min(n);
-        self.margin_pv(f, site, j_per_th, 0, k_end)
+        self.margin_pv(f, site, j_per_th, 0, life_steps(f, remaining_life_years))
     }
+}
+
+/// Steps of a remaining life, cut by the firm's horizon.
+fn life_steps(f: &FirmView, remaining_life_years: f64) -> usize {
+    ((remaining_life_years.max(0.0) / STEP_YEARS).round() as usize).min(steps(f.horizon_years))
 }
 
 /// The AI terms a firm can sign now.
