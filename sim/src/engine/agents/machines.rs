@@ -248,7 +248,6 @@ impl Agents {
             j_per_th: l.j_per_th,
             ths,
             installed_year: l.installed_year,
-            cancelled: false,
         });
         self.schedule(
             v.now_days + self.spec.expansion_lead_time_days,
@@ -333,7 +332,6 @@ impl Agents {
             j_per_th: ef,
             ths,
             installed_year: f64::NAN,
-            cancelled: false,
         });
         self.schedule(v.now_days + lead, Event::AsicDelivery { order: o });
         let e = self.event(v, EventKind::AsicPurchase, f as u32, s as u32);
@@ -349,7 +347,6 @@ impl Agents {
 
     pub(super) fn deliver(&mut self, o: usize, fleet: &mut Fleet, v: &MarketView<'_>) {
         let order = self.orders[o];
-        self.orders[o].cancelled = true; // done
         let s = order.site as usize;
         let f = self.sites[s].owner as usize;
         if order.kind == OrderKind::Fill {

@@ -179,8 +179,6 @@ pub(crate) struct Order {
     pub ths: f64,
     /// Installation year of relocated machines (NaN: new, installed at delivery).
     pub installed_year: f64,
-    /// Cancelled (site sold or shut, or converted).
-    pub cancelled: bool,
 }
 
 /// Machines on the secondary market.
