@@ -30,6 +30,10 @@ For every run folder:
     counts equal the summary's; bankruptcy events match the bankrupt firm rows;
   * daily firm and AI-market columns: present; non-null in runs with firms (AI columns: with
     an AI market), null otherwise; capacity_mw = mining + converting + ai + idle;
+  * security columns (daily and epochs): present; the cheapest attack is the minimum of the
+    others; overhang_ehs >= unsold_ehs; shares and probabilities in [0, 1]; fleet columns
+    non-null exactly in fleet runs; mean <= p95 <= max interval; the summary's security
+    fields agree with the daily columns (max top-1 share, min attack cost, days above 900 s);
   * the files read with pyarrow (required) and, when importable, pandas, polars and
     DuckDB (`--require-all` makes these mandatory) give the same row counts, heights and
     column sums (all tables, firms and events included).
@@ -608,6 +612,69 @@ def agent_fingerprint(reader: str, module, path: str, table_name: str) -> dict:
     return fp
 
 
+SECURITY_COLUMNS = (
+    "attack_cost_new_usd", "attack_cost_overhang_usd", "attack_cost_rental_usd",
+    "attack_cost_min_usd", "unsold_ehs", "overhang_ehs", "overhang_share", "hhi",
+    "nakamoto_coefficient", "top1_share", "top5_share", "double_spend_top1_1conf",
+    "double_spend_top1_6conf", "double_spend_overhang_1conf", "double_spend_overhang_6conf",
+)
+SECURITY_FLEET_COLUMNS = SECURITY_COLUMNS[1:2] + SECURITY_COLUMNS[4:]
+SUMMARY_SECURITY_COLUMNS = (
+    "max_daily_mean_interval_s", "worst_interval_stretch", "days_mean_interval_above_15min",
+    "min_attack_cost_usd", "max_overhang_share", "max_top1_share", "max_double_spend_1conf",
+    "max_double_spend_6conf",
+)
+
+
+def check_security(path: str, t: pa.Table, fleet: bool) -> None:
+    """The security columns of a daily or epochs table."""
+    missing = [c for c in SECURITY_COLUMNS if c not in t.schema.names]
+    if missing:
+        raise CheckError(f"{path}: missing security columns {missing}")
+    for c in SECURITY_FLEET_COLUMNS:
+        nulls = t.column(c).null_count
+        if fleet and nulls:
+            raise CheckError(f"{path}: {c} has {nulls} nulls in a fleet run")
+        if not fleet and nulls != t.num_rows:
+            raise CheckError(f"{path}: {c} has values in a run without a fleet")
+    cols = {c: _col(t, c) for c in SECURITY_COLUMNS}
+    for i in range(t.num_rows):
+        costs = [cols[c][i] for c in SECURITY_COLUMNS[:3] if cols[c][i] is not None]
+        low = cols["attack_cost_min_usd"][i]
+        if costs and (low is None or abs(low - min(costs)) > _tol(low, min(costs))):
+            raise CheckError(f"{path}: row {i}: attack_cost_min_usd {low!r} is not min {costs}")
+        if fleet and cols["overhang_ehs"][i] < cols["unsold_ehs"][i] - 1e-9:
+            raise CheckError(f"{path}: row {i}: overhang_ehs < unsold_ehs")
+        for c in ("hhi", "top1_share", "top5_share") + SECURITY_COLUMNS[11:]:
+            v = cols[c][i]
+            if v is not None and not (0.0 <= v <= 1.0 + 1e-12):
+                raise CheckError(f"{path}: row {i}: {c} = {v!r} outside [0, 1]")
+    if "p95_interval_s" in t.schema.names:
+        mean = _col(t, "mean_interval_s")
+        p95, mx = _col(t, "p95_interval_s"), _col(t, "max_interval_s")
+        for i in range(t.num_rows):
+            if None not in (mean[i], p95[i], mx[i]) and not (p95[i] <= mx[i] and mean[i] <= mx[i]):
+                raise CheckError(f"{path}: row {i}: intervals mean {mean[i]}, p95 {p95[i]},"
+                                 f" max {mx[i]}")
+
+
+def check_security_summary(path: str, summary: pa.Table, daily: pa.Table) -> None:
+    missing = [c for c in SUMMARY_SECURITY_COLUMNS if c not in summary.schema.names]
+    if missing:
+        raise CheckError(f"{path}: missing summary columns {missing}")
+    row = _row(summary, 0)
+    means = _col(daily, "mean_interval_s")
+    above = sum(1 for m in means if m is None or m > 900.0)
+    if row["days_mean_interval_above_15min"] != above:
+        raise CheckError(f"{path}: days_mean_interval_above_15min "
+                         f"{row['days_mean_interval_above_15min']} but daily has {above}")
+    for col, daily_col, pick in (("max_top1_share", "top1_share", max),
+                                 ("min_attack_cost_usd", "attack_cost_min_usd", min)):
+        vals = [v for v in _col(daily, daily_col) if v is not None]
+        if vals and not close(row[col], pick(vals)):
+            raise CheckError(f"{path}: {col} {row[col]!r} but daily gives {pick(vals)!r}")
+
+
 def check_agents(run_dir: str, summary: pa.Table, daily: pa.Table, readers: dict) -> str:
     """firms.parquet and events.parquet: always written; non-empty exactly in runs with firms."""
     scenario = resolved_scenario(os.path.join(run_dir, "summary.parquet"))
@@ -619,6 +686,13 @@ def check_agents(run_dir: str, summary: pa.Table, daily: pa.Table, readers: dict
         with_firms = daily.num_rows > 0 and daily.column("active_firms").null_count == 0
         with_ai = with_firms and daily.column("gpu_hour_usd").null_count == 0
     check_daily_agents(os.path.join(run_dir, "daily.parquet"), daily, with_firms, with_ai)
+    fleet = (scenario.get("hashrate", {}).get("kind") == "fleet" if scenario
+             else daily.num_rows > 0 and daily.column("power_gw").null_count == 0)
+    check_security(os.path.join(run_dir, "daily.parquet"), daily, fleet)
+    epochs_path = os.path.join(run_dir, "epochs.parquet")
+    if os.path.exists(epochs_path):
+        check_security(epochs_path, pq.read_table(epochs_path), fleet)
+    check_security_summary(os.path.join(run_dir, "summary.parquet"), summary, daily)
     tables = {}
     for name, expected in (("firms", FIRMS_COLUMNS), ("events", EVENTS_COLUMNS)):
         path = os.path.join(run_dir, f"{name}.parquet")

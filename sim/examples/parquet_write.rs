@@ -93,6 +93,13 @@ fn synthetic() -> (Vec<BlockRecord>, Vec<EpochRecord>, RunSummary) {
                 mean_interval_s: timespan_s as f64 / 2015.0,
                 mean_hashrate_hs: hashrate,
                 implied_hashrate_hs: difficulty * 4_294_967_296.0 / 600.0,
+                p95_interval_s: 1800.0,
+                max_interval_s: 3600.0,
+                blocks_per_day: 144.0,
+                miner_revenue_usd_per_day: 4.0e7,
+                fee_share: 0.02,
+                difficulty_rule: "bitcoin",
+                security: Default::default(),
             });
             difficulty = next;
         }
@@ -119,6 +126,7 @@ fn synthetic() -> (Vec<BlockRecord>, Vec<EpochRecord>, RunSummary) {
         max_interval_s: blocks.iter().map(|b| b.interval_s).fold(0.0, f64::max),
         subsidy_issued_sat: blocks.iter().map(|b| b.subsidy_sat).sum(),
         fees_paid_sat: blocks.iter().map(|b| b.fees_sat).sum(),
+        security: Default::default(),
     };
     (blocks, epochs, summary)
 }

@@ -216,6 +216,83 @@ pub fn top_k_share(weights: &[f64], k: usize) -> Result<f64, ConcentrationError>
     Ok((top / sorted.total).min(1.0))
 }
 
+/// The four concentration measures of one set of weights, computed together.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ConcentrationSummary {
+    /// Herfindahl-Hirschman index, 0..1 scale.
+    pub hhi: f64,
+    /// Nakamoto coefficient (smallest coalition strictly above one half).
+    pub nakamoto_coefficient: usize,
+    /// Share of the largest entity.
+    pub top1_share: f64,
+    /// Combined share of the five largest entities.
+    pub top5_share: f64,
+}
+
+/// Entities sorted at first in [`summarize`]; enough for the Nakamoto coefficient of any
+/// realistic mining market (the full sort runs only when the top 64 hold half or less).
+const SUMMARY_PARTIAL_SORT: usize = 64;
+
+/// HHI, Nakamoto coefficient, top-1 and top-5 shares of `weights` in expected O(n) time (a
+/// partial selection of the largest entities instead of a full sort); `weights` is
+/// reordered. Agrees with [`herfindahl_hirschman_index`], [`nakamoto_coefficient`] and
+/// [`top_k_share`] up to rounding (sums are taken in a different order).
+///
+/// # Errors
+/// [`ConcentrationError::NoEntities`], [`ConcentrationError::InvalidWeight`] or
+/// [`ConcentrationError::ZeroTotal`].
+pub fn summarize(weights: &mut [f64]) -> Result<ConcentrationSummary, ConcentrationError> {
+    if weights.is_empty() {
+        return Err(ConcentrationError::NoEntities);
+    }
+    let mut total = 0.0;
+    for (index, &weight) in weights.iter().enumerate() {
+        if !(weight.is_finite() && weight >= 0.0) {
+            return Err(ConcentrationError::InvalidWeight { index, weight });
+        }
+        total += weight;
+    }
+    if total == 0.0 {
+        return Err(ConcentrationError::ZeroTotal);
+    }
+    let hhi = weights
+        .iter()
+        .map(|w| {
+            let s = w / total;
+            s * s
+        })
+        .sum();
+    let descending = |a: &f64, b: &f64| b.total_cmp(a);
+    let n = weights.len();
+    let mut sorted = SUMMARY_PARTIAL_SORT.min(n);
+    if sorted < n {
+        weights.select_nth_unstable_by(sorted - 1, descending);
+    }
+    weights[..sorted].sort_unstable_by(descending);
+    let share = |w: &[f64]| (w.iter().sum::<f64>() / total).min(1.0);
+    let mut nakamoto = None;
+    let mut sum = 0.0;
+    let mut i = 0;
+    while nakamoto.is_none() {
+        if i == sorted {
+            // The partial sort was not enough: sort the rest and go on.
+            weights[sorted..].sort_unstable_by(descending);
+            sorted = n;
+        }
+        sum += weights[i];
+        i += 1;
+        if sum > 0.5 * total || i == n {
+            nakamoto = Some(i);
+        }
+    }
+    Ok(ConcentrationSummary {
+        hhi,
+        nakamoto_coefficient: nakamoto.unwrap_or(n),
+        top1_share: share(&weights[..1]),
+        top5_share: share(&weights[..5.min(n)]),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -315,5 +392,44 @@ mod tests {
         }
         assert!(min_entities_at_least(&[1.0], 1.5).is_err());
         assert!(ConcentrationError::ZeroTotal.to_string().contains("zero"));
+    }
+    #[test]
+    fn summary_agrees_with_the_single_measures() {
+        // Hand cases: 50/30/20 and a long tail where the top 64 hold less than half.
+        let mut w = vec![0.5, 0.3, 0.2];
+        let s = summarize(&mut w).unwrap();
+        assert!(close(s.hhi, 0.38));
+        assert_eq!(s.nakamoto_coefficient, 2);
+        assert!(close(s.top1_share, 0.5));
+        assert!(close(s.top5_share, 1.0));
+        let flat = vec![1.0; 1000];
+        let s = summarize(&mut flat.clone()).unwrap();
+        assert_eq!(s.nakamoto_coefficient, 501);
+        assert!(close(s.hhi, 0.001));
+        assert!(close(s.top5_share, 0.005));
+        // Heavy-tailed weights (deterministic pseudo-random Pareto draws).
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for n in [1usize, 3, 70, 500, 3000] {
+            let w: Vec<f64> = (0..n)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    let u = (x >> 11) as f64 / (1u64 << 53) as f64;
+                    (1.0 - u).powf(-1.0 / 1.2)
+                })
+                .collect();
+            let s = summarize(&mut w.clone()).unwrap();
+            assert!(close(s.hhi, herfindahl_hirschman_index(&w).unwrap()));
+            assert_eq!(s.nakamoto_coefficient, nakamoto_coefficient(&w).unwrap());
+            assert!(close(s.top1_share, top_k_share(&w, 1).unwrap()));
+            assert!(close(s.top5_share, top_k_share(&w, 5).unwrap()));
+        }
+        assert_eq!(summarize(&mut []), Err(ConcentrationError::NoEntities));
+        assert_eq!(
+            summarize(&mut [0.0, 0.0]),
+            Err(ConcentrationError::ZeroTotal)
+        );
+        assert!(summarize(&mut [1.0, f64::NAN]).is_err());
     }
 }

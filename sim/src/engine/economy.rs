@@ -33,7 +33,7 @@ use super::rng::{Component, RngStreams};
 use super::SimError;
 use crate::calendar::{civil_from_days, days_from_civil, DAY_S};
 use crate::record::{DayRecord, EventKind, RegionDayRecord};
-use crate::scenario::{EconomySpec, FeeSpec, PriceSpec, Shock};
+use crate::scenario::{EconomySpec, FeeSpec, PriceSpec, SecuritySpec, Shock};
 
 /// The shock's kind name and its main number (factor, tax, share) for the events table.
 fn shock_label(s: &Shock) -> (&'static str, f64) {
@@ -134,9 +134,30 @@ pub(crate) struct Economy {
     agents: Option<Agents>,
     /// Difficulty of the latest hashprice.
     difficulty: f64,
+    /// Parameters of the security metrics.
+    security: SecuritySpec,
+    /// Reused buffers of the security metrics.
+    security_scratch: security::Scratch,
 }
 
 mod agents_glue;
+
+/// 2^32, the expected hashes per block at difficulty 1.
+const TWO_POW_32: f64 = 4_294_967_296.0;
+mod security;
+
+/// The frontier machine at a date.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct FrontierNow {
+    /// Efficiency, J/TH.
+    pub j_per_th: f64,
+    /// Price at its release, USD per TH/s.
+    pub launch_usd_per_th: f64,
+    /// Catalog price in force at the date (depreciated with age), USD per TH/s.
+    pub usd_per_th: f64,
+    /// Model id.
+    pub id: u16,
+}
 
 impl Economy {
     /// Builds the economy; for fleet runs generates and calibrates the population at the
@@ -211,6 +232,8 @@ impl Economy {
             time_days: 0.0,
             agents: None,
             difficulty: 1.0,
+            security: spec.security,
+            security_scratch: security::Scratch::default(),
         };
         match &spec.fees {
             FeeSpec::Model(m) => {
@@ -527,9 +550,9 @@ impl Economy {
     }
 
     /// The frontier model at `year` (the best machine released by then: a catalog model, then
-    /// the frontier's generations): its efficiency (J/TH) and launch price (USD per TH/s).
-    /// Allocates only when a new synthetic generation appears.
-    fn frontier_values(&mut self, year: f64) -> Option<(f64, f64, u16)> {
+    /// the frontier's generations): its efficiency, launch price and price now. Allocates only
+    /// when a new synthetic generation appears.
+    fn frontier_values(&mut self, year: f64) -> Option<FrontierNow> {
         let f = &self.frontier;
         let model: &AsicModel = match f.generation_index_at(year) {
             Some(k) => {
@@ -544,23 +567,28 @@ impl Economy {
                 .take_while(|m| m.release_year() <= year)
                 .last()?,
         };
-        Some((
-            model.efficiency_j_per_th(),
-            model.price_usd_per_th_at_release(),
-            model.id(),
-        ))
+        Some(FrontierNow {
+            j_per_th: model.efficiency_j_per_th(),
+            launch_usd_per_th: model.price_usd_per_th_at_release(),
+            usd_per_th: f.price_usd_per_th(model, year),
+            id: model.id(),
+        })
     }
 
-    /// The record of the day that started at `day_unix` (ends now), with `hashrate_hs` and
-    /// `difficulty` in force; resets the tally. Region rows are pushed to `regions_out`.
+    /// The record of the day that started at `day_unix` and ends at `now_unix`, with
+    /// `hashrate_hs` and `difficulty` in force and `height` the next block; resets the tally.
+    /// Region rows are pushed to `regions_out`. The engine fills in the block intervals and
+    /// the difficulty rule.
     pub fn end_day(
         &mut self,
-        day_unix: i64,
+        (day_unix, now_unix): (i64, i64),
         hashrate_hs: f64,
         difficulty: f64,
+        height: u64,
         regions_out: &mut Vec<RegionDayRecord>,
     ) -> DayRecord {
         let t = std::mem::take(&mut self.tally);
+        let security = self.security_snapshot(hashrate_hs, now_unix, height);
         let mut rec = DayRecord {
             date_unix: day_unix,
             price_usd: self.price(),
@@ -571,6 +599,12 @@ impl Economy {
             difficulty,
             hashprice_usd_per_ph_day: self.hashprice * 1000.0,
             hashrate_ehs: hashrate_hs / 1e18,
+            implied_hashrate_ehs: difficulty * TWO_POW_32 / 600.0 / 1e18,
+            intervals: None,
+            fee_share: (t.blocks > 0)
+                .then(|| t.fees_sat as f64 / (t.fees_sat + t.subsidy_sat).max(1) as f64),
+            difficulty_rule: "",
+            security,
             idle_ehs: None,
             offline_ehs: None,
             power_gw: None,
@@ -584,9 +618,9 @@ impl Economy {
             frontier_usd_per_th: None,
             agents: None,
         };
-        if let Some((e, p, _)) = self.frontier_values(year_fraction(day_unix)) {
-            rec.frontier_j_per_th = Some(e);
-            rec.frontier_usd_per_th = Some(p);
+        if let Some(f) = self.frontier_values(year_fraction(now_unix)) {
+            rec.frontier_j_per_th = Some(f.j_per_th);
+            rec.frontier_usd_per_th = Some(f.launch_usd_per_th);
         }
         regions_out.clear();
         if let Some(fs) = &self.fleet {

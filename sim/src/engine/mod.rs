@@ -42,6 +42,7 @@
 //! touches no per-firm state.
 
 pub(crate) mod agents;
+mod difficulty;
 pub(crate) mod economy;
 pub mod event;
 pub mod queue;

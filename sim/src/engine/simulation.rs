@@ -7,14 +7,18 @@ use hashshift_models::hashrate_path::HashratePath;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Exp1};
 
+use super::difficulty::DifficultyControl;
 use super::economy::Economy;
 use super::event::Event;
 use super::queue::EventQueue;
 use super::rng::{Component, RngStreams};
 use crate::calendar::DAY_S;
 use crate::record::RegionDayRecord;
-use crate::record::{BlockRecord, EpochRecord, EventKind, RecordError, Recorder, RunSummary};
-use crate::scenario::{ChainStart, EconomySpec, Scenario};
+use crate::record::{
+    BlockRecord, EpochRecord, EventKind, IntervalStats, RecordError, Recorder, RunSummary,
+    SecuritySummary,
+};
+use crate::scenario::{ChainStart, DifficultySpec, EconomySpec, Scenario};
 
 /// 2^32, the expected hashes per block at difficulty 1 (in the hashrate-quoting convention).
 const TWO_POW_32: f64 = 4_294_967_296.0;
@@ -77,6 +81,7 @@ pub struct SimulationBuilder {
     chain: ChainStart,
     hashrate: Option<HashratePath>,
     economy: EconomySpec,
+    difficulty: DifficultySpec,
 }
 
 impl SimulationBuilder {
@@ -91,6 +96,7 @@ impl SimulationBuilder {
             chain: scenario.chain,
             hashrate: scenario.hashrate.clone(),
             economy: scenario.economy.clone(),
+            difficulty: scenario.difficulty.clone(),
         }
     }
 
@@ -142,6 +148,13 @@ impl SimulationBuilder {
                 "no hashrate source: neither a path nor a network".into(),
             ));
         }
+        let difficulty_ctl = DifficultyControl::new(
+            &self.difficulty,
+            self.chain.height,
+            self.start_unix,
+            self.chain.bits,
+        )
+        .map_err(SimError::Invalid)?;
         let streams = RngStreams::new(self.seed);
         let difficulty = consensus::bits_to_difficulty(self.chain.bits);
         let economy = Economy::new(
@@ -166,6 +179,10 @@ impl SimulationBuilder {
             region_days: Vec::with_capacity(16),
             agent_schedule: Vec::new(),
             check_invariants: false,
+            difficulty_ctl,
+            day_intervals: Vec::with_capacity(512),
+            epoch_intervals: Vec::with_capacity(DIFFICULTY_ADJUSTMENT_INTERVAL as usize),
+            security: SecuritySummary::default(),
             block_rng: streams.stream(Component::Blocks, 0),
             queue: EventQueue::with_capacity(16),
             clock: 0.0,
@@ -194,6 +211,10 @@ impl SimulationBuilder {
 struct EpochAcc {
     blocks: u64,
     interval_sum: f64,
+    /// Miner revenue at each block's price, USD; fees and subsidy, satoshi.
+    revenue_usd: f64,
+    fees_sat: u64,
+    subsidy_sat: u64,
     /// Clock and cumulative hashes when the epoch's simulated span began.
     start_clock: f64,
     start_hashes: f64,
@@ -249,6 +270,14 @@ pub struct Simulation {
     agent_schedule: Vec<(f64, Event)>,
     /// Check the agents' invariants after every non-block event (tests).
     check_invariants: bool,
+    /// The difficulty rule in force and its switches.
+    difficulty_ctl: DifficultyControl,
+    /// Exact intervals of the day's and the epoch's blocks (reused; per-day and per-epoch
+    /// statistics, never per block).
+    day_intervals: Vec<f64>,
+    epoch_intervals: Vec<f64>,
+    /// The run's security summary, folded in day by day.
+    security: SecuritySummary,
     block_rng: ChaCha8Rng,
     queue: EventQueue,
     /// Seconds since start.
@@ -463,12 +492,17 @@ impl Simulation {
         recorder: &mut R,
     ) -> Result<(), SimError> {
         let mut regions = std::mem::take(&mut self.region_days);
-        let rec = self.economy.end_day(
-            self.day_start_unix,
+        let mut rec = self.economy.end_day(
+            (self.day_start_unix, now),
             self.hashrate,
             self.difficulty,
+            self.height,
             &mut regions,
         );
+        rec.intervals = IntervalStats::of(&mut self.day_intervals);
+        self.day_intervals.clear();
+        rec.difficulty_rule = self.difficulty_ctl.rule().name();
+        self.security.add_day(&rec);
         recorder.day(&rec)?;
         for r in &regions {
             recorder.region_day(r)?;
@@ -525,11 +559,33 @@ impl Simulation {
             self.economy
                 .network_event(time_unix, EventKind::Halving, "", height as f64);
         }
-        self.epoch.blocks += 1;
-        self.epoch.interval_sum += interval;
+        let e = &mut self.epoch;
+        e.blocks += 1;
+        e.interval_sum += interval;
+        e.fees_sat += fees;
+        e.subsidy_sat += subsidy;
+        e.revenue_usd += (subsidy + fees) as f64 / consensus::COIN as f64 * price;
+        // Within capacity: at most one day's and one epoch's blocks (the day buffer grows
+        // only on a day with more blocks than any before).
+        self.day_intervals.push(interval);
+        self.epoch_intervals.push(interval);
 
+        let (per_block_bits, switched) = self
+            .difficulty_ctl
+            .after_block(height, time_unix, self.bits)
+            .map_err(SimError::Invalid)?;
+        if let Some(rule) = switched {
+            self.economy.network_event(
+                time_unix,
+                EventKind::Shock,
+                rule.name(),
+                (height + 1) as f64,
+            );
+        }
         if pos == DIFFICULTY_ADJUSTMENT_INTERVAL - 1 {
-            self.retarget(height, time_unix, recorder)?;
+            self.retarget(height, time_unix, per_block_bits, recorder)?;
+        } else if let Some(bits) = per_block_bits {
+            self.set_bits(bits);
         }
         self.height += 1;
         self.draw_work();
@@ -537,19 +593,47 @@ impl Simulation {
         Ok(())
     }
 
+    /// Puts `bits` in force for the next block.
+    #[inline]
+    fn set_bits(&mut self, bits: u32) {
+        if bits != self.bits {
+            self.bits = bits;
+            self.difficulty = consensus::bits_to_difficulty(bits);
+            self.work_per_block = self.difficulty * TWO_POW_32;
+        }
+    }
+
+    /// The end of an epoch: Bitcoin's retarget (or, under a per-block rule, the next block's
+    /// `per_block_bits`), the epoch's record, and the fleet's re-decision.
     fn retarget<R: Recorder + ?Sized>(
         &mut self,
         last_height: u64,
         last_time: i64,
+        per_block_bits: Option<u32>,
         recorder: &mut R,
     ) -> Result<(), SimError> {
         let first_time = self
             .epoch_first_time
             .expect("epoch first time is known: set at start or at the epoch's first block");
-        let r = consensus::retarget(self.bits, first_time, last_time);
+        let r = match per_block_bits {
+            None => consensus::retarget(self.bits, first_time, last_time),
+            Some(bits) => {
+                let timespan = last_time - first_time;
+                consensus::Retarget {
+                    bits,
+                    timespan,
+                    clamped_timespan: timespan,
+                    clamp: consensus::Clamp::None,
+                }
+            }
+        };
         let next_difficulty = consensus::bits_to_difficulty(r.bits);
         let span = self.clock - self.epoch.start_clock;
         let hashes = self.hashes_total - self.epoch.start_hashes;
+        let intervals = IntervalStats::of(&mut self.epoch_intervals).unwrap_or_default();
+        self.epoch_intervals.clear();
+        let e = self.epoch;
+        let span_days = span / DAY_S as f64;
         let rec = EpochRecord {
             epoch: last_height / DIFFICULTY_ADJUSTMENT_INTERVAL,
             start_height: last_height + 1 - DIFFICULTY_ADJUSTMENT_INTERVAL,
@@ -573,8 +657,14 @@ impl Simulation {
             },
             implied_hashrate_hs: self.difficulty * TWO_POW_32
                 / consensus::POW_TARGET_SPACING as f64,
+            p95_interval_s: intervals.p95_s,
+            max_interval_s: intervals.max_s,
+            blocks_per_day: e.blocks as f64 / span_days,
+            miner_revenue_usd_per_day: e.revenue_usd / span_days,
+            fee_share: e.fees_sat as f64 / (e.fees_sat + e.subsidy_sat).max(1) as f64,
+            difficulty_rule: self.difficulty_ctl.rule().name(),
+            security: Default::default(),
         };
-        recorder.epoch(&rec)?;
         self.stats.retargets += 1;
         self.stats.clamped += u64::from(rec.clamped);
         if rec.clamped {
@@ -590,18 +680,23 @@ impl Simulation {
         self.work_per_block = next_difficulty * TWO_POW_32;
         // The fleet re-decides at the new difficulty. The finished block used up its work,
         // so the new hashrate applies from now without booking.
+        let now = self.start_unix + self.clock.floor() as i64;
         if let Some(h) = self.economy.on_retarget(
-            self.start_unix + self.clock.floor() as i64,
+            now,
             next_difficulty,
             consensus::block_subsidy(last_height + 1),
         ) {
             self.hashrate = h;
         }
+        let mut rec = rec;
+        rec.security = self
+            .economy
+            .security_snapshot(self.hashrate, now, last_height + 1);
+        recorder.epoch(&rec)?;
         self.epoch = EpochAcc {
-            blocks: 0,
-            interval_sum: 0.0,
             start_clock: self.clock,
             start_hashes: self.hashes_total,
+            ..EpochAcc::default()
         };
         Ok(())
     }
@@ -632,6 +727,7 @@ impl Simulation {
             max_interval_s: s.interval_max,
             subsidy_issued_sat: s.subsidy,
             fees_paid_sat: s.fees,
+            security: self.security,
         }
     }
 

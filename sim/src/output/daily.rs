@@ -15,6 +15,9 @@ use super::schema::{f64_field, field, time_field, u64_field, DESCRIPTION_KEY, UN
 use super::OutputError;
 use crate::record::{DayRecord, RegionDayRecord, RunMetadata};
 
+/// Days per year of 365.25 days (annualized energy).
+const DAYS_PER_YEAR: f64 = 365.25;
+
 /// File name of the daily table.
 pub const DAILY_FILE: &str = "daily.parquet";
 /// File name of the per-region daily table.
@@ -77,7 +80,7 @@ pub fn daily_schema() -> SchemaRef {
             nullable_f64(
                 "frontier_j_per_th",
                 "J/TH",
-                "Efficiency of the best machine released by then (catalog models, then the frontier's generations).",
+                "Efficiency of the best machine released by the end of the day (catalog models, then the frontier's generations).",
             ),
             nullable_f64("frontier_usd_per_th", "USD/(TH/s)", "Launch price per TH/s of that best machine."),
             nullable_f64("ai_colo_rate_usd_per_mw_year", "USD/MW/yr", "Colocation rate a contract signed that day would lock, per MW of critical IT; null without an AI market."),
@@ -95,7 +98,16 @@ pub fn daily_schema() -> SchemaRef {
             nullable_f64("mining_usd_per_kwh", "USD/kWh", "Mining revenue per kWh at the meter of the running fleet; null without firms."),
             nullable_f64("active_firms", "1", "Firms not bankrupt; null without firms."),
             nullable_f64("secondary_ths", "TH/s", "ASIC hashrate offered on the secondary market; null without firms."),
-        ]))
+            f64_field("implied_hashrate_ehs", "EH/s", "Hashrate implied by the difficulty in force at the end of the day, difficulty x 2^32 / 600."),
+            nullable_f64("mean_interval_s", "s", "Mean exact interval of the blocks found during the day; null without blocks."),
+            nullable_f64("p95_interval_s", "s", "95th percentile (nearest rank) of those intervals; null without blocks."),
+            nullable_f64("max_interval_s", "s", "Longest of those intervals; null without blocks."),
+            nullable_f64("fee_share", "1", "Fees over subsidy + fees of the day's blocks; null without blocks."),
+            field("difficulty_rule", DataType::Utf8, "text", "Difficulty rule in force at the end of the day: bitcoin, asert or lwma."),
+        ]
+        .into_iter()
+        .chain(super::security::security_fields())
+        .collect::<Vec<_>>()))
     })
     .clone()
 }
@@ -124,6 +136,11 @@ pub fn daily_regions_schema() -> SchemaRef {
                 "emissions_t_per_day",
                 "tCO2/day",
                 "Emissions of the region's mining power.",
+            ),
+            f64_field(
+                "energy_twh_per_year",
+                "TWh/yr",
+                "Energy use of the region at the day's power, annualized.",
             ),
         ]))
     })
@@ -206,7 +223,20 @@ fn day_arrays(d: &[DayRecord]) -> Vec<ArrayRef> {
         opt_f64s(d.iter().map(|r| r.agents.map(|a| a.mining_usd_per_kwh))),
         opt_f64s(d.iter().map(|r| r.agents.map(|a| a.active_firms as f64))),
         opt_f64s(d.iter().map(|r| r.agents.map(|a| a.secondary_ths))),
+        f64s(d.iter().map(|r| r.implied_hashrate_ehs)),
+        opt_f64s(d.iter().map(|r| r.intervals.map(|i| i.mean_s))),
+        opt_f64s(d.iter().map(|r| r.intervals.map(|i| i.p95_s))),
+        opt_f64s(d.iter().map(|r| r.intervals.map(|i| i.max_s))),
+        opt_f64s(d.iter().map(|r| r.fee_share)),
+        Arc::new(StringArray::from_iter_values(
+            d.iter().map(|r| r.difficulty_rule),
+        )),
     ]
+    .into_iter()
+    .chain(super::security::security_arrays(
+        d.iter().map(|r| &r.security),
+    ))
+    .collect()
 }
 
 fn region_arrays(d: &[RegionDayRecord]) -> Vec<ArrayRef> {
@@ -218,6 +248,7 @@ fn region_arrays(d: &[RegionDayRecord]) -> Vec<ArrayRef> {
         f64s(d.iter().map(|r| r.hashrate_ehs)),
         f64s(d.iter().map(|r| r.power_gw)),
         f64s(d.iter().map(|r| r.emissions_t_per_day)),
+        f64s(d.iter().map(|r| r.power_gw * 24.0 * DAYS_PER_YEAR / 1000.0)),
     ]
 }
 

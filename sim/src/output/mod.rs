@@ -27,6 +27,7 @@ pub mod daily;
 mod parquet_sink;
 mod run_dir;
 pub mod schema;
+mod security;
 
 #[cfg(test)]
 mod tests;

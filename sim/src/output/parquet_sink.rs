@@ -285,105 +285,79 @@ impl BlockColumns {
     }
 }
 
-/// Column buffers of the `epochs` table, in schema order.
+/// The `epochs` table's rows not yet written.
 struct EpochColumns {
-    epoch: Vec<u64>,
-    start_height: Vec<u64>,
-    end_height: Vec<u64>,
-    first_block_time_ms: Vec<i64>,
-    last_block_time_ms: Vec<i64>,
-    timespan_s: Vec<i64>,
-    timespan_clamped_s: Vec<i64>,
-    clamped: Vec<bool>,
-    bits: Vec<u32>,
-    next_bits: Vec<u32>,
-    difficulty: Vec<f64>,
-    next_difficulty: Vec<f64>,
-    difficulty_change_pct: Vec<f64>,
-    blocks_simulated: Vec<u64>,
-    mean_interval_s: Vec<f64>,
-    mean_hashrate_ehs: Vec<f64>,
-    implied_hashrate_ehs: Vec<f64>,
+    rows: Vec<EpochRecord>,
 }
 
 impl EpochColumns {
     fn with_capacity(n: usize) -> Self {
         EpochColumns {
-            epoch: Vec::with_capacity(n),
-            start_height: Vec::with_capacity(n),
-            end_height: Vec::with_capacity(n),
-            first_block_time_ms: Vec::with_capacity(n),
-            last_block_time_ms: Vec::with_capacity(n),
-            timespan_s: Vec::with_capacity(n),
-            timespan_clamped_s: Vec::with_capacity(n),
-            clamped: Vec::with_capacity(n),
-            bits: Vec::with_capacity(n),
-            next_bits: Vec::with_capacity(n),
-            difficulty: Vec::with_capacity(n),
-            next_difficulty: Vec::with_capacity(n),
-            difficulty_change_pct: Vec::with_capacity(n),
-            blocks_simulated: Vec::with_capacity(n),
-            mean_interval_s: Vec::with_capacity(n),
-            mean_hashrate_ehs: Vec::with_capacity(n),
-            implied_hashrate_ehs: Vec::with_capacity(n),
+            rows: Vec::with_capacity(n),
         }
     }
 
     fn len(&self) -> usize {
-        self.epoch.len()
+        self.rows.len()
     }
 
     fn push(&mut self, r: &EpochRecord) {
-        self.epoch.push(r.epoch);
-        self.start_height.push(r.start_height);
-        self.end_height.push(r.end_height);
-        self.first_block_time_ms
-            .push(secs_to_ms(r.first_block_time_unix));
-        self.last_block_time_ms
-            .push(secs_to_ms(r.last_block_time_unix));
-        self.timespan_s.push(r.timespan_s);
-        self.timespan_clamped_s.push(r.timespan_clamped_s);
-        self.clamped.push(r.clamped);
-        self.bits.push(r.bits);
-        self.next_bits.push(r.next_bits);
-        self.difficulty.push(r.difficulty);
-        self.next_difficulty.push(r.next_difficulty);
-        self.difficulty_change_pct.push(r.difficulty_change_pct);
-        self.blocks_simulated.push(r.blocks_simulated);
-        self.mean_interval_s.push(r.mean_interval_s);
-        self.mean_hashrate_ehs.push(r.mean_hashrate_hs / HS_PER_EHS);
-        self.implied_hashrate_ehs
-            .push(r.implied_hashrate_hs / HS_PER_EHS);
+        self.rows.push(*r);
     }
 
-    fn take_arrays(&mut self, next_capacity: usize) -> Vec<ArrayRef> {
-        let n = next_capacity;
-        let clamped = BooleanArray::from(take(&mut self.clamped, n));
-        vec![
-            Arc::new(UInt64Array::from(take(&mut self.epoch, n))),
-            Arc::new(UInt64Array::from(take(&mut self.start_height, n))),
-            Arc::new(UInt64Array::from(take(&mut self.end_height, n))),
+    /// The buffered rows as arrays in schema order; the buffer is emptied.
+    fn take_arrays(&mut self, _next_capacity: usize) -> Vec<ArrayRef> {
+        let d = &self.rows;
+        let u64s = |f: fn(&EpochRecord) -> u64| -> ArrayRef {
+            Arc::new(UInt64Array::from_iter_values(d.iter().map(f)))
+        };
+        let i64s = |f: fn(&EpochRecord) -> i64| -> ArrayRef {
+            Arc::new(Int64Array::from_iter_values(d.iter().map(f)))
+        };
+        let u32s = |f: fn(&EpochRecord) -> u32| -> ArrayRef {
+            Arc::new(UInt32Array::from_iter_values(d.iter().map(f)))
+        };
+        let f64s = |f: fn(&EpochRecord) -> f64| -> ArrayRef {
+            Arc::new(Float64Array::from_iter_values(d.iter().map(f)))
+        };
+        let times = |f: fn(&EpochRecord) -> i64| -> ArrayRef {
             Arc::new(
-                TimestampMillisecondArray::from(take(&mut self.first_block_time_ms, n))
+                TimestampMillisecondArray::from_iter_values(d.iter().map(|r| secs_to_ms(f(r))))
                     .with_timezone("UTC"),
-            ),
-            Arc::new(
-                TimestampMillisecondArray::from(take(&mut self.last_block_time_ms, n))
-                    .with_timezone("UTC"),
-            ),
-            Arc::new(Int64Array::from(take(&mut self.timespan_s, n))),
-            Arc::new(Int64Array::from(take(&mut self.timespan_clamped_s, n))),
-            Arc::new(clamped),
-            Arc::new(UInt32Array::from(take(&mut self.bits, n))),
-            Arc::new(UInt32Array::from(take(&mut self.next_bits, n))),
-            Arc::new(Float64Array::from(take(&mut self.difficulty, n))),
-            Arc::new(Float64Array::from(take(&mut self.next_difficulty, n))),
-            Arc::new(Float64Array::from(take(&mut self.difficulty_change_pct, n))),
-            Arc::new(UInt64Array::from(take(&mut self.blocks_simulated, n))),
-            Arc::new(Float64Array::from(take(&mut self.mean_interval_s, n))),
-            Arc::new(Float64Array::from(take(&mut self.mean_hashrate_ehs, n))),
-            Arc::new(Float64Array::from(take(&mut self.implied_hashrate_ehs, n))),
-        ]
+            )
+        };
+        let mut cols = vec![
+            u64s(|r| r.epoch),
+            u64s(|r| r.start_height),
+            u64s(|r| r.end_height),
+            times(|r| r.first_block_time_unix),
+            times(|r| r.last_block_time_unix),
+            i64s(|r| r.timespan_s),
+            i64s(|r| r.timespan_clamped_s),
+            Arc::new(BooleanArray::from_iter(d.iter().map(|r| Some(r.clamped)))),
+            u32s(|r| r.bits),
+            u32s(|r| r.next_bits),
+            f64s(|r| r.difficulty),
+            f64s(|r| r.next_difficulty),
+            f64s(|r| r.difficulty_change_pct),
+            u64s(|r| r.blocks_simulated),
+            f64s(|r| r.mean_interval_s),
+            f64s(|r| r.mean_hashrate_hs / HS_PER_EHS),
+            f64s(|r| r.implied_hashrate_hs / HS_PER_EHS),
+            f64s(|r| r.p95_interval_s),
+            f64s(|r| r.max_interval_s),
+            f64s(|r| r.blocks_per_day),
+            f64s(|r| r.miner_revenue_usd_per_day),
+            f64s(|r| r.fee_share),
+            Arc::new(StringArray::from_iter_values(
+                d.iter().map(|r| r.difficulty_rule),
+            )),
+        ];
+        cols.extend(super::security::security_arrays(
+            d.iter().map(|r| &r.security),
+        ));
+        self.rows.clear();
+        cols
     }
 }
 
@@ -415,6 +389,9 @@ fn summary_arrays(s: &RunSummary) -> Vec<ArrayRef> {
         u64a(s.subsidy_issued_sat),
         u64a(s.fees_paid_sat),
     ]
+    .into_iter()
+    .chain(super::security::summary_security_arrays(&s.security))
+    .collect()
 }
 
 /// A [`Recorder`] writing `blocks.parquet`, `epochs.parquet` (each if selected) and

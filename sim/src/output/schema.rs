@@ -135,7 +135,8 @@ pub fn epochs_schema() -> SchemaRef {
     static SCHEMA: OnceLock<SchemaRef> = OnceLock::new();
     SCHEMA
         .get_or_init(|| {
-            Arc::new(Schema::new(vec![
+            Arc::new(Schema::new(
+                vec![
                 u64_field(
                     "epoch",
                     UNIT_DIMENSIONLESS,
@@ -223,7 +224,44 @@ pub fn epochs_schema() -> SchemaRef {
                     UNIT_EHS,
                     "Hashrate implied by this epoch's difficulty, difficulty x 2^32 / 600, EH/s.",
                 ),
-            ]))
+                f64_field(
+                    "p95_interval_s",
+                    UNIT_SECONDS,
+                    "95th percentile (nearest rank) of the simulated blocks' exact intervals.",
+                ),
+                f64_field(
+                    "max_interval_s",
+                    UNIT_SECONDS,
+                    "Longest exact interval of the simulated blocks.",
+                ),
+                f64_field(
+                    "blocks_per_day",
+                    "1/day",
+                    "Simulated blocks per day of simulated epoch time.",
+                ),
+                f64_field(
+                    "miner_revenue_usd_per_day",
+                    "USD/day",
+                    "Subsidy + fees at each block's price per day of the epoch (the security \
+                     budget).",
+                ),
+                f64_field(
+                    "fee_share",
+                    UNIT_DIMENSIONLESS,
+                    "Fees over subsidy + fees of the epoch's simulated blocks.",
+                ),
+                field(
+                    "difficulty_rule",
+                    DataType::Utf8,
+                    UNIT_TEXT,
+                    "Rule that set next_bits: bitcoin, asert or lwma (under a per-block rule \
+                     the epoch is a reporting window of 2016 blocks and nothing is clamped).",
+                ),
+            ]
+                .into_iter()
+                .chain(super::security::security_fields())
+                .collect::<Vec<_>>(),
+            ))
         })
         .clone()
 }
@@ -233,76 +271,81 @@ pub fn summary_schema() -> SchemaRef {
     static SCHEMA: OnceLock<SchemaRef> = OnceLock::new();
     SCHEMA
         .get_or_init(|| {
-            Arc::new(Schema::new(vec![
-                u64_field(
-                    "run_id",
-                    UNIT_DIMENSIONLESS,
-                    "Run id (0 for a single `hashshift run`; the sweep's run id otherwise).",
-                ),
-                u64_field("seed", UNIT_DIMENSIONLESS, "Master seed of the run."),
-                field("scenario", DataType::Utf8, UNIT_TEXT, "Scenario name."),
-                time_field("start_time", "Scenario start (UTC)."),
-                time_field("end_time", "Scenario end (horizon) (UTC)."),
-                u64_field(
-                    "start_height",
-                    UNIT_DIMENSIONLESS,
-                    "Height of the first simulated block.",
-                ),
-                u64_field(
-                    "end_height",
-                    UNIT_DIMENSIONLESS,
-                    "Height of the last simulated block (start_height - 1 if no block was \
+            Arc::new(Schema::new(
+                vec![
+                    u64_field(
+                        "run_id",
+                        UNIT_DIMENSIONLESS,
+                        "Run id (0 for a single `hashshift run`; the sweep's run id otherwise).",
+                    ),
+                    u64_field("seed", UNIT_DIMENSIONLESS, "Master seed of the run."),
+                    field("scenario", DataType::Utf8, UNIT_TEXT, "Scenario name."),
+                    time_field("start_time", "Scenario start (UTC)."),
+                    time_field("end_time", "Scenario end (horizon) (UTC)."),
+                    u64_field(
+                        "start_height",
+                        UNIT_DIMENSIONLESS,
+                        "Height of the first simulated block.",
+                    ),
+                    u64_field(
+                        "end_height",
+                        UNIT_DIMENSIONLESS,
+                        "Height of the last simulated block (start_height - 1 if no block was \
                      found).",
-                ),
-                u64_field("blocks", UNIT_DIMENSIONLESS, "Blocks simulated."),
-                u64_field("retargets", UNIT_DIMENSIONLESS, "Retargets performed."),
-                u64_field(
-                    "clamped_retargets",
-                    UNIT_DIMENSIONLESS,
-                    "Retargets whose timespan hit the 4x clamp.",
-                ),
-                u64_field(
-                    "halvings",
-                    UNIT_DIMENSIONLESS,
-                    "Halvings crossed during the run.",
-                ),
-                u32_field(
-                    "start_bits",
-                    UNIT_DIMENSIONLESS,
-                    "nBits in force at the start.",
-                ),
-                u32_field("end_bits", UNIT_DIMENSIONLESS, "nBits in force at the end."),
-                f64_field(
-                    "start_difficulty",
-                    UNIT_DIMENSIONLESS,
-                    "Difficulty at the start.",
-                ),
-                f64_field(
-                    "end_difficulty",
-                    UNIT_DIMENSIONLESS,
-                    "Difficulty at the end.",
-                ),
-                f64_field(
-                    "mean_interval_s",
-                    UNIT_SECONDS,
-                    "Mean exact block interval, seconds (NaN if no block).",
-                ),
-                f64_field(
-                    "max_interval_s",
-                    UNIT_SECONDS,
-                    "Longest exact block interval, seconds (NaN if no block).",
-                ),
-                u64_field(
-                    "subsidy_issued_sat",
-                    UNIT_SAT,
-                    "Subsidy issued during the run, satoshi.",
-                ),
-                u64_field(
-                    "fees_paid_sat",
-                    UNIT_SAT,
-                    "Fees paid during the run, satoshi.",
-                ),
-            ]))
+                    ),
+                    u64_field("blocks", UNIT_DIMENSIONLESS, "Blocks simulated."),
+                    u64_field("retargets", UNIT_DIMENSIONLESS, "Retargets performed."),
+                    u64_field(
+                        "clamped_retargets",
+                        UNIT_DIMENSIONLESS,
+                        "Retargets whose timespan hit the 4x clamp.",
+                    ),
+                    u64_field(
+                        "halvings",
+                        UNIT_DIMENSIONLESS,
+                        "Halvings crossed during the run.",
+                    ),
+                    u32_field(
+                        "start_bits",
+                        UNIT_DIMENSIONLESS,
+                        "nBits in force at the start.",
+                    ),
+                    u32_field("end_bits", UNIT_DIMENSIONLESS, "nBits in force at the end."),
+                    f64_field(
+                        "start_difficulty",
+                        UNIT_DIMENSIONLESS,
+                        "Difficulty at the start.",
+                    ),
+                    f64_field(
+                        "end_difficulty",
+                        UNIT_DIMENSIONLESS,
+                        "Difficulty at the end.",
+                    ),
+                    f64_field(
+                        "mean_interval_s",
+                        UNIT_SECONDS,
+                        "Mean exact block interval, seconds (NaN if no block).",
+                    ),
+                    f64_field(
+                        "max_interval_s",
+                        UNIT_SECONDS,
+                        "Longest exact block interval, seconds (NaN if no block).",
+                    ),
+                    u64_field(
+                        "subsidy_issued_sat",
+                        UNIT_SAT,
+                        "Subsidy issued during the run, satoshi.",
+                    ),
+                    u64_field(
+                        "fees_paid_sat",
+                        UNIT_SAT,
+                        "Fees paid during the run, satoshi.",
+                    ),
+                ]
+                .into_iter()
+                .chain(super::security::summary_security_fields())
+                .collect::<Vec<_>>(),
+            ))
         })
         .clone()
 }
@@ -336,7 +379,13 @@ mod tests {
                     "{table}.{} lacks a description",
                     f.name()
                 );
-                assert!(!f.is_nullable(), "{table}.{} is nullable", f.name());
+                // Only the security metrics may be null (where a run cannot compute them).
+                let security = super::super::security::security_fields();
+                assert!(
+                    !f.is_nullable() || security.iter().any(|s| s.name() == f.name()),
+                    "{table}.{} is nullable",
+                    f.name()
+                );
                 if matches!(f.data_type(), DataType::Timestamp(..)) {
                     assert_eq!(md[UNIT_KEY], UNIT_UNIX_TIME_UTC);
                 }
@@ -348,8 +397,8 @@ mod tests {
     fn schemas_are_cached_and_stable() {
         assert!(Arc::ptr_eq(&blocks_schema(), &blocks_schema()));
         assert_eq!(blocks_schema().fields().len(), 9);
-        assert_eq!(epochs_schema().fields().len(), 17);
-        assert_eq!(summary_schema().fields().len(), 19);
+        assert_eq!(epochs_schema().fields().len(), 38);
+        assert_eq!(summary_schema().fields().len(), 27);
         assert_eq!(
             blocks_schema().field_with_name("time").unwrap().data_type(),
             &timestamp_type()

@@ -16,7 +16,9 @@ use parquet::file::metadata::ParquetMetaData;
 
 use super::schema::{UNIT_KEY, UNIT_UNIX_TIME_UTC};
 use super::*;
-use crate::record::{BlockRecord, EpochRecord, Recorder, RunMetadata, RunSummary};
+use crate::record::{
+    BlockRecord, EpochRecord, Recorder, RunMetadata, RunSummary, SecuritySnapshot, SecuritySummary,
+};
 
 const START_TIME: i64 = 1_735_689_600; // 2025-01-01T00:00:00Z
 const START_HEIGHT: u64 = 434 * 2016; // an epoch boundary (874,944)
@@ -80,6 +82,18 @@ fn synthetic(n: u64) -> (Vec<BlockRecord>, Vec<EpochRecord>, RunSummary) {
                 mean_interval_s: 600.0,
                 mean_hashrate_hs: 8.0e20,
                 implied_hashrate_hs: last.difficulty * 4_294_967_296.0 / 600.0,
+                p95_interval_s: 1800.0,
+                max_interval_s: 4000.0 + epoch as f64,
+                blocks_per_day: 144.0,
+                miner_revenue_usd_per_day: 4.3e7,
+                fee_share: 0.02,
+                difficulty_rule: "bitcoin",
+                security: SecuritySnapshot {
+                    attack_cost_new_usd: Some(1.4e10),
+                    top1_share: (epoch % 2 == 0).then_some(0.1),
+                    nakamoto_coefficient: Some(5),
+                    ..SecuritySnapshot::default()
+                },
             });
         }
     }
@@ -104,6 +118,7 @@ fn synthetic(n: u64) -> (Vec<BlockRecord>, Vec<EpochRecord>, RunSummary) {
         max_interval_s: blocks.iter().map(|b| b.interval_s).fold(0.0, f64::max),
         subsidy_issued_sat: 312_500_000 * n,
         fees_paid_sat: blocks.iter().map(|b| b.fees_sat).sum(),
+        security: SecuritySummary::default(),
     };
     (blocks, epochs, summary)
 }

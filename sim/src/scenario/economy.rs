@@ -159,6 +159,8 @@ pub struct EconomySpec {
     pub shocks: Vec<Shock>,
     /// Firms and the AI market (fleet runs with `firms.enabled`).
     pub agents: Option<super::AgentsSpec>,
+    /// Parameters of the security metrics.
+    pub security: super::SecuritySpec,
 }
 
 fn market_err(
@@ -279,6 +281,7 @@ pub(super) fn validate(
         ));
     }
     let shocks = validate_shocks(cx, raw, start_unix, fleet)?;
+    let security = super::security::validate_security(cx, raw)?;
     let frontier = validate_frontier(cx, raw)?;
     let agents = match &network {
         Some(n) => super::agents::validate(cx, raw, n.population.sites, start_unix)?,
@@ -308,6 +311,7 @@ pub(super) fn validate(
         frontier,
         shocks,
         agents,
+        security,
     })
 }
 
@@ -706,11 +710,41 @@ fn validate_shocks(
     let mut shocks = Vec::with_capacity(raw.shocks.len());
     for (i, s) in raw.shocks.iter().enumerate() {
         let key = |k: &str| format!("shocks[{i}].{k}");
-        let at = cx.date(&key("at"), &s.at)?;
+        let unused = |name: &str, set: bool| -> Result<(), ScenarioError> {
+            if set {
+                Err(cx.invalid(
+                    key(name),
+                    "…",
+                    format!("not used with kind = {:?}; remove it", s.kind),
+                ))
+            } else {
+                Ok(())
+            }
+        };
+        if s.kind == ShockKind::DifficultyRule {
+            // Validated with `[difficulty]` (super::security); acts on the chain, not here.
+            unused("at", s.at.is_some())?;
+            unused("until", s.until.is_some())?;
+            unused("region", s.region.is_some())?;
+            unused("factor", s.factor.is_some())?;
+            unused("usd_per_t", s.usd_per_t.is_some())?;
+            unused("share", s.share.is_some())?;
+            continue;
+        }
+        unused("height", s.height.is_some())?;
+        unused("rule", s.rule.is_some())?;
+        let at_text = s.at.as_deref().ok_or_else(|| {
+            cx.invalid(
+                key("at"),
+                "(missing)",
+                format!("required for kind = {:?}", s.kind),
+            )
+        })?;
+        let at = cx.date(&key("at"), at_text)?;
         if at < start_unix {
             return Err(cx.invalid(
                 key("at"),
-                format!("{:?}", s.at),
+                format!("{at_text:?}"),
                 "must not be before the scenario start",
             ));
         }
@@ -742,17 +776,6 @@ fn validate_shocks(
                     "a region name is required for this kind",
                 )),
                 (None, false) => Ok(None),
-            }
-        };
-        let unused = |name: &str, set: bool| -> Result<(), ScenarioError> {
-            if set {
-                Err(cx.invalid(
-                    key(name),
-                    "…",
-                    format!("not used with kind = {:?}; remove it", s.kind),
-                ))
-            } else {
-                Ok(())
             }
         };
         let positive = |name: &str, v: f64| {
@@ -840,6 +863,7 @@ fn validate_shocks(
                     share,
                 }
             }
+            ShockKind::DifficultyRule => unreachable!("handled above"),
             ShockKind::AiDemand | ShockKind::AiRate => {
                 needs_fleet("ai_demand / ai_rate")?;
                 unused("region", s.region.is_some())?;

@@ -16,6 +16,8 @@ pub mod economy;
 mod error;
 pub mod raw;
 pub mod raw_agents;
+pub mod raw_security;
+pub mod security;
 
 use std::path::{Path, PathBuf};
 
@@ -27,6 +29,7 @@ pub use agents::AgentsSpec;
 pub use economy::{EconomySpec, FeeSpec, NetworkSpec, PriceSpec, Shock};
 pub use error::ScenarioError;
 use raw::{HashUnit, HashrateKind, RawScenario};
+pub use security::{DifficultyRule, DifficultySpec, SecuritySpec};
 
 /// The chain at the start of a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,6 +65,8 @@ pub struct Scenario {
     pub hashrate: Option<HashratePath>,
     /// Price, fees, energy, the generated network and shocks.
     pub economy: EconomySpec,
+    /// The difficulty rule and its scheduled switches.
+    pub difficulty: DifficultySpec,
     /// Tables to write.
     pub tables: TableSelection,
     /// The resolved scenario (defaults filled, overrides applied, data paths resolved).
@@ -396,6 +401,8 @@ fn validate(mut raw: RawScenario, file: &Path) -> Result<Scenario, ScenarioError
         (None, false) => None,
     };
 
+    let difficulty = security::validate_difficulty(&cx, &mut raw, height)?;
+
     // Hashrate path.
     let h = &mut raw.hashrate;
     let kind = *h.kind.get_or_insert(HashrateKind::Constant);
@@ -566,6 +573,7 @@ fn validate(mut raw: RawScenario, file: &Path) -> Result<Scenario, ScenarioError
         hashrate_kind: kind,
         hashrate,
         economy,
+        difficulty,
         tables,
         resolved: raw,
     })

@@ -52,6 +52,12 @@ pub struct RawScenario {
     /// The AI compute market; fleet runs only.
     #[serde(default)]
     pub ai: super::raw_agents::RawAi,
+    /// The difficulty-adjustment rule.
+    #[serde(default)]
+    pub difficulty: super::raw_security::RawDifficulty,
+    /// How the security metrics are computed.
+    #[serde(default)]
+    pub security: super::raw_security::RawSecurity,
     /// Which tables to write.
     #[serde(default)]
     pub output: RawOutput,
@@ -344,10 +350,15 @@ pub struct RawMixEntry {
 pub struct RawShock {
     /// `btc_price` (price x factor at `at`), `energy_price` (a region's energy price x factor from
     /// `at` to `until`), `carbon_tax` (USD/tCO2 on a region, or all, from `at`), `ban` (a share of
-    /// a region's capacity forced offline, spread linearly from `at` to `until`).
+    /// a region's capacity forced offline, spread linearly from `at` to `until`), `ai_demand`,
+    /// `ai_rate`, `difficulty_rule` (from block `height` on, `rule` sets the difficulty).
     pub kind: ShockKind,
-    /// When it starts, UTC.
-    pub at: String,
+    /// When it starts, UTC (every kind but difficulty_rule).
+    pub at: Option<String>,
+    /// difficulty_rule: height of the first block under the new rule (>= the start height).
+    pub height: Option<u64>,
+    /// difficulty_rule: "bitcoin", "asert" or "lwma" (parameters from `[difficulty]`).
+    pub rule: Option<super::raw_security::RuleName>,
     /// energy_price: when it ends; ban: when the share is reached. UTC.
     pub until: Option<String>,
     /// Region name (energy_price, ban; carbon_tax: omit for all regions).
@@ -376,6 +387,8 @@ pub enum ShockKind {
     AiDemand,
     /// AI colocation rate multiplied by `factor` on [at, until) (until optional).
     AiRate,
+    /// The difficulty rule changes at a height.
+    DifficultyRule,
 }
 
 /// The ASIC efficiency frontier (hashshift_models::hardware::frontier has the equations).

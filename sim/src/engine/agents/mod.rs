@@ -38,6 +38,7 @@
 mod contracts;
 mod convert;
 mod decide;
+mod exposure;
 mod finance;
 mod machines;
 mod state;

@@ -163,8 +163,8 @@ impl Economy {
     /// follows the running hashrate within an epoch, so the hashprice moves by the ratio of
     /// the difficulty-implied hashrate to the running one, at most 4x either way (the retarget
     /// clamp). Without this a network whose machines all stop could never see difficulty fall.
-    fn hashprice_outlook(&self) -> f64 {
-        let implied_hs = self.difficulty * 4_294_967_296.0 / 600.0;
+    pub(super) fn hashprice_outlook(&self) -> f64 {
+        let implied_hs = self.difficulty * super::TWO_POW_32 / 600.0;
         let running_hs = self.fleet_hashrate_hs().unwrap_or(implied_hs);
         let ratio = if running_hs > 0.0 {
             (implied_hs / running_hs).clamp(0.25, 4.0)
@@ -175,7 +175,7 @@ impl Economy {
     }
 
     /// The market as agents see it now (`height`: next block).
-    fn view(
+    pub(super) fn view(
         &self,
         height: u64,
         frontier: (f64, f64, u16),
@@ -210,7 +210,9 @@ impl Economy {
         let year = year_fraction(now_unix);
         let frontier = self
             .frontier_values(year)
-            .unwrap_or((f64::NAN, f64::NAN, 0));
+            .map_or((f64::NAN, f64::NAN, 0), |f| {
+                (f.j_per_th, f.launch_usd_per_th, f.id)
+            });
         let outlook = self.hashprice_outlook();
         let mut agents = self.agents.take().expect("checked");
         let mut fs = self.fleet.take().expect("agents need a fleet");

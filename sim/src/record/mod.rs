@@ -9,6 +9,10 @@
 
 use std::fmt;
 
+mod security;
+
+pub use security::{IntervalStats, SecuritySnapshot};
+
 /// One mined block. Emitted once per block, in height order.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BlockRecord {
@@ -71,6 +75,22 @@ pub struct EpochRecord {
     pub mean_hashrate_hs: f64,
     /// Hashrate implied by this epoch's difficulty, difficulty x 2^32 / 600, H/s.
     pub implied_hashrate_hs: f64,
+    /// 95th percentile of the simulated blocks' exact intervals (nearest rank), seconds.
+    pub p95_interval_s: f64,
+    /// Longest exact interval of the simulated blocks, seconds.
+    pub max_interval_s: f64,
+    /// Simulated blocks per day of simulated epoch time.
+    pub blocks_per_day: f64,
+    /// Miner revenue (subsidy + fees at each block's price) per day of the epoch: the
+    /// security budget, USD/day.
+    pub miner_revenue_usd_per_day: f64,
+    /// Fees over subsidy + fees in the epoch's simulated blocks.
+    pub fee_share: f64,
+    /// Difficulty rule that set the next epoch's first target (`bitcoin`, `asert`, `lwma`);
+    /// under a per-block rule the epoch is a reporting window of 2016 blocks.
+    pub difficulty_rule: &'static str,
+    /// Security at the retarget (after the fleet re-decided at the new difficulty).
+    pub security: SecuritySnapshot,
 }
 
 /// One simulated UTC day (the `daily` table). Written at the end of the day; fleet metrics are
@@ -96,6 +116,17 @@ pub struct DayRecord {
     pub hashprice_usd_per_ph_day: f64,
     /// Network (running) hashrate at the end of the day, EH/s.
     pub hashrate_ehs: f64,
+    /// Hashrate implied by the difficulty in force at the end of the day,
+    /// difficulty x 2^32 / 600, EH/s.
+    pub implied_hashrate_ehs: f64,
+    /// Exact intervals of the blocks found during the day (None without blocks).
+    pub intervals: Option<IntervalStats>,
+    /// Fees over subsidy + fees of the day's blocks (None without blocks).
+    pub fee_share: Option<f64>,
+    /// Difficulty rule in force at the end of the day.
+    pub difficulty_rule: &'static str,
+    /// Security at the end of the day.
+    pub security: SecuritySnapshot,
     /// Installed but switched-off hashrate (idle overhang), EH/s.
     pub idle_ehs: Option<f64>,
     /// Hashrate forced offline by bans, EH/s.
@@ -114,7 +145,7 @@ pub struct DayRecord {
     pub marginal_energy_usd_per_kwh: Option<f64>,
     /// Mining revenue per MW (at the meter) per year of the running fleet, USD.
     pub revenue_usd_per_mw_year: Option<f64>,
-    /// Efficiency of the best machine released by then (the frontier), J/TH.
+    /// Efficiency of the best machine released by the end of the day (the frontier), J/TH.
     pub frontier_j_per_th: Option<f64>,
     /// Launch price of that machine, USD per TH/s.
     pub frontier_usd_per_th: Option<f64>,
@@ -182,6 +213,88 @@ pub struct RunSummary {
     pub subsidy_issued_sat: u64,
     /// Fees paid during the run, satoshi.
     pub fees_paid_sat: u64,
+    /// Security over the run's days.
+    pub security: SecuritySummary,
+}
+
+/// The run's security in a few numbers (part of the `summary` table), from the daily values.
+/// NaN where no day had the metric.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SecuritySummary {
+    /// Highest daily mean block interval, seconds.
+    pub max_daily_mean_interval_s: f64,
+    /// That over the 600 s target: the worst block-interval stretch.
+    pub worst_interval_stretch: f64,
+    /// Days whose mean interval exceeded 15 minutes (900 s), or that found no block.
+    pub days_mean_interval_above_15min: u64,
+    /// Lowest daily cheapest attack cost, USD.
+    pub min_attack_cost_usd: f64,
+    /// Highest daily overhang share.
+    pub max_overhang_share: f64,
+    /// Highest daily share of the largest firm.
+    pub max_top1_share: f64,
+    /// Highest daily double-spend probability after 1 confirmation (either attacker).
+    pub max_double_spend_1conf: f64,
+    /// Highest daily double-spend probability after 6 confirmations (either attacker).
+    pub max_double_spend_6conf: f64,
+}
+
+impl Default for SecuritySummary {
+    fn default() -> Self {
+        Self {
+            max_daily_mean_interval_s: f64::NAN,
+            worst_interval_stretch: f64::NAN,
+            days_mean_interval_above_15min: 0,
+            min_attack_cost_usd: f64::NAN,
+            max_overhang_share: f64::NAN,
+            max_top1_share: f64::NAN,
+            max_double_spend_1conf: f64::NAN,
+            max_double_spend_6conf: f64::NAN,
+        }
+    }
+}
+
+/// `max` that ignores NaN (NaN only when both are).
+fn nan_max(a: f64, b: f64) -> f64 {
+    if a.is_nan() {
+        b
+    } else {
+        a.max(b)
+    }
+}
+
+/// `min` that ignores NaN (NaN only when both are).
+fn nan_min(a: f64, b: f64) -> f64 {
+    if a.is_nan() {
+        b
+    } else {
+        a.min(b)
+    }
+}
+
+impl SecuritySummary {
+    /// Folds in one day.
+    pub fn add_day(&mut self, d: &DayRecord) {
+        match d.intervals {
+            Some(i) => {
+                self.max_daily_mean_interval_s = nan_max(self.max_daily_mean_interval_s, i.mean_s);
+                self.worst_interval_stretch = self.max_daily_mean_interval_s / 600.0;
+                self.days_mean_interval_above_15min += u64::from(i.mean_s > 900.0);
+            }
+            None => self.days_mean_interval_above_15min += 1,
+        }
+        let s = &d.security;
+        let f = |v: Option<f64>| v.unwrap_or(f64::NAN);
+        self.min_attack_cost_usd = nan_min(self.min_attack_cost_usd, f(s.attack_cost_min_usd));
+        self.max_overhang_share = nan_max(self.max_overhang_share, f(s.overhang_share));
+        self.max_top1_share = nan_max(self.max_top1_share, f(s.top1_share));
+        for p in [s.double_spend_top1_1conf, s.double_spend_overhang_1conf] {
+            self.max_double_spend_1conf = nan_max(self.max_double_spend_1conf, f(p));
+        }
+        for p in [s.double_spend_top1_6conf, s.double_spend_overhang_6conf] {
+            self.max_double_spend_6conf = nan_max(self.max_double_spend_6conf, f(p));
+        }
+    }
 }
 
 /// Run-level metadata written into every output file's key-value metadata.

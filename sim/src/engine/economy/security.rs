@@ -1,0 +1,209 @@
+//! The security metrics (DESIGN 3.8), computed once a day and at each retarget from the state
+//! the economy already keeps: never on the per-block path.
+//!
+//! With `H` the network's running hashrate (TH/s) and `O` the overhang (idle machines plus
+//! machines unsold on the secondary market):
+//!
+//! * attack costs ([`hashshift_models::security::attack`]): new ASICs (the frontier model
+//!   at the catalog price in force that day, `Frontier::price_usd_per_th`), the overhang at
+//!   secondary-market prices (the firms' dealer price with firms; without firms a buyer's
+//!   payback price, `security.secondary_payback_years` of margin at $0.05/kWh), and rental;
+//! * overhang share `O / H`;
+//! * concentration of the firms' running hashrate (each site is its own owner without
+//!   firms): HHI, Nakamoto coefficient, top-1 and top-5 shares;
+//! * double-spend success after 1 and 6 confirmations for an attacker with the largest firm's
+//!   share `q = top1`, and one with the whole overhang, `q = O / (H + O)` (the overhang is not
+//!   part of `H`).
+//!
+//! Cost: one pass over the fleet's units (idle machines, aggregated by model) and one over
+//! the sites, then an O(firms) partial selection; about 20k units and 6k sites take tens of
+//! microseconds a day.
+
+use hashshift_models::security::attack::{
+    new_asic_cost, overhang_cost, payback_price_usd_per_th, rental_cost, HashrateLot,
+};
+use hashshift_models::security::{attacker_success_probability, summarize};
+
+use super::{year_fraction, Economy};
+use crate::record::SecuritySnapshot;
+use crate::scenario::security::SCRAP_USD_PER_TH;
+use crate::scenario::SecuritySpec;
+
+/// Reference PUE and energy price of a secondary-market buyer without firms (as the firms'
+/// dealer, `engine::agents`).
+const PAYBACK_REF_PUE: f64 = 1.1;
+const PAYBACK_REF_USD_PER_KWH: f64 = 0.05;
+
+/// Buffers reused from day to day.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Scratch {
+    /// Running hashrate per owner (firm or site), TH/s.
+    weights: Vec<f64>,
+    /// Idle TH/s and sum of TH/s x J/TH per model id.
+    by_model: Vec<(f64, f64)>,
+    /// Model ids with idle machines this pass.
+    touched: Vec<u16>,
+    /// Overhang lots (idle by model, then unsold).
+    lots: Vec<HashrateLot>,
+}
+
+fn double_spend(spec: &SecuritySpec, q: f64, z: u32) -> Option<f64> {
+    attacker_success_probability(spec.double_spend, q.clamp(0.0, 1.0), z).ok()
+}
+
+impl Economy {
+    /// The security metrics now, with the network running `hashrate_hs` H/s, at `now_unix`
+    /// (`height`: the next block's).
+    pub(crate) fn security_snapshot(
+        &mut self,
+        hashrate_hs: f64,
+        now_unix: i64,
+        height: u64,
+    ) -> SecuritySnapshot {
+        let spec = self.security;
+        let p = &spec.attack;
+        let honest_ths = hashrate_hs / 1e12;
+        let mut snap = SecuritySnapshot::default();
+        let frontier = self.frontier_values(year_fraction(now_unix));
+        let new_cost_per_th = frontier.map(|f| p.cost_per_th(f.usd_per_th, f.j_per_th));
+        if let Some(f) = frontier {
+            snap.attack_cost_new_usd = Some(new_asic_cost(p, honest_ths, f.usd_per_th, f.j_per_th));
+        }
+        if let (Some(new), true) = (new_cost_per_th, spec.rental_share > 0.0) {
+            let rent = self.hashprice * (1.0 + spec.rental_premium);
+            let rentable = spec.rental_share * honest_ths;
+            snap.attack_cost_rental_usd = Some(rental_cost(p, honest_ths, rentable, rent, new).usd);
+        }
+        if self.fleet.is_some() {
+            self.fleet_security(&mut snap, honest_ths, new_cost_per_th, frontier, height);
+        }
+        snap.attack_cost_min_usd = [
+            snap.attack_cost_new_usd,
+            snap.attack_cost_overhang_usd,
+            snap.attack_cost_rental_usd,
+        ]
+        .into_iter()
+        .flatten()
+        .reduce(f64::min);
+        snap
+    }
+
+    /// The metrics that need the fleet: overhang, its attack cost, concentration, double
+    /// spends.
+    fn fleet_security(
+        &mut self,
+        snap: &mut SecuritySnapshot,
+        honest_ths: f64,
+        new_cost_per_th: Option<f64>,
+        frontier: Option<super::FrontierNow>,
+        height: u64,
+    ) {
+        let spec = self.security;
+        let mut scratch = std::mem::take(&mut self.security_scratch);
+        let fs = self.fleet.as_ref().expect("checked by the caller");
+        let fleet = &fs.fleet;
+
+        // Idle machines, aggregated by model.
+        for (i, u) in fleet.units().iter().enumerate() {
+            if fleet.is_running(i) || fleet.is_offline(i) {
+                continue;
+            }
+            let m = usize::from(u.model);
+            if scratch.by_model.len() <= m {
+                scratch.by_model.resize(m + 1, (0.0, 0.0));
+            }
+            let e = &mut scratch.by_model[m];
+            if e.0 == 0.0 {
+                scratch.touched.push(u.model);
+            }
+            e.0 += u.ths;
+            e.1 += u.ths * u.j_per_th;
+        }
+        scratch.lots.clear();
+        let mut idle_ths = 0.0;
+        for &m in &scratch.touched {
+            let (ths, jsum) = std::mem::take(&mut scratch.by_model[usize::from(m)]);
+            if ths > 0.0 {
+                idle_ths += ths;
+                scratch.lots.push(HashrateLot {
+                    ths,
+                    j_per_th: jsum / ths,
+                    usd_per_th: f64::NAN,
+                });
+            }
+        }
+        scratch.touched.clear();
+        let mut unsold_ths = 0.0;
+        if let Some(a) = &self.agents {
+            for (j_per_th, ths) in a.unsold_machines() {
+                unsold_ths += ths;
+                scratch.lots.push(HashrateLot {
+                    ths,
+                    j_per_th,
+                    usd_per_th: f64::NAN,
+                });
+            }
+        }
+        // Prices: the firms' dealer, or a buyer's payback without firms.
+        match &self.agents {
+            Some(a) => {
+                let f = frontier.map_or((f64::NAN, f64::NAN, 0), |f| {
+                    (f.j_per_th, f.launch_usd_per_th, f.id)
+                });
+                let view = self.view(height, f, self.hashprice_outlook());
+                for l in &mut scratch.lots {
+                    l.usd_per_th = a.machine_price_usd_per_th(l.j_per_th, &view);
+                }
+            }
+            None => {
+                let new = frontier.map_or((f64::NAN, f64::NAN), |f| (f.usd_per_th, f.j_per_th));
+                for l in &mut scratch.lots {
+                    l.usd_per_th = payback_price_usd_per_th(
+                        self.hashprice,
+                        l.j_per_th,
+                        PAYBACK_REF_USD_PER_KWH,
+                        PAYBACK_REF_PUE,
+                        spec.secondary_payback_years,
+                        new,
+                        SCRAP_USD_PER_TH,
+                    );
+                }
+            }
+        }
+        let overhang_ths = idle_ths + unsold_ths;
+        snap.idle_ehs = Some(idle_ths / 1e6);
+        snap.unsold_ehs = Some(unsold_ths / 1e6);
+        if honest_ths > 0.0 {
+            snap.overhang_share = Some(overhang_ths / honest_ths);
+        }
+        if let Some(new) = new_cost_per_th {
+            snap.attack_cost_overhang_usd =
+                Some(overhang_cost(&spec.attack, honest_ths, &mut scratch.lots, new).usd);
+        }
+
+        // Concentration of running hashrate by owner.
+        match &self.agents {
+            Some(a) => a.firm_running_ths(fleet, &mut scratch.weights),
+            None => {
+                scratch.weights.clear();
+                scratch
+                    .weights
+                    .extend((0..fs.sites.len()).map(|s| fleet.site_running_ths(s)));
+            }
+        }
+        if let Ok(c) = summarize(&mut scratch.weights) {
+            snap.hhi = Some(c.hhi);
+            snap.nakamoto_coefficient = Some(c.nakamoto_coefficient as u32);
+            snap.top1_share = Some(c.top1_share);
+            snap.top5_share = Some(c.top5_share);
+            snap.double_spend_top1_1conf = double_spend(&spec, c.top1_share, 1);
+            snap.double_spend_top1_6conf = double_spend(&spec, c.top1_share, 6);
+        }
+        if honest_ths + overhang_ths > 0.0 {
+            let q = overhang_ths / (honest_ths + overhang_ths);
+            snap.double_spend_overhang_1conf = double_spend(&spec, q, 1);
+            snap.double_spend_overhang_6conf = double_spend(&spec, q, 6);
+        }
+        self.security_scratch = scratch;
+    }
+}

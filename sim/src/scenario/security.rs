@@ -1,0 +1,211 @@
+//! Stage two for `[difficulty]`, `[security]` and shocks of kind `difficulty_rule`: the
+//! difficulty rule schedule and the parameters of the security metrics (DESIGN 3.2, 3.8).
+
+use hashshift_models::security::attack::AttackParams;
+use hashshift_models::security::DoubleSpendModel;
+
+use super::raw::{RawScenario, ShockKind};
+use super::raw_security::{DoubleSpendName, RuleName};
+use super::{Ctx, ScenarioError};
+
+/// ASERT half-life, seconds: 2 days, aserti3-2d on Bitcoin Cash (BCH upgrade spec
+/// 2020-11-15-asert.md).
+pub const ASERT_HALF_LIFE_S: u64 = 172_800;
+/// LWMA averaging window, blocks: Bitcoin Gold mainnet (BTCGPU `chainparams.cpp`).
+pub const LWMA_WINDOW: u32 = 45;
+/// Attack duration, hours (DESIGN 3.8: a 51 % attack for 24 hours).
+pub const ATTACK_HOURS: f64 = 24.0;
+/// Attacker's energy price, USD/kWh (ASSUMPTION: an industrial rate, the secondary market's
+/// reference buyer).
+pub const ATTACKER_ENERGY_USD_PER_KWH: f64 = 0.05;
+/// Attacker's PUE (ASSUMPTION: as the secondary market's reference buyer).
+pub const ATTACKER_PUE: f64 = 1.1;
+/// Secondary-market payback without firms, years (the firms' default).
+pub const SECONDARY_PAYBACK_YEARS: f64 = super::defaults::FIRMS_SECONDARY_PAYBACK_YEARS;
+/// Scrap value of idle machines without firms, USD per TH/s (as the firms' dealer).
+pub const SCRAP_USD_PER_TH: f64 = 0.5;
+
+/// A difficulty rule with its parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DifficultyRule {
+    /// Bitcoin's retarget every 2016 blocks.
+    Bitcoin,
+    /// aserti3-2d with this half-life, seconds.
+    Asert {
+        /// Half-life, seconds.
+        half_life_s: u64,
+    },
+    /// LWMA over this many blocks.
+    Lwma {
+        /// Averaging window N, blocks.
+        window: u32,
+    },
+}
+
+impl DifficultyRule {
+    /// `bitcoin`, `asert` or `lwma`.
+    pub fn name(self) -> &'static str {
+        match self {
+            DifficultyRule::Bitcoin => "bitcoin",
+            DifficultyRule::Asert { .. } => "asert",
+            DifficultyRule::Lwma { .. } => "lwma",
+        }
+    }
+}
+
+/// The difficulty rule at the start and the scheduled switches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DifficultySpec {
+    /// Rule in force at the start.
+    pub initial: DifficultyRule,
+    /// `(height, rule)`: from the block at `height` on, `rule` sets the target; sorted by
+    /// height, heights distinct and at or after the start.
+    pub switches: Vec<(u64, DifficultyRule)>,
+}
+
+/// Parameters of the security metrics.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SecuritySpec {
+    /// Duration, energy price and PUE of the priced attack.
+    pub attack: AttackParams,
+    /// Share of network hashrate for rent (0: no rental market).
+    pub rental_share: f64,
+    /// Rental price over the hashprice (rent = hashprice x (1 + premium)).
+    pub rental_premium: f64,
+    /// Double-spend model.
+    pub double_spend: DoubleSpendModel,
+    /// Without firms: years of margin a buyer pays for idle machines.
+    pub secondary_payback_years: f64,
+}
+
+/// Validates `[security]`, filling defaults in place.
+pub(super) fn validate_security(
+    cx: &Ctx<'_>,
+    raw: &mut RawScenario,
+) -> Result<SecuritySpec, ScenarioError> {
+    let s = &mut raw.security;
+    let hours = *s.attack_hours.get_or_insert(ATTACK_HOURS);
+    let energy = *s
+        .attacker_energy_usd_per_kwh
+        .get_or_insert(ATTACKER_ENERGY_USD_PER_KWH);
+    let pue = *s.attacker_pue.get_or_insert(ATTACKER_PUE);
+    cx.range("security.attack_hours", hours, 1e-9, 8766.0, "hours (> 0)")?;
+    cx.range(
+        "security.attacker_energy_usd_per_kwh",
+        energy,
+        0.0,
+        10.0,
+        "USD/kWh",
+    )?;
+    cx.range("security.attacker_pue", pue, 1.0, 3.0, "")?;
+    let attack = AttackParams::new(hours, energy, pue)
+        .map_err(|e| cx.invalid(format!("security.{}", e.param), e.value, e.allowed))?;
+    let rental_share = cx.range(
+        "security.rental_share",
+        *s.rental_share.get_or_insert(0.0),
+        0.0,
+        1.0,
+        "(share of network hashrate)",
+    )?;
+    let rental_premium = cx.range(
+        "security.rental_premium",
+        *s.rental_premium.get_or_insert(0.0),
+        0.0,
+        10.0,
+        "(fraction over the hashprice)",
+    )?;
+    let double_spend = match *s
+        .double_spend_model
+        .get_or_insert(DoubleSpendName::Rosenfeld)
+    {
+        DoubleSpendName::Nakamoto => DoubleSpendModel::NakamotoPoisson,
+        DoubleSpendName::Rosenfeld => DoubleSpendModel::RosenfeldExact,
+    };
+    let secondary_payback_years = cx.range(
+        "security.secondary_payback_years",
+        *s.secondary_payback_years
+            .get_or_insert(SECONDARY_PAYBACK_YEARS),
+        0.0,
+        10.0,
+        "years",
+    )?;
+    Ok(SecuritySpec {
+        attack,
+        rental_share,
+        rental_premium,
+        double_spend,
+        secondary_payback_years,
+    })
+}
+
+/// Validates `[difficulty]` and the `difficulty_rule` shocks, filling defaults in place.
+/// `start_height`: the first simulated block.
+pub(super) fn validate_difficulty(
+    cx: &Ctx<'_>,
+    raw: &mut RawScenario,
+    start_height: u64,
+) -> Result<DifficultySpec, ScenarioError> {
+    let d = &mut raw.difficulty;
+    let half_life = *d.asert_half_life_s.get_or_insert(ASERT_HALF_LIFE_S);
+    if !(600..=31_557_600).contains(&half_life) {
+        return Err(cx.invalid(
+            "difficulty.asert_half_life_s",
+            half_life,
+            "must be an integer in [600, 31557600] seconds",
+        ));
+    }
+    let window = *d.lwma_window.get_or_insert(LWMA_WINDOW);
+    if !(2..=10_000).contains(&window) {
+        return Err(cx.invalid(
+            "difficulty.lwma_window",
+            window,
+            "must be an integer in [2, 10000] blocks",
+        ));
+    }
+    let rule = |name: RuleName| match name {
+        RuleName::Bitcoin => DifficultyRule::Bitcoin,
+        RuleName::Asert => DifficultyRule::Asert {
+            half_life_s: half_life,
+        },
+        RuleName::Lwma => DifficultyRule::Lwma { window },
+    };
+    let initial = rule(*d.rule.get_or_insert(RuleName::Bitcoin));
+    let mut switches: Vec<(u64, DifficultyRule)> = Vec::new();
+    for (i, s) in raw.shocks.iter().enumerate() {
+        let key = |k: &str| format!("shocks[{i}].{k}");
+        if s.kind != ShockKind::DifficultyRule {
+            continue;
+        }
+        let height = s.height.ok_or_else(|| {
+            cx.invalid(
+                key("height"),
+                "(missing)",
+                "a difficulty_rule shock needs the height of the first block under the new rule",
+            )
+        })?;
+        if height < start_height || height >= 1 << 40 {
+            return Err(cx.invalid(
+                key("height"),
+                height,
+                format!("must be in [{start_height} (the start height), 2^40)"),
+            ));
+        }
+        let name = s.rule.ok_or_else(|| {
+            cx.invalid(
+                key("rule"),
+                "(missing)",
+                "a difficulty_rule shock needs rule = \"bitcoin\", \"asert\" or \"lwma\"",
+            )
+        })?;
+        if switches.iter().any(|(h, _)| *h == height) {
+            return Err(cx.invalid(
+                key("height"),
+                height,
+                "another difficulty_rule shock switches at this height",
+            ));
+        }
+        switches.push((height, rule(name)));
+    }
+    switches.sort_by_key(|s| s.0);
+    Ok(DifficultySpec { initial, switches })
+}
