@@ -184,9 +184,8 @@ fn daily_security_identities_hold_with_firms() {
     for d in &rec.days {
         let s = &d.security;
         let (idle, unsold) = (s.idle_ehs.unwrap(), s.unsold_ehs.unwrap());
-        // Idle now: also machines delivered since the last operation pass (the `idle_ehs`
-        // column is as of that pass).
-        assert!(idle >= 0.0 && unsold >= 0.0);
+        assert!((idle - d.idle_ehs.unwrap()).abs() <= 1e-12 * idle.max(1.0));
+        assert!(unsold >= 0.0);
         unsold_seen |= unsold > 0.0;
         let share = s.overhang_share.unwrap();
         assert!((share - (idle + unsold) / d.hashrate_ehs).abs() <= 1e-12 * share.max(1.0));

@@ -229,14 +229,16 @@ pub struct ConcentrationSummary {
     pub top5_share: f64,
 }
 
-/// Entities sorted at first in [`summarize`]; enough for the Nakamoto coefficient of any
-/// realistic mining market (the full sort runs only when the top 64 hold half or less).
-const SUMMARY_PARTIAL_SORT: usize = 64;
+/// Largest entities [`summarize`] keeps; enough for the Nakamoto coefficient of a realistic
+/// mining market, firms included (the full sort runs only when these hold half or less).
+const SUMMARY_PARTIAL_SORT: usize = 512;
 
-/// HHI, Nakamoto coefficient, top-1 and top-5 shares of `weights` in expected O(n) time (a
-/// partial selection of the largest entities instead of a full sort); `weights` is
-/// reordered. Agrees with [`herfindahl_hirschman_index`], [`nakamoto_coefficient`] and
-/// [`top_k_share`] up to rounding (sums are taken in a different order).
+/// HHI, Nakamoto coefficient, top-1 and top-5 shares of `weights` in one pass that keeps the
+/// [`SUMMARY_PARTIAL_SORT`] largest weights in a min-heap (most weights are rejected by one
+/// comparison),
+/// instead of a full sort; `weights` is sorted only when those hold half or less. Agrees with
+/// [`herfindahl_hirschman_index`], [`nakamoto_coefficient`] and [`top_k_share`] up to
+/// rounding (sums are taken in a different order).
 ///
 /// # Errors
 /// [`ConcentrationError::NoEntities`], [`ConcentrationError::InvalidWeight`] or
@@ -246,50 +248,55 @@ pub fn summarize(weights: &mut [f64]) -> Result<ConcentrationSummary, Concentrat
         return Err(ConcentrationError::NoEntities);
     }
     let mut total = 0.0;
+    let mut squares = 0.0;
     for (index, &weight) in weights.iter().enumerate() {
         if !(weight.is_finite() && weight >= 0.0) {
             return Err(ConcentrationError::InvalidWeight { index, weight });
         }
         total += weight;
+        squares += weight * weight;
     }
     if total == 0.0 {
         return Err(ConcentrationError::ZeroTotal);
     }
-    let hhi = weights
-        .iter()
-        .map(|w| {
-            let s = w / total;
-            s * s
-        })
-        .sum();
     let descending = |a: &f64, b: &f64| b.total_cmp(a);
-    let n = weights.len();
-    let mut sorted = SUMMARY_PARTIAL_SORT.min(n);
-    if sorted < n {
-        weights.select_nth_unstable_by(sorted - 1, descending);
+    let kept = SUMMARY_PARTIAL_SORT.min(weights.len());
+    if kept < weights.len() {
+        weights.select_nth_unstable_by(kept - 1, descending);
     }
-    weights[..sorted].sort_unstable_by(descending);
+    weights[..kept].sort_unstable_by(descending);
+    let top = &weights[..kept];
     let share = |w: &[f64]| (w.iter().sum::<f64>() / total).min(1.0);
     let mut nakamoto = None;
     let mut sum = 0.0;
-    let mut i = 0;
-    while nakamoto.is_none() {
-        if i == sorted {
-            // The partial sort was not enough: sort the rest and go on.
-            weights[sorted..].sort_unstable_by(descending);
-            sorted = n;
-        }
-        sum += weights[i];
-        i += 1;
-        if sum > 0.5 * total || i == n {
-            nakamoto = Some(i);
+    for (i, w) in top.iter().enumerate() {
+        sum += w;
+        if sum > 0.5 * total {
+            nakamoto = Some(i + 1);
+            break;
         }
     }
+    let (top1_share, top5_share) = (share(&top[..1]), share(&top[..5.min(kept)]));
+    let nakamoto_coefficient = match nakamoto {
+        Some(k) => k,
+        // The largest SUMMARY_PARTIAL_SORT hold half or less: sort them all.
+        None => {
+            weights[kept..].sort_unstable_by(descending);
+            let mut sum = 0.0;
+            weights
+                .iter()
+                .position(|w| {
+                    sum += w;
+                    sum > 0.5 * total
+                })
+                .map_or(weights.len(), |i| i + 1)
+        }
+    };
     Ok(ConcentrationSummary {
-        hhi,
-        nakamoto_coefficient: nakamoto.unwrap_or(n),
-        top1_share: share(&weights[..1]),
-        top5_share: share(&weights[..5.min(n)]),
+        hhi: squares / (total * total),
+        nakamoto_coefficient,
+        top1_share,
+        top5_share,
     })
 }
 
@@ -402,14 +409,14 @@ mod tests {
         assert_eq!(s.nakamoto_coefficient, 2);
         assert!(close(s.top1_share, 0.5));
         assert!(close(s.top5_share, 1.0));
-        let flat = vec![1.0; 1000];
+        let flat = vec![1.0; 1500];
         let s = summarize(&mut flat.clone()).unwrap();
-        assert_eq!(s.nakamoto_coefficient, 501);
-        assert!(close(s.hhi, 0.001));
-        assert!(close(s.top5_share, 0.005));
+        assert_eq!(s.nakamoto_coefficient, 751);
+        assert!(close(s.hhi, 1.0 / 1500.0));
+        assert!(close(s.top5_share, 5.0 / 1500.0));
         // Heavy-tailed weights (deterministic pseudo-random Pareto draws).
         let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-        for n in [1usize, 3, 70, 500, 3000] {
+        for n in [1usize, 3, 70, 500, 600, 3000, 20_000] {
             let w: Vec<f64> = (0..n)
                 .map(|_| {
                     x ^= x << 13;

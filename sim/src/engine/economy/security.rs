@@ -15,14 +15,20 @@
 //!   share `q = top1`, and one with the whole overhang, `q = O / (H + O)` (the overhang is not
 //!   part of `H`).
 //!
-//! Cost: one pass over the fleet's units (idle machines, aggregated by model) and one over
-//! the sites, then an O(firms) partial selection; about 20k units and 6k sites take tens of
-//! microseconds a day.
+//! Cost: one pass over the sites (hashrate by owner), then an O(firms) partial selection, a
+//! day. The idle machines' mix of efficiencies (which prices the overhang) takes a pass over
+//! every fleet unit, so it is refreshed every [`IDLE_MIX_REFRESH_DAYS`] days and scaled to the
+//! day's idle total in between (the total is exact every day: the fleet's idle hashrate as of
+//! its last operation pass, the `idle_ehs` column). Units accumulate over a run with firms
+//! (refreshes, relocations), so a daily pass would cost more than the rest of the simulation
+//! (measured: a fifth of a 20-year run with 5,000 firms).
 
 use hashshift_models::security::attack::{
     new_asic_cost, overhang_cost, payback_price_usd_per_th, rental_cost, HashrateLot,
 };
 use hashshift_models::security::{attacker_success_probability, summarize};
+
+use hashshift_models::mining::fleet::Fleet;
 
 use super::{year_fraction, Economy};
 use crate::record::SecuritySnapshot;
@@ -34,9 +40,16 @@ use crate::scenario::SecuritySpec;
 const PAYBACK_REF_PUE: f64 = 1.1;
 const PAYBACK_REF_USD_PER_KWH: f64 = 0.05;
 
+/// Days between two passes over the fleet's units to refresh the idle machines' mix.
+pub(crate) const IDLE_MIX_REFRESH_DAYS: i64 = 30;
+
 /// Buffers reused from day to day.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Scratch {
+    /// Idle machines by model: (share of the idle TH/s, J/TH), as of `idle_mix_day`.
+    idle_mix: Vec<(f64, f64)>,
+    /// Unix day of the last refresh of `idle_mix` (None: never).
+    idle_mix_day: Option<i64>,
     /// Running hashrate per owner (firm or site), TH/s.
     weights: Vec<f64>,
     /// Idle TH/s and sum of TH/s x J/TH per model id.
@@ -49,6 +62,38 @@ pub(crate) struct Scratch {
 
 fn double_spend(spec: &SecuritySpec, q: f64, z: u32) -> Option<f64> {
     attacker_success_probability(spec.double_spend, q.clamp(0.0, 1.0), z).ok()
+}
+
+/// Recomputes the idle machines' mix by model: one pass over the fleet's units.
+fn refresh_idle_mix(scratch: &mut Scratch, fleet: &Fleet) {
+    for (i, u) in fleet.units().iter().enumerate() {
+        if u.ths <= 0.0 || fleet.is_running(i) || fleet.is_offline(i) {
+            continue;
+        }
+        let m = usize::from(u.model);
+        if scratch.by_model.len() <= m {
+            scratch.by_model.resize(m + 1, (0.0, 0.0));
+        }
+        let e = &mut scratch.by_model[m];
+        if e.0 == 0.0 {
+            scratch.touched.push(u.model);
+        }
+        e.0 += u.ths;
+        e.1 += u.ths * u.j_per_th;
+    }
+    let total: f64 = scratch
+        .touched
+        .iter()
+        .map(|&m| scratch.by_model[usize::from(m)].0)
+        .sum();
+    scratch.idle_mix.clear();
+    for &m in &scratch.touched {
+        let (ths, jsum) = std::mem::take(&mut scratch.by_model[usize::from(m)]);
+        if ths > 0.0 {
+            scratch.idle_mix.push((ths / total, jsum / ths));
+        }
+    }
+    scratch.touched.clear();
 }
 
 impl Economy {
@@ -75,7 +120,13 @@ impl Economy {
             snap.attack_cost_rental_usd = Some(rental_cost(p, honest_ths, rentable, rent, new).usd);
         }
         if self.fleet.is_some() {
-            self.fleet_security(&mut snap, honest_ths, new_cost_per_th, frontier, height);
+            self.fleet_security(
+                &mut snap,
+                honest_ths,
+                new_cost_per_th,
+                frontier,
+                (now_unix, height),
+            );
         }
         snap.attack_cost_min_usd = [
             snap.attack_cost_new_usd,
@@ -96,43 +147,40 @@ impl Economy {
         honest_ths: f64,
         new_cost_per_th: Option<f64>,
         frontier: Option<super::FrontierNow>,
-        height: u64,
+        (now_unix, height): (i64, u64),
     ) {
         let spec = self.security;
         let mut scratch = std::mem::take(&mut self.security_scratch);
         let fs = self.fleet.as_ref().expect("checked by the caller");
         let fleet = &fs.fleet;
 
-        // Idle machines, aggregated by model.
-        for (i, u) in fleet.units().iter().enumerate() {
-            if fleet.is_running(i) || fleet.is_offline(i) {
-                continue;
-            }
-            let m = usize::from(u.model);
-            if scratch.by_model.len() <= m {
-                scratch.by_model.resize(m + 1, (0.0, 0.0));
-            }
-            let e = &mut scratch.by_model[m];
-            if e.0 == 0.0 {
-                scratch.touched.push(u.model);
-            }
-            e.0 += u.ths;
-            e.1 += u.ths * u.j_per_th;
+        // Idle machines: the exact total, in the mix of the last refresh.
+        let today = now_unix.div_euclid(86_400);
+        let idle_ths = fleet.state().idle_ths;
+        if scratch
+            .idle_mix_day
+            .is_none_or(|d| today - d >= IDLE_MIX_REFRESH_DAYS)
+        {
+            refresh_idle_mix(&mut scratch, fleet);
+            scratch.idle_mix_day = Some(today);
         }
         scratch.lots.clear();
-        let mut idle_ths = 0.0;
-        for &m in &scratch.touched {
-            let (ths, jsum) = std::mem::take(&mut scratch.by_model[usize::from(m)]);
-            if ths > 0.0 {
-                idle_ths += ths;
-                scratch.lots.push(HashrateLot {
-                    ths,
-                    j_per_th: jsum / ths,
-                    usd_per_th: f64::NAN,
-                });
-            }
+        let running_j = fleet.running_efficiency_j_per_th();
+        if scratch.idle_mix.is_empty() && idle_ths > 0.0 && running_j.is_finite() {
+            // Nothing was idle at the refresh: these machines are priced at the running
+            // fleet's efficiency until the next one.
+            scratch.idle_mix.push((1.0, running_j));
         }
-        scratch.touched.clear();
+        scratch.lots.extend(
+            scratch
+                .idle_mix
+                .iter()
+                .map(|&(share, j_per_th)| HashrateLot {
+                    ths: share * idle_ths,
+                    j_per_th,
+                    usd_per_th: f64::NAN,
+                }),
+        );
         let mut unsold_ths = 0.0;
         if let Some(a) = &self.agents {
             for (j_per_th, ths) in a.unsold_machines() {
