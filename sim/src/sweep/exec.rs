@@ -267,7 +267,10 @@ fn prepare_root(sweep: &Sweep, root: &Path, opts: &Options) -> Result<(), ExecEr
         }
         Err(e) => return Err(io("listing", root)(e)),
     };
-    if entries.is_empty() {
+    // Another shard starting at the same moment may be writing the manifest: its temporary
+    // file does not make the folder someone else's.
+    let manifest_tmp = format!(".{MANIFEST_FILE}.tmp-");
+    if entries.iter().all(|e| e.starts_with(&manifest_tmp)) {
         if opts.finalize_only {
             return Err(conflict(format!(
                 "{}: no sweep output to finalize (run the sweep or its shards first)",

@@ -738,14 +738,16 @@ fn validate_axis(
             return Err(cx.invalid(key("step"), step, "must be a non-zero finite number"));
         }
         match design::range_len(from, to, step) {
-            None => return Err(cx.invalid(
-                key("step"),
-                step,
-                format!(
+            None => {
+                return Err(cx.invalid(
+                    key("step"),
+                    step,
+                    format!(
                     "must point from `from` = {from} towards `to` = {to} (use a step of sign {})",
                     if to >= from { "+" } else { "-" }
                 ),
-            )),
+                ))
+            }
             Some(n) if n > MAX_RUNS => {
                 return Err(cx.invalid(
                     key("step"),
