@@ -311,7 +311,8 @@ fn list(dir: &Path) -> Result<(), Failure> {
 /// Set by Ctrl-C: the sweep starts no new run and abandons the runs in flight.
 static STOP: AtomicBool = AtomicBool::new(false);
 
-/// First Ctrl-C: stop cleanly (finished runs stay complete, runs in flight are removed);
+/// First Ctrl-C (SIGINT; also SIGTERM and SIGHUP, as Slurm sends on scancel or a time limit):
+/// stop cleanly (finished runs stay complete, runs in flight are removed);
 /// a second one exits at once (what it leaves is cleaned up by --resume).
 fn install_stop_handler() {
     let result = ctrlc::set_handler(|| {

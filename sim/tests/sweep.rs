@@ -282,7 +282,7 @@ fn ctrl_c_stops_cleanly_and_resume_finishes() {
     assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
     assert!(stderr(&o).contains("--resume"), "{}", stderr(&o));
     let done = complete_runs(&root);
-    assert!(done >= 20 && done < 320, "{done}");
+    assert!((20..320).contains(&done), "{done}");
     // Finished runs are complete, nothing half-written is left behind.
     for e in fs::read_dir(&root).unwrap() {
         let name = e.unwrap().file_name().to_string_lossy().into_owned();
