@@ -8,7 +8,7 @@ use super::design::{self, AxisSpec, ParamType, ParamValue};
 use super::paths::{self, KeyType};
 use super::raw::{DesignKind, RawAxis, RawSweep};
 use super::{replicate_seed, sobol, Axis, Sweep, SweepError, ID_COLUMNS, MAX_RUNS, MAX_SOBOL_N};
-use crate::scenario::Scenario;
+use crate::scenario::{folder_name, Scenario, NAME_ALLOWED};
 
 struct Cx<'a> {
     file: &'a Path,
@@ -28,14 +28,6 @@ impl Cx<'_> {
             allowed: allowed.into(),
         }
     }
-}
-
-fn is_valid_name(name: &str) -> bool {
-    !name.is_empty()
-        && !name.starts_with('.')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 fn is_power_of_two(n: u64) -> bool {
@@ -96,20 +88,8 @@ fn type_name(ty: KeyType) -> &'static str {
 
 pub(super) fn validate(raw: RawSweep, file: &Path) -> Result<Sweep, SweepError> {
     let cx = Cx { file };
-    let name = match &raw.name {
-        Some(n) => n.clone(),
-        None => file
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "sweep".into()),
-    };
-    if !is_valid_name(&name) {
-        return Err(cx.invalid(
-            "name",
-            format!("{name:?}"),
-            "letters, digits, '-', '_' and '.' only, not starting with '.'",
-        ));
-    }
+    let name = folder_name(raw.name.as_deref(), file, "sweep")
+        .map_err(|name| cx.invalid("name", format!("{name:?}"), NAME_ALLOWED))?;
     let seed = raw.seed.unwrap_or(1);
     if seed > i64::MAX as u64 {
         return Err(cx.invalid("seed", seed, "must be in [0, 2^63-1]"));
