@@ -6,6 +6,7 @@
 //! - [`record`]: what a run reports, behind the [`record::Recorder`] trait.
 //! - [`output`]: Parquet tables and atomic run folders.
 //! - [`runner`]: one scenario end to end into a run folder.
+//! - [`sweep`]: batch sweeps (grids, Monte Carlo, Latin hypercube, Sobol) into one dataset.
 //!
 //! The pure domain models (exact consensus, hashrate paths) live in `hashshift_models`.
 
@@ -15,3 +16,4 @@ pub mod output;
 pub mod record;
 pub mod runner;
 pub mod scenario;
+pub mod sweep;

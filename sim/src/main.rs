@@ -5,6 +5,7 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -14,6 +15,9 @@ use hashshift::engine::{Progress, SimError, SimulationBuilder};
 use hashshift::output::OutputError;
 use hashshift::runner::{run_to_dir, RunError, RunOutcome};
 use hashshift::scenario::{raw::RawScenario, Scenario, ScenarioError};
+use hashshift::sweep::exec::{execute, Options, Shard};
+use hashshift::sweep::raw::RawSweep;
+use hashshift::sweep::{Sweep, SweepError};
 
 #[derive(Parser)]
 #[command(
@@ -47,9 +51,36 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
-    /// Check scenario files without running them.
+    /// Run a sweep: many runs of a base scenario over a design of parameter points and
+    /// replicate seeds, into <OUT>/<name>/run=<id>/ plus a runs.parquet table.
+    Sweep {
+        /// Sweep TOML file (see scenarios/sweeps/).
+        file: PathBuf,
+        /// Parent folder of the sweep folder.
+        #[arg(long, default_value = "outputs")]
+        out: PathBuf,
+        /// Runs in parallel (default: the number of CPUs).
+        #[arg(long, short, value_parser = clap::value_parser!(u32).range(1..=4096))]
+        jobs: Option<u32>,
+        /// Run only the runs with id % N == K (K from 0), e.g. $SLURM_ARRAY_TASK_ID/N.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<Shard>,
+        /// Continue an interrupted sweep: skip complete runs, redo partial ones.
+        #[arg(long)]
+        resume: bool,
+        /// List the runs (of the shard) without running them.
+        #[arg(long)]
+        dry_run: bool,
+        /// Only assemble runs.parquet once every run (of every shard) is complete.
+        #[arg(long, conflicts_with_all = ["shard", "dry_run"])]
+        finalize: bool,
+        /// No progress bar and no summary line.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Check scenario and sweep files without running them.
     Validate {
-        /// Scenario TOML files.
+        /// Scenario or sweep TOML files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
@@ -71,6 +102,15 @@ struct Failure {
 
 impl From<ScenarioError> for Failure {
     fn from(e: ScenarioError) -> Self {
+        Failure {
+            code: 2,
+            error: e.into(),
+        }
+    }
+}
+
+impl From<SweepError> for Failure {
+    fn from(e: SweepError) -> Self {
         Failure {
             code: 2,
             error: e.into(),
@@ -130,9 +170,72 @@ fn dispatch(cmd: Command) -> Result<(), Failure> {
             }
             Ok(())
         }
+        Command::Sweep {
+            file,
+            out,
+            jobs,
+            shard,
+            resume,
+            dry_run,
+            finalize,
+            quiet,
+        } => {
+            let sweep = Sweep::load(&file)?;
+            if dry_run {
+                let mut ids =
+                    (0..sweep.n_runs()).filter(|&id| shard.is_none_or(|s| s.contains(id)));
+                print!("{}", sweep.listing(&mut ids));
+                return Ok(());
+            }
+            install_stop_handler();
+            let opts = Options {
+                out,
+                jobs: jobs.map_or_else(
+                    || std::thread::available_parallelism().map_or(1, |n| n.get()),
+                    |j| j as usize,
+                ),
+                shard,
+                resume,
+                finalize_only: finalize,
+                quiet,
+            };
+            let report = execute(&sweep, &opts, &STOP).map_err(|e| Failure {
+                code: e.exit_code(),
+                error: anyhow::anyhow!("sweep {}: {e}", file.display()),
+            })?;
+            if !quiet {
+                let shard_text =
+                    shard.map_or(String::new(), |s| format!(" (shard {}/{})", s.k, s.n));
+                match &report.runs_table {
+                    Some(t) => println!(
+                        "sweep {}: {} runs{shard_text} ({} run now, {} already complete) in {:.1} s; wrote {}",
+                        sweep.name, report.mine, report.ran, report.skipped,
+                        report.elapsed.as_secs_f64(), t.display()
+                    ),
+                    None => println!(
+                        "sweep {}: {} runs{shard_text} ({} run now, {} already complete) in {:.1} s into {}; \
+                         once every shard is done: hashshift sweep {} --finalize --out {}",
+                        sweep.name, report.mine, report.ran, report.skipped,
+                        report.elapsed.as_secs_f64(), report.root.display(),
+                        file.display(), opts.out.display()
+                    ),
+                }
+            }
+            Ok(())
+        }
         Command::Validate { files } => {
             let mut failed = 0;
             for f in &files {
+                if is_sweep_file(f) {
+                    match validate_sweep(f) {
+                        Ok(msg) => println!("ok: {} ({msg})", f.display()),
+                        Err(e) => {
+                            eprintln!("error: {e}");
+                            failed += 1;
+                        }
+                    }
+                    continue;
+                }
                 // Building the simulation also catches what only generating the network
                 // reveals (e.g. no machine profitable at the start).
                 let checked = Scenario::load(f, &[])
@@ -160,10 +263,7 @@ fn dispatch(cmd: Command) -> Result<(), Failure> {
             if failed > 0 {
                 return Err(Failure {
                     code: 2,
-                    error: anyhow::anyhow!(
-                        "{failed} of {} scenario files are invalid",
-                        files.len()
-                    ),
+                    error: anyhow::anyhow!("{failed} of {} files are invalid", files.len()),
                 });
             }
             Ok(())
@@ -196,11 +296,62 @@ fn list(dir: &Path) -> Result<(), Failure> {
         let desc = toml::from_str::<RawScenario>(&text)
             .ok()
             .and_then(|r| r.description)
+            .or_else(|| {
+                toml::from_str::<RawSweep>(&text)
+                    .ok()
+                    .and_then(|r| r.description)
+            })
             .map(|d| d.split_whitespace().collect::<Vec<_>>().join(" "))
             .unwrap_or_else(|| "(no description or invalid; run `hashshift validate`)".into());
         println!("{:<32} {desc}", f.display());
     }
     Ok(())
+}
+
+/// Set by Ctrl-C: the sweep starts no new run and abandons the runs in flight.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+/// First Ctrl-C (SIGINT; also SIGTERM and SIGHUP, as Slurm sends on scancel or a time limit):
+/// stop cleanly (finished runs stay complete, runs in flight are removed);
+/// a second one exits at once (what it leaves is cleaned up by --resume).
+fn install_stop_handler() {
+    let result = ctrlc::set_handler(|| {
+        if STOP.swap(true, Ordering::SeqCst) {
+            eprintln!("\nsecond interrupt: exiting now (rerun with --resume to finish)");
+            std::process::exit(130);
+        }
+        eprintln!("\ninterrupt: stopping (finished runs stay complete; Ctrl-C again to exit now)");
+    });
+    if let Err(e) = result {
+        eprintln!("warning: cannot install the Ctrl-C handler ({e}); Ctrl-C will end the sweep abruptly (--resume cleans up)");
+    }
+}
+
+/// A sweep file names its base `scenario`; a scenario file has no such key.
+fn is_sweep_file(f: &Path) -> bool {
+    std::fs::read_to_string(f)
+        .ok()
+        .and_then(|t| toml::from_str::<toml::Table>(&t).ok())
+        .is_some_and(|t| t.contains_key("scenario"))
+}
+
+/// Validates a sweep: the file, every point's scenario, and the simulation of its first run.
+fn validate_sweep(f: &Path) -> Result<String, String> {
+    let sweep = Sweep::load(f).map_err(|e| e.to_string())?;
+    let sc = sweep
+        .scenario(0)
+        .map_err(|e| format!("{}: {e}", f.display()))?;
+    SimulationBuilder::new(&sc)
+        .build()
+        .map_err(|e| format!("{}: run 0: {e}", f.display()))?;
+    Ok(format!(
+        "sweep {}, {} points x {} replicates = {} runs of {}",
+        sweep.name,
+        sweep.points.len(),
+        sweep.seeds.len(),
+        sweep.n_runs(),
+        sweep.base_file.display()
+    ))
 }
 
 fn print_outcome(o: &RunOutcome) {

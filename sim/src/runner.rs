@@ -2,10 +2,14 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::engine::{Progress, SimError, SimulationBuilder};
 use crate::output::{OutputError, ParquetRecorder, RunDir};
-use crate::record::{RunMetadata, RunSummary};
+use crate::record::{
+    BlockRecord, DayRecord, EpochRecord, EventRecord, FirmMonthRecord, RecordError, Recorder,
+    RegionDayRecord, RunMetadata, RunSummary,
+};
 use crate::scenario::Scenario;
 
 /// The crate version written into every output file.
@@ -18,6 +22,8 @@ pub enum RunError {
     Output(OutputError),
     /// The simulation failed.
     Sim(SimError),
+    /// The run was abandoned because its stop flag was raised (see [`run_in_dir`]).
+    Stopped,
 }
 
 impl fmt::Display for RunError {
@@ -25,6 +31,7 @@ impl fmt::Display for RunError {
         match self {
             RunError::Output(e) => e.fmt(f),
             RunError::Sim(e) => e.fmt(f),
+            RunError::Stopped => f.write_str("run stopped before it finished"),
         }
     }
 }
@@ -34,6 +41,7 @@ impl std::error::Error for RunError {
         match self {
             RunError::Output(e) => Some(e),
             RunError::Sim(e) => Some(e),
+            RunError::Stopped => None,
         }
     }
 }
@@ -79,17 +87,91 @@ pub fn run_to_dir<P: Progress + ?Sized>(
     out_parent: &Path,
     progress: &mut P,
 ) -> Result<RunOutcome, RunError> {
+    run_in_dir(
+        scenario,
+        &out_parent.join(&scenario.name),
+        0,
+        progress,
+        None,
+    )
+}
+
+/// Simulates `scenario` as run `run_id` into the run folder `final_dir`, with the same
+/// staging and completion guarantees as [`run_to_dir`]. With `stop`, the run is abandoned
+/// (its staging folder removed, [`RunError::Stopped`] returned) at the first simulated day
+/// that ends after the flag is raised.
+pub fn run_in_dir<P: Progress + ?Sized>(
+    scenario: &Scenario,
+    final_dir: &Path,
+    run_id: u64,
+    progress: &mut P,
+    stop: Option<&AtomicBool>,
+) -> Result<RunOutcome, RunError> {
     // Build first: an input the simulation rejects must leave no folder behind.
-    let mut sim = SimulationBuilder::new(scenario).build()?;
-    let final_dir = out_parent.join(&scenario.name);
-    let stage = RunDir::stage(&final_dir)?;
-    let meta = run_metadata(scenario, 0);
-    let mut recorder = ParquetRecorder::create(stage.path(), &meta, scenario.tables)?;
-    let summary = sim.run(&mut recorder, progress)?;
+    let mut sim = SimulationBuilder::new(scenario).run_id(run_id).build()?;
+    let stage = RunDir::stage(final_dir)?;
+    let meta = run_metadata(scenario, run_id);
+    let recorder = ParquetRecorder::create(stage.path(), &meta, scenario.tables)?;
+    let (summary, recorder) = match stop {
+        None => {
+            let mut recorder = recorder;
+            (sim.run(&mut recorder, progress)?, recorder)
+        }
+        Some(flag) => {
+            let mut guarded = Stoppable {
+                inner: recorder,
+                flag,
+            };
+            match sim.run(&mut guarded, progress) {
+                Ok(s) => (s, guarded.inner),
+                Err(_) if flag.load(Ordering::Relaxed) => return Err(RunError::Stopped),
+                Err(e) => return Err(e.into()),
+            }
+        }
+    };
     recorder.finish()?;
     stage.commit()?;
     Ok(RunOutcome {
-        dir: final_dir,
+        dir: final_dir.to_path_buf(),
         summary,
     })
 }
+
+/// A recorder that fails at the end of a simulated day once `flag` is raised, so a run can
+/// be abandoned mid-way (the per-block path is forwarded untouched).
+struct Stoppable<'a, R> {
+    inner: R,
+    flag: &'a AtomicBool,
+}
+
+impl<R: Recorder> Recorder for Stoppable<'_, R> {
+    #[inline]
+    fn block(&mut self, rec: &BlockRecord) -> Result<(), RecordError> {
+        self.inner.block(rec)
+    }
+    fn epoch(&mut self, rec: &EpochRecord) -> Result<(), RecordError> {
+        self.inner.epoch(rec)
+    }
+    fn day(&mut self, rec: &DayRecord) -> Result<(), RecordError> {
+        if self.flag.load(Ordering::Relaxed) {
+            return Err(RecordError::new(StoppedError));
+        }
+        self.inner.day(rec)
+    }
+    fn region_day(&mut self, rec: &RegionDayRecord) -> Result<(), RecordError> {
+        self.inner.region_day(rec)
+    }
+    fn firm_month(&mut self, rec: &FirmMonthRecord) -> Result<(), RecordError> {
+        self.inner.firm_month(rec)
+    }
+    fn event(&mut self, rec: &EventRecord) -> Result<(), RecordError> {
+        self.inner.event(rec)
+    }
+    fn summary(&mut self, rec: &RunSummary) -> Result<(), RecordError> {
+        self.inner.summary(rec)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("run stopped")]
+struct StoppedError;

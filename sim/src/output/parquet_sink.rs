@@ -102,6 +102,12 @@ fn encoding_for(dt: &DataType) -> Option<Encoding> {
 /// statistics, [`MAX_ROW_GROUP_ROWS`], per-column encodings, the run's key-value metadata
 /// (`hashshift.*`, with `hashshift.table` = `table`) and a constant `created_by`.
 pub fn writer_properties(meta: &RunMetadata, table: &str, schema: &Schema) -> WriterProperties {
+    writer_properties_with(run_key_values(meta, table), schema)
+}
+
+/// Writer properties as [`writer_properties`], with the key-value metadata `kv` (for tables
+/// that do not belong to one run, like a sweep's `runs` table).
+pub fn writer_properties_with(kv: Vec<(String, String)>, schema: &Schema) -> WriterProperties {
     let mut builder = WriterProperties::builder()
         // Data page v1: readable by every Parquet reader.
         .set_writer_version(WriterVersion::PARQUET_1_0)
@@ -115,10 +121,7 @@ pub fn writer_properties(meta: &RunMetadata, table: &str, schema: &Schema) -> Wr
         // set it explicitly so nothing run- or time-specific can ever end up in it.
         .set_created_by(DEFAULT_CREATED_BY.to_string())
         .set_key_value_metadata(Some(
-            run_key_values(meta, table)
-                .into_iter()
-                .map(|(k, v)| KeyValue::new(k, v))
-                .collect(),
+            kv.into_iter().map(|(k, v)| KeyValue::new(k, v)).collect(),
         ));
     for f in schema.fields() {
         if let Some(enc) = encoding_for(f.data_type()) {

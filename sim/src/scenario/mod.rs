@@ -260,12 +260,34 @@ fn parse_bits(text: &str) -> Option<u32> {
         .flatten()
 }
 
-fn is_valid_name(name: &str) -> bool {
-    !name.is_empty()
+/// What an output folder name may be.
+pub(crate) const NAME_ALLOWED: &str =
+    "letters, digits, '-', '_' and '.' only, not starting with '.'";
+
+/// The output folder name of a scenario or sweep file: `given`, or the file name without its
+/// extension (`fallback` if it has none). `Err` holds the name when it is not allowed
+/// ([`NAME_ALLOWED`]).
+pub(crate) fn folder_name(
+    given: Option<&str>,
+    file: &Path,
+    fallback: &str,
+) -> Result<String, String> {
+    let name = match given {
+        Some(n) => n.to_string(),
+        None => file
+            .file_stem()
+            .map_or_else(|| fallback.into(), |s| s.to_string_lossy().into_owned()),
+    };
+    let valid = !name.is_empty()
         && !name.starts_with('.')
         && name
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if valid {
+        Ok(name)
+    } else {
+        Err(name)
+    }
 }
 
 /// Stage two: checks every value and fills defaults.
@@ -273,20 +295,8 @@ fn validate(mut raw: RawScenario, file: &Path) -> Result<Scenario, ScenarioError
     let cx = Ctx { file };
 
     // Name and seed.
-    let name = match &raw.name {
-        Some(n) => n.clone(),
-        None => file
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "scenario".into()),
-    };
-    if !is_valid_name(&name) {
-        return Err(cx.invalid(
-            "name",
-            format!("{name:?}"),
-            "letters, digits, '-', '_' and '.' only, not starting with '.'",
-        ));
-    }
+    let name = folder_name(raw.name.as_deref(), file, "scenario")
+        .map_err(|name| cx.invalid("name", format!("{name:?}"), NAME_ALLOWED))?;
     raw.name = Some(name.clone());
     let seed = *raw.seed.get_or_insert(defaults::SEED);
     if seed > i64::MAX as u64 {

@@ -1,0 +1,518 @@
+//! Running a sweep: a rayon pool of `--jobs` workers over the runs of this shard, each run
+//! streamed into its own `run=<id>/` folder through [`crate::runner::run_in_dir`] (staged,
+//! marked complete, renamed), resume, clean stops and the final `runs` table.
+//!
+//! * Output root `<out>/<name>/`: `_sweep.json` (the resolved sweep and its hash) is written
+//!   before any run. An existing root is used only if its `_sweep.json` has the same hash,
+//!   and then only with `--resume` (or, for `--shard`, when none of the shard's runs is
+//!   there yet); anything else is refused, so runs of two sweeps never mix and nothing is
+//!   clobbered.
+//! * Resume: runs whose completion marker exists are skipped; staging folders left by a
+//!   killed process (`.run=<id>.partial-<pid>`) are removed (only this shard's), and the
+//!   run is redone from scratch, so the result is the same bytes as an uninterrupted sweep.
+//! * Stop: when the stop flag is raised (Ctrl-C), no new run starts and the runs in flight
+//!   are abandoned at their next simulated day, their staging folders removed; finished runs
+//!   stay complete.
+//! * Shards: `--shard K/N` runs the ids with `id % N == K`. Without `--shard` the sweep is
+//!   finalized at the end (`runs.parquet`, then the root `_SUCCESS`); with it, after all
+//!   shards, by `hashshift sweep FILE --finalize`.
+//! * Memory: a worker holds one run at a time and the runs table is streamed from the runs'
+//!   files, so memory does not grow with the number of runs.
+
+use std::fs;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::runs_table::write_runs_table;
+use super::Sweep;
+use crate::engine::{NoProgress, SimError};
+use crate::output::{is_complete, OutputError, COMPLETION_MARKER};
+use crate::runner::{run_in_dir, RunError};
+
+/// Name of the manifest at the sweep's root.
+pub const MANIFEST_FILE: &str = "_sweep.json";
+
+/// The folder of run `id` under `root`: `run=<id>` (not zero-padded, so Hive readers type the
+/// key as an integer).
+pub fn run_dir(root: &Path, id: u64) -> PathBuf {
+    root.join(format!("run={id}"))
+}
+
+/// `--shard K/N`: the runs with `id % N == K`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// This shard, 0-based.
+    pub k: u64,
+    /// Number of shards.
+    pub n: u64,
+}
+
+impl Shard {
+    /// Whether run `id` belongs to this shard.
+    pub fn contains(&self, id: u64) -> bool {
+        id % self.n == self.k
+    }
+}
+
+impl FromStr for Shard {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let usage = || format!("{s:?}: expected K/N with N >= 1 and 0 <= K < N, e.g. 0/4");
+        let (k, n) = s.split_once('/').ok_or_else(usage)?;
+        let (k, n): (u64, u64) = (
+            k.trim().parse().map_err(|_| usage())?,
+            n.trim().parse().map_err(|_| usage())?,
+        );
+        if n == 0 {
+            return Err(format!("{s:?}: the number of shards N must be at least 1"));
+        }
+        if k >= n {
+            return Err(format!(
+                "{s:?}: shard K must be in [0, {}] for N = {n} (shards are numbered from 0, \
+                 like SLURM_ARRAY_TASK_ID with --array=0-{})",
+                n - 1,
+                n - 1
+            ));
+        }
+        Ok(Shard { k, n })
+    }
+}
+
+/// How to run a sweep.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Parent of the sweep's folder.
+    pub out: PathBuf,
+    /// Runs in parallel.
+    pub jobs: usize,
+    /// Only this shard's runs.
+    pub shard: Option<Shard>,
+    /// Continue an existing output of the same sweep.
+    pub resume: bool,
+    /// Only assemble `runs.parquet` from finished runs.
+    pub finalize_only: bool,
+    /// No progress bar.
+    pub quiet: bool,
+}
+
+/// Why a sweep did not finish.
+#[derive(Debug, thiserror::Error)]
+pub enum ExecError {
+    /// The output folder cannot be used (bad `--out`, another sweep, no `--resume`): exit 2.
+    #[error("{0}")]
+    Conflict(String),
+    /// Writing output failed.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    /// A finished run's file is not what this version writes.
+    #[error("{path}: {message}", path = .path.display())]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// Some runs failed (the others are complete; `--resume` retries the failed ones).
+    #[error("{} of {total} runs failed (the others are complete; rerun with --resume to retry): {}", .failed.len(), summarize(.failed))]
+    Failed {
+        /// `(run id, error)`, in id order.
+        failed: Vec<(u64, String)>,
+        /// Runs attempted.
+        total: u64,
+    },
+    /// The stop flag was raised.
+    #[error("interrupted: {done} of {total} runs of this sweep are complete in {root}; rerun with --resume to finish", root = .root.display())]
+    Interrupted {
+        /// Complete runs (of this shard).
+        done: u64,
+        /// Runs (of this shard).
+        total: u64,
+        /// The sweep's folder.
+        root: PathBuf,
+    },
+    /// `--finalize` while runs are missing.
+    #[error("{root}: {} of {total} runs are not complete (ids {}); run the missing shards or --resume before --finalize", .missing_count, list_ids(.missing), root = .root.display())]
+    Incomplete {
+        /// The sweep's folder.
+        root: PathBuf,
+        /// Number of missing runs.
+        missing_count: u64,
+        /// The first missing ids.
+        missing: Vec<u64>,
+        /// Runs of the sweep.
+        total: u64,
+    },
+}
+
+impl ExecError {
+    /// The process exit code: 2 for bad input (the output folder), 130 when interrupted,
+    /// 1 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            ExecError::Conflict(_) => 2,
+            ExecError::Interrupted { .. } => 130,
+            ExecError::Failed { failed, .. }
+                if failed.iter().all(|(_, e)| e.starts_with(BAD_INPUT)) =>
+            {
+                2
+            }
+            _ => 1,
+        }
+    }
+}
+
+/// Prefix of the message of a run the simulation rejected as invalid input.
+const BAD_INPUT: &str = "invalid input: ";
+
+fn list_ids(ids: &[u64]) -> String {
+    let s: Vec<String> = ids.iter().map(u64::to_string).collect();
+    s.join(", ")
+}
+
+fn summarize(failed: &[(u64, String)]) -> String {
+    let mut s: Vec<String> = failed
+        .iter()
+        .take(3)
+        .map(|(id, e)| format!("run {id}: {e}"))
+        .collect();
+    if failed.len() > 3 {
+        s.push(format!("... ({} more)", failed.len() - 3));
+    }
+    s.join("; ")
+}
+
+/// What a sweep invocation did.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The sweep's folder.
+    pub root: PathBuf,
+    /// Runs of this shard (all runs without `--shard`).
+    pub mine: u64,
+    /// Runs this invocation simulated.
+    pub ran: u64,
+    /// Runs already complete (resumed).
+    pub skipped: u64,
+    /// `runs.parquet` when the sweep was finalized.
+    pub runs_table: Option<PathBuf>,
+    /// Wall time.
+    pub elapsed: Duration,
+}
+
+fn conflict(msg: String) -> ExecError {
+    ExecError::Conflict(msg)
+}
+
+fn io(op: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> ExecError {
+    let path = path.to_path_buf();
+    move |source| ExecError::Output(OutputError::Io { op, path, source })
+}
+
+/// Writes `content` to `path` atomically (temporary name, fsync, rename).
+fn write_atomic(path: &Path, content: &[u8]) -> Result<(), ExecError> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    let write = || -> std::io::Result<()> {
+        use std::io::Write;
+        let mut f = fs::File::create(&tmp)?;
+        f.write_all(content)?;
+        f.sync_all()?;
+        fs::rename(&tmp, path)
+    };
+    write().map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        io("writing", path)(e)
+    })
+}
+
+/// The run id a root entry belongs to: `run=<id>`, or a leftover `.run=<id>.partial-<pid>` /
+/// `.run=<id>.old-<pid>` (second element true).
+fn entry_run_id(name: &str) -> Option<(u64, bool)> {
+    if let Some(rest) = name.strip_prefix(".run=") {
+        let (id, tail) = rest.split_once('.')?;
+        (tail.starts_with("partial-") || tail.starts_with("old-"))
+            .then(|| id.parse().ok().map(|id| (id, true)))
+            .flatten()
+    } else {
+        name.strip_prefix("run=")?
+            .parse()
+            .ok()
+            .map(|id| (id, false))
+    }
+}
+
+/// Checks (and creates) the sweep's folder; see the module docs.
+fn prepare_root(sweep: &Sweep, root: &Path, opts: &Options) -> Result<(), ExecError> {
+    let hash = sweep.hash();
+    let manifest_path = root.join(MANIFEST_FILE);
+    let entries: Vec<String> = match fs::read_dir(root) {
+        Ok(rd) => rd
+            .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+            .collect(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
+            return Err(conflict(format!(
+                "{} exists and is not a folder; choose another --out",
+                root.display()
+            )))
+        }
+        Err(e) => return Err(io("listing", root)(e)),
+    };
+    // Another shard starting at the same moment may be writing the manifest: its temporary
+    // file does not make the folder someone else's.
+    let manifest_tmp = format!(".{MANIFEST_FILE}.tmp-");
+    if entries.iter().all(|e| e.starts_with(&manifest_tmp)) {
+        if opts.finalize_only {
+            return Err(conflict(format!(
+                "{}: no sweep output to finalize (run the sweep or its shards first)",
+                root.display()
+            )));
+        }
+        fs::create_dir_all(root).map_err(io("creating", root))?;
+        return write_atomic(&manifest_path, sweep.manifest().as_bytes());
+    }
+    let Ok(existing) = fs::read_to_string(&manifest_path) else {
+        return Err(conflict(format!(
+            "{} exists, is not empty and is not a hashshift sweep output (no {MANIFEST_FILE}); \
+             refusing to write into it: choose another --out or remove it",
+            root.display()
+        )));
+    };
+    let old: serde_json::Value = serde_json::from_str(&existing).unwrap_or_default();
+    let old_hash = old["hash"].as_str().unwrap_or("?");
+    if old_hash != hash {
+        return Err(conflict(format!(
+            "{} holds the output of a different sweep (hash {old_hash}, {} runs, hashshift {}) \
+             than {} now resolves to (hash {hash}, {} runs, hashshift {}): the sweep file, its \
+             base scenario or the hashshift version changed. Refusing to mix runs of two \
+             sweeps: choose another --out, or remove {} to start over",
+            root.display(),
+            old["runs"],
+            old["hashshift_version"].as_str().unwrap_or("?"),
+            sweep.file.display(),
+            sweep.n_runs(),
+            crate::runner::VERSION,
+            root.display()
+        )));
+    }
+    if opts.resume || opts.finalize_only {
+        return Ok(());
+    }
+    let complete = (0..sweep.n_runs())
+        .filter(|&id| is_complete(&run_dir(root, id)))
+        .count();
+    match opts.shard {
+        None => Err(conflict(format!(
+            "{} already holds this sweep ({complete} of {} runs complete): use --resume to \
+             finish it, or remove the folder to start over",
+            root.display(),
+            sweep.n_runs()
+        ))),
+        Some(s) => {
+            let mine_there = entries
+                .iter()
+                .filter_map(|e| entry_run_id(e))
+                .any(|(id, _)| s.contains(id));
+            if mine_there {
+                Err(conflict(format!(
+                    "{} already holds runs of shard {}/{}: use --resume to finish them, or \
+                     remove the folder to start over",
+                    root.display(),
+                    s.k,
+                    s.n
+                )))
+            } else {
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Removes the staging folders a killed process left for this shard's runs.
+fn remove_stale(root: &Path, shard: Option<Shard>) -> Result<(), ExecError> {
+    for e in fs::read_dir(root).map_err(io("listing", root))? {
+        let e = e.map_err(io("listing", root))?;
+        let name = e.file_name().to_string_lossy().into_owned();
+        if let Some((id, true)) = entry_run_id(&name) {
+            if shard.is_none_or(|s| s.contains(id)) {
+                let p = e.path();
+                fs::remove_dir_all(&p).map_err(io("removing stale", &p))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn progress_bar(len: u64, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} {elapsed_precise} [{wide_bar}] {pos}/{len} runs · {per_sec} · ETA {eta}",
+        )
+        .expect("static template is valid"),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+/// Runs (this shard of) `sweep` under `opts`; see the module docs. `stop` is the Ctrl-C flag.
+pub fn execute(sweep: &Sweep, opts: &Options, stop: &AtomicBool) -> Result<Report, ExecError> {
+    let t0 = Instant::now();
+    let root = opts.out.join(&sweep.name);
+    prepare_root(sweep, &root, opts)?;
+    let n = sweep.n_runs();
+    let mine: Vec<u64> = (0..n)
+        .filter(|&id| opts.shard.is_none_or(|s| s.contains(id)))
+        .collect();
+    let mut report = Report {
+        root: root.clone(),
+        mine: mine.len() as u64,
+        ran: 0,
+        skipped: 0,
+        runs_table: None,
+        elapsed: Duration::ZERO,
+    };
+    if !opts.finalize_only {
+        remove_stale(&root, opts.shard)?;
+        let todo: Vec<u64> = mine
+            .iter()
+            .copied()
+            .filter(|&id| !is_complete(&run_dir(&root, id)))
+            .collect();
+        report.skipped = report.mine - todo.len() as u64;
+        let bar = progress_bar(todo.len() as u64, opts.quiet);
+        let next = AtomicUsize::new(0);
+        let ran = AtomicU64::new(0);
+        let failed = Mutex::new(Vec::new());
+        let jobs = opts.jobs.clamp(1, todo.len().max(1));
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .thread_name(|i| format!("sweep-{i}"))
+            .stack_size(16 << 20)
+            .build()
+            .map_err(|e| conflict(format!("cannot start {jobs} worker threads: {e}")))?;
+        pool.scope(|s| {
+            for _ in 0..jobs {
+                s.spawn(|_| loop {
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let Some(&id) = todo.get(next.fetch_add(1, Ordering::Relaxed)) else {
+                        break;
+                    };
+                    let result = sweep
+                        .scenario(id)
+                        .map_err(|e| format!("{BAD_INPUT}{e}"))
+                        .and_then(|sc| {
+                            run_in_dir(&sc, &run_dir(&root, id), id, &mut NoProgress, Some(stop))
+                                .map_err(|e| match e {
+                                    RunError::Sim(SimError::Invalid(m)) => {
+                                        format!("{BAD_INPUT}{m}")
+                                    }
+                                    e => e.to_string(),
+                                })
+                        });
+                    match result {
+                        Ok(_) => {
+                            ran.fetch_add(1, Ordering::Relaxed);
+                            bar.inc(1);
+                        }
+                        Err(_) if stop.load(Ordering::Relaxed) => break,
+                        Err(e) => {
+                            failed
+                                .lock()
+                                .unwrap_or_else(|p| p.into_inner())
+                                .push((id, e));
+                            bar.inc(1);
+                        }
+                    }
+                });
+            }
+        });
+        bar.finish_and_clear();
+        report.ran = ran.into_inner();
+        if stop.load(Ordering::Relaxed) {
+            let done = mine
+                .iter()
+                .filter(|&&id| is_complete(&run_dir(&root, id)))
+                .count() as u64;
+            return Err(ExecError::Interrupted {
+                done,
+                total: report.mine,
+                root,
+            });
+        }
+        let mut failed = failed.into_inner().unwrap_or_else(|p| p.into_inner());
+        if !failed.is_empty() {
+            failed.sort();
+            return Err(ExecError::Failed {
+                failed,
+                total: todo.len() as u64,
+            });
+        }
+    }
+    if opts.finalize_only || opts.shard.is_none() {
+        report.runs_table = Some(finalize(sweep, &root)?);
+    }
+    report.elapsed = t0.elapsed();
+    Ok(report)
+}
+
+/// Assembles `runs.parquet` and writes the sweep's `_SUCCESS`; every run must be complete.
+fn finalize(sweep: &Sweep, root: &Path) -> Result<PathBuf, ExecError> {
+    let n = sweep.n_runs();
+    let missing: Vec<u64> = (0..n)
+        .filter(|&id| !is_complete(&run_dir(root, id)))
+        .collect();
+    if !missing.is_empty() {
+        return Err(ExecError::Incomplete {
+            root: root.to_path_buf(),
+            missing_count: missing.len() as u64,
+            missing: missing.into_iter().take(10).collect(),
+            total: n,
+        });
+    }
+    let path = write_runs_table(sweep, root)?;
+    write_atomic(&root.join(COMPLETION_MARKER), b"complete\n")?;
+    Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_parse_and_partition() {
+        assert_eq!("1/3".parse::<Shard>(), Ok(Shard { k: 1, n: 3 }));
+        assert!("3/3".parse::<Shard>().unwrap_err().contains("[0, 2]"));
+        assert!("0/0".parse::<Shard>().is_err());
+        assert!("a/2".parse::<Shard>().is_err());
+        assert!("1".parse::<Shard>().is_err());
+        let shards: Vec<Shard> = (0..3).map(|k| Shard { k, n: 3 }).collect();
+        for id in 0..100 {
+            assert_eq!(shards.iter().filter(|s| s.contains(id)).count(), 1);
+        }
+    }
+
+    #[test]
+    fn root_entries_name_their_run() {
+        assert_eq!(entry_run_id("run=12"), Some((12, false)));
+        assert_eq!(entry_run_id(".run=12.partial-999"), Some((12, true)));
+        assert_eq!(entry_run_id(".run=3.old-1"), Some((3, true)));
+        assert_eq!(entry_run_id(".run=3.other"), None);
+        assert_eq!(entry_run_id("runs.parquet"), None);
+        assert_eq!(entry_run_id("_sweep.json"), None);
+    }
+}

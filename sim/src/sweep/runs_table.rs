@@ -1,0 +1,208 @@
+//! The sweep's `runs` table: one row per run, assembled from the runs' own
+//! `summary.parquet` files.
+//!
+//! Columns: `run` (= the `run=<id>` folder, Int64 like the Hive key readers infer), `point`,
+//! `replicate`, one typed column per axis (Float64, Int64, Boolean or Utf8, from the scenario
+//! key's type), then every field of [`crate::output::summary_schema`] in its order, so new
+//! summary fields appear here without changes.
+//!
+//! The file is streamed (one run's summary read at a time, so memory does not grow with the
+//! number of runs), in run-id order, into a temporary file that is renamed into place: the
+//! same finished runs give the same bytes whatever order, thread count or shards wrote them.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow_array::{ArrayRef, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray};
+use arrow_schema::{DataType, Field, Schema, SchemaRef};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::ArrowWriter;
+
+use super::design::{ParamType, ParamValue};
+use super::exec::{run_dir, ExecError};
+use super::Sweep;
+use crate::output::schema::{DESCRIPTION_KEY, UNIT_DIMENSIONLESS, UNIT_KEY};
+use crate::output::{
+    summary_schema, writer_properties_with, OutputError, KV_TABLE, KV_VERSION, SUMMARY_FILE,
+};
+use crate::runner::VERSION;
+
+/// File name of the runs table, at the sweep's root.
+pub const RUNS_FILE: &str = "runs.parquet";
+/// Table name (`hashshift.table`).
+pub const RUNS_TABLE: &str = "runs";
+/// Key-value metadata key: the sweep hash.
+pub const KV_SWEEP_HASH: &str = "hashshift.sweep_hash";
+/// Key-value metadata key: the resolved sweep (`_sweep.json`).
+pub const KV_SWEEP: &str = "hashshift.sweep";
+
+fn field(name: &str, dt: DataType, unit: &str, description: &str) -> Field {
+    Field::new(name, dt, false).with_metadata(HashMap::from([
+        (UNIT_KEY.to_string(), unit.to_string()),
+        (DESCRIPTION_KEY.to_string(), description.to_string()),
+    ]))
+}
+
+/// The Arrow schema of `sweep`'s runs table (see the module docs).
+pub fn runs_schema(sweep: &Sweep) -> SchemaRef {
+    let mut fields = vec![
+        field(
+            "run",
+            DataType::Int64,
+            UNIT_DIMENSIONLESS,
+            "Run id: the run's folder is run=<id> (the Hive partition key of the per-run tables).",
+        ),
+        field(
+            "point",
+            DataType::Int64,
+            UNIT_DIMENSIONLESS,
+            "Design point (run = point x replicates + replicate); runs of one point differ only by their seed.",
+        ),
+        field(
+            "replicate",
+            DataType::Int64,
+            UNIT_DIMENSIONLESS,
+            "Replicate: replicate r has the same seed at every point (common random numbers).",
+        ),
+    ];
+    for a in &sweep.axes {
+        let dt = match a.ty {
+            ParamType::F64 => DataType::Float64,
+            ParamType::I64 => DataType::Int64,
+            ParamType::Bool => DataType::Boolean,
+            ParamType::Utf8 => DataType::Utf8,
+        };
+        fields.push(field(
+            &a.column,
+            dt,
+            &format!("as scenario key {}", a.path),
+            &format!(
+                "Swept parameter: scenario key `{}` at this run's point (`hashshift schema` \
+                 describes it).",
+                a.path
+            ),
+        ));
+    }
+    fields.extend(summary_schema().fields().iter().map(|f| f.as_ref().clone()));
+    Arc::new(Schema::new(fields))
+}
+
+fn param_array(ty: ParamType, v: &ParamValue) -> ArrayRef {
+    match (ty, v) {
+        (ParamType::F64, ParamValue::F64(x)) => Arc::new(Float64Array::from(vec![*x])),
+        (ParamType::I64, ParamValue::I64(x)) => Arc::new(Int64Array::from(vec![*x])),
+        (ParamType::Bool, ParamValue::Bool(x)) => Arc::new(BooleanArray::from(vec![*x])),
+        (ParamType::Utf8, ParamValue::Utf8(x)) => Arc::new(StringArray::from(vec![x.as_str()])),
+        _ => unreachable!("axis values have the axis type"),
+    }
+}
+
+/// Reads the one-row summary of a finished run.
+fn read_summary(path: &Path) -> Result<RecordBatch, ExecError> {
+    let corrupt = |message: String| ExecError::Corrupt {
+        path: path.to_path_buf(),
+        message,
+    };
+    let file = File::open(path).map_err(|e| {
+        ExecError::Output(OutputError::Io {
+            op: "opening",
+            path: path.to_path_buf(),
+            source: e,
+        })
+    })?;
+    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+        .and_then(|b| b.build())
+        .map_err(|e| corrupt(e.to_string()))?;
+    let batches = reader
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| corrupt(e.to_string()))?;
+    let [batch] = <[RecordBatch; 1]>::try_from(batches)
+        .map_err(|b| corrupt(format!("{} record batches, expected one row", b.len())))?;
+    let expected = summary_schema();
+    let same = batch.num_rows() == 1
+        && batch.schema().fields().len() == expected.fields().len()
+        && batch
+            .schema()
+            .fields()
+            .iter()
+            .zip(expected.fields())
+            .all(|(a, b)| a.name() == b.name() && a.data_type() == b.data_type());
+    if !same {
+        return Err(corrupt(
+            "not the one-row summary table of this hashshift version".into(),
+        ));
+    }
+    Ok(batch)
+}
+
+/// Writes `<root>/runs.parquet` from the finished runs of `sweep` (all must be complete).
+pub fn write_runs_table(sweep: &Sweep, root: &Path) -> Result<PathBuf, ExecError> {
+    let schema = runs_schema(sweep);
+    let kv = vec![
+        (KV_VERSION.to_string(), VERSION.to_string()),
+        (KV_TABLE.to_string(), RUNS_TABLE.to_string()),
+        (KV_SWEEP_HASH.to_string(), sweep.hash()),
+        (KV_SWEEP.to_string(), sweep.manifest()),
+    ];
+    let schema: SchemaRef = Arc::new(
+        schema
+            .as_ref()
+            .clone()
+            .with_metadata(kv.iter().cloned().collect::<HashMap<_, _>>()),
+    );
+    let final_path = root.join(RUNS_FILE);
+    let tmp = root.join(format!(".{RUNS_FILE}.tmp-{}", std::process::id()));
+    let io = |op: &'static str, path: &Path| {
+        let path = path.to_path_buf();
+        move |e: std::io::Error| {
+            ExecError::Output(OutputError::Io {
+                op,
+                path,
+                source: e,
+            })
+        }
+    };
+    let pq = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| ExecError::Output(OutputError::Parquet { path, source })
+    };
+    let file = File::create(&tmp).map_err(io("creating", &tmp))?;
+    let result = (|| {
+        let mut writer = ArrowWriter::try_new(
+            file,
+            schema.clone(),
+            Some(writer_properties_with(kv.clone(), &schema)),
+        )
+        .map_err(pq(&tmp))?;
+        for id in 0..sweep.n_runs() {
+            let run = sweep.run(id);
+            let summary = read_summary(&run_dir(root, id).join(SUMMARY_FILE))?;
+            let mut cols: Vec<ArrayRef> = vec![
+                Arc::new(Int64Array::from(vec![id as i64])),
+                Arc::new(Int64Array::from(vec![run.point as i64])),
+                Arc::new(Int64Array::from(vec![run.replicate as i64])),
+            ];
+            for (a, v) in sweep.axes.iter().zip(&sweep.points[run.point as usize]) {
+                cols.push(param_array(a.ty, v));
+            }
+            cols.extend(summary.columns().iter().cloned());
+            let batch = RecordBatch::try_new(schema.clone(), cols).map_err(|source| {
+                ExecError::Output(OutputError::Arrow {
+                    path: tmp.clone(),
+                    source,
+                })
+            })?;
+            writer.write(&batch).map_err(pq(&tmp))?;
+        }
+        let file = writer.into_inner().map_err(pq(&tmp))?;
+        file.sync_all().map_err(io("syncing", &tmp))
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
+    std::fs::rename(&tmp, &final_path).map_err(io("moving into place", &tmp))?;
+    Ok(final_path)
+}

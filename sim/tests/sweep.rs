@@ -1,0 +1,415 @@
+//! `hashshift sweep` end to end, driving the built binary: the same dataset, byte for byte,
+//! with 1 or 2 jobs, in 3 shards, and after a SIGKILL and --resume; a clean Ctrl-C; refusals
+//! of outputs that are not this sweep's; and bad input (exit 2, nothing written).
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Float64Type, Int64Type, UInt64Type};
+use arrow_array::RecordBatch;
+use arrow_schema::DataType;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+use common::{bin, stderr};
+
+/// A tiny stochastic fleet run: 30-40 sites, 10 firms, 18 days, no per-block table.
+const BASE: &str = r#"
+name = "tiny"
+horizon_years = 0.1
+[hashrate]
+kind = "fleet"
+[network]
+sites = 30
+[firms]
+count = 10
+[price]
+model = "gbm"
+[fees]
+model = "lognormal"
+[output]
+blocks = false
+"#;
+
+/// 2 x 2 x 2 x 1 points x 25 replicates = 200 runs, one axis of each column type.
+const SWEEP: &str = r#"
+description = "integration test sweep"
+scenario = "base.toml"
+seed = 2026
+[set]
+horizon_years = 0.05
+[replicates]
+count = 25
+[[axis]]
+path = "price.sigma"
+values = [0.3, 0.6]
+[[axis]]
+path = "fees.model"
+values = ["constant", "lognormal"]
+[[axis]]
+path = "network.sites"
+values = [30, 40]
+[[axis]]
+path = "output.epochs"
+name = "epochs_table"
+values = [false]
+"#;
+
+const RUNS: usize = 200;
+const REPLICATES: i64 = 25;
+
+fn setup(sweep: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("base.toml"), BASE).unwrap();
+    fs::write(tmp.path().join("t.toml"), sweep).unwrap();
+    tmp
+}
+
+fn sweep(dir: &Path, args: &[&str]) -> Output {
+    bin()
+        .arg("sweep")
+        .arg("t.toml")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("binary runs")
+}
+
+fn assert_ok(o: &Output, what: &str) {
+    assert!(o.status.success(), "{what}: {}", stderr(o));
+}
+
+/// Every file under `root`, by relative path, with its bytes.
+fn files(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(
+                    p.strip_prefix(root).unwrap().to_path_buf(),
+                    fs::read(&p).unwrap(),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn assert_same_dataset(a: &Path, b: &Path, what: &str) {
+    let (fa, fb) = (files(a), files(b));
+    assert_eq!(
+        fa.keys().collect::<Vec<_>>(),
+        fb.keys().collect::<Vec<_>>(),
+        "{what}: file lists differ"
+    );
+    for (k, v) in &fa {
+        assert!(v == &fb[k], "{what}: {} differs", k.display());
+    }
+}
+
+fn read_runs(root: &Path) -> RecordBatch {
+    let f = fs::File::open(root.join("runs.parquet")).unwrap();
+    let batches: Vec<RecordBatch> = ParquetRecordBatchReaderBuilder::try_new(f)
+        .unwrap()
+        .build()
+        .unwrap()
+        .map(|b| b.unwrap())
+        .collect();
+    assert_eq!(
+        batches.len(),
+        1,
+        "runs.parquet of a small sweep is one batch"
+    );
+    batches[0].clone()
+}
+
+fn complete_runs(root: &Path) -> usize {
+    fs::read_dir(root).map_or(0, |rd| {
+        rd.filter_map(Result::ok)
+            .filter(|e| e.path().join("_SUCCESS").is_file() && e.file_name() != "_SUCCESS")
+            .count()
+    })
+}
+
+#[test]
+fn jobs_shards_and_kill_resume_give_the_same_bytes() {
+    let tmp = setup(SWEEP);
+    let dir = tmp.path();
+    let root = |out: &str| dir.join(out).join("t");
+
+    // --dry-run lists the runs and writes nothing.
+    let o = sweep(dir, &["--dry-run"]);
+    assert_ok(&o, "dry run");
+    let listing = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(listing.lines().count(), 2 + RUNS, "{listing}");
+    assert!(listing.starts_with("sweep t: 8 points x 25 replicates = 200 runs"));
+    assert!(!dir.join("outputs").exists());
+
+    let t0 = Instant::now();
+    assert_ok(&sweep(dir, &["--out", "j1", "--jobs", "1", "-q"]), "jobs 1");
+    let one_sweep = t0.elapsed();
+    assert_ok(&sweep(dir, &["--out", "j2", "--jobs", "2", "-q"]), "jobs 2");
+    assert_same_dataset(&root("j1"), &root("j2"), "jobs 1 vs jobs 2");
+
+    // Three shards at once into one folder, then --finalize.
+    let shards: Vec<_> = (0..3)
+        .map(|k| {
+            bin()
+                .args(["sweep", "t.toml", "--out", "sh", "--jobs", "1", "-q"])
+                .args(["--shard", &format!("{k}/3")])
+                .current_dir(dir)
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for c in shards {
+        let o = c.wait_with_output().unwrap();
+        assert_ok(&o, "shard");
+    }
+    assert!(
+        !root("sh").join("runs.parquet").exists(),
+        "shards do not finalize"
+    );
+    assert_ok(
+        &sweep(dir, &["--out", "sh", "--finalize", "-q"]),
+        "finalize",
+    );
+    assert_same_dataset(&root("j1"), &root("sh"), "3 shards vs jobs 1");
+
+    // SIGKILL midway, then --resume.
+    let mut child = bin()
+        .args(["sweep", "t.toml", "--out", "k", "--jobs", "2", "-q"])
+        .current_dir(dir)
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + one_sweep * 4 + Duration::from_secs(30);
+    while complete_runs(&root("k")) < 40 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let done = complete_runs(&root("k"));
+    assert!(
+        (40..RUNS).contains(&done),
+        "killed with {done} runs complete: not midway"
+    );
+    assert!(!root("k").join("runs.parquet").exists());
+    let o = sweep(dir, &["--out", "k"]);
+    assert_eq!(o.status.code(), Some(2), "an existing sweep needs --resume");
+    assert!(stderr(&o).contains("--resume"), "{}", stderr(&o));
+    assert_ok(
+        &sweep(dir, &["--out", "k", "--jobs", "2", "--resume", "-q"]),
+        "resume",
+    );
+    assert_same_dataset(&root("j1"), &root("k"), "kill + resume vs jobs 1");
+
+    // The runs table: 200 rows in id order, typed parameter columns, common random numbers.
+    let runs = read_runs(&root("j1"));
+    assert_eq!(runs.num_rows(), RUNS);
+    let schema = runs.schema();
+    let ty = |c: &str| schema.field_with_name(c).unwrap().data_type().clone();
+    assert_eq!(ty("run"), DataType::Int64);
+    assert_eq!(ty("price_sigma"), DataType::Float64);
+    assert_eq!(ty("fees_model"), DataType::Utf8);
+    assert_eq!(ty("network_sites"), DataType::Int64);
+    assert_eq!(ty("epochs_table"), DataType::Boolean);
+    assert_eq!(ty("blocks"), DataType::UInt64, "summary fields follow");
+    let col_i64 = |c: &str| {
+        runs.column_by_name(c)
+            .unwrap()
+            .as_primitive::<Int64Type>()
+            .clone()
+    };
+    let (run, point, rep) = (col_i64("run"), col_i64("point"), col_i64("replicate"));
+    let seed = runs
+        .column_by_name("seed")
+        .unwrap()
+        .as_primitive::<UInt64Type>()
+        .clone();
+    let sigma = runs
+        .column_by_name("price_sigma")
+        .unwrap()
+        .as_primitive::<Float64Type>()
+        .clone();
+    for i in 0..RUNS {
+        assert_eq!(run.value(i), i as i64);
+        assert_eq!(point.value(i) * REPLICATES + rep.value(i), i as i64);
+        // Replicate r has one seed at every point.
+        let first = (rep.value(i)) as usize;
+        assert_eq!(seed.value(i), seed.value(first), "run {i}");
+    }
+    assert_eq!(sigma.value(0), 0.3);
+    assert_eq!(sigma.value(RUNS - 1), 0.6);
+    let seeds: std::collections::BTreeSet<u64> = (0..RUNS).map(|i| seed.value(i)).collect();
+    assert_eq!(
+        seeds.len(),
+        REPLICATES as usize,
+        "distinct seeds per replicate"
+    );
+}
+
+#[test]
+fn ctrl_c_stops_cleanly_and_resume_finishes() {
+    let tmp = setup(&SWEEP.replace("count = 25", "count = 40"));
+    let dir = tmp.path();
+    let root = dir.join("o/t");
+    let child = bin()
+        .args(["sweep", "t.toml", "--out", "o", "--jobs", "2", "-q"])
+        .current_dir(dir)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while complete_runs(&root) < 20 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let st = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--resume"), "{}", stderr(&o));
+    let done = complete_runs(&root);
+    assert!((20..320).contains(&done), "{done}");
+    // Finished runs are complete, nothing half-written is left behind.
+    for e in fs::read_dir(&root).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(!name.starts_with('.'), "left behind: {name}");
+        if name.starts_with("run=") {
+            assert!(root.join(&name).join("_SUCCESS").is_file(), "{name}");
+        }
+    }
+    let o = sweep(dir, &["--out", "o", "--resume", "-q"]);
+    assert_ok(&o, "resume after Ctrl-C");
+    assert_eq!(complete_runs(&root), 320);
+    assert!(root.join("runs.parquet").is_file() && root.join("_SUCCESS").is_file());
+}
+
+#[test]
+fn outputs_of_other_sweeps_or_other_data_are_refused() {
+    let tmp = setup(&SWEEP.replace("count = 25", "count = 2"));
+    let dir = tmp.path();
+    assert_ok(&sweep(dir, &["--out", "o", "-q"]), "first sweep");
+    let before = files(&dir.join("o/t"));
+    // The sweep file changes: even --resume refuses to mix the runs.
+    fs::write(dir.join("t.toml"), SWEEP.replace("count = 25", "count = 3")).unwrap();
+    for args in [
+        &["--out", "o"][..],
+        &["--out", "o", "--resume"],
+        &["--out", "o", "--finalize"],
+    ] {
+        let o = sweep(dir, args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        let e = stderr(&o);
+        assert!(
+            e.contains("different sweep") && e.contains("another --out"),
+            "{e}"
+        );
+    }
+    assert_eq!(files(&dir.join("o/t")), before, "nothing touched");
+    // A folder that is not a sweep output.
+    fs::create_dir_all(dir.join("x/t")).unwrap();
+    fs::write(dir.join("x/t/notes.txt"), "mine").unwrap();
+    let o = sweep(dir, &["--out", "x", "--resume"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("not a hashshift sweep output"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(fs::read_dir(dir.join("x/t")).unwrap().count(), 1);
+}
+
+#[test]
+fn bad_input_exits_2_names_the_key_and_writes_nothing() {
+    let axis =
+        |body: &str| SWEEP.split("[[axis]]").next().unwrap().to_string() + "[[axis]]\n" + body;
+    let cases: Vec<(&str, String, Vec<&str>, Vec<&str>)> = vec![
+        (
+            "unknown path",
+            axis("path = \"price.sigmaa\"\nvalues = [0.3]\n"),
+            vec![],
+            vec!["t.toml", "`axis[0].path`", "\"price.sigmaa\"", "did you mean `price.sigma`"],
+        ),
+        (
+            "step 0",
+            axis("path = \"price.sigma\"\nfrom = 0.1\nto = 0.5\nstep = 0\n"),
+            vec![],
+            vec!["t.toml", "`axis[0].step` = 0", "non-zero"],
+        ),
+        (
+            "sobol size",
+            SWEEP.split("[replicates]").next().unwrap().to_string()
+                + "[design]\nkind = \"sobol\"\nsamples = 100\n[[axis]]\npath = \"price.sigma\"\nmin = 0.1\nmax = 0.9\n",
+            vec![],
+            vec!["t.toml", "`design.samples` = 100", "power of two", "64 or 128"],
+        ),
+        (
+            "value out of the scenario's range",
+            axis("path = \"price.sigma\"\nvalues = [0.3, 7.0]\n"),
+            vec![],
+            vec!["t.toml", "point 1 (price.sigma = 7.0)", "base.toml", "`price.sigma` = 7"],
+        ),
+        ("shard 3/3", SWEEP.to_string(), vec!["--shard", "3/3"], vec!["3/3", "[0, 2]"]),
+        ("shard 0/0", SWEEP.to_string(), vec!["--shard", "0/0"], vec!["at least 1"]),
+        ("jobs 0", SWEEP.to_string(), vec!["--jobs", "0"], vec!["--jobs"]),
+    ];
+    for (name, text, extra, expect) in cases {
+        let tmp = setup(&text);
+        let mut args = vec!["--out", "out"];
+        args.extend(extra);
+        let o = sweep(tmp.path(), &args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{name}: {err}");
+        assert!(!err.contains("panicked"), "{name}: {err}");
+        for e in expect {
+            assert!(err.contains(e), "{name}: expected {e:?} in: {err}");
+        }
+        assert!(!tmp.path().join("out").exists(), "{name}: output written");
+        // validate says the same about the file.
+        if o.status.code() == Some(2) && !name.starts_with("shard") && name != "jobs 0" {
+            let v = bin()
+                .args(["validate", "t.toml"])
+                .current_dir(tmp.path())
+                .output()
+                .unwrap();
+            assert_eq!(v.status.code(), Some(2), "{name}: validate");
+        }
+    }
+}
+
+#[test]
+fn sobol_dry_run_lists_salib_sized_designs() {
+    let head = SWEEP.split("[replicates]").next().unwrap().to_string();
+    let axes = "[[axis]]\npath = \"price.sigma\"\nmin = 0.2\nmax = 0.8\n\
+                [[axis]]\npath = \"price.mu\"\nmin = -0.2\nmax = 0.2\n\
+                [[axis]]\npath = \"network.sites\"\nmin = 20\nmax = 40\n";
+    for (second, per) in [("true", 2 * 3 + 2), ("false", 3 + 2)] {
+        let text = format!(
+            "{head}[design]\nkind = \"sobol\"\nsamples = 16\nsecond_order = {second}\n{axes}"
+        );
+        let tmp = setup(&text);
+        let o = sweep(tmp.path(), &["--dry-run"]);
+        assert_ok(&o, "sobol dry run");
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(out.lines().count(), 2 + 16 * per, "{out}");
+        let v = bin()
+            .args(["validate", "t.toml"])
+            .current_dir(tmp.path())
+            .output()
+            .unwrap();
+        assert!(v.status.success(), "{}", stderr(&v));
+    }
+}
