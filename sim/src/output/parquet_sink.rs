@@ -125,7 +125,7 @@ pub fn writer_properties(meta: &RunMetadata, table: &str, schema: &Schema) -> Wr
             builder = builder.set_column_encoding(ColumnPath::from(f.name().as_str()), enc);
         }
     }
-    builder.build()
+    super::agents::tune(table, schema, builder).build()
 }
 
 /// The `hashshift.*` key-value pairs of a run's table `table`.
