@@ -108,6 +108,60 @@ pub struct Outlook<'a> {
     pub frontier_price_trend: f64,
     /// Life of an ASIC, years.
     pub asic_life_years: f64,
+    /// A deciding firm's step factors ([`FirmFactors::new`]); used by the valuations from now of
+    /// the firm view they were computed for, ignored otherwise.
+    pub firm: Option<FirmFactors>,
+}
+
+/// A firm's growth and discount factors at the first step and per step (`exp((mu - g) t_0)`,
+/// `exp(-rho t_0)`, `exp((mu - g) dt)`, `exp(-rho dt)`), computed once per decision: the
+/// valuations starting now (keeping machines, a new cycle bought now) carry them step to step
+/// instead of calling `exp` four times each for every site, machine and lot. They are the
+/// numbers [`Outlook`] computes itself, so the values are identical to the bit.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct FirmFactors {
+    /// What the factors were computed for: `g`, `rho`, `mu` (bits).
+    key: (u64, u64, u64),
+    factors: StepFactors,
+}
+
+/// Growth and discount factors at a first step and per step.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct StepFactors {
+    growth: f64,
+    discount: f64,
+    growth_step: f64,
+    discount_step: f64,
+}
+
+impl StepFactors {
+    fn new(o: &Outlook<'_>, f: &FirmView, k0: usize) -> Self {
+        let drift = f.price_drift - o.difficulty_growth;
+        StepFactors {
+            growth: (drift * t_mid(k0)).exp(),
+            discount: (-f.discount_rate * t_mid(k0)).exp(),
+            growth_step: (drift * STEP_YEARS).exp(),
+            discount_step: (-f.discount_rate * STEP_YEARS).exp(),
+        }
+    }
+}
+
+impl FirmFactors {
+    fn key_of(o: &Outlook<'_>, f: &FirmView) -> (u64, u64, u64) {
+        (
+            o.difficulty_growth.to_bits(),
+            f.discount_rate.to_bits(),
+            f.price_drift.to_bits(),
+        )
+    }
+
+    /// The factors of a firm with view `f` under outlook `o`.
+    pub fn new(o: &Outlook<'_>, f: &FirmView) -> Self {
+        FirmFactors {
+            key: Self::key_of(o, f),
+            factors: StepFactors::new(o, f, 0),
+        }
+    }
 }
 
 /// A firm's view: its discount rate, horizon and expected price drift.
@@ -140,9 +194,17 @@ impl Outlook<'_> {
         self.hashprice * s * ((mu - self.difficulty_growth) * t_mid(k)).exp()
     }
 
+    /// The growth and discount factors from step `k0`: the firm's [`FirmFactors`] from step 0
+    /// when it is the firm's, computed otherwise.
+    fn step_factors(&self, f: &FirmView, k0: usize) -> StepFactors {
+        match self.firm {
+            Some(p) if k0 == 0 && p.key == FirmFactors::key_of(self, f) => p.factors,
+            _ => StepFactors::new(self, f, k0),
+        }
+    }
+
     /// PV per MW of mining with machines of efficiency `j_per_th` over steps `[k0, k1)`, from
-    /// margins only (no capex). The growth and discount factors are carried step to step by
-    /// multiplication (two `exp` per call, not per step).
+    /// margins only (no capex); no `exp` per step.
     fn margin_pv(
         &self,
         f: &FirmView,
@@ -157,21 +219,18 @@ impl Outlook<'_> {
         let ths_per_mw = 1e6 / (j_per_th * site.pue);
         let cost = j_per_th * site.pue * 24.0 / 1000.0 * site.energy_usd_per_kwh;
         let opex = site.mining_opex_usd_per_mw_year * STEP_YEARS;
-        let drift = f.price_drift - self.difficulty_growth;
-        let mut growth = (drift * t_mid(k0)).exp();
-        let mut discount = (-f.discount_rate * t_mid(k0)).exp();
-        let growth_step = (drift * STEP_YEARS).exp();
-        let discount_step = (-f.discount_rate * STEP_YEARS).exp();
+        // The growth and discount factors are carried step to step by multiplication.
+        let mut x = self.step_factors(f, k0);
         let last = self.reward_ratio.len() - 1;
         let mut pv = 0.0;
         for k in k0..k1 {
-            let hp = self.hashprice * self.reward_ratio[k.min(last)] * growth;
+            let hp = self.hashprice * self.reward_ratio[k.min(last)] * x.growth;
             // Machines that do not pay stop and draw neither power nor operating cost.
             if hp > cost {
-                pv += ((hp - cost) * ths_per_mw * STEP_DAYS - opex) * discount;
+                pv += ((hp - cost) * ths_per_mw * STEP_DAYS - opex) * x.discount;
             }
-            growth *= growth_step;
-            discount *= discount_step;
+            x.growth *= x.growth_step;
+            x.discount *= x.discount_step;
         }
         pv
     }
@@ -186,11 +245,19 @@ impl Outlook<'_> {
         }
         let life_steps = steps(self.asic_life_years);
         let k1 = (k0 + life_steps).min(n);
-        let e = self.frontier_j_per_th * (1.0 - self.frontier_improvement).powf(t_buy);
-        let price = self.frontier_usd_per_th * (1.0 + self.frontier_price_trend).powf(t_buy);
+        // x^0 and exp(0) are exactly 1: a cycle bought now (the common case) skips them.
+        let now = t_buy == 0.0;
+        let at_buy = |x: f64| if now { 1.0 } else { x.powf(t_buy) };
+        let e = self.frontier_j_per_th * at_buy(1.0 - self.frontier_improvement);
+        let price = self.frontier_usd_per_th * at_buy(1.0 + self.frontier_price_trend);
         let capex = price * 1e6 / (e * site.pue);
         let used = (k1 - k0) as f64 / life_steps as f64;
-        self.margin_pv(f, site, e, k0, k1) - capex * used * (-f.discount_rate * t_buy).exp()
+        let df = if now {
+            1.0
+        } else {
+            (-f.discount_rate * t_buy).exp()
+        };
+        self.margin_pv(f, site, e, k0, k1) - capex * used * df
     }
 
     /// PV per MW of keeping machines of efficiency `j_per_th` with `remaining_life_years` left,
@@ -331,6 +398,7 @@ mod tests {
             frontier_improvement: 0.155,
             frontier_price_trend: -0.17,
             asic_life_years: 5.0,
+            firm: None,
         }
     }
 
@@ -352,6 +420,50 @@ mod tests {
 
     fn flat() -> Vec<f64> {
         vec![1.0; 80]
+    }
+
+    #[test]
+    fn firm_factors_give_the_same_values_to_the_bit() {
+        let mut rr = flat();
+        rr[10..].iter_mut().for_each(|x| *x = 0.52);
+        let o = outlook(&rr);
+        for (drift, rho) in [(0.0, 0.10), (0.3, 0.07), (-0.2, 0.25)] {
+            let f = FirmView {
+                discount_rate: rho,
+                price_drift: drift,
+                ..view()
+            };
+            let with = Outlook {
+                firm: Some(FirmFactors::new(&o, &f)),
+                ..o
+            };
+            for (j, rem) in [(15.0, 3.0), (22.0, 2.0), (30.0, 7.5), (12.0, 0.3)] {
+                for s in [
+                    site(),
+                    SiteCosts {
+                        energy_usd_per_kwh: 0.02,
+                        ..site()
+                    },
+                ] {
+                    let a = o.keep_value(&f, &s, j, rem);
+                    assert_eq!(a.to_bits(), with.keep_value(&f, &s, j, rem).to_bits());
+                    let a = o.mining_value(&f, &s, j, rem);
+                    assert_eq!(a.to_bits(), with.mining_value(&f, &s, j, rem).to_bits());
+                    let a = o.refresh_cycle_value(&f, &s, 0.0);
+                    assert_eq!(a.to_bits(), with.refresh_cycle_value(&f, &s, 0.0).to_bits());
+                }
+            }
+            // Another firm's view ignores the factors.
+            let g = FirmView {
+                price_drift: drift + 0.1,
+                ..f
+            };
+            let a = o.keep_value(&g, &site(), 15.0, 3.0);
+            assert_eq!(
+                a.to_bits(),
+                with.keep_value(&g, &site(), 15.0, 3.0).to_bits()
+            );
+        }
     }
 
     #[test]

@@ -1,11 +1,24 @@
-//! The event queue: a binary min-heap keyed by (time, sequence number).
+//! The event queue: a binary min-heap keyed by (time, sequence number), beside FIFO lanes for
+//! the agents' events.
 //!
 //! Events at equal times come out in the order they were scheduled (the sequence number is a
 //! global counter), which makes the simulation deterministic without relying on the heap's
 //! internal order. Times are simulated seconds since the scenario start and must not be NaN.
+//!
+//! # Lanes
+//! Most events are agent events scheduled a fixed delay after the event that schedules them
+//! (a firm's next decision one interval after this one, a delivery one of two lead times
+//! after the order, an energization one lead time after the signing): the events of one
+//! delay arrive in time order. An agent event goes to the FIFO lane whose last event is the
+//! latest not after it (so events of one delay keep to one lane), or to an empty lane, or,
+//! when it is earlier than every lane's last event, to the heap. Each lane is then sorted by
+//! (time, seq) like the heap, and [`EventQueue::pop`] takes the earliest of the heap's top and
+//! the lanes' fronts: the order is exactly the one a single heap gives, while the heap keeps
+//! only the events that arrive out of order (blocks, ticks, the first staggered round of
+//! decisions) and stays small with thousands of firms.
 
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, VecDeque};
 
 use super::event::Event;
 
@@ -38,10 +51,29 @@ impl PartialOrd for Scheduled {
     }
 }
 
+/// Number of FIFO lanes for agent events.
+const LANES: usize = 8;
+
+/// Whether an event may go to a lane (agent events).
+#[inline]
+fn laned(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::FirmDecision { .. }
+            | Event::AsicDelivery { .. }
+            | Event::ConversionComplete { .. }
+            | Event::ContractEnd { .. }
+    )
+}
+
 /// Min-priority queue of events.
 #[derive(Debug, Default, Clone)]
 pub struct EventQueue {
     heap: BinaryHeap<Scheduled>,
+    lanes: [VecDeque<Scheduled>; LANES],
+    /// The lane with the earliest front (`None`: all lanes empty), kept up to date so that a
+    /// pop from the heap compares with one lane front, not all.
+    first_lane: Option<usize>,
     next_seq: u64,
 }
 
@@ -50,6 +82,8 @@ impl EventQueue {
     pub fn with_capacity(capacity: usize) -> Self {
         Self {
             heap: BinaryHeap::with_capacity(capacity),
+            lanes: Default::default(),
+            first_lane: None,
             next_seq: 0,
         }
     }
@@ -59,27 +93,79 @@ impl EventQueue {
         debug_assert!(!time.is_nan(), "event time is NaN");
         let seq = self.next_seq;
         self.next_seq += 1;
-        self.heap.push(Scheduled { time, seq, event });
+        let e = Scheduled { time, seq, event };
+        if laned(&event) {
+            // A later seq keeps a lane in order unless it is earlier in time: the lane whose
+            // last event is the latest not after `time`, else an empty one.
+            let mut fit: Option<(usize, f64)> = None;
+            let mut empty = None;
+            for (l, lane) in self.lanes.iter().enumerate() {
+                match lane.back() {
+                    Some(b) if b.time <= time && fit.is_none_or(|f| b.time > f.1) => {
+                        fit = Some((l, b.time));
+                    }
+                    None if empty.is_none() => empty = Some(l),
+                    _ => {}
+                }
+            }
+            if let Some(l) = fit.map(|f| f.0).or(empty) {
+                self.lanes[l].push_back(e);
+                if self.lanes[l].len() == 1 && self.lane_front(self.first_lane) < Some(&e) {
+                    self.first_lane = Some(l);
+                }
+                return;
+            }
+        }
+        self.heap.push(e);
+    }
+
+    #[inline]
+    fn lane_front(&self, lane: Option<usize>) -> Option<&Scheduled> {
+        lane.and_then(|l| self.lanes[l].front())
+    }
+
+    /// Where the earliest event is: `None` the heap, `Some(l)` lane `l` (an empty queue gives
+    /// the heap).
+    #[inline]
+    fn earliest(&self) -> Option<usize> {
+        match (self.heap.peek(), self.lane_front(self.first_lane)) {
+            // `Scheduled`'s order is reversed: greater is earlier.
+            (Some(h), Some(f)) if f < h => None,
+            (_, Some(_)) => self.first_lane,
+            _ => None,
+        }
     }
 
     /// Removes and returns the earliest event.
     pub fn pop(&mut self) -> Option<Scheduled> {
-        self.heap.pop()
+        match self.earliest() {
+            None => self.heap.pop(),
+            Some(l) => {
+                let e = self.lanes[l].pop_front();
+                self.first_lane = (0..LANES)
+                    .filter(|&k| !self.lanes[k].is_empty())
+                    .max_by(|&a, &b| self.lanes[a][0].cmp(&self.lanes[b][0]));
+                e
+            }
+        }
     }
 
     /// The earliest event, without removing it.
     pub fn peek(&self) -> Option<&Scheduled> {
-        self.heap.peek()
+        match self.earliest() {
+            None => self.heap.peek(),
+            Some(l) => self.lanes[l].front(),
+        }
     }
 
     /// Number of pending events.
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.heap.len() + self.lanes.iter().map(VecDeque::len).sum::<usize>()
     }
 
     /// Whether no event is pending.
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.len() == 0
     }
 }
 
@@ -105,5 +191,52 @@ mod tests {
                 (5.0, Event::End),
             ]
         );
+    }
+
+    /// Agent events in and out of time order, mixed with others: the queue gives the order of
+    /// a plain heap.
+    #[test]
+    fn lanes_give_the_order_of_one_heap() {
+        let mut q = EventQueue::with_capacity(8);
+        let mut reference = BinaryHeap::new();
+        let mut state = 12345u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            state >> 33
+        };
+        let mut popped = Vec::new();
+        for (seq, round) in (0..2000u32).enumerate() {
+            let r = next();
+            let event = match r % 6 {
+                0 => Event::FirmDecision { firm: round },
+                1 => Event::AsicDelivery { order: round },
+                2 => Event::ContractEnd { contract: round },
+                3 => Event::ConversionComplete { contract: round },
+                4 => Event::BlockFound { generation: 1 },
+                _ => Event::DailyTick,
+            };
+            // Mostly increasing times with ties and some out of order.
+            let time = f64::from(round / 3) + if r % 7 == 0 { -5.0 } else { 0.0 };
+            q.schedule(time, event);
+            reference.push(Scheduled {
+                time,
+                seq: seq as u64,
+                event,
+            });
+            if next() % 3 == 0 {
+                popped.push((q.pop(), reference.pop()));
+            }
+        }
+        assert_eq!(q.len(), reference.len());
+        while let Some(e) = reference.pop() {
+            assert_eq!(q.peek().copied(), Some(e));
+            popped.push((q.pop(), Some(e)));
+        }
+        assert!(q.is_empty());
+        for (a, b) in popped {
+            assert_eq!(a, b);
+        }
     }
 }

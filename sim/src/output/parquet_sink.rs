@@ -102,12 +102,16 @@ fn encoding_for(dt: &DataType) -> Option<Encoding> {
 /// statistics, [`MAX_ROW_GROUP_ROWS`], per-column encodings, the run's key-value metadata
 /// (`hashshift.*`, with `hashshift.table` = `table`) and a constant `created_by`.
 pub fn writer_properties(meta: &RunMetadata, table: &str, schema: &Schema) -> WriterProperties {
-    writer_properties_with(run_key_values(meta, table), schema)
+    writer_properties_with(table, run_key_values(meta, table), schema)
 }
 
 /// Writer properties as [`writer_properties`], with the key-value metadata `kv` (for tables
 /// that do not belong to one run, like a sweep's `runs` table).
-pub fn writer_properties_with(kv: Vec<(String, String)>, schema: &Schema) -> WriterProperties {
+pub fn writer_properties_with(
+    table: &str,
+    kv: Vec<(String, String)>,
+    schema: &Schema,
+) -> WriterProperties {
     let mut builder = WriterProperties::builder()
         // Data page v1: readable by every Parquet reader.
         .set_writer_version(WriterVersion::PARQUET_1_0)
@@ -128,7 +132,7 @@ pub fn writer_properties_with(kv: Vec<(String, String)>, schema: &Schema) -> Wri
             builder = builder.set_column_encoding(ColumnPath::from(f.name().as_str()), enc);
         }
     }
-    builder.build()
+    super::agents::tune(table, schema, builder).build()
 }
 
 /// The `hashshift.*` key-value pairs of a run's table `table`.

@@ -173,7 +173,7 @@ pub fn write_runs_table(sweep: &Sweep, root: &Path) -> Result<PathBuf, ExecError
         let mut writer = ArrowWriter::try_new(
             file,
             schema.clone(),
-            Some(writer_properties_with(kv.clone(), &schema)),
+            Some(writer_properties_with("runs", kv.clone(), &schema)),
         )
         .map_err(pq(&tmp))?;
         for id in 0..sweep.n_runs() {

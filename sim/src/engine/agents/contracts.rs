@@ -11,13 +11,14 @@ impl Agents {
         let lambda = p.default_hazard_per_year;
         let dt = self.spec.decision_interval_days / 365.25;
         let prob = 1.0 - (-lambda * dt).exp();
-        let sites = self.firms[f].sites.clone();
-        for s in sites {
-            let cs = self.sites[s as usize].contracts.clone();
-            for c in cs {
-                let ct = self.contracts[c as usize];
+        for k in 0..self.firms[f].sites.len() {
+            let s = self.firms[f].sites[k] as usize;
+            // Ending a contract keeps it in the site's list (until settled): index by position.
+            for j in 0..self.sites[s].contracts.len() {
+                let c = self.sites[s].contracts[j] as usize;
+                let ct = self.contracts[c];
                 if ct.active && ct.energized && self.firms[f].rng.random::<f64>() < prob {
-                    self.end_contract(c as usize, v, true);
+                    self.end_contract(c, v, true);
                 }
             }
         }

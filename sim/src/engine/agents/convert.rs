@@ -10,7 +10,7 @@
 //! whole site (or, with hybrid operation, the part the remaining open demand takes); bids that
 //! do not fit wait for the next month's decision.
 
-use hashshift_models::firms::valuation::{AiTerms, FirmView, SiteCosts};
+use hashshift_models::firms::valuation::{AiTerms, FirmView, Outlook, SiteCosts};
 use hashshift_models::mining::fleet::Fleet;
 
 use super::decide::{MIN_MW, SELL_FRICTION};
@@ -43,9 +43,10 @@ impl Agents {
         if vacant < MIN_MW {
             return;
         }
-        let p = self.spec.ai.clone().expect("market");
+        let p = self.spec.ai.as_ref().expect("market");
+        let (gross_to_it, tenor_years) = (p.gross_to_it, p.tenor_years);
         let m = self.market.as_ref().expect("market");
-        let open = m.open_demand_mw(v.t_years()) / p.gross_to_it;
+        let open = m.open_demand_mw(v.t_years()) / gross_to_it;
         let mw = vacant.min(open);
         if mw < MIN_MW {
             return;
@@ -58,7 +59,7 @@ impl Agents {
             ContractKind::Colocation,
             rate,
             v.now_days,
-            p.tenor_years,
+            tenor_years,
             false,
             v,
         );
@@ -71,13 +72,13 @@ impl Agents {
         &mut self,
         f: usize,
         s: usize,
-        ratios: &[f64],
+        outlook: &Outlook<'_>,
         view: FirmView,
         hurdle: f64,
         fleet: &mut Fleet,
         v: &MarketView<'_>,
     ) {
-        let p = self.spec.ai.clone().expect("market");
+        let p = self.spec.ai.as_ref().expect("market");
         let t = v.t_years();
         let site = &self.sites[s];
         let convertible = site.mining_mw + site.free_mw();
@@ -103,7 +104,6 @@ impl Agents {
         if min_equity > firm.cash.max(0.0) + firm.available_credit() {
             return;
         }
-        let outlook = self.outlook(v, ratios);
         let costs = SiteCosts {
             pue: site.pue,
             energy_usd_per_kwh: v.site_energy(site),

@@ -31,8 +31,10 @@
 //! lots unsold after `secondary_shelf_days` are scrapped.
 
 use hashshift_models::consensus::{block_subsidy, COIN};
+use std::sync::Arc;
+
 use hashshift_models::firms::valuation::{
-    real_option_multiple, steps, FirmView, Outlook, SiteCosts, STEP_YEARS,
+    real_option_multiple, steps, FirmFactors, FirmView, Outlook, SiteCosts, STEP_YEARS,
 };
 use hashshift_models::mining::fleet::Fleet;
 
@@ -129,7 +131,7 @@ impl Agents {
     }
 
     /// The block-reward ratios `s_k` of the valuation grid at `v` (cached per day).
-    pub(super) fn reward_ratios(&mut self, v: &MarketView<'_>) -> Vec<f64> {
+    pub(super) fn reward_ratios(&mut self, v: &MarketView<'_>) -> Arc<[f64]> {
         // Keyed by day: the height moves by about 144 blocks a day, which changes no reward
         // ratio except within a day of a halving.
         let day = v.now_days.floor() as i64;
@@ -145,10 +147,16 @@ impl Agents {
                 .collect();
             self.reward_cache = (day, v.height, ratios);
         }
-        self.reward_cache.2.clone()
+        Arc::clone(&self.reward_cache.2)
     }
 
-    pub(super) fn outlook<'a>(&self, v: &MarketView<'_>, ratios: &'a [f64]) -> Outlook<'a> {
+    /// The market outlook at `v` over `ratios`, with a deciding firm's step factors if any.
+    pub(super) fn outlook<'a>(
+        &self,
+        v: &MarketView<'_>,
+        ratios: &'a [f64],
+        firm: Option<FirmFactors>,
+    ) -> Outlook<'a> {
         Outlook {
             hashprice: v.hashprice_outlook,
             reward_ratio: ratios,
@@ -158,6 +166,7 @@ impl Agents {
             frontier_improvement: v.frontier_improvement,
             frontier_price_trend: v.frontier_price_trend,
             asic_life_years: self.spec.asic_life_years,
+            firm,
         }
     }
 
@@ -183,8 +192,13 @@ impl Agents {
         let hurdle = 1.0
             + firm.strategy.risk_aversion
                 * (real_option_multiple(self.vol.annual(), 0.0, view.discount_rate) - 1.0);
-        let sites = firm.sites.clone();
-        for s in sites {
+        // The firm's step factors, shared by all its valuations from now.
+        let factors = FirmFactors::new(&self.outlook(v, &ratios, None), &view);
+        let outlook = self.outlook(v, &ratios, Some(factors));
+        for k in 0..self.firms[f].sites.len() {
+            let Some(&s) = self.firms[f].sites.get(k) else {
+                break;
+            };
             let s = s as usize;
             if self.sites[s].shut {
                 continue;
@@ -194,9 +208,9 @@ impl Agents {
             }
             if self.market.is_some() && self.sites[s].ai_suitable {
                 self.relet(f, s, v);
-                self.consider_conversion(f, s, &ratios, view, hurdle, fleet, v);
+                self.consider_conversion(f, s, &outlook, view, hurdle, fleet, v);
             }
-            self.mining_investments(f, s, &ratios, view, fleet, v);
+            self.mining_investments(f, s, &outlook, view, fleet, v);
         }
         self.push_row(f, fleet, v);
         let next = v.now_days + self.spec.decision_interval_days;
@@ -211,11 +225,11 @@ impl Agents {
         fleet: &mut Fleet,
         v: &MarketView<'_>,
     ) -> bool {
-        let units = self.sites[s].units.clone();
+        let units = &self.sites[s].units;
         if units.is_empty() || !units.iter().all(|&u| fleet.is_offline(u as usize)) {
             return false;
         }
-        for u in units {
+        for u in units.clone() {
             let ths = fleet.units()[u as usize].ths;
             self.sell_unit(f, s, u as usize, ths, fleet, v);
         }
@@ -255,12 +269,11 @@ impl Agents {
         &mut self,
         f: usize,
         s: usize,
-        ratios: &[f64],
+        outlook: &Outlook<'_>,
         view: FirmView,
         fleet: &mut Fleet,
         v: &MarketView<'_>,
     ) {
-        let outlook = self.outlook(v, ratios);
         let site = &self.sites[s];
         let costs = SiteCosts {
             pue: site.pue,
@@ -268,8 +281,12 @@ impl Agents {
             mining_opex_usd_per_mw_year: self.spec.mining_opex_usd_per_mw_year,
         };
         let hurdle = self.firms[f].strategy.mining_hurdle;
-        // 1. Sell machines worth more sold than kept.
-        for u in site.units.clone() {
+        // 1. Sell machines worth more sold than kept (over a copy of the list: sales remove
+        // units from it).
+        let mut units = std::mem::take(&mut self.scratch_units);
+        units.clear();
+        units.extend_from_slice(&site.units);
+        for &u in &units {
             let unit = fleet.units()[u as usize];
             if unit.ths <= 0.0 {
                 continue;
@@ -285,6 +302,7 @@ impl Agents {
                 self.sell_unit(f, s, u as usize, unit.ths, fleet, v);
             }
         }
+        self.scratch_units = units;
         let (ef, cf, _) = v.frontier;
         let pue = self.sites[s].pue;
         let ths_per_mw = 1e6 / (ef * pue);
@@ -295,7 +313,7 @@ impl Agents {
         // 2. Fill free MW: the best secondary lot first (installed at once), then new machines.
         let free = self.sites[s].free_mw();
         if free >= MIN_MW {
-            self.buy_secondary(f, s, free, &outlook, &view, &costs, hurdle, fleet, v);
+            self.buy_secondary(f, s, free, outlook, &view, &costs, hurdle, fleet, v);
             let free = self.sites[s].free_mw();
             if free >= MIN_MW && new_pi >= hurdle {
                 self.order(f, s, OrderKind::Fill, free, v);
@@ -348,7 +366,7 @@ impl Agents {
                 .min(room);
             // Relocation first: machines on the secondary market (sold by banned, converting or
             // bankrupt sites) installed on new capacity here, if they pay for the build-out.
-            if self.relocate(f, s, mw, &outlook, &view, &costs, hurdle, v) {
+            if self.relocate(f, s, mw, outlook, &view, &costs, hurdle, v) {
                 return;
             }
             let pi = new_margins / (capex_per_mw + infra);

@@ -13,7 +13,7 @@ impl Agents {
         let now = v.now_days;
         let dt_days = (now - self.firms[f].last_settled_days).max(0.0);
         let mut l = Ledger::default();
-        let ai = self.spec.ai.clone();
+        let ai = self.spec.ai.as_ref();
         for k in 0..self.firms[f].sites.len() {
             let s = self.firms[f].sites[k] as usize;
             let acc = fleet.take_site_accrual(s, now);
@@ -35,16 +35,16 @@ impl Agents {
                 site.mining_mw * running_share * self.spec.mining_opex_usd_per_mw_year * dt_days
                     / 365.25;
             let energy = v.site_energy(site);
-            let mut keep = Vec::with_capacity(site.contracts.len());
-            for &c in &self.sites[s].contracts {
-                let ct = &mut self.contracts[c as usize];
+            let contracts = &mut self.contracts;
+            self.sites[s].contracts.retain(|&c| {
+                let ct = &mut contracts[c as usize];
                 if ct.energized {
                     let from = ct.accounted_days.max(ct.start_days);
                     let to = now.min(ct.end_days);
                     if to > from {
                         let years = (to - from) / 365.25;
                         let rev = ct.revenue_usd_per_mw_year * ct.it_mw * years;
-                        let p = ai.as_ref().expect("contracts exist only with a market");
+                        let p = ai.expect("contracts exist only with a market");
                         match ct.kind {
                             ContractKind::Colocation => {
                                 l.colo_revenue += rev;
@@ -64,11 +64,8 @@ impl Agents {
                     }
                     ct.accounted_days = ct.accounted_days.max(to);
                 }
-                if ct.active || ct.accounted_days < ct.end_days {
-                    keep.push(c);
-                }
-            }
-            self.sites[s].contracts = keep;
+                ct.active || ct.accounted_days < ct.end_days
+            });
         }
         let firm = &mut self.firms[f];
         let years = dt_days / 365.25;
@@ -112,6 +109,7 @@ impl Agents {
 
     pub(super) fn bankrupt(&mut self, f: usize, fleet: &mut Fleet, v: &MarketView<'_>) {
         self.firms[f].bankrupt = true;
+        self.bankruptcies += 1;
         let sites = std::mem::take(&mut self.firms[f].sites);
         let sold_or_shut_contracts: Vec<u32> = sites
             .iter()

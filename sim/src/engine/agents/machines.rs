@@ -11,6 +11,33 @@ use super::decide::{
     SECONDARY_REF_USD_PER_KWH,
 };
 
+/// Secondary-market prices by machine efficiency (J/TH bits) for one market state: the
+/// outlook hashprice, the frontier machine and the day of the reward ratios, everything the
+/// price depends on. A handful of efficiencies are on the market at any time.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PriceMemo {
+    key: (u64, u64, u64, i64),
+    prices: Vec<(u64, f64)>,
+}
+
+impl PriceMemo {
+    fn get(&self, key: (u64, u64, u64, i64), j_per_th: f64) -> Option<f64> {
+        if self.key != key {
+            return None;
+        }
+        let j = j_per_th.to_bits();
+        self.prices.iter().find(|x| x.0 == j).map(|x| x.1)
+    }
+
+    fn put(&mut self, key: (u64, u64, u64, i64), j_per_th: f64, price: f64) {
+        if self.key != key {
+            self.key = key;
+            self.prices.clear();
+        }
+        self.prices.push((j_per_th.to_bits(), price));
+    }
+}
+
 impl Agents {
     /// Secondary-market price of machines of efficiency `j_per_th`, USD per TH/s: what a
     /// buyer at reference costs ($0.05/kWh, PUE 1.1) earns with them over two years with the
@@ -19,6 +46,22 @@ impl Agents {
     /// scrap value. Valuing machines as the firms do keeps the dealer from paying more than
     /// they are worth to their owners (no arbitrage churn).
     pub(super) fn secondary_usd_per_th(&self, j_per_th: f64, v: &MarketView<'_>) -> f64 {
+        let key = (
+            v.hashprice_outlook.to_bits(),
+            v.frontier.0.to_bits(),
+            v.frontier.1.to_bits(),
+            self.reward_cache.0,
+        );
+        if let Some(p) = self.secondary_prices.borrow().get(key, j_per_th) {
+            return p;
+        }
+        let p = self.secondary_price(j_per_th, v);
+        self.secondary_prices.borrow_mut().put(key, j_per_th, p);
+        p
+    }
+
+    /// [`Agents::secondary_usd_per_th`] computed.
+    fn secondary_price(&self, j_per_th: f64, v: &MarketView<'_>) -> f64 {
         let (ef, cf, _) = v.frontier;
         let new_equivalent = if cf.is_finite() && ef.is_finite() {
             cf * ef / j_per_th
@@ -30,7 +73,7 @@ impl Agents {
             let cost = j_per_th * SECONDARY_REF_PUE * 24.0 / 1000.0 * SECONDARY_REF_USD_PER_KWH;
             self.spec.secondary_payback_years * 365.25 * (v.hashprice_outlook - cost).max(0.0)
         } else {
-            let o = self.outlook(v, ratios);
+            let o = self.outlook(v, ratios, None);
             let buyer = FirmView {
                 discount_rate: 0.2,
                 horizon_years: self.spec.secondary_payback_years.max(STEP_YEARS),
@@ -190,17 +233,27 @@ impl Agents {
         let hp = outlook.hashprice;
         let per_mw =
             |l: &Lot| self.secondary_usd_per_th(l.j_per_th, v) * 1e6 / (l.j_per_th * costs.pue);
-        let (i, _) = self
-            .pool
-            .iter()
-            .enumerate()
-            .map(|(i, l)| {
-                let cost = l.j_per_th * costs.pue * 24.0 / 1000.0 * costs.energy_usd_per_kwh;
-                let margin_per_mw = (hp - cost) * 1e6 / (l.j_per_th * costs.pue);
-                (i, margin_per_mw / (per_mw(l) + infra))
-            })
-            .filter(|x| x.1 > 0.0)
-            .max_by(|a, b| a.1.total_cmp(&b.1))?;
+        // The rank depends on the efficiency alone, and the pool is sorted by efficiency: one
+        // rank per run of equal efficiencies. Ties go to the last lot (as `max_by` does).
+        let mut run: Option<(u64, f64)> = None;
+        let mut best: Option<(usize, f64)> = None;
+        for (i, l) in self.pool.iter().enumerate() {
+            let j = l.j_per_th.to_bits();
+            let rank = match run {
+                Some((rj, rank)) if rj == j => rank,
+                _ => {
+                    let cost = l.j_per_th * costs.pue * 24.0 / 1000.0 * costs.energy_usd_per_kwh;
+                    let margin_per_mw = (hp - cost) * 1e6 / (l.j_per_th * costs.pue);
+                    let rank = margin_per_mw / (per_mw(l) + infra);
+                    run = Some((j, rank));
+                    rank
+                }
+            };
+            if rank > 0.0 && best.is_none_or(|b| rank.total_cmp(&b.1).is_ge()) {
+                best = Some((i, rank));
+            }
+        }
+        let (i, _) = best?;
         let l = &self.pool[i];
         let rem =
             (l.installed_year + self.spec.asic_life_years - v.year).max(MIN_REMAINING_LIFE_YEARS);

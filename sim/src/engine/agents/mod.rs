@@ -43,6 +43,9 @@ mod finance;
 mod machines;
 mod state;
 
+use std::cell::RefCell;
+use std::sync::Arc;
+
 use hashshift_models::ai::AiMarket;
 use hashshift_models::firms::{Beliefs, Ledger};
 use hashshift_models::mining::fleet::Fleet;
@@ -162,7 +165,13 @@ pub(crate) struct Agents {
     initial_mining_mw: f64,
     vol: Volatility,
     /// Block reward ratios of the valuation grid, cached by (day, height).
-    reward_cache: (i64, u64, Vec<f64>),
+    reward_cache: (i64, u64, Arc<[f64]>),
+    /// Secondary-market prices by efficiency for the current market state.
+    secondary_prices: RefCell<machines::PriceMemo>,
+    /// Number of bankrupt firms.
+    bankruptcies: usize,
+    /// Scratch list of a site's units (reused).
+    scratch_units: Vec<u32>,
     /// This month's conversion bids (cleared on the first day of the next month).
     bids: Vec<convert::Bid>,
     /// Month (year x 12 + month) of the last bid clearing.
@@ -326,7 +335,10 @@ impl Agents {
                 var_per_day: initial_volatility * initial_volatility / 365.25,
                 last_price: 0.0,
             },
-            reward_cache: (i64::MIN, 0, Vec::new()),
+            reward_cache: (i64::MIN, 0, Arc::from([])),
+            secondary_prices: RefCell::default(),
+            bankruptcies: 0,
+            scratch_units: Vec::new(),
             bids: Vec::new(),
             cleared_month: i64::MIN,
             events: Vec::new(),
@@ -420,7 +432,7 @@ impl Agents {
             } else {
                 0.0
             },
-            active_firms: self.firms.iter().filter(|f| !f.bankrupt).count() as u64,
+            active_firms: (self.firms.len() - self.bankruptcies) as u64,
             secondary_ths: self.pool.iter().map(|l| l.ths).sum(),
             ..AgentDay::default()
         };

@@ -16,6 +16,29 @@ use crate::scenario::{AgentsSpec, EconomySpec, Shock};
 /// PUE of named firms' sites (ASSUMPTION: large modern sites).
 const NAMED_PUE: f64 = 1.08;
 
+/// The [`MarketView`] of an [`Economy`] `$e` (a macro so that it borrows only the fields it
+/// reads, leaving the agents and the fleet free to be borrowed mutably beside it).
+macro_rules! market_view {
+    ($e:expr, $height:expr, $frontier:expr, $outlook:expr) => {
+        MarketView {
+            start_unix: $e.start_unix,
+            now_days: $e.time_days,
+            year: year_fraction($e.start_unix + ($e.time_days * 86_400.0) as i64),
+            hashprice: $e.hashprice,
+            hashprice_outlook: $outlook,
+            price: $e.price(),
+            fee_mean_btc: $e.fee_mean_btc,
+            height: $height,
+            region_price: &$e.region_price,
+            carbon_tax: &$e.carbon_tax,
+            carbon_intensity: &$e.carbon_intensity,
+            frontier: $frontier,
+            frontier_improvement: $e.frontier.params().improvement_rate_per_year,
+            frontier_price_trend: $e.frontier.params().price_per_th_trend_per_year,
+        }
+    };
+}
+
 fn invalid(m: impl Into<String>) -> SimError {
     SimError::Invalid(m.into())
 }
@@ -181,22 +204,7 @@ impl Economy {
         frontier: (f64, f64, u16),
         hashprice_outlook: f64,
     ) -> MarketView<'_> {
-        MarketView {
-            start_unix: self.start_unix,
-            now_days: self.time_days,
-            year: year_fraction(self.start_unix + (self.time_days * 86_400.0) as i64),
-            hashprice: self.hashprice,
-            hashprice_outlook,
-            price: self.price(),
-            fee_mean_btc: self.fee_mean_btc,
-            height,
-            region_price: &self.region_price,
-            carbon_tax: &self.carbon_tax,
-            carbon_intensity: &self.carbon_intensity,
-            frontier,
-            frontier_improvement: self.frontier.params().improvement_rate_per_year,
-            frontier_price_trend: self.frontier.params().price_per_th_trend_per_year,
-        }
+        market_view!(self, height, frontier, hashprice_outlook)
     }
 
     /// Handles an agent event at `now_unix`. Machines installed or removed change the network
@@ -214,12 +222,14 @@ impl Economy {
                 (f.j_per_th, f.launch_usd_per_th, f.id)
             });
         let outlook = self.hashprice_outlook();
-        let mut agents = self.agents.take().expect("checked");
-        let mut fs = self.fleet.take().expect("agents need a fleet");
-        agents.handle(ev, &mut fs.fleet, &self.view(height, frontier, outlook));
-        self.fleet = Some(fs);
+        // The view borrows the market fields, the agents and the fleet are borrowed beside it
+        // (not moved out and back: they are large).
+        let view = market_view!(self, height, frontier, outlook);
+        let (Some(agents), Some(fs)) = (self.agents.as_mut(), self.fleet.as_mut()) else {
+            unreachable!("agents need a fleet");
+        };
+        agents.handle(ev, &mut fs.fleet, &view);
         agents.fleet_changed = false;
-        self.agents = Some(agents);
     }
 
     /// Daily agent work: the price observation and the secondary market's shelf.
