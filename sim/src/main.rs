@@ -1,6 +1,7 @@
 //! The `hashshift` command line.
 //!
-//! Exit codes: 0 ok, 2 bad input (scenario, flags, data files), 1 any other failure.
+//! Exit codes: 0 ok, 2 bad input (scenario, sweep, flags, data files, an output folder that is
+//! not the sweep's), 1 any other failure, 130 a sweep stopped by Ctrl-C (or SIGTERM).
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -25,7 +26,7 @@ use hashshift::sweep::{Sweep, SweepError};
     version,
     about = "Discrete-event simulator of the migration of compute from Bitcoin mining to AI",
     long_about = "Discrete-event simulator of the migration of compute from Bitcoin mining to AI.\n\
-                  Exit codes: 0 ok, 2 bad input, 1 failure."
+                  Exit codes: 0 ok, 2 bad input, 1 failure, 130 sweep interrupted."
 )]
 struct Cli {
     #[command(subcommand)]

@@ -111,25 +111,18 @@ pub fn run_in_dir<P: Progress + ?Sized>(
     let mut sim = SimulationBuilder::new(scenario).run_id(run_id).build()?;
     let stage = RunDir::stage(final_dir)?;
     let meta = run_metadata(scenario, run_id);
-    let recorder = ParquetRecorder::create(stage.path(), &meta, scenario.tables)?;
-    let (summary, recorder) = match stop {
-        None => {
-            let mut recorder = recorder;
-            (sim.run(&mut recorder, progress)?, recorder)
-        }
-        Some(flag) => {
-            let mut guarded = Stoppable {
-                inner: recorder,
-                flag,
-            };
-            match sim.run(&mut guarded, progress) {
-                Ok(s) => (s, guarded.inner),
-                Err(_) if flag.load(Ordering::Relaxed) => return Err(RunError::Stopped),
-                Err(e) => return Err(e.into()),
-            }
-        }
+    static NEVER: AtomicBool = AtomicBool::new(false);
+    let flag = stop.unwrap_or(&NEVER);
+    let mut recorder = Stoppable {
+        inner: ParquetRecorder::create(stage.path(), &meta, scenario.tables)?,
+        flag,
     };
-    recorder.finish()?;
+    let summary = match sim.run(&mut recorder, progress) {
+        Ok(s) => s,
+        Err(_) if flag.load(Ordering::Relaxed) => return Err(RunError::Stopped),
+        Err(e) => return Err(e.into()),
+    };
+    recorder.inner.finish()?;
     stage.commit()?;
     Ok(RunOutcome {
         dir: final_dir.to_path_buf(),

@@ -33,9 +33,9 @@ mod security;
 mod tests;
 
 pub use parquet_sink::{
-    run_key_values, writer_properties, writer_properties_with, ParquetRecorder, BATCH_ROWS,
-    BLOCKS_FILE, EPOCHS_FILE, KV_RUN_ID, KV_SCENARIO, KV_SCENARIO_NAME, KV_SEED, KV_TABLE,
-    KV_VERSION, MAX_ROW_GROUP_ROWS, SUMMARY_FILE, ZSTD_LEVEL,
+    writer_properties, writer_properties_with, ParquetRecorder, BATCH_ROWS, BLOCKS_FILE,
+    EPOCHS_FILE, KV_RUN_ID, KV_SCENARIO, KV_SCENARIO_NAME, KV_SEED, KV_TABLE, KV_VERSION,
+    MAX_ROW_GROUP_ROWS, SUMMARY_FILE, ZSTD_LEVEL,
 };
 pub use run_dir::{is_complete, RunDir, COMPLETION_MARKER};
 pub use schema::{blocks_schema, epochs_schema, summary_schema};
