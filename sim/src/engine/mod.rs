@@ -7,8 +7,10 @@
 //!
 //! # Events
 //! A binary min-heap keyed by (time, sequence number) ([`queue::EventQueue`]) holds the closed
-//! [`event::Event`] set: block found, hashrate change, daily tick, end. Retargets and halvings
-//! are consequences of block height, handled when a block is found.
+//! [`event::Event`] set: block found, hashrate change, daily tick, end; the agents' events
+//! (decisions, deliveries, energizations, contract ends), which arrive in time order for each
+//! delay, wait in FIFO lanes beside it, popped in the same (time, sequence) order. Retargets
+//! and halvings are consequences of block height, handled when a block is found.
 //!
 //! # Block arrivals: work accumulation
 //! When a block is mined, the engine draws the work the next block needs,
@@ -38,8 +40,9 @@
 //!
 //! # Cost
 //! The per-block path does a fixed amount of arithmetic, one heap push and pop on a heap of a
-//! handful of entries, one `Exp(1)` draw and one recorder call; it allocates nothing and
-//! touches no per-firm state.
+//! handful of entries (the thousands of pending agent events are in the lanes: one comparison
+//! with the earliest lane front), one `Exp(1)` draw and one recorder call; it allocates
+//! nothing and touches no per-firm state.
 
 pub(crate) mod agents;
 mod difficulty;

@@ -10,10 +10,10 @@
 //! whole site (or, with hybrid operation, the part the remaining open demand takes); bids that
 //! do not fit wait for the next month's decision.
 
-use hashshift_models::firms::valuation::{AiTerms, FirmView, Outlook, SiteCosts};
+use hashshift_models::firms::valuation::{AiTerms, FirmView, Outlook};
 use hashshift_models::mining::fleet::Fleet;
 
-use super::decide::{MIN_MW, SELL_FRICTION};
+use super::decide::{SiteValues, MIN_MW, SELL_FRICTION};
 use super::{Agents, ContractKind, Event, EventKind, MarketView};
 
 /// A firm's bid to convert a site.
@@ -74,6 +74,7 @@ impl Agents {
         s: usize,
         outlook: &Outlook<'_>,
         view: FirmView,
+        sv: &SiteValues,
         hurdle: f64,
         fleet: &mut Fleet,
         v: &MarketView<'_>,
@@ -104,11 +105,7 @@ impl Agents {
         if min_equity > firm.cash.max(0.0) + firm.available_credit() {
             return;
         }
-        let costs = SiteCosts {
-            pue: site.pue,
-            energy_usd_per_kwh: v.site_energy(site),
-            mining_opex_usd_per_mw_year: self.spec.mining_opex_usd_per_mw_year,
-        };
+        let costs = sv.costs;
         // Mining value and salvage per MW: the installed machines on their MW, a new cycle on
         // free MW.
         let (e, rem, salvage_total) = self.site_fleet_profile(s, fleet, v);
@@ -117,7 +114,7 @@ impl Agents {
         } else {
             0.0
         };
-        let free_value = outlook.refresh_cycle_value(&view, &costs, 0.0).max(0.0);
+        let free_value = sv.new_cycle.max(0.0);
         let w = site.mining_mw / convertible;
         let v_mining = w * installed_value + (1.0 - w) * free_value;
         // Sold at the price sellers net (after removal, shipping and the dealer's spread).

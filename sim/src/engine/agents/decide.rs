@@ -58,6 +58,15 @@ pub(super) const MAX_SITE_GROWTH: f64 = 5.0;
 /// Smallest conversion or order, MW.
 pub(super) const MIN_MW: f64 = 0.05;
 
+/// A site's mining costs and the value per MW of a new frontier cycle bought now
+/// ([`Outlook::refresh_cycle_value`]), valued once per decision for both the conversion and
+/// the mining decisions.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct SiteValues {
+    pub costs: SiteCosts,
+    pub new_cycle: f64,
+}
+
 impl Agents {
     /// Handles an agent event at `v.now_days`.
     pub fn handle(&mut self, ev: Event, fleet: &mut Fleet, v: &MarketView<'_>) {
@@ -206,11 +215,21 @@ impl Agents {
             if self.sell_if_banned(f, s, fleet, v) {
                 continue;
             }
+            let site = &self.sites[s];
+            let costs = SiteCosts {
+                pue: site.pue,
+                energy_usd_per_kwh: v.site_energy(site),
+                mining_opex_usd_per_mw_year: self.spec.mining_opex_usd_per_mw_year,
+            };
+            let sv = SiteValues {
+                costs,
+                new_cycle: outlook.refresh_cycle_value(&view, &costs, 0.0),
+            };
             if self.market.is_some() && self.sites[s].ai_suitable {
                 self.relet(f, s, v);
-                self.consider_conversion(f, s, &outlook, view, hurdle, fleet, v);
+                self.consider_conversion(f, s, &outlook, view, &sv, hurdle, fleet, v);
             }
-            self.mining_investments(f, s, &outlook, view, fleet, v);
+            self.mining_investments(f, s, &outlook, view, &sv, fleet, v);
         }
         self.push_row(f, fleet, v);
         let next = v.now_days + self.spec.decision_interval_days;
@@ -265,21 +284,19 @@ impl Agents {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn mining_investments(
         &mut self,
         f: usize,
         s: usize,
         outlook: &Outlook<'_>,
         view: FirmView,
+        sv: &SiteValues,
         fleet: &mut Fleet,
         v: &MarketView<'_>,
     ) {
         let site = &self.sites[s];
-        let costs = SiteCosts {
-            pue: site.pue,
-            energy_usd_per_kwh: v.site_energy(site),
-            mining_opex_usd_per_mw_year: self.spec.mining_opex_usd_per_mw_year,
-        };
+        let costs = sv.costs;
         let hurdle = self.firms[f].strategy.mining_hurdle;
         // 1. Sell machines worth more sold than kept (over a copy of the list: sales remove
         // units from it).
@@ -308,7 +325,7 @@ impl Agents {
         let ths_per_mw = 1e6 / (ef * pue);
         let capex_per_mw = cf * ths_per_mw;
         // PV of a new frontier cycle's margins per MW.
-        let new_margins = outlook.refresh_cycle_value(&view, &costs, 0.0) + capex_per_mw;
+        let new_margins = sv.new_cycle + capex_per_mw;
         let new_pi = new_margins / capex_per_mw;
         // 2. Fill free MW: the best secondary lot first (installed at once), then new machines.
         let free = self.sites[s].free_mw();
