@@ -313,7 +313,7 @@ impl EpochColumns {
     }
 
     /// The buffered rows as arrays in schema order; the buffer is emptied.
-    fn take_arrays(&mut self, _next_capacity: usize) -> Vec<ArrayRef> {
+    fn take_arrays(&mut self) -> Vec<ArrayRef> {
         let d = &self.rows;
         let u64s = |f: fn(&EpochRecord) -> u64| -> ArrayRef {
             Arc::new(UInt64Array::from_iter_values(d.iter().map(f)))
@@ -494,7 +494,7 @@ impl ParquetRecorder {
         if let Some((cols, file)) = &mut self.epochs {
             cols.push(rec);
             if cols.len() == EPOCH_BATCH_ROWS {
-                file.write(cols.take_arrays(EPOCH_BATCH_ROWS))?;
+                file.write(cols.take_arrays())?;
             }
         }
         Ok(())
@@ -529,7 +529,7 @@ impl ParquetRecorder {
         }
         if let Some((mut cols, mut file)) = self.epochs {
             if cols.len() > 0 {
-                file.write(cols.take_arrays(0))?;
+                file.write(cols.take_arrays())?;
             }
             file.finish()?;
         }
