@@ -67,14 +67,22 @@ fn laned(event: &Event) -> bool {
 }
 
 /// Min-priority queue of events.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 pub struct EventQueue {
     heap: BinaryHeap<Scheduled>,
     lanes: [VecDeque<Scheduled>; LANES],
+    /// Time of each lane's last event, `-inf` for an empty lane (one cache line to scan).
+    last: [f64; LANES],
     /// The lane with the earliest front (`None`: all lanes empty), kept up to date so that a
     /// pop from the heap compares with one lane front, not all.
     first_lane: Option<usize>,
     next_seq: u64,
+}
+
+impl Default for EventQueue {
+    fn default() -> Self {
+        Self::with_capacity(0)
+    }
 }
 
 impl EventQueue {
@@ -83,6 +91,7 @@ impl EventQueue {
         Self {
             heap: BinaryHeap::with_capacity(capacity),
             lanes: Default::default(),
+            last: [f64::NEG_INFINITY; LANES],
             first_lane: None,
             next_seq: 0,
         }
@@ -96,20 +105,16 @@ impl EventQueue {
         let e = Scheduled { time, seq, event };
         if laned(&event) {
             // A later seq keeps a lane in order unless it is earlier in time: the lane whose
-            // last event is the latest not after `time`, else an empty one.
-            let mut fit: Option<(usize, f64)> = None;
-            let mut empty = None;
-            for (l, lane) in self.lanes.iter().enumerate() {
-                match lane.back() {
-                    Some(b) if b.time <= time && fit.is_none_or(|f| b.time > f.1) => {
-                        fit = Some((l, b.time));
-                    }
-                    None if empty.is_none() => empty = Some(l),
-                    _ => {}
+            // last event is the latest not after `time`, else an empty one (`-inf`).
+            let mut fit: Option<usize> = None;
+            for (l, &last) in self.last.iter().enumerate() {
+                if last <= time && fit.is_none_or(|f| last > self.last[f]) {
+                    fit = Some(l);
                 }
             }
-            if let Some(l) = fit.map(|f| f.0).or(empty) {
+            if let Some(l) = fit {
                 self.lanes[l].push_back(e);
+                self.last[l] = time;
                 if self.lanes[l].len() == 1 && self.lane_front(self.first_lane) < Some(&e) {
                     self.first_lane = Some(l);
                 }
@@ -142,6 +147,9 @@ impl EventQueue {
             None => self.heap.pop(),
             Some(l) => {
                 let e = self.lanes[l].pop_front();
+                if self.lanes[l].is_empty() {
+                    self.last[l] = f64::NEG_INFINITY;
+                }
                 self.first_lane = (0..LANES)
                     .filter(|&k| !self.lanes[k].is_empty())
                     .max_by(|&a, &b| self.lanes[a][0].cmp(&self.lanes[b][0]));
