@@ -3,7 +3,7 @@
 //! Exit codes: 0 ok, 2 bad input (scenario, sweep, flags, data files, an output folder that is
 //! not the sweep's), 1 any other failure, 130 a sweep stopped by Ctrl-C (or SIGTERM).
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -13,6 +13,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use hashshift::calendar::{format_date, DAY_S};
 use hashshift::engine::{Progress, SimError, SimulationBuilder};
+use hashshift::output::doc::{outputs_markdown, replace_generated, BEGIN_MARKER, END_MARKER};
 use hashshift::output::OutputError;
 use hashshift::runner::{run_to_dir, RunError, RunOutcome};
 use hashshift::scenario::{raw::RawScenario, Scenario, ScenarioError};
@@ -85,8 +86,18 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
-    /// Print the JSON Schema of the scenario file format.
-    Schema,
+    /// Print the JSON Schema of the scenario file format, or with --outputs the columns of
+    /// the output tables (Markdown).
+    Schema {
+        /// Print the column reference of every output table (Markdown, from the Arrow
+        /// schemas: type, unit, nullability, meaning) instead.
+        #[arg(long)]
+        outputs: bool,
+        /// Replace the generated block of FILE (between its marker lines) with the column
+        /// reference instead of printing it, e.g. --write outputs/README.md.
+        #[arg(long, value_name = "FILE", requires = "outputs")]
+        write: Option<PathBuf>,
+    },
     /// List the scenarios in a folder (default: scenarios/).
     List {
         /// Folder to list.
@@ -269,7 +280,20 @@ fn dispatch(cmd: Command) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Command::Schema => {
+        Command::Schema {
+            outputs: true,
+            write,
+        } => {
+            let md = outputs_markdown();
+            match write {
+                Some(file) => write_generated(&file, &md),
+                None => {
+                    print!("{md}");
+                    Ok(())
+                }
+            }
+        }
+        Command::Schema { outputs: false, .. } => {
             let schema = schemars::schema_for!(RawScenario);
             println!(
                 "{}",
@@ -280,6 +304,47 @@ fn dispatch(cmd: Command) -> Result<(), Failure> {
         }
         Command::List { dir } => list(&dir),
     }
+}
+
+/// Replaces the generated block of `file` with `generated`, atomically (a temporary file in
+/// the same folder, renamed over it); leaves the file alone when it is already up to date.
+fn write_generated(file: &Path, generated: &str) -> Result<(), Failure> {
+    let bad = |error: anyhow::Error| Failure { code: 2, error };
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| bad(anyhow::anyhow!("cannot read {}: {e}", file.display())))?;
+    let new = replace_generated(&text, generated).map_err(|e| {
+        bad(anyhow::anyhow!(
+            "{} has no generated block to replace: {e} (add the lines `{BEGIN_MARKER}` and \
+             `{END_MARKER}` where the column reference goes)",
+            file.display()
+        ))
+    })?;
+    if new == text {
+        println!("{} is up to date", file.display());
+        return Ok(());
+    }
+    let name = file
+        .file_name()
+        .ok_or_else(|| bad(anyhow::anyhow!("{}: not a file name", file.display())))?;
+    let tmp = file.with_file_name(format!(
+        ".{}.tmp-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let written = (|| -> std::io::Result<()> {
+        let perms = std::fs::metadata(file)?.permissions();
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(new.as_bytes())?;
+        f.sync_all()?;
+        std::fs::set_permissions(&tmp, perms)?;
+        std::fs::rename(&tmp, file)
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(anyhow::anyhow!("writing {}: {e}", file.display()).into());
+    }
+    println!("updated the generated block of {}", file.display());
+    Ok(())
 }
 
 fn list(dir: &Path) -> Result<(), Failure> {

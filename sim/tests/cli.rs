@@ -284,3 +284,60 @@ fn validate_schema_and_list() {
     }
     assert!(!text.contains("(no description"), "{text}");
 }
+
+#[test]
+fn schema_outputs_prints_every_table_and_write_needs_markers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = hashshift(&["schema", "--outputs"], tmp.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let md = String::from_utf8(o.stdout).unwrap();
+    for table in [
+        "blocks",
+        "epochs",
+        "daily",
+        "daily_regions",
+        "firms",
+        "events",
+        "summary",
+        "runs",
+    ] {
+        assert!(
+            md.contains(&format!("### `{table}.parquet`")),
+            "{table}: {md}"
+        );
+    }
+    assert!(md.contains("| column | type | unit | null | meaning |"));
+
+    // --write replaces the block between the markers, atomically, and nothing else.
+    let begin = hashshift::output::doc::BEGIN_MARKER;
+    let end = hashshift::output::doc::END_MARKER;
+    let doc = tmp.path().join("doc.md");
+    std::fs::write(&doc, format!("# Doc\n\n{begin}\nstale\n{end}\n\ntail\n")).unwrap();
+    let o = hashshift(&["schema", "--outputs", "--write", "doc.md"], tmp.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let written = std::fs::read_to_string(&doc).unwrap();
+    assert_eq!(
+        written,
+        format!("# Doc\n\n{begin}\n\n{md}\n{end}\n\ntail\n")
+    );
+    let files: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+    assert_eq!(files.len(), 1, "no temporary file left: {files:?}");
+
+    // Without markers: exit 2, a message naming the file, the file untouched.
+    let plain = tmp.path().join("plain.md");
+    std::fs::write(&plain, "# No markers\n").unwrap();
+    let o = hashshift(&["schema", "--outputs", "--write", "plain.md"], tmp.path());
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.starts_with("error: ") && err.contains("plain.md"),
+        "{err}"
+    );
+    assert!(err.contains(begin), "{err}");
+    assert_eq!(std::fs::read_to_string(&plain).unwrap(), "# No markers\n");
+
+    // --write needs --outputs (a usage error).
+    let o = hashshift(&["schema", "--write", "plain.md"], tmp.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&plain).unwrap(), "# No markers\n");
+}

@@ -1,17 +1,23 @@
 //! Parquet output of a run.
 //!
-//! A run writes one folder holding up to three Parquet files and a completion marker:
+//! A run writes one folder holding up to seven Parquet files and a completion marker:
 //!
 //! ```text
 //! <run dir>/
-//!   blocks.parquet    one row per block           (optional, see TableSelection)
-//!   epochs.parquet    one row per completed epoch (optional)
-//!   summary.parquet   exactly one row
-//!   _SUCCESS          written last; the folder appears under its final name only then
+//!   blocks.parquet          one row per block           (optional, see TableSelection)
+//!   epochs.parquet          one row per completed epoch (optional)
+//!   daily.parquet           one row per simulated day
+//!   daily_regions.parquet   one row per day and region  (empty without a fleet)
+//!   firms.parquet           one row per firm and decision (empty without firms)
+//!   events.parquet          one row per event           (empty without firms)
+//!   summary.parquet         exactly one row
+//!   _SUCCESS                written last; the folder appears under its final name only then
 //! ```
 //!
 //! * [`schema`]: the fixed Arrow schema of each table, with `unit` and `description`
-//!   field metadata.
+//!   field metadata ([`daily`] and [`agents`] hold those of their tables).
+//! * [`doc`]: the column reference of `outputs/README.md`, generated from those schemas
+//!   (`hashshift schema --outputs`).
 //! * [`ParquetRecorder`]: a [`crate::record::Recorder`] streaming records into the files in
 //!   fixed-size batches (flat memory for any number of blocks).
 //! * [`RunDir`]: stages the folder under a hidden sibling name and renames it into place on
@@ -24,6 +30,7 @@ use std::path::{Path, PathBuf};
 
 pub mod agents;
 pub mod daily;
+pub mod doc;
 mod parquet_sink;
 mod run_dir;
 pub mod schema;

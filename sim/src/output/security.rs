@@ -8,6 +8,7 @@ use arrow_schema::{DataType, Field};
 
 use super::schema::{f64_field, u64_field, DESCRIPTION_KEY, UNIT_KEY};
 use crate::record::{SecuritySnapshot, SecuritySummary};
+use crate::scenario::security::{ATTACKER_ENERGY_USD_PER_KWH, ATTACKER_PUE, ATTACK_HOURS};
 
 fn nullable(name: &str, data_type: DataType, unit: &str, description: &str) -> Field {
     Field::new(name, data_type, true)
@@ -21,21 +22,21 @@ fn f64_null(name: &str, unit: &str, description: &str) -> Field {
 /// The security columns, in order (all nullable).
 pub(super) fn security_fields() -> Vec<Field> {
     vec![
-        f64_null("attack_cost_new_usd", "USD", "Cost of out-mining the network for security.attack_hours (default 24 h) with new ASICs: the frontier model at its catalog price in force, plus energy."),
+        f64_null("attack_cost_new_usd", "USD", &format!("Cost of out-mining the network (as much hashrate as it runs) for security.attack_hours (default {ATTACK_HOURS} h) with new ASICs: the frontier model at its catalog price in force, plus energy at security.attacker_energy_usd_per_kwh (default {ATTACKER_ENERGY_USD_PER_KWH}) and security.attacker_pue (default {ATTACKER_PUE}).")),
         f64_null("attack_cost_overhang_usd", "USD", "The same from the overhang (idle and unsold machines at secondary-market prices, cheapest first, plus energy), completed with new ASICs when too small; null without a fleet."),
-        f64_null("attack_cost_rental_usd", "USD", "The same with rented hashrate (at most security.rental_share of the network at the hashprice x (1 + rental_premium)), completed with new ASICs; null when rental_share = 0."),
-        f64_null("attack_cost_min_usd", "USD", "The cheapest of the three attack costs."),
-        f64_null("unsold_ehs", "EH/s", "Machines unsold on the secondary market (decommissioned); null without a fleet (0 without firms)."),
-        f64_null("overhang_ehs", "EH/s", "Overhang: idle plus unsold machines; null without a fleet."),
+        f64_null("attack_cost_rental_usd", "USD", "The same with rented hashrate (at most security.rental_share of the network at the hashprice x (1 + rental_premium)), completed with new ASICs; null when security.rental_share = 0 (the default)."),
+        f64_null("attack_cost_min_usd", "USD", "The cheapest of the three attack costs (null only if all three are)."),
+        f64_null("unsold_ehs", "EH/s", "Machines unsold on the secondary market (decommissioned by firms); null without a fleet (0 without firms)."),
+        f64_null("overhang_ehs", "EH/s", "Overhang: idle (installed, switched off, now) plus unsold machines; null without a fleet."),
         f64_null("overhang_share", "1", "Overhang over the network (running) hashrate; can exceed 1; null without a fleet."),
         f64_null("hhi", "1", "Herfindahl-Hirschman index of firms' running hashrate (each site its own owner without firms), 0..1; null without a fleet."),
         nullable("nakamoto_coefficient", DataType::UInt32, "1", "Fewest firms holding more than half the running hashrate; null without a fleet."),
         f64_null("top1_share", "1", "Largest firm's share of the running hashrate; null without a fleet."),
         f64_null("top5_share", "1", "Five largest firms' share of the running hashrate; null without a fleet."),
-        f64_null("double_spend_top1_1conf", "1", "Probability that an attacker with the largest firm's share reverses a payment after 1 confirmation (security.double_spend_model); null without a fleet."),
-        f64_null("double_spend_top1_6conf", "1", "The same after 6 confirmations."),
+        f64_null("double_spend_top1_1conf", "1", "Probability that an attacker with the largest firm's share reverses a payment after 1 confirmation (security.double_spend_model: Rosenfeld's exact race by default, or the whitepaper's formula); null without a fleet."),
+        f64_null("double_spend_top1_6conf", "1", "The same after 6 confirmations; null without a fleet."),
         f64_null("double_spend_overhang_1conf", "1", "Probability that an attacker with the whole overhang (share overhang / (network + overhang)) reverses a payment after 1 confirmation; null without a fleet."),
-        f64_null("double_spend_overhang_6conf", "1", "The same after 6 confirmations."),
+        f64_null("double_spend_overhang_6conf", "1", "The same after 6 confirmations; null without a fleet."),
     ]
 }
 

@@ -34,6 +34,14 @@ pub enum ParamType {
 }
 
 impl ParamType {
+    /// Every type, in declaration order.
+    pub const ALL: [ParamType; 4] = [
+        ParamType::F64,
+        ParamType::I64,
+        ParamType::Bool,
+        ParamType::Utf8,
+    ];
+
     /// Short name (`f64`, `i64`, `bool`, `utf8`).
     pub fn name(self) -> &'static str {
         match self {

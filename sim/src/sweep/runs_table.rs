@@ -45,9 +45,9 @@ fn field(name: &str, dt: DataType, unit: &str, description: &str) -> Field {
     ]))
 }
 
-/// The Arrow schema of `sweep`'s runs table (see the module docs).
-pub fn runs_schema(sweep: &Sweep) -> SchemaRef {
-    let mut fields = vec![
+/// The leading columns of every runs table: `run`, `point` and `replicate`.
+pub fn runs_fixed_fields() -> Vec<Field> {
+    vec![
         field(
             "run",
             DataType::Int64,
@@ -66,25 +66,42 @@ pub fn runs_schema(sweep: &Sweep) -> SchemaRef {
             UNIT_DIMENSIONLESS,
             "Replicate: replicate r has the same seed at every point (common random numbers).",
         ),
-    ];
-    for a in &sweep.axes {
-        let dt = match a.ty {
-            ParamType::F64 => DataType::Float64,
-            ParamType::I64 => DataType::Int64,
-            ParamType::Bool => DataType::Boolean,
-            ParamType::Utf8 => DataType::Utf8,
-        };
-        fields.push(field(
-            &a.column,
-            dt,
-            &format!("as scenario key {}", a.path),
-            &format!(
-                "Swept parameter: scenario key `{}` at this run's point (`hashshift schema` \
-                 describes it).",
-                a.path
-            ),
-        ));
+    ]
+}
+
+/// The Arrow type of an axis column whose scenario key has type `ty`.
+pub fn axis_data_type(ty: ParamType) -> DataType {
+    match ty {
+        ParamType::F64 => DataType::Float64,
+        ParamType::I64 => DataType::Int64,
+        ParamType::Bool => DataType::Boolean,
+        ParamType::Utf8 => DataType::Utf8,
     }
+}
+
+/// The column of an axis named `column`, sweeping the scenario key `path` of type `ty`.
+pub fn axis_field(column: &str, ty: ParamType, path: &str) -> Field {
+    field(
+        column,
+        axis_data_type(ty),
+        &format!("as scenario key {path}"),
+        &format!(
+            "Swept parameter: scenario key `{path}` at this run's point (`hashshift schema` \
+             describes it)."
+        ),
+    )
+}
+
+/// The Arrow schema of `sweep`'s runs table (see the module docs): [`runs_fixed_fields`], one
+/// [`axis_field`] per axis, then every field of the summary table.
+pub fn runs_schema(sweep: &Sweep) -> SchemaRef {
+    let mut fields = runs_fixed_fields();
+    fields.extend(
+        sweep
+            .axes
+            .iter()
+            .map(|a| axis_field(&a.column, a.ty, &a.path)),
+    );
     fields.extend(summary_schema().fields().iter().map(|f| f.as_ref().clone()));
     Arc::new(Schema::new(fields))
 }
