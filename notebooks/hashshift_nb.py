@@ -111,16 +111,9 @@ def sweep_table(root: Path, table: str, columns: list[str] | None = None) -> pl.
     return lazy.collect()
 
 
-def units(path: Path) -> dict[str, str]:
-    """Column -> unit, from the Parquet field metadata hashshift writes."""
-    import pyarrow.parquet as pq
-
-    schema = pq.read_schema(path)
-    return {f.name: (f.metadata or {}).get(b"unit", b"").decode() for f in schema}
-
-
 def events(run_dir: Path, kind: str) -> pl.DataFrame:
-    return pl.read_parquet(run_dir / "events.parquet").filter(pl.col("kind") == kind)
+    """The run's events of one kind (only those rows are decoded)."""
+    return pl.scan_parquet(run_dir / "events.parquet").filter(pl.col("kind") == kind).collect()
 
 
 def reference_available(*files: str) -> bool:
@@ -128,17 +121,13 @@ def reference_available(*files: str) -> bool:
 
 
 def band(df: pl.DataFrame, x: str, y: str, lo: float = 0.05, hi: float = 0.95) -> pl.DataFrame:
-    """Per value of `x` across runs: the median of `y`, its `lo`/`hi` quantiles, the mean and
-    a 95% confidence interval of the mean (normal approximation over the runs)."""
+    """Per value of `x` across runs: the median of `y` and its `lo`/`hi` quantiles."""
     return (
         df.group_by(x)
         .agg(
             pl.col(y).median().alias("median"),
             pl.col(y).quantile(lo, "linear").alias("lo"),
             pl.col(y).quantile(hi, "linear").alias("hi"),
-            pl.col(y).mean().alias("mean"),
-            (1.96 * pl.col(y).std() / pl.col(y).count().sqrt()).alias("ci95"),
-            pl.col(y).count().alias("runs"),
         )
         .sort(x)
     )
