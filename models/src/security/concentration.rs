@@ -229,16 +229,13 @@ pub struct ConcentrationSummary {
     pub top5_share: f64,
 }
 
-/// Largest entities [`summarize`] keeps; enough for the Nakamoto coefficient of a realistic
-/// mining market, firms included (the full sort runs only when these hold half or less).
-const SUMMARY_PARTIAL_SORT: usize = 512;
-
-/// HHI, Nakamoto coefficient, top-1 and top-5 shares of `weights` in one pass that keeps the
-/// [`SUMMARY_PARTIAL_SORT`] largest weights in a min-heap (most weights are rejected by one
-/// comparison),
-/// instead of a full sort; `weights` is sorted only when those hold half or less. Agrees with
-/// [`herfindahl_hirschman_index`], [`nakamoto_coefficient`] and [`top_k_share`] up to
-/// rounding (sums are taken in a different order).
+/// HHI, Nakamoto coefficient, top-1 and top-5 shares of `weights` computed together in
+/// `O(n)`, without sorting: one pass sums the weights and their squares, keeps the five
+/// largest and sums the weights per binary exponent (`2^e <= w < 2^(e+1)`, [`exponent_class`]);
+/// the exponent classes are then added from the largest down, and only the class where the running sum
+/// passes one half is sorted and added weight by weight. `weights` is used as scratch space
+/// (reordered). Agrees with [`herfindahl_hirschman_index`], [`nakamoto_coefficient`] and
+/// [`top_k_share`] up to rounding (sums are taken in a different order).
 ///
 /// # Errors
 /// [`ConcentrationError::NoEntities`], [`ConcentrationError::InvalidWeight`] or
@@ -247,57 +244,112 @@ pub fn summarize(weights: &mut [f64]) -> Result<ConcentrationSummary, Concentrat
     if weights.is_empty() {
         return Err(ConcentrationError::NoEntities);
     }
+    let mut classes = ExponentClasses::default();
     let mut total = 0.0;
     let mut squares = 0.0;
+    let mut top5 = [0.0f64; 5];
     for (index, &weight) in weights.iter().enumerate() {
         if !(weight.is_finite() && weight >= 0.0) {
             return Err(ConcentrationError::InvalidWeight { index, weight });
         }
         total += weight;
         squares += weight * weight;
+        if weight > top5[4] {
+            // Insert into the descending five.
+            let mut i = 4;
+            while i > 0 && top5[i - 1] < weight {
+                top5[i] = top5[i - 1];
+                i -= 1;
+            }
+            top5[i] = weight;
+        }
+        classes.add(exponent_class(weight), weight);
     }
     if total == 0.0 {
         return Err(ConcentrationError::ZeroTotal);
     }
-    let descending = |a: &f64, b: &f64| b.total_cmp(a);
-    let kept = SUMMARY_PARTIAL_SORT.min(weights.len());
-    if kept < weights.len() {
-        weights.select_nth_unstable_by(kept - 1, descending);
+    let n = weights.len();
+    let half = 0.5 * total;
+    let (mut sum, mut counted) = (0.0, 0);
+    let mut nakamoto_coefficient = n;
+    'classes: for e in (classes.lowest..=classes.highest).rev() {
+        let (class_sum, class_count) = (classes.sum[e], classes.count[e]);
+        if class_count == 0 {
+            continue;
+        }
+        if sum + class_sum <= half {
+            sum += class_sum;
+            counted += class_count;
+            continue;
+        }
+        // The half is passed in this class: its weights one by one, largest first.
+        let mut members = 0;
+        for i in 0..n {
+            if exponent_class(weights[i]) == e {
+                weights.swap(members, i);
+                members += 1;
+            }
+        }
+        let class = &mut weights[..members];
+        class.sort_unstable_by(|a, b| b.total_cmp(a));
+        for (i, &w) in class.iter().enumerate() {
+            sum += w;
+            if sum > half {
+                nakamoto_coefficient = counted + i + 1;
+                break 'classes;
+            }
+        }
+        counted += members;
     }
-    weights[..kept].sort_unstable_by(descending);
-    let top = &weights[..kept];
     let share = |w: &[f64]| (w.iter().sum::<f64>() / total).min(1.0);
-    let mut nakamoto = None;
-    let mut sum = 0.0;
-    for (i, w) in top.iter().enumerate() {
-        sum += w;
-        if sum > 0.5 * total {
-            nakamoto = Some(i + 1);
-            break;
-        }
-    }
-    let (top1_share, top5_share) = (share(&top[..1]), share(&top[..5.min(kept)]));
-    let nakamoto_coefficient = match nakamoto {
-        Some(k) => k,
-        // The largest SUMMARY_PARTIAL_SORT hold half or less: sort them all.
-        None => {
-            weights[kept..].sort_unstable_by(descending);
-            let mut sum = 0.0;
-            weights
-                .iter()
-                .position(|w| {
-                    sum += w;
-                    sum > 0.5 * total
-                })
-                .map_or(weights.len(), |i| i + 1)
-        }
-    };
     Ok(ConcentrationSummary {
         hhi: squares / (total * total),
         nakamoto_coefficient,
-        top1_share,
-        top5_share,
+        top1_share: share(&top5[..1]),
+        top5_share: share(&top5[..5.min(n)]),
     })
+}
+
+/// Smallest and largest binary exponents (biased, as in the `f64` bits) with a class of their
+/// own: weights below `2^-64` (zeros included) share the lowest class, weights from `2^63` up
+/// the highest (each class is sorted when the half falls in it, so any split is exact).
+const CLASS_EXPONENTS: (usize, usize) = (1023 - 64, 1023 + 63);
+/// Number of exponent classes.
+const CLASSES: usize = CLASS_EXPONENTS.1 - CLASS_EXPONENTS.0 + 1;
+
+/// The exponent class of weight `w >= 0`.
+#[inline]
+fn exponent_class(w: f64) -> usize {
+    ((w.to_bits() >> 52) as usize).clamp(CLASS_EXPONENTS.0, CLASS_EXPONENTS.1) - CLASS_EXPONENTS.0
+}
+
+/// Sums and counts of weights per exponent class ([`exponent_class`]).
+struct ExponentClasses {
+    sum: [f64; CLASSES],
+    count: [usize; CLASSES],
+    lowest: usize,
+    highest: usize,
+}
+
+impl Default for ExponentClasses {
+    fn default() -> Self {
+        ExponentClasses {
+            sum: [0.0; CLASSES],
+            count: [0; CLASSES],
+            lowest: usize::MAX,
+            highest: 0,
+        }
+    }
+}
+
+impl ExponentClasses {
+    #[inline]
+    fn add(&mut self, e: usize, w: f64) {
+        self.sum[e] += w;
+        self.count[e] += 1;
+        self.lowest = self.lowest.min(e);
+        self.highest = self.highest.max(e);
+    }
 }
 
 #[cfg(test)]
@@ -432,6 +484,13 @@ mod tests {
             assert!(close(s.top1_share, top_k_share(&w, 1).unwrap()));
             assert!(close(s.top5_share, top_k_share(&w, 5).unwrap()));
         }
+        // Zeros, exact powers of two (class edges) and a subnormal mixed in.
+        let w = vec![
+            0.0, 4.0, 2.0, 0.0, 3.999, 1.0, 5e-324, 8.0, 0.0, 2.0, 1e-30, 1e25, 2e20, 9e24,
+        ];
+        let s = summarize(&mut w.clone()).unwrap();
+        assert_eq!(s.nakamoto_coefficient, nakamoto_coefficient(&w).unwrap());
+        assert!(close(s.top5_share, top_k_share(&w, 5).unwrap()));
         assert_eq!(summarize(&mut []), Err(ConcentrationError::NoEntities));
         assert_eq!(
             summarize(&mut [0.0, 0.0]),
