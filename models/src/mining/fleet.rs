@@ -310,21 +310,25 @@ impl Fleet {
     }
 
     /// Running hashrate at site `site`, TH/s (as of the last pass or change).
+    #[inline]
     pub fn site_running_ths(&self, site: usize) -> f64 {
         self.sites.running_ths(site)
     }
 
     /// The units.
+    #[inline]
     pub fn units(&self) -> &[Unit] {
         &self.units
     }
 
     /// Whether unit `i` runs.
+    #[inline]
     pub fn is_running(&self, i: usize) -> bool {
         self.running[i]
     }
 
     /// Whether unit `i` is forced offline.
+    #[inline]
     pub fn is_offline(&self, i: usize) -> bool {
         self.offline[i]
     }

@@ -138,6 +138,7 @@ impl SiteAccounts {
     }
 
     /// Running TH/s at site `s`.
+    #[inline]
     pub fn running_ths(&self, s: usize) -> f64 {
         self.sites.get(s).map_or(0.0, |a| a.ths)
     }

@@ -365,17 +365,20 @@ impl Agents {
         // 4. Expand the site when new capacity pays, build-out included.
         let site = &self.sites[s];
         let no_ai = site.converting_mw + site.ai_colo_mw + site.ai_cloud_mw == 0.0;
-        let firm_free: f64 = self.firms[f]
-            .sites
-            .iter()
-            .map(|&x| self.sites[x as usize].free_mw())
-            .sum();
         let room = MAX_SITE_GROWTH * site.initial_capacity_mw - site.capacity_mw;
+        // The firm's free MW elsewhere (summed last: it visits all the firm's sites).
+        let firm_free = || -> f64 {
+            self.firms[f]
+                .sites
+                .iter()
+                .map(|&x| self.sites[x as usize].free_mw())
+                .sum()
+        };
         if no_ai
             && site.pending_orders == 0
-            && firm_free < MIN_MW
             && room >= MIN_MW
             && self.spec.expansion_step > 0.0
+            && firm_free() < MIN_MW
         {
             let infra = self.spec.expansion_capex_usd_per_mw;
             let mw = (site.capacity_mw * self.spec.expansion_step)

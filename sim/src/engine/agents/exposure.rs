@@ -12,8 +12,8 @@ impl Agents {
     pub fn firm_running_ths(&self, fleet: &Fleet, out: &mut Vec<f64>) {
         out.clear();
         out.resize(self.firms.len(), 0.0);
-        for (i, s) in self.sites.iter().enumerate() {
-            out[s.owner as usize] += fleet.site_running_ths(i);
+        for (i, &owner) in self.site_owners.iter().enumerate() {
+            out[owner as usize] += fleet.site_running_ths(i);
         }
     }
 

@@ -148,6 +148,7 @@ impl Agents {
                     buyer.ledger.site_purchases += price;
                     buyer.sites.push(s as u32);
                     self.sites[s].owner = b as u32;
+                    self.site_owners[s] = b as u32;
                     let mw = self.sites[s].capacity_mw;
                     let e = self.event(v, EventKind::SiteSold, b as u32, s as u32);
                     e.mw = mw;

@@ -172,6 +172,8 @@ pub(crate) struct Agents {
     bankruptcies: usize,
     /// Scratch list of a site's units (reused).
     scratch_units: Vec<u32>,
+    /// `sites[s].owner` for every site, packed (the daily concentration scan reads it).
+    site_owners: Vec<u32>,
     /// This month's conversion bids (cleared on the first day of the next month).
     bids: Vec<convert::Bid>,
     /// Month (year x 12 + month) of the last bid clearing.
@@ -320,6 +322,7 @@ impl Agents {
                 release.max(start_year - life + 0.5).min(start_year)
             })
             .collect();
+        let site_owners = states.iter().map(|s| s.owner).collect();
         let mut a = Self {
             spec: spec.clone(),
             firms,
@@ -339,6 +342,7 @@ impl Agents {
             secondary_prices: RefCell::default(),
             bankruptcies: 0,
             scratch_units: Vec::new(),
+            site_owners,
             bids: Vec::new(),
             cleared_month: i64::MIN,
             events: Vec::new(),
@@ -487,6 +491,12 @@ impl Agents {
             ];
             if all.iter().any(|x| !x.is_finite() || *x < -1e-9) {
                 return Err(format!("site {i}: negative or non-finite MW {all:?}"));
+            }
+            if self.site_owners[i] != s.owner {
+                return Err(format!(
+                    "site {i}: packed owner {} differs from owner {}",
+                    self.site_owners[i], s.owner
+                ));
             }
             if used > s.capacity_mw * (1.0 + 1e-9) + 1e-9 {
                 return Err(format!(
