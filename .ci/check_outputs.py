@@ -676,7 +676,8 @@ def check_security_summary(path: str, summary: pa.Table, daily: pa.Table) -> Non
 
 
 def check_agents(run_dir: str, summary: pa.Table, daily: pa.Table, readers: dict) -> str:
-    """firms.parquet and events.parquet: always written; non-empty exactly in runs with firms."""
+    """firms.parquet (unless output.firms = false) and events.parquet: non-empty exactly in runs
+    with firms."""
     scenario = resolved_scenario(os.path.join(run_dir, "summary.parquet"))
     if scenario:
         fleet = scenario.get("hashrate", {}).get("kind") == "fleet"
@@ -694,10 +695,15 @@ def check_agents(run_dir: str, summary: pa.Table, daily: pa.Table, readers: dict
         check_security(epochs_path, pq.read_table(epochs_path), fleet)
     check_security_summary(os.path.join(run_dir, "summary.parquet"), summary, daily)
     tables = {}
+    firms_written = (scenario or {}).get("output", {}).get("firms", True)
     for name, expected in (("firms", FIRMS_COLUMNS), ("events", EVENTS_COLUMNS)):
         path = os.path.join(run_dir, f"{name}.parquet")
+        if name == "firms" and not firms_written:
+            if os.path.exists(path):
+                raise CheckError(f"{path}: written although output.firms = false")
+            continue
         if not os.path.exists(path):
-            raise CheckError(f"{path}: missing (the {name} table is always written)")
+            raise CheckError(f"{path}: missing (the {name} table is written unless turned off)")
         try:
             t = pq.read_table(path)
         except Exception as e:  # noqa: BLE001
@@ -725,6 +731,8 @@ def check_agents(run_dir: str, summary: pa.Table, daily: pa.Table, readers: dict
         tables[name] = t
     if not with_firms:
         return "firms=0 events=0"
+    if "firms" not in tables:
+        return f"firms not written (output.firms = false) events={tables['events'].num_rows}"
     fstats = check_firms_rows(os.path.join(run_dir, "firms.parquet"), tables["firms"])
     counts = check_events_rows(os.path.join(run_dir, "events.parquet"), tables["events"],
                                summary, tables["firms"])

@@ -105,6 +105,56 @@ fn run_writes_complete_tables_that_read_back() {
     assert_eq!(sb.value(0) as usize, n);
 }
 
+/// `output.firms = false` and `output.blocks = false` leave those files out and change nothing
+/// else: the daily and events tables hold the same rows as with every table.
+#[test]
+fn table_selection_leaves_files_out_without_changing_the_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scen = repo().join("scenarios/baseline.toml");
+    let run = |name: &str, extra: &[&str]| {
+        let out = tmp.path().join(name);
+        let mut args = vec![
+            "run",
+            scen.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+            "--set",
+            "horizon_years=0.3",
+            "--set",
+            "firms.count=300",
+            "--set",
+            "network.sites=600",
+        ];
+        args.extend_from_slice(extra);
+        let o = hashshift(&args, tmp.path());
+        assert!(o.status.success(), "{}", stderr(&o));
+        out.join("baseline")
+    };
+    let all = run("all", &[]);
+    let some = run(
+        "some",
+        &[
+            "--set",
+            "output.firms=false",
+            "--set",
+            "output.blocks=false",
+        ],
+    );
+    assert!(all.join("firms.parquet").is_file() && all.join("blocks.parquet").is_file());
+    assert!(!some.join("firms.parquet").exists());
+    assert!(!some.join("blocks.parquet").exists());
+    assert!(some.join("_SUCCESS").is_file());
+    let (firm_rows, _) = read(&all.join("firms.parquet"));
+    assert!(rows(&firm_rows) >= 300, "a decision per firm");
+    for table in ["daily.parquet", "events.parquet", "epochs.parquet"] {
+        let (a, _) = read(&all.join(table));
+        let (b, _) = read(&some.join(table));
+        assert!(rows(&a) > 0, "{table}");
+        assert_eq!(a, b, "{table} differs when other tables are left out");
+    }
+}
+
 #[test]
 fn same_seed_gives_byte_identical_files_and_rerun_replaces() {
     let tmp = tempfile::tempdir().unwrap();

@@ -188,24 +188,45 @@ fn event_arrays(d: &[EventRecord]) -> Vec<ArrayRef> {
 pub(super) struct AgentTables {
     firms: Vec<FirmMonthRecord>,
     events: Vec<EventRecord>,
-    firms_file: TableFile,
+    /// `firms.parquet`; None when the selection leaves it out.
+    firms_file: Option<TableFile>,
     events_file: TableFile,
 }
 
 impl AgentTables {
-    pub(super) fn create(dir: &Path, meta: &RunMetadata) -> Result<Self, OutputError> {
+    /// The agent tables in `dir`: `events.parquet`, and `firms.parquet` when `firms`.
+    pub(super) fn create(dir: &Path, meta: &RunMetadata, firms: bool) -> Result<Self, OutputError> {
+        let firms_file = if firms {
+            Some(TableFile::create(
+                dir,
+                FIRMS_FILE,
+                FIRMS_TABLE,
+                firms_schema(),
+                meta,
+            )?)
+        } else {
+            None
+        };
         Ok(Self {
             firms: Vec::new(),
             events: Vec::new(),
-            firms_file: TableFile::create(dir, FIRMS_FILE, FIRMS_TABLE, firms_schema(), meta)?,
+            firms_file,
             events_file: TableFile::create(dir, EVENTS_FILE, EVENTS_TABLE, events_schema(), meta)?,
         })
     }
 
+    /// Whether `firms.parquet` is written.
+    pub(super) fn writes_firms(&self) -> bool {
+        self.firms_file.is_some()
+    }
+
     pub(super) fn push_firm(&mut self, rec: &FirmMonthRecord) -> Result<(), OutputError> {
+        let Some(file) = &mut self.firms_file else {
+            return Ok(());
+        };
         self.firms.push(rec.clone());
         if self.firms.len() == AGENT_BATCH_ROWS {
-            self.firms_file.write(firm_arrays(&self.firms))?;
+            file.write(firm_arrays(&self.firms))?;
             self.firms.clear();
         }
         Ok(())
@@ -221,13 +242,15 @@ impl AgentTables {
     }
 
     pub(super) fn finish(mut self) -> Result<(), OutputError> {
-        if !self.firms.is_empty() {
-            self.firms_file.write(firm_arrays(&self.firms))?;
+        if let Some(mut file) = self.firms_file {
+            if !self.firms.is_empty() {
+                file.write(firm_arrays(&self.firms))?;
+            }
+            file.finish()?;
         }
         if !self.events.is_empty() {
             self.events_file.write(event_arrays(&self.events))?;
         }
-        self.firms_file.finish()?;
         self.events_file.finish()
     }
 }

@@ -8,7 +8,7 @@
 //!   epochs.parquet          one row per completed epoch (optional)
 //!   daily.parquet           one row per simulated day
 //!   daily_regions.parquet   one row per day and region  (empty without a fleet)
-//!   firms.parquet           one row per firm and decision (empty without firms)
+//!   firms.parquet           one row per firm and decision (optional; empty without firms)
 //!   events.parquet          one row per event           (empty without firms)
 //!   summary.parquet         exactly one row
 //!   _SUCCESS                written last; the folder appears under its final name only then
@@ -54,6 +54,8 @@ pub struct TableSelection {
     pub blocks: bool,
     /// Write `epochs.parquet` (one row per completed epoch).
     pub epochs: bool,
+    /// Write `firms.parquet` (one row per firm and decision).
+    pub firms: bool,
 }
 
 impl TableSelection {
@@ -61,11 +63,13 @@ impl TableSelection {
     pub const ALL: TableSelection = TableSelection {
         blocks: true,
         epochs: true,
+        firms: true,
     };
     /// Only the summary table.
     pub const SUMMARY_ONLY: TableSelection = TableSelection {
         blocks: false,
         epochs: false,
+        firms: false,
     };
 }
 

@@ -458,7 +458,7 @@ impl ParquetRecorder {
         };
         let summary = TableFile::create(dir, SUMMARY_FILE, SUMMARY_TABLE, summary_schema(), meta)?;
         let daily = DailyTables::create(dir, meta)?;
-        let agents = AgentTables::create(dir, meta)?;
+        let agents = AgentTables::create(dir, meta, tables.firms)?;
         Ok(ParquetRecorder {
             agents,
             blocks,
@@ -474,6 +474,7 @@ impl ParquetRecorder {
         TableSelection {
             blocks: self.blocks.is_some(),
             epochs: self.epochs.is_some(),
+            firms: self.agents.writes_firms(),
         }
     }
 

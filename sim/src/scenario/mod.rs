@@ -568,6 +568,7 @@ fn validate(mut raw: RawScenario, file: &Path) -> Result<Scenario, ScenarioError
     let tables = TableSelection {
         blocks: *raw.output.blocks.get_or_insert(true),
         epochs: *raw.output.epochs.get_or_insert(true),
+        firms: *raw.output.firms.get_or_insert(true),
     };
 
     Ok(Scenario {

@@ -171,6 +171,9 @@ pub struct RawOutput {
     pub blocks: Option<bool>,
     /// Write the per-retarget table `epochs.parquet`. Default true.
     pub epochs: Option<bool>,
+    /// Write the monthly firm panel `firms.parquet` (one row per firm and decision; empty
+    /// without firms). Default true; large sweeps that read only the daily tables turn it off.
+    pub firms: Option<bool>,
 }
 
 /// The BTC price process.
