@@ -321,6 +321,58 @@ fn overlapping_bans_add_up() {
 }
 
 #[test]
+fn banned_sites_move_to_other_regions_and_are_rebuilt_there() {
+    // A 90% ban on China with firms: the banned sites sell their machines and move (never to
+    // China), taking their capacity out of the network until their firms rebuild it, which
+    // they do when mining pays for new machines and the build-out: at $150k per BTC (at the
+    // 2026 price, $76.6k, little capacity is rebuilt, as little new capacity is built).
+    let tables = "[price]\ninitial_usd = 150000.0\n[network]\nsites = 600\n[firms]\ncount = 300\n\
+        [[shocks]]\nkind = \"ban\"\nregion = \"china\"\nat = \"2026-06-15\"\n\
+        until = \"2026-08-15\"\nshare = 0.9\n";
+    let sc = scenario(&fleet(
+        "start = \"2026-05-29\"\nend = \"2028-01-01\"\n",
+        tables,
+    ));
+    let rec = run(&sc, 3);
+    let moved: Vec<_> = rec
+        .events
+        .iter()
+        .filter(|e| e.kind == hashshift::record::EventKind::SiteRelocated)
+        .collect();
+    assert!(moved.len() >= 5, "{} relocations", moved.len());
+    assert!(moved.iter().all(|e| e.detail != "china" && e.mw > 0.0));
+    let lost: f64 = moved.iter().map(|e| e.mw).sum();
+    // The network's capacity falls by what moved, then grows back by the rebuilding
+    // expansions (site_expanded events), all in regions other than China.
+    let capacity = |i: usize| rec.days[i].agents.as_ref().unwrap().capacity_mw;
+    let before = capacity(0);
+    let low = (0..rec.days.len())
+        .map(capacity)
+        .fold(f64::INFINITY, f64::min);
+    assert!(
+        (before - low) > 0.9 * lost - 1e-6,
+        "capacity {before} -> low {low} MW, {lost} MW moved"
+    );
+    let expanded_at_moved: f64 = rec
+        .events
+        .iter()
+        .filter(|e| e.kind == hashshift::record::EventKind::SiteExpanded)
+        .filter(|e| {
+            moved
+                .iter()
+                .any(|m| m.site == e.site && m.time_unix <= e.time_unix)
+        })
+        .map(|e| e.mw)
+        .sum();
+    assert!(
+        expanded_at_moved > 0.3 * lost,
+        "{expanded_at_moved} of {lost} MW rebuilt"
+    );
+    let last = rec.days.last().unwrap();
+    assert!(capacity(rec.days.len() - 1) > low, "{last:?}");
+}
+
+#[test]
 fn fee_replay_pays_each_days_mean_and_rejects_gaps() {
     let tmp = tempfile::tempdir().unwrap();
     let csv =

@@ -309,6 +309,14 @@ impl Fleet {
         self.sites.take(site, &self.integrals)
     }
 
+    /// Moves site `site` to region `region` (a relocation after a ban): machines installed there
+    /// from now on run at the new region's energy prices. Returns false, changing nothing, if
+    /// the region does not exist, the site has no account yet or machines still run there
+    /// (sell or stop them first).
+    pub fn move_site(&mut self, site: usize, region: u16) -> bool {
+        usize::from(region) < self.regions && self.sites.move_site(site, region, &self.integrals)
+    }
+
     /// Running hashrate at site `site`, TH/s (as of the last pass or change).
     #[inline]
     pub fn site_running_ths(&self, site: usize) -> f64 {

@@ -113,6 +113,21 @@ impl SiteAccounts {
         a.snap_tax = i.tax[r];
     }
 
+    /// Moves site `s`, with nothing running, to region `region` (settled first, so the accrual
+    /// so far stays with the old region's prices). Returns false, changing nothing, if the site
+    /// does not exist or something runs there.
+    pub fn move_site(&mut self, s: usize, region: u16, i: &Integrals) -> bool {
+        if s >= self.sites.len() || self.sites[s].ths != 0.0 {
+            return false;
+        }
+        self.settle(s, i);
+        let a = &mut self.sites[s];
+        a.region = region;
+        a.snap_price = i.price[usize::from(region)];
+        a.snap_tax = i.tax[usize::from(region)];
+        true
+    }
+
     /// Adds (`sign = 1`) or removes (`-1`) a running unit's totals at site `s`, settling first.
     pub fn change(&mut self, s: usize, i: &Integrals, sign: f64, ths: f64, kwh_x: f64, kwh: f64) {
         self.settle(s, i);

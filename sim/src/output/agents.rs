@@ -108,7 +108,7 @@ pub fn events_schema() -> SchemaRef {
                 "kind",
                 DataType::Utf8,
                 "text",
-                "conversion_started, conversion_completed, contract_signed, contract_ended, contract_defaulted, asic_purchase, asic_delivery, asic_secondary_purchase, asic_sale, asic_scrapped, site_expanded, bankruptcy, site_sold, site_shut, shock, halving, retarget_clamped.",
+                "conversion_started, conversion_completed, contract_signed, contract_ended, contract_defaulted, asic_purchase, asic_delivery, asic_secondary_purchase, asic_sale, asic_scrapped, site_expanded, bankruptcy, site_sold, site_shut, site_relocated, shock, halving, retarget_clamped.",
             ),
             nullable("firm", DataType::UInt32, "1", "Firm id, as in the firms table (null for network-level events)."),
             nullable("site", DataType::UInt32, "1", "Site id (null when not site-specific)."),

@@ -399,6 +399,8 @@ pub enum EventKind {
     SiteSold,
     /// A bankrupt firm's site was shut (no buyer).
     SiteShut,
+    /// A banned site moved to another region, its capacity to be rebuilt there.
+    SiteRelocated,
     /// A scheduled shock took effect.
     Shock,
     /// The block subsidy halved.
@@ -425,6 +427,7 @@ impl EventKind {
             EventKind::Bankruptcy => "bankruptcy",
             EventKind::SiteSold => "site_sold",
             EventKind::SiteShut => "site_shut",
+            EventKind::SiteRelocated => "site_relocated",
             EventKind::Shock => "shock",
             EventKind::Halving => "halving",
             EventKind::RetargetClamped => "retarget_clamped",

@@ -8,8 +8,9 @@
 //! 2. Observe the price (beliefs); tenants of energized contracts default with probability
 //!    `1 - exp(-lambda dt)`.
 //! 3. For each site, in order:
-//!    - a banned site (machines forced offline) sells its machines (relocation happens
-//!      through the secondary market, where other firms buy them) and shuts;
+//!    - a banned site (machines forced offline) sells its machines and moves to another
+//!      region, where the firm rebuilds its capacity by expansions when they pay (its machines
+//!      may come back through the secondary market); one with AI on it shuts;
 //!    - AI (suitable sites, open demand): re-let vacant colocation shells at the current rate;
 //!      convert the site's mining and free MW (all of it, or with `hybrid` the part the open
 //!      demand takes) to the better of colocation and cloud when
@@ -36,7 +37,9 @@ use std::sync::Arc;
 use hashshift_models::firms::valuation::{
     real_option_multiple, steps, FirmFactors, FirmView, Outlook, SiteCosts, STEP_YEARS,
 };
+use hashshift_models::hardware::Region;
 use hashshift_models::mining::fleet::Fleet;
+use rand::Rng;
 
 use super::{Agents, Event, EventKind, EventRecord, MarketView, OrderKind, DAY_S};
 
@@ -236,7 +239,13 @@ impl Agents {
         self.schedule(next, Event::FirmDecision { firm: f as u32 });
     }
 
-    /// Sells the machines of a banned site (forced offline) and shuts it.
+    /// Sells the machines of a banned site (forced offline) and relocates the site: it moves
+    /// to another region, drawn with probability proportional to the capacity of the working
+    /// sites there (capacity goes where the industry already is: after China's 2021 ban it
+    /// went mostly to the US, Kazakhstan and Russia, ASSUMPTION), with no capacity until the
+    /// firm rebuilds what it lost, `relocating_mw`, by expansions (machines and build-out,
+    /// each when it pays: step 4 of the mining decisions). A site with AI on it, or with
+    /// nowhere to go, shuts instead.
     pub(super) fn sell_if_banned(
         &mut self,
         f: usize,
@@ -252,8 +261,59 @@ impl Agents {
             let ths = fleet.units()[u as usize].ths;
             self.sell_unit(f, s, u as usize, ths, fleet, v);
         }
-        self.sites[s].shut = true;
+        let site = &self.sites[s];
+        let ai_mw = site.converting_mw + site.ai_colo_mw + site.ai_cloud_mw;
+        let to = if ai_mw == 0.0 && site.units.is_empty() {
+            self.relocation_region(f, s)
+        } else {
+            None
+        };
+        match to {
+            Some(r) if fleet.move_site(s, r.index() as u16) => {
+                let site = &mut self.sites[s];
+                let lost = site.capacity_mw;
+                site.region = r;
+                site.capacity_mw = 0.0;
+                site.relocating_mw += lost;
+                self.totals.capacity -= lost;
+                let e = self.event(v, EventKind::SiteRelocated, f as u32, s as u32);
+                e.mw = lost;
+                e.detail = r.name();
+                e.value = r.index() as f64;
+            }
+            _ => self.sites[s].shut = true,
+        }
         true
+    }
+
+    /// The region banned site `s` moves to: another region, drawn with firm `f`'s stream with
+    /// probability proportional to the capacity of the working sites there; None if there is
+    /// none.
+    fn relocation_region(&mut self, f: usize, s: usize) -> Option<Region> {
+        let from = self.sites[s].region;
+        let mut weights = [0.0f64; Region::ALL.len()];
+        for site in &self.sites {
+            if !site.shut && site.region != from {
+                weights[site.region.index()] += site.capacity_mw;
+            }
+        }
+        let total: f64 = weights.iter().sum();
+        if total <= 0.0 {
+            return None;
+        }
+        let mut u = self.firms[f].rng.random::<f64>() * total;
+        for (r, w) in Region::ALL.iter().zip(weights) {
+            if w > 0.0 && u < w {
+                return Some(*r);
+            }
+            u -= w;
+        }
+        Region::ALL
+            .iter()
+            .zip(weights)
+            .rev()
+            .find(|(_, w)| *w > 0.0)
+            .map(|(r, _)| *r)
     }
 
     /// Hashrate-weighted J/TH, remaining life (years) and secondary value (USD) of a site's
@@ -366,12 +426,27 @@ impl Agents {
         let site = &self.sites[s];
         let no_ai = site.converting_mw + site.ai_colo_mw + site.ai_cloud_mw == 0.0;
         let room = MAX_SITE_GROWTH * site.initial_capacity_mw - site.capacity_mw;
+        if site.relocating_mw >= MIN_MW && no_ai {
+            self.rebuild(
+                f,
+                s,
+                outlook,
+                view,
+                &costs,
+                hurdle,
+                new_margins / capex_per_mw,
+                v,
+            );
+            return;
+        }
         // The firm's free MW elsewhere (summed last: it visits all the firm's sites).
         let firm_free = || -> f64 {
             self.firms[f]
                 .sites
                 .iter()
-                .map(|&x| self.sites[x as usize].free_mw())
+                .map(|&x| &self.sites[x as usize])
+                .filter(|x| !x.shut)
+                .map(|x| x.free_mw())
                 .sum()
         };
         if no_ai
@@ -393,6 +468,38 @@ impl Agents {
             if pi >= hurdle {
                 self.order(f, s, OrderKind::Expand, mw, v);
             }
+        }
+    }
+    /// Rebuilds what a ban took from relocated site `s` (`relocating_mw`), whatever the
+    /// firm's free MW elsewhere and its orders in transit: secondary-market lots first (the
+    /// banned machines may come back), best first, then new frontier machines for the rest,
+    /// each with its build-out when it pays (`new_pi`: PV of a new cycle's margins per MW over
+    /// the machines' price per MW) and the firm can pay.
+    #[allow(clippy::too_many_arguments)]
+    fn rebuild(
+        &mut self,
+        f: usize,
+        s: usize,
+        outlook: &Outlook<'_>,
+        view: FirmView,
+        costs: &SiteCosts,
+        hurdle: f64,
+        new_pi: f64,
+        v: &MarketView<'_>,
+    ) {
+        // Each lot bought lowers relocating_mw; a bounded number of lots per decision.
+        for _ in 0..16 {
+            let mw = self.sites[s].relocating_mw;
+            if mw < MIN_MW || !self.relocate(f, s, mw, outlook, &view, costs, hurdle, v) {
+                break;
+            }
+        }
+        let mw = self.sites[s].relocating_mw;
+        let (ef, cf, _) = v.frontier;
+        let capex_per_mw = cf * 1e6 / (ef * costs.pue);
+        let infra = self.spec.expansion_capex_usd_per_mw;
+        if mw >= MIN_MW && new_pi * capex_per_mw / (capex_per_mw + infra) >= hurdle {
+            self.order(f, s, OrderKind::Expand, mw, v);
         }
     }
 }

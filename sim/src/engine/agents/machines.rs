@@ -291,7 +291,9 @@ impl Agents {
             return false;
         }
         self.take_from_pool(i, ths);
-        self.sites[s].pending_orders += 1;
+        let site = &mut self.sites[s];
+        site.relocating_mw = (site.relocating_mw - mw).max(0.0);
+        site.pending_orders += 1;
         let o = self.orders.len() as u32;
         self.orders.push(Order {
             site: s as u32,
@@ -374,6 +376,10 @@ impl Agents {
         }
         if kind == OrderKind::Fill {
             self.sites[s].reserved_mw += mw;
+        }
+        if kind == OrderKind::Expand {
+            let site = &mut self.sites[s];
+            site.relocating_mw = (site.relocating_mw - mw).max(0.0);
         }
         self.sites[s].pending_orders += 1;
         let o = self.orders.len() as u32;

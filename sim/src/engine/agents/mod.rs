@@ -230,6 +230,7 @@ impl Agents {
                 reserved_mw: 0.0,
                 pending_orders: 0,
                 shut: false,
+                relocating_mw: 0.0,
                 contracts: Vec::new(),
             })
             .collect();

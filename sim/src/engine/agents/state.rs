@@ -87,8 +87,11 @@ pub(crate) struct SiteState {
     pub reserved_mw: f64,
     /// ASIC orders in transit (at most one purchase at a time per site).
     pub pending_orders: u32,
-    /// Shut (bankrupt without buyer, or banned): no new machines.
+    /// Shut (bankrupt without buyer, or banned with AI on it): no new machines.
     pub shut: bool,
+    /// Capacity a ban took that the firm has still to order back in the site's new region, MW
+    /// (see `Agents::sell_if_banned`; lowered when a rebuilding expansion is ordered).
+    pub relocating_mw: f64,
     /// AI contracts of the site (indices).
     pub contracts: Vec<u32>,
 }
