@@ -387,6 +387,9 @@ impl Agents {
         // PV of a new frontier cycle's margins per MW.
         let new_margins = sv.new_cycle + capex_per_mw;
         let new_pi = new_margins / capex_per_mw;
+        // PV of a new cycle's margins per MW over its machines plus the build-out: the
+        // profitability index of new capacity (expansions and rebuilding).
+        let built_pi = new_margins / (capex_per_mw + self.spec.expansion_capex_usd_per_mw);
         // 2. Fill free MW: the best secondary lot first (installed at once), then new machines.
         let free = self.sites[s].free_mw();
         if free >= MIN_MW {
@@ -427,16 +430,7 @@ impl Agents {
         let no_ai = site.converting_mw + site.ai_colo_mw + site.ai_cloud_mw == 0.0;
         let room = MAX_SITE_GROWTH * site.initial_capacity_mw - site.capacity_mw;
         if site.relocating_mw >= MIN_MW && no_ai {
-            self.rebuild(
-                f,
-                s,
-                outlook,
-                view,
-                &costs,
-                hurdle,
-                new_margins / capex_per_mw,
-                v,
-            );
+            self.rebuild(f, s, outlook, view, &costs, hurdle, built_pi, v);
             return;
         }
         // The firm's free MW elsewhere (summed last: it visits all the firm's sites).
@@ -455,7 +449,6 @@ impl Agents {
             && self.spec.expansion_step > 0.0
             && firm_free() < MIN_MW
         {
-            let infra = self.spec.expansion_capex_usd_per_mw;
             let mw = (site.capacity_mw * self.spec.expansion_step)
                 .max(1.0)
                 .min(room);
@@ -464,8 +457,7 @@ impl Agents {
             if self.relocate(f, s, mw, outlook, &view, &costs, hurdle, v) {
                 return;
             }
-            let pi = new_margins / (capex_per_mw + infra);
-            if pi >= hurdle {
+            if built_pi >= hurdle {
                 self.order(f, s, OrderKind::Expand, mw, v);
             }
         }
@@ -473,8 +465,8 @@ impl Agents {
     /// Rebuilds what a ban took from relocated site `s` (`relocating_mw`), whatever the
     /// firm's free MW elsewhere and its orders in transit: secondary-market lots first (the
     /// banned machines may come back), best first, then new frontier machines for the rest,
-    /// each with its build-out when it pays (`new_pi`: PV of a new cycle's margins per MW over
-    /// the machines' price per MW) and the firm can pay.
+    /// each with its build-out when it pays (`built_pi`: the profitability index of new
+    /// capacity, build-out included) and the firm can pay.
     #[allow(clippy::too_many_arguments)]
     fn rebuild(
         &mut self,
@@ -484,7 +476,7 @@ impl Agents {
         view: FirmView,
         costs: &SiteCosts,
         hurdle: f64,
-        new_pi: f64,
+        built_pi: f64,
         v: &MarketView<'_>,
     ) {
         // Each lot bought lowers relocating_mw; a bounded number of lots per decision.
@@ -495,10 +487,7 @@ impl Agents {
             }
         }
         let mw = self.sites[s].relocating_mw;
-        let (ef, cf, _) = v.frontier;
-        let capex_per_mw = cf * 1e6 / (ef * costs.pue);
-        let infra = self.spec.expansion_capex_usd_per_mw;
-        if mw >= MIN_MW && new_pi * capex_per_mw / (capex_per_mw + infra) >= hurdle {
+        if mw >= MIN_MW && built_pi >= hurdle {
             self.order(f, s, OrderKind::Expand, mw, v);
         }
     }

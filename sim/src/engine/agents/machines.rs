@@ -291,9 +291,8 @@ impl Agents {
             return false;
         }
         self.take_from_pool(i, ths);
-        let site = &mut self.sites[s];
-        site.relocating_mw = (site.relocating_mw - mw).max(0.0);
-        site.pending_orders += 1;
+        self.sites[s].expansion_ordered(mw);
+        self.sites[s].pending_orders += 1;
         let o = self.orders.len() as u32;
         self.orders.push(Order {
             site: s as u32,
@@ -378,8 +377,7 @@ impl Agents {
             self.sites[s].reserved_mw += mw;
         }
         if kind == OrderKind::Expand {
-            let site = &mut self.sites[s];
-            site.relocating_mw = (site.relocating_mw - mw).max(0.0);
+            self.sites[s].expansion_ordered(mw);
         }
         self.sites[s].pending_orders += 1;
         let o = self.orders.len() as u32;

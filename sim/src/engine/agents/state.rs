@@ -107,6 +107,11 @@ impl SiteState {
             .max(0.0)
     }
 
+    /// Records an expansion of `mw` ordered: it counts against the capacity to rebuild.
+    pub fn expansion_ordered(&mut self, mw: f64) {
+        self.relocating_mw = (self.relocating_mw - mw).max(0.0);
+    }
+
     /// Idle MW not reserved by orders.
     pub fn free_mw(&self) -> f64 {
         (self.idle_mw() - self.reserved_mw).max(0.0)
