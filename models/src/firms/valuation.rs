@@ -111,6 +111,10 @@ pub struct Outlook<'a> {
     /// A deciding firm's step factors ([`FirmFactors::new`]); used by the valuations from now of
     /// the firm view they were computed for, ignored otherwise.
     pub firm: Option<FirmFactors>,
+    /// The deciding firm's expected hashprice and discount factor at each step from now,
+    /// `(hp_k, d_k)` ([`FirmFactors::fill_path`]; empty without a deciding firm): the margins of
+    /// machines kept or bought now read them instead of carrying the factors step to step.
+    pub firm_path: &'a [(f64, f64)],
 }
 
 /// A firm's growth and discount factors at the first step and per step (`exp((mu - g) t_0)`,
@@ -160,6 +164,25 @@ impl FirmFactors {
         FirmFactors {
             key: Self::key_of(o, f),
             factors: StepFactors::new(o, f, 0),
+        }
+    }
+
+    /// Fills `out` (replaced) with the expected hashprice and the discount factor of the steps
+    /// from now of the firm view these factors were computed for under `o`, carried step to
+    /// step exactly as [`Outlook`]'s margins do, so the values read from the path are identical
+    /// to the bit. It covers the firm's horizon up to one ASIC life (the machines kept or
+    /// bought now live no longer; a longer valuation takes the step-by-step way).
+    pub fn fill_path(&self, o: &Outlook<'_>, horizon_years: f64, out: &mut Vec<(f64, f64)>) {
+        out.clear();
+        let mut x = self.factors;
+        let last = o.reward_ratio.len() - 1;
+        for k in 0..steps(horizon_years).min(steps(o.asic_life_years)) {
+            out.push((
+                o.hashprice * o.reward_ratio[k.min(last)] * x.growth,
+                x.discount,
+            ));
+            x.growth *= x.growth_step;
+            x.discount *= x.discount_step;
         }
     }
 }
@@ -219,6 +242,21 @@ impl Outlook<'_> {
         let ths_per_mw = 1e6 / (j_per_th * site.pue);
         let cost = j_per_th * site.pue * 24.0 / 1000.0 * site.energy_usd_per_kwh;
         let opex = site.mining_opex_usd_per_mw_year * STEP_YEARS;
+        // The deciding firm's path, from now.
+        if k0 == 0
+            && k1 <= self.firm_path.len()
+            && self
+                .firm
+                .is_some_and(|p| p.key == FirmFactors::key_of(self, f))
+        {
+            let mut pv = 0.0;
+            for &(hp, discount) in &self.firm_path[..k1] {
+                if hp > cost {
+                    pv += ((hp - cost) * ths_per_mw * STEP_DAYS - opex) * discount;
+                }
+            }
+            return pv;
+        }
         // The growth and discount factors are carried step to step by multiplication.
         let mut x = self.step_factors(f, k0);
         let last = self.reward_ratio.len() - 1;
@@ -399,6 +437,7 @@ mod tests {
             frontier_price_trend: -0.17,
             asic_life_years: 5.0,
             firm: None,
+            firm_path: &[],
         }
     }
 
@@ -433,9 +472,16 @@ mod tests {
                 price_drift: drift,
                 ..view()
             };
+            let factors = FirmFactors::new(&o, &f);
+            let mut path = Vec::new();
+            factors.fill_path(&o, f.horizon_years, &mut path);
             let with = Outlook {
-                firm: Some(FirmFactors::new(&o, &f)),
+                firm: Some(factors),
                 ..o
+            };
+            let with_path = Outlook {
+                firm_path: &path,
+                ..with
             };
             for (j, rem) in [(15.0, 3.0), (22.0, 2.0), (30.0, 7.5), (12.0, 0.3)] {
                 for s in [
@@ -445,12 +491,14 @@ mod tests {
                         ..site()
                     },
                 ] {
-                    let a = o.keep_value(&f, &s, j, rem);
-                    assert_eq!(a.to_bits(), with.keep_value(&f, &s, j, rem).to_bits());
-                    let a = o.mining_value(&f, &s, j, rem);
-                    assert_eq!(a.to_bits(), with.mining_value(&f, &s, j, rem).to_bits());
-                    let a = o.refresh_cycle_value(&f, &s, 0.0);
-                    assert_eq!(a.to_bits(), with.refresh_cycle_value(&f, &s, 0.0).to_bits());
+                    for w in [with, with_path] {
+                        let a = o.keep_value(&f, &s, j, rem);
+                        assert_eq!(a.to_bits(), w.keep_value(&f, &s, j, rem).to_bits());
+                        let a = o.mining_value(&f, &s, j, rem);
+                        assert_eq!(a.to_bits(), w.mining_value(&f, &s, j, rem).to_bits());
+                        let a = o.refresh_cycle_value(&f, &s, 0.0);
+                        assert_eq!(a.to_bits(), w.refresh_cycle_value(&f, &s, 0.0).to_bits());
+                    }
                 }
             }
             // Another firm's view ignores the factors.
@@ -459,10 +507,9 @@ mod tests {
                 ..f
             };
             let a = o.keep_value(&g, &site(), 15.0, 3.0);
-            assert_eq!(
-                a.to_bits(),
-                with.keep_value(&g, &site(), 15.0, 3.0).to_bits()
-            );
+            for w in [with, with_path] {
+                assert_eq!(a.to_bits(), w.keep_value(&g, &site(), 15.0, 3.0).to_bits());
+            }
         }
     }
 

@@ -323,6 +323,12 @@ impl Fleet {
         self.sites.running_ths(site)
     }
 
+    /// Running hashrate of each site in site order, TH/s (as of the last pass or change); the
+    /// sequence ends at the last site that ever had a unit (the others run nothing).
+    pub fn sites_running_ths(&self) -> impl ExactSizeIterator<Item = f64> + '_ {
+        self.sites.all_running_ths()
+    }
+
     /// The units.
     #[inline]
     pub fn units(&self) -> &[Unit] {

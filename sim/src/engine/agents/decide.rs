@@ -162,12 +162,14 @@ impl Agents {
         Arc::clone(&self.reward_cache.2)
     }
 
-    /// The market outlook at `v` over `ratios`, with a deciding firm's step factors if any.
+    /// The market outlook at `v` over `ratios`, with a deciding firm's step factors and path
+    /// ([`FirmFactors::fill_path`]) if any.
     pub(super) fn outlook<'a>(
         &self,
         v: &MarketView<'_>,
         ratios: &'a [f64],
         firm: Option<FirmFactors>,
+        firm_path: &'a [(f64, f64)],
     ) -> Outlook<'a> {
         Outlook {
             hashprice: v.hashprice_outlook,
@@ -179,6 +181,7 @@ impl Agents {
             frontier_price_trend: v.frontier_price_trend,
             asic_life_years: self.spec.asic_life_years,
             firm,
+            firm_path,
         }
     }
 
@@ -205,8 +208,11 @@ impl Agents {
             + firm.strategy.risk_aversion
                 * (real_option_multiple(self.vol.annual(), 0.0, view.discount_rate) - 1.0);
         // The firm's step factors, shared by all its valuations from now.
-        let factors = FirmFactors::new(&self.outlook(v, &ratios, None), &view);
-        let outlook = self.outlook(v, &ratios, Some(factors));
+        let without = self.outlook(v, &ratios, None, &[]);
+        let factors = FirmFactors::new(&without, &view);
+        let mut path = std::mem::take(&mut self.scratch_path);
+        factors.fill_path(&without, view.horizon_years, &mut path);
+        let outlook = self.outlook(v, &ratios, Some(factors), &path);
         for k in 0..self.firms[f].sites.len() {
             let Some(&s) = self.firms[f].sites.get(k) else {
                 break;
@@ -234,6 +240,7 @@ impl Agents {
             }
             self.mining_investments(f, s, &outlook, view, &sv, fleet, v);
         }
+        self.scratch_path = path;
         self.push_row(f, fleet, v);
         let next = v.now_days + self.spec.decision_interval_days;
         self.schedule(next, Event::FirmDecision { firm: f as u32 });

@@ -12,8 +12,10 @@ impl Agents {
     pub fn firm_running_ths(&self, fleet: &Fleet, out: &mut Vec<f64>) {
         out.clear();
         out.resize(self.firms.len(), 0.0);
-        for (i, &owner) in self.site_owners.iter().enumerate() {
-            out[owner as usize] += fleet.site_running_ths(i);
+        for (&owner, ths) in self.site_owners.iter().zip(fleet.sites_running_ths()) {
+            if let Some(x) = out.get_mut(owner as usize) {
+                *x += ths;
+            }
         }
     }
 

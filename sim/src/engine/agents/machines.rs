@@ -73,7 +73,7 @@ impl Agents {
             let cost = j_per_th * SECONDARY_REF_PUE * 24.0 / 1000.0 * SECONDARY_REF_USD_PER_KWH;
             self.spec.secondary_payback_years * 365.25 * (v.hashprice_outlook - cost).max(0.0)
         } else {
-            let o = self.outlook(v, ratios, None);
+            let o = self.outlook(v, ratios, None, &[]);
             let buyer = FirmView {
                 discount_rate: 0.2,
                 horizon_years: self.spec.secondary_payback_years.max(STEP_YEARS),

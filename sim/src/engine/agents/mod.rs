@@ -172,6 +172,8 @@ pub(crate) struct Agents {
     bankruptcies: usize,
     /// Scratch list of a site's units (reused).
     scratch_units: Vec<u32>,
+    /// Scratch: the deciding firm's hashprice and discount path (`FirmFactors::fill_path`).
+    scratch_path: Vec<(f64, f64)>,
     /// `sites[s].owner` for every site, packed (the daily concentration scan reads it).
     site_owners: Vec<u32>,
     /// This month's conversion bids (cleared on the first day of the next month).
@@ -343,6 +345,7 @@ impl Agents {
             secondary_prices: RefCell::default(),
             bankruptcies: 0,
             scratch_units: Vec::new(),
+            scratch_path: Vec::new(),
             site_owners,
             bids: Vec::new(),
             cleared_month: i64::MIN,
