@@ -679,8 +679,8 @@ def check_security_summary(path: str, summary: pa.Table, daily: pa.Table) -> Non
 
 
 def check_agents(run_dir: str, summary: pa.Table, daily: pa.Table, readers: dict) -> str:
-    """firms.parquet (unless output.firms = false) and events.parquet: non-empty exactly in runs
-    with firms."""
+    """firms.parquet and events.parquet (unless output.firms / output.events = false): non-empty
+    exactly in runs with firms."""
     scenario = resolved_scenario(os.path.join(run_dir, "summary.parquet"))
     if scenario:
         fleet = scenario.get("hashrate", {}).get("kind") == "fleet"
@@ -698,12 +698,12 @@ def check_agents(run_dir: str, summary: pa.Table, daily: pa.Table, readers: dict
         check_security(epochs_path, pq.read_table(epochs_path), fleet)
     check_security_summary(os.path.join(run_dir, "summary.parquet"), summary, daily)
     tables = {}
-    firms_written = (scenario or {}).get("output", {}).get("firms", True)
+    output = (scenario or {}).get("output", {})
     for name, expected in (("firms", FIRMS_COLUMNS), ("events", EVENTS_COLUMNS)):
         path = os.path.join(run_dir, f"{name}.parquet")
-        if name == "firms" and not firms_written:
+        if not output.get(name, True):
             if os.path.exists(path):
-                raise CheckError(f"{path}: written although output.firms = false")
+                raise CheckError(f"{path}: written although output.{name} = false")
             continue
         if not os.path.exists(path):
             raise CheckError(f"{path}: missing (the {name} table is written unless turned off)")
@@ -734,8 +734,9 @@ def check_agents(run_dir: str, summary: pa.Table, daily: pa.Table, readers: dict
         tables[name] = t
     if not with_firms:
         return "firms=0 events=0"
-    if "firms" not in tables:
-        return f"firms not written (output.firms = false) events={tables['events'].num_rows}"
+    if "firms" not in tables or "events" not in tables:
+        return " ".join(f"{n}={tables[n].num_rows}" if n in tables
+                        else f"{n} not written (output.{n} = false)" for n in ("firms", "events"))
     fstats = check_firms_rows(os.path.join(run_dir, "firms.parquet"), tables["firms"])
     counts = check_events_rows(os.path.join(run_dir, "events.parquet"), tables["events"],
                                summary, tables["firms"])

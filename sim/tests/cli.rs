@@ -106,7 +106,8 @@ fn run_writes_complete_tables_that_read_back() {
 }
 
 /// `output.firms = false` and `output.blocks = false` leave those files out and change nothing
-/// else: the daily and events tables hold the same rows as with every table.
+/// else: the daily and events tables hold the same rows as with every table; so does
+/// `output.events = false`.
 #[test]
 fn table_selection_leaves_files_out_without_changing_the_run() {
     let tmp = tempfile::tempdir().unwrap();
@@ -145,6 +146,14 @@ fn table_selection_leaves_files_out_without_changing_the_run() {
     assert!(!some.join("firms.parquet").exists());
     assert!(!some.join("blocks.parquet").exists());
     assert!(some.join("_SUCCESS").is_file());
+    let fewer = run("fewer", &["--set", "output.events=false"]);
+    assert!(!fewer.join("events.parquet").exists());
+    assert!(fewer.join("firms.parquet").is_file() && fewer.join("_SUCCESS").is_file());
+    for table in ["daily.parquet", "firms.parquet", "epochs.parquet"] {
+        let (a, _) = read(&all.join(table));
+        let (b, _) = read(&fewer.join(table));
+        assert_eq!(a, b, "{table} differs when the events are left out");
+    }
     let (firm_rows, _) = read(&all.join("firms.parquet"));
     assert!(rows(&firm_rows) >= 300, "a decision per firm");
     for table in ["daily.parquet", "events.parquet", "epochs.parquet"] {

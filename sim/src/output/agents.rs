@@ -15,7 +15,7 @@ use parquet::schema::types::ColumnPath;
 
 use super::parquet_sink::{secs_to_ms, TableFile};
 use super::schema::{f64_field, field, time_field, u32_field, DESCRIPTION_KEY, UNIT_KEY};
-use super::OutputError;
+use super::{OutputError, TableSelection};
 use crate::record::{EventRecord, FirmMonthRecord, RunMetadata};
 
 /// File name of the firms table.
@@ -190,34 +190,37 @@ pub(super) struct AgentTables {
     events: Vec<EventRecord>,
     /// `firms.parquet`; None when the selection leaves it out.
     firms_file: Option<TableFile>,
-    events_file: TableFile,
+    /// `events.parquet`; None when the selection leaves it out.
+    events_file: Option<TableFile>,
 }
 
 impl AgentTables {
-    /// The agent tables in `dir`: `events.parquet`, and `firms.parquet` when `firms`.
-    pub(super) fn create(dir: &Path, meta: &RunMetadata, firms: bool) -> Result<Self, OutputError> {
-        let firms_file = if firms {
-            Some(TableFile::create(
-                dir,
-                FIRMS_FILE,
-                FIRMS_TABLE,
-                firms_schema(),
-                meta,
-            )?)
-        } else {
-            None
+    /// The agent tables in `dir` that `tables` selects: `firms.parquet` and `events.parquet`.
+    pub(super) fn create(
+        dir: &Path,
+        meta: &RunMetadata,
+        tables: TableSelection,
+    ) -> Result<Self, OutputError> {
+        let file = |on: bool, name: &str, table: &str, schema: SchemaRef| {
+            on.then(|| TableFile::create(dir, name, table, schema, meta))
+                .transpose()
         };
         Ok(Self {
             firms: Vec::new(),
             events: Vec::new(),
-            firms_file,
-            events_file: TableFile::create(dir, EVENTS_FILE, EVENTS_TABLE, events_schema(), meta)?,
+            firms_file: file(tables.firms, FIRMS_FILE, FIRMS_TABLE, firms_schema())?,
+            events_file: file(tables.events, EVENTS_FILE, EVENTS_TABLE, events_schema())?,
         })
     }
 
     /// Whether `firms.parquet` is written.
     pub(super) fn writes_firms(&self) -> bool {
         self.firms_file.is_some()
+    }
+
+    /// Whether `events.parquet` is written.
+    pub(super) fn writes_events(&self) -> bool {
+        self.events_file.is_some()
     }
 
     pub(super) fn push_firm(&mut self, rec: &FirmMonthRecord) -> Result<(), OutputError> {
@@ -233,24 +236,30 @@ impl AgentTables {
     }
 
     pub(super) fn push_event(&mut self, rec: &EventRecord) -> Result<(), OutputError> {
+        let Some(file) = &mut self.events_file else {
+            return Ok(());
+        };
         self.events.push(*rec);
         if self.events.len() == AGENT_BATCH_ROWS {
-            self.events_file.write(event_arrays(&self.events))?;
+            file.write(event_arrays(&self.events))?;
             self.events.clear();
         }
         Ok(())
     }
 
-    pub(super) fn finish(mut self) -> Result<(), OutputError> {
+    pub(super) fn finish(self) -> Result<(), OutputError> {
         if let Some(mut file) = self.firms_file {
             if !self.firms.is_empty() {
                 file.write(firm_arrays(&self.firms))?;
             }
             file.finish()?;
         }
-        if !self.events.is_empty() {
-            self.events_file.write(event_arrays(&self.events))?;
+        if let Some(mut file) = self.events_file {
+            if !self.events.is_empty() {
+                file.write(event_arrays(&self.events))?;
+            }
+            file.finish()?;
         }
-        self.events_file.finish()
+        Ok(())
     }
 }

@@ -9,7 +9,7 @@
 //!   daily.parquet           one row per simulated day
 //!   daily_regions.parquet   one row per day and region  (empty without a fleet)
 //!   firms.parquet           one row per firm and decision (optional; empty without firms)
-//!   events.parquet          one row per event           (empty without firms)
+//!   events.parquet          one row per event           (optional; empty without firms)
 //!   summary.parquet         exactly one row
 //!   _SUCCESS                written last; the folder appears under its final name only then
 //! ```
@@ -56,6 +56,8 @@ pub struct TableSelection {
     pub epochs: bool,
     /// Write `firms.parquet` (one row per firm and decision).
     pub firms: bool,
+    /// Write `events.parquet` (one row per event).
+    pub events: bool,
 }
 
 impl TableSelection {
@@ -64,12 +66,14 @@ impl TableSelection {
         blocks: true,
         epochs: true,
         firms: true,
+        events: true,
     };
     /// Only the summary table.
     pub const SUMMARY_ONLY: TableSelection = TableSelection {
         blocks: false,
         epochs: false,
         firms: false,
+        events: false,
     };
 }
 

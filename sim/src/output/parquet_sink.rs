@@ -458,7 +458,7 @@ impl ParquetRecorder {
         };
         let summary = TableFile::create(dir, SUMMARY_FILE, SUMMARY_TABLE, summary_schema(), meta)?;
         let daily = DailyTables::create(dir, meta)?;
-        let agents = AgentTables::create(dir, meta, tables.firms)?;
+        let agents = AgentTables::create(dir, meta, tables)?;
         Ok(ParquetRecorder {
             agents,
             blocks,
@@ -475,6 +475,7 @@ impl ParquetRecorder {
             blocks: self.blocks.is_some(),
             epochs: self.epochs.is_some(),
             firms: self.agents.writes_firms(),
+            events: self.agents.writes_events(),
         }
     }
 

@@ -367,7 +367,7 @@ fn summary_only_and_no_blocks() {
     assert!(!tmp.path().join(BLOCKS_FILE).exists());
     assert!(!tmp.path().join(EPOCHS_FILE).exists());
     assert!(!tmp.path().join(super::agents::FIRMS_FILE).exists());
-    assert!(tmp.path().join(super::agents::EVENTS_FILE).exists());
+    assert!(!tmp.path().join(super::agents::EVENTS_FILE).exists());
     check_file_layout(&tmp.path().join(SUMMARY_FILE), "summary", &summary_schema());
 
     // Selected tables with zero rows are still valid files with the fixed schema.

@@ -569,6 +569,7 @@ fn validate(mut raw: RawScenario, file: &Path) -> Result<Scenario, ScenarioError
         blocks: *raw.output.blocks.get_or_insert(true),
         epochs: *raw.output.epochs.get_or_insert(true),
         firms: *raw.output.firms.get_or_insert(true),
+        events: *raw.output.events.get_or_insert(true),
     };
 
     Ok(Scenario {
