@@ -17,6 +17,8 @@
 //! `network.target_ehs` exactly (see `hashshift_models::mining::population`); shocks due at the
 //! start then apply.
 
+use std::cell::Cell;
+
 use hashshift_models::consensus::COIN;
 use hashshift_models::hardware::{AsicModel, Catalog, Frontier, Region};
 use hashshift_models::market::{EnergyPrice, FeeModel, PriceProcess};
@@ -49,11 +51,20 @@ fn shock_label(s: &Shock) -> (&'static str, f64) {
 
 /// Calendar year with its fraction, e.g. 2028.5 in early July 2028.
 fn year_fraction(t: i64) -> f64 {
-    let (y, _, _) = civil_from_days(t.div_euclid(DAY_S));
-    let (a, b) = (
-        days_from_civil(y, 1, 1) * DAY_S,
-        days_from_civil(y + 1, 1, 1) * DAY_S,
-    );
+    thread_local! {
+        /// The last year asked for: (year, start, end), unix seconds. Agent events ask
+        /// thousands of times per year; the calendar arithmetic runs once per year.
+        static YEAR: Cell<(i64, i64, i64)> = const { Cell::new((0, 0, 0)) };
+    }
+    let (mut y, mut a, mut b) = YEAR.get();
+    if !(a <= t && t < b) {
+        y = civil_from_days(t.div_euclid(DAY_S)).0;
+        (a, b) = (
+            days_from_civil(y, 1, 1) * DAY_S,
+            days_from_civil(y + 1, 1, 1) * DAY_S,
+        );
+        YEAR.set((y, a, b));
+    }
     y as f64 + (t - a) as f64 / (b - a) as f64
 }
 
