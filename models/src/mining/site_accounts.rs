@@ -152,13 +152,13 @@ impl SiteAccounts {
         std::mem::take(&mut self.sites[s].acc)
     }
 
-    /// Running TH/s at site `s`.
-    #[inline]
     /// Running hashrate of each site in order, TH/s (sites never seen are missing from the end).
     pub fn all_running_ths(&self) -> impl ExactSizeIterator<Item = f64> + '_ {
         self.sites.iter().map(|a| a.ths)
     }
 
+    /// Running TH/s at site `s`.
+    #[inline]
     pub fn running_ths(&self, s: usize) -> f64 {
         self.sites.get(s).map_or(0.0, |a| a.ths)
     }

@@ -1,6 +1,7 @@
 //! The `firms` (monthly panel) and `events` tables. Both are written in batches of
 //! [`AGENT_BATCH_ROWS`]; exogenous-hashrate runs and runs without firms leave them empty (the
-//! files exist with their schema, so datasets always have the same tables).
+//! files exist with their schema, so datasets always have the same tables) unless
+//! `output.firms` / `output.events` leave the files out.
 
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
@@ -184,14 +185,57 @@ fn event_arrays(d: &[EventRecord]) -> Vec<ArrayRef> {
     ]
 }
 
+/// One agent table: rows buffered and written in batches of [`AGENT_BATCH_ROWS`]; nothing when
+/// the selection leaves the table out.
+struct BufferedTable<R> {
+    rows: Vec<R>,
+    file: Option<TableFile>,
+    arrays: fn(&[R]) -> Vec<ArrayRef>,
+}
+
+impl<R: Clone> BufferedTable<R> {
+    fn create(
+        on: bool,
+        (dir, meta): (&Path, &RunMetadata),
+        (name, table, schema): (&str, &str, SchemaRef),
+        arrays: fn(&[R]) -> Vec<ArrayRef>,
+    ) -> Result<Self, OutputError> {
+        Ok(Self {
+            rows: Vec::new(),
+            file: on
+                .then(|| TableFile::create(dir, name, table, schema, meta))
+                .transpose()?,
+            arrays,
+        })
+    }
+
+    fn push(&mut self, rec: &R) -> Result<(), OutputError> {
+        let Some(file) = &mut self.file else {
+            return Ok(());
+        };
+        self.rows.push(rec.clone());
+        if self.rows.len() == AGENT_BATCH_ROWS {
+            file.write((self.arrays)(&self.rows))?;
+            self.rows.clear();
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<(), OutputError> {
+        if let Some(mut file) = self.file {
+            if !self.rows.is_empty() {
+                file.write((self.arrays)(&self.rows))?;
+            }
+            file.finish()?;
+        }
+        Ok(())
+    }
+}
+
 /// Buffers and writes the two agent tables.
 pub(super) struct AgentTables {
-    firms: Vec<FirmMonthRecord>,
-    events: Vec<EventRecord>,
-    /// `firms.parquet`; None when the selection leaves it out.
-    firms_file: Option<TableFile>,
-    /// `events.parquet`; None when the selection leaves it out.
-    events_file: Option<TableFile>,
+    firms: BufferedTable<FirmMonthRecord>,
+    events: BufferedTable<EventRecord>,
 }
 
 impl AgentTables {
@@ -201,65 +245,43 @@ impl AgentTables {
         meta: &RunMetadata,
         tables: TableSelection,
     ) -> Result<Self, OutputError> {
-        let file = |on: bool, name: &str, table: &str, schema: SchemaRef| {
-            on.then(|| TableFile::create(dir, name, table, schema, meta))
-                .transpose()
-        };
+        let at = (dir, meta);
         Ok(Self {
-            firms: Vec::new(),
-            events: Vec::new(),
-            firms_file: file(tables.firms, FIRMS_FILE, FIRMS_TABLE, firms_schema())?,
-            events_file: file(tables.events, EVENTS_FILE, EVENTS_TABLE, events_schema())?,
+            firms: BufferedTable::create(
+                tables.firms,
+                at,
+                (FIRMS_FILE, FIRMS_TABLE, firms_schema()),
+                firm_arrays,
+            )?,
+            events: BufferedTable::create(
+                tables.events,
+                at,
+                (EVENTS_FILE, EVENTS_TABLE, events_schema()),
+                event_arrays,
+            )?,
         })
     }
 
     /// Whether `firms.parquet` is written.
     pub(super) fn writes_firms(&self) -> bool {
-        self.firms_file.is_some()
+        self.firms.file.is_some()
     }
 
     /// Whether `events.parquet` is written.
     pub(super) fn writes_events(&self) -> bool {
-        self.events_file.is_some()
+        self.events.file.is_some()
     }
 
     pub(super) fn push_firm(&mut self, rec: &FirmMonthRecord) -> Result<(), OutputError> {
-        let Some(file) = &mut self.firms_file else {
-            return Ok(());
-        };
-        self.firms.push(rec.clone());
-        if self.firms.len() == AGENT_BATCH_ROWS {
-            file.write(firm_arrays(&self.firms))?;
-            self.firms.clear();
-        }
-        Ok(())
+        self.firms.push(rec)
     }
 
     pub(super) fn push_event(&mut self, rec: &EventRecord) -> Result<(), OutputError> {
-        let Some(file) = &mut self.events_file else {
-            return Ok(());
-        };
-        self.events.push(*rec);
-        if self.events.len() == AGENT_BATCH_ROWS {
-            file.write(event_arrays(&self.events))?;
-            self.events.clear();
-        }
-        Ok(())
+        self.events.push(rec)
     }
 
     pub(super) fn finish(self) -> Result<(), OutputError> {
-        if let Some(mut file) = self.firms_file {
-            if !self.firms.is_empty() {
-                file.write(firm_arrays(&self.firms))?;
-            }
-            file.finish()?;
-        }
-        if let Some(mut file) = self.events_file {
-            if !self.events.is_empty() {
-                file.write(event_arrays(&self.events))?;
-            }
-            file.finish()?;
-        }
-        Ok(())
+        self.firms.finish()?;
+        self.events.finish()
     }
 }

@@ -13,9 +13,7 @@ impl Agents {
         out.clear();
         out.resize(self.firms.len(), 0.0);
         for (&owner, ths) in self.site_owners.iter().zip(fleet.sites_running_ths()) {
-            if let Some(x) = out.get_mut(owner as usize) {
-                *x += ths;
-            }
+            out[owner as usize] += ths;
         }
     }
 
