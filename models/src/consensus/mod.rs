@@ -95,6 +95,24 @@ pub const fn block_subsidy_with_interval(height: u64, halving_interval: NonZeroU
     subsidy_for_halvings(height / halving_interval.get())
 }
 
+/// Satoshi issued by the blocks below `height` (heights `0 .. height`): the supply when block
+/// `height` is next; [`TOTAL_SUBSIDY_SAT`] from height 6,930,000 on.
+pub const fn subsidy_issued_below(height: u64) -> u64 {
+    let mut total = 0u64;
+    let mut era = 0u64;
+    while era < 64 && era * SUBSIDY_HALVING_INTERVAL < height {
+        let era_start = era * SUBSIDY_HALVING_INTERVAL;
+        let end = if height < era_start + SUBSIDY_HALVING_INTERVAL {
+            height
+        } else {
+            era_start + SUBSIDY_HALVING_INTERVAL
+        };
+        total += (end - era_start) * subsidy_for_halvings(era);
+        era += 1;
+    }
+    total
+}
+
 const fn subsidy_for_halvings(halvings: u64) -> u64 {
     // Force block reward to zero when the right shift is undefined (Core comment).
     if halvings >= 64 {
@@ -137,6 +155,26 @@ mod tests {
                 0
             );
         }
+    }
+
+    #[test]
+    fn subsidy_issued_below_sums_the_block_subsidies() {
+        assert_eq!(subsidy_issued_below(0), 0);
+        assert_eq!(subsidy_issued_below(1), INITIAL_SUBSIDY);
+        assert_eq!(subsidy_issued_below(210_000), 210_000 * INITIAL_SUBSIDY);
+        assert_eq!(
+            subsidy_issued_below(210_001),
+            210_000 * INITIAL_SUBSIDY + INITIAL_SUBSIDY / 2
+        );
+        // 19,687,500 BTC when the fifth era (3.125 BTC) starts at the 2024 halving, 840,000.
+        assert_eq!(subsidy_issued_below(840_000), 1_968_750_000_000_000);
+        assert_eq!(subsidy_issued_below(6_930_000), TOTAL_SUBSIDY_SAT);
+        assert_eq!(subsidy_issued_below(u64::MAX), TOTAL_SUBSIDY_SAT);
+        let by_blocks: u64 = (900_000..900_500).map(block_subsidy).sum();
+        assert_eq!(
+            subsidy_issued_below(900_500) - subsidy_issued_below(900_000),
+            by_blocks
+        );
     }
 
     #[test]

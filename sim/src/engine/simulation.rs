@@ -309,8 +309,11 @@ pub struct Simulation {
 }
 
 impl Simulation {
-    /// Checks the agents' invariants (MW conserved per site, finite cash and debt) at every
-    /// midnight; a broken invariant ends the run with an error. For tests.
+    /// Checks invariants as the run goes: event times never go backwards, and at every
+    /// midnight the network's numbers are finite and non-negative, the issued supply is within
+    /// the cap, and the agents' books hold (MW conserved per site, each site owned by one
+    /// firm, bankrupt firms holding nothing, finite cash and debt). A broken invariant ends the
+    /// run with an error. For tests.
     pub fn with_invariant_checks(mut self) -> Self {
         self.check_invariants = true;
         self
@@ -336,6 +339,12 @@ impl Simulation {
         self.start();
         self.flush_agents(recorder)?;
         while let Some(ev) = self.queue.pop() {
+            if self.check_invariants && (ev.time < self.clock || ev.time.is_nan()) {
+                return Err(SimError::Invalid(format!(
+                    "invariant broken: event {:?} at {} s comes before the clock {} s",
+                    ev.event, ev.time, self.clock
+                )));
+            }
             self.clock = ev.time;
             match ev.event {
                 Event::BlockFound { generation } => {
@@ -366,8 +375,7 @@ impl Simulation {
             if !matches!(ev.event, Event::BlockFound { .. }) {
                 self.flush_agents(recorder)?;
                 if self.check_invariants && matches!(ev.event, Event::DailyTick) {
-                    self.economy
-                        .check_agent_invariants()
+                    self.check_invariants_now()
                         .map_err(|e| SimError::Invalid(format!("invariant broken: {e}")))?;
                 }
             }
@@ -380,6 +388,35 @@ impl Simulation {
         let summary = self.summary();
         recorder.summary(&summary)?;
         Ok(summary)
+    }
+
+    /// The invariants checked at every midnight by [`Simulation::with_invariant_checks`]: the
+    /// network's (hashrate, price and difficulty finite and non-negative, the issued supply
+    /// within the cap) and the agents' (see `Agents::check_invariants`).
+    fn check_invariants_now(&self) -> Result<(), String> {
+        let network = [
+            ("hashrate", self.hashrate),
+            ("price", self.economy.price()),
+            ("difficulty", self.difficulty),
+        ];
+        for (what, x) in network {
+            if !(x.is_finite() && x >= 0.0) {
+                return Err(format!("{what} is {x} at {} s", self.clock));
+            }
+        }
+        let before = consensus::subsidy_issued_below(self.start_height);
+        let supply = before + self.stats.subsidy;
+        let expected = consensus::subsidy_issued_below(self.start_height + self.stats.blocks);
+        if supply != expected || supply > consensus::TOTAL_SUBSIDY_SAT {
+            return Err(format!(
+                "supply {supply} sat after {} blocks from height {} (the subsidies sum to \
+                 {expected} sat; cap {} sat)",
+                self.stats.blocks,
+                self.start_height,
+                consensus::TOTAL_SUBSIDY_SAT
+            ));
+        }
+        self.economy.check_agent_invariants()
     }
 
     /// Schedules the events the agents asked for and records their events and firm rows.

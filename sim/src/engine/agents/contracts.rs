@@ -134,6 +134,12 @@ impl Agents {
                     self.totals.ai_colo += ct.gross_mw;
                 }
             }
+            if site.shut {
+                // Nobody re-lets the shell of a shut site: its MW fall idle.
+                let vacant = (site.ai_colo_mw - site.leased_colo_mw).max(0.0);
+                site.ai_colo_mw -= vacant;
+                self.totals.ai_colo -= vacant;
+            }
         }
         let f = site.owner;
         let kind = if default {

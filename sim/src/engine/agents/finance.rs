@@ -156,11 +156,23 @@ impl Agents {
                     e.value = f as f64;
                 }
                 None => {
+                    // Shut: the creditors abandon the unfinished conversions and the machines
+                    // are sold; the AI tenants already served keep their contracts (the
+                    // creditors collect) until the tenor or a default ends them, and only
+                    // then does their MW fall idle (see `end_contract`). Vacant AI shells are
+                    // idle at once.
                     for c in self.sites[s].contracts.clone() {
-                        self.end_contract(c as usize, v, true);
+                        if !self.contracts[c as usize].energized {
+                            self.end_contract(c as usize, v, true);
+                        }
                     }
                     let site = &mut self.sites[s];
                     site.shut = true;
+                    self.totals.converting -= site.converting_mw;
+                    site.converting_mw = 0.0;
+                    let vacant = (site.ai_colo_mw - site.leased_colo_mw).max(0.0);
+                    site.ai_colo_mw -= vacant;
+                    self.totals.ai_colo -= vacant;
                     let mw = self.sites[s].capacity_mw;
                     let e = self.event(v, EventKind::SiteShut, f as u32, s as u32);
                     e.mw = mw;

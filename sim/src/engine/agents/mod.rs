@@ -482,7 +482,7 @@ impl Agents {
             .collect()
     }
 
-    /// Checks the MW identity of every site (tests and debug builds).
+    /// Checks the MW identity of every site, the ownership of sites, and finite books (tests).
     pub fn check_invariants(&self) -> Result<(), String> {
         for (i, s) in self.sites.iter().enumerate() {
             let used = s.mining_mw + s.converting_mw + s.ai_colo_mw + s.ai_cloud_mw;
@@ -509,9 +509,64 @@ impl Agents {
                 ));
             }
         }
+        // Each site is in exactly one firm's list, its owner's, unless it was shut; a bankrupt
+        // firm holds nothing (no firm in two states at once).
+        let mut listed = 0usize;
         for f in &self.firms {
             if !(f.cash.is_finite() && f.debt() >= 0.0 && f.debt().is_finite()) {
                 return Err(format!("firm {}: cash {} debt {}", f.id, f.cash, f.debt()));
+            }
+            if f.bankrupt && (!f.sites.is_empty() || f.cash != 0.0 || f.debt() != 0.0) {
+                return Err(format!(
+                    "bankrupt firm {} still holds {} sites, cash {}, debt {}",
+                    f.id,
+                    f.sites.len(),
+                    f.cash,
+                    f.debt()
+                ));
+            }
+            for &s in &f.sites {
+                let site = &self.sites[s as usize];
+                if site.owner != f.id || site.shut {
+                    return Err(format!(
+                        "firm {} lists site {s}, owned by {} (shut: {})",
+                        f.id, site.owner, site.shut
+                    ));
+                }
+            }
+            listed += f.sites.len();
+        }
+        let open = self.sites.iter().filter(|s| !s.shut).count();
+        if listed != open {
+            return Err(format!(
+                "{listed} sites in the firms' lists, {open} open sites"
+            ));
+        }
+        // A shut site runs no machine and builds nothing; its AI MW are those of the tenants
+        // still served.
+        for (i, s) in self.sites.iter().enumerate().filter(|(_, s)| s.shut) {
+            let served: f64 = s
+                .contracts
+                .iter()
+                .map(|&c| &self.contracts[c as usize])
+                .filter(|c| c.active && c.energized)
+                .map(|c| c.gross_mw)
+                .sum();
+            // MW are kept incrementally: a sold-out site may keep a rounding residue.
+            let tolerance = 1e-9 * s.capacity_mw.max(1.0);
+            let ai = s.ai_colo_mw + s.ai_cloud_mw;
+            if !s.units.is_empty()
+                || s.mining_mw > tolerance
+                || s.converting_mw > tolerance
+                || ai > served + tolerance
+            {
+                return Err(format!(
+                    "shut site {i} still has {} machines, {} MW mining, {} MW converting, {ai} \
+                     MW AI for {served} MW of tenants",
+                    s.units.len(),
+                    s.mining_mw,
+                    s.converting_mw,
+                ));
             }
         }
         Ok(())
