@@ -7,11 +7,14 @@
 //! - [`output`]: Parquet tables and atomic run folders.
 //! - [`runner`]: one scenario end to end into a run folder.
 //! - [`sweep`]: batch sweeps (grids, Monte Carlo, Latin hypercube, Sobol) into one dataset.
+//! - `fuzzing` (hidden): the input loaders on arbitrary bytes, for `fuzz/` and its corpus test.
 //!
 //! The pure domain models (exact consensus, hashrate paths) live in `hashshift_models`.
 
 pub mod calendar;
 pub mod engine;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod output;
 pub mod record;
 pub mod runner;
