@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::cash_closes;
 use hashshift::engine::{NoProgress, SimulationBuilder};
 use hashshift::record::{FirmMonthRecord, MemoryRecorder};
 use proptest::prelude::*;
@@ -54,33 +55,6 @@ rate_max_usd_per_mw_year = 3.0e6
         t += "[[shocks]]\nkind = \"carbon_tax\"\nat = \"2026-09-01\"\nusd_per_t = 150.0\n";
     }
     t
-}
-
-/// Cash after row `b` minus cash after row `a` (the same firm's previous row) equals row
-/// `b`'s net flows.
-fn cash_closes(a: &FirmMonthRecord, b: &FirmMonthRecord) -> Result<(), String> {
-    let net = b.mining_revenue_usd
-        + b.colo_revenue_usd
-        + b.cloud_revenue_usd
-        + b.sales_usd
-        + b.borrowed_usd
-        - b.energy_usd
-        - b.opex_usd
-        - b.interest_usd
-        - b.capex_usd
-        - b.repaid_usd;
-    let change = b.cash_usd - a.cash_usd;
-    let scale = [change.abs(), net.abs(), b.capex_usd, b.borrowed_usd, 1.0]
-        .iter()
-        .fold(0.0f64, |m, x| m.max(*x));
-    if (change - net).abs() <= 1e-9 * scale + 1e-6 {
-        Ok(())
-    } else {
-        Err(format!(
-            "firm {} at {}: cash moved {change} but flows net {net}",
-            b.firm, b.time_unix
-        ))
-    }
 }
 
 proptest! {

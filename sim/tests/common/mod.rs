@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use hashshift::engine::{NoProgress, SimulationBuilder};
-use hashshift::record::MemoryRecorder;
+use hashshift::record::{FirmMonthRecord, MemoryRecorder};
 use hashshift::scenario::Scenario;
 
 /// A validated scenario from TOML text (panics on invalid test input).
@@ -93,4 +93,31 @@ pub fn reference_dir(what: &str) -> Option<PathBuf> {
     // Printed to the terminal directly so a plain `cargo test` shows it.
     eprintln!("\n*** {msg} ***\n");
     None
+}
+
+/// Cash after row `b` minus cash after row `a` (the same firm's previous row) equals row
+/// `b`'s net flows.
+pub fn cash_closes(a: &FirmMonthRecord, b: &FirmMonthRecord) -> Result<(), String> {
+    let net = b.mining_revenue_usd
+        + b.colo_revenue_usd
+        + b.cloud_revenue_usd
+        + b.sales_usd
+        + b.borrowed_usd
+        - b.energy_usd
+        - b.opex_usd
+        - b.interest_usd
+        - b.capex_usd
+        - b.repaid_usd;
+    let change = b.cash_usd - a.cash_usd;
+    let scale = [change.abs(), net.abs(), b.capex_usd, b.borrowed_usd, 1.0]
+        .iter()
+        .fold(0.0f64, |m, x| m.max(*x));
+    if (change - net).abs() <= 1e-9 * scale + 1e-6 {
+        Ok(())
+    } else {
+        Err(format!(
+            "firm {} at {}: cash moved {change} but flows net {net}",
+            b.firm, b.time_unix
+        ))
+    }
 }
