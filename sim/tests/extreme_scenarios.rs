@@ -35,16 +35,7 @@ fn run_checked(what: &str, sc: &Scenario) -> MemoryRecorder {
         "{what}"
     );
     for d in &rec.days {
-        let numbers = [
-            d.price_usd,
-            d.fees_btc,
-            d.subsidy_btc,
-            d.miner_revenue_usd,
-            d.difficulty,
-            d.hashprice_usd_per_ph_day,
-            d.hashrate_ehs,
-            d.implied_hashrate_ehs,
-        ];
+        let numbers = common::day_numbers(d);
         assert!(
             numbers.iter().all(|x| x.is_finite() && *x >= 0.0),
             "{what}: day {}: {numbers:?}",

@@ -294,16 +294,7 @@ fn check_records(rec: &MemoryRecorder, end_unix: i64) -> Result<(), TestCaseErro
         prop_assert!(e.next_difficulty.is_finite() && e.next_difficulty > 0.0);
     }
     for d in &rec.days {
-        let numbers = [
-            d.price_usd,
-            d.fees_btc,
-            d.subsidy_btc,
-            d.miner_revenue_usd,
-            d.difficulty,
-            d.hashprice_usd_per_ph_day,
-            d.hashrate_ehs,
-            d.implied_hashrate_ehs,
-        ];
+        let numbers = common::day_numbers(d);
         prop_assert!(
             numbers.iter().all(|x| x.is_finite() && *x >= 0.0),
             "day {}: {:?}",

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use hashshift::engine::{NoProgress, SimulationBuilder};
-use hashshift::record::{FirmMonthRecord, MemoryRecorder};
+use hashshift::record::{DayRecord, FirmMonthRecord, MemoryRecorder};
 use hashshift::scenario::Scenario;
 
 /// A validated scenario from TOML text (panics on invalid test input).
@@ -120,4 +120,19 @@ pub fn cash_closes(a: &FirmMonthRecord, b: &FirmMonthRecord) -> Result<(), Strin
             b.firm, b.time_unix
         ))
     }
+}
+
+/// A day's network numbers that must be finite and non-negative: price, fees, subsidy, miner
+/// revenue, difficulty, hashprice, running and implied hashrate.
+pub fn day_numbers(d: &DayRecord) -> [f64; 8] {
+    [
+        d.price_usd,
+        d.fees_btc,
+        d.subsidy_btc,
+        d.miner_revenue_usd,
+        d.difficulty,
+        d.hashprice_usd_per_ph_day,
+        d.hashrate_ehs,
+        d.implied_hashrate_ehs,
+    ]
 }

@@ -108,6 +108,14 @@ impl Agents {
         self.contracts[c].accounted_days = v.now_days;
     }
 
+    /// The AI shells of site `s` that no tenant leases become idle MW (a shut site's).
+    pub(super) fn idle_vacant_shells(&mut self, s: usize) {
+        let site = &mut self.sites[s];
+        let vacant = (site.ai_colo_mw - site.leased_colo_mw).max(0.0);
+        site.ai_colo_mw -= vacant;
+        self.totals.ai_colo -= vacant;
+    }
+
     pub(super) fn end_contract(&mut self, c: usize, v: &MarketView<'_>, default: bool) {
         let ct = self.contracts[c];
         if !ct.active {
@@ -136,12 +144,10 @@ impl Agents {
             }
             if site.shut {
                 // Nobody re-lets the shell of a shut site: its MW fall idle.
-                let vacant = (site.ai_colo_mw - site.leased_colo_mw).max(0.0);
-                site.ai_colo_mw -= vacant;
-                self.totals.ai_colo -= vacant;
+                self.idle_vacant_shells(s);
             }
         }
-        let f = site.owner;
+        let f = self.sites[s].owner;
         let kind = if default {
             EventKind::ContractDefaulted
         } else {

@@ -170,9 +170,7 @@ impl Agents {
                     site.shut = true;
                     self.totals.converting -= site.converting_mw;
                     site.converting_mw = 0.0;
-                    let vacant = (site.ai_colo_mw - site.leased_colo_mw).max(0.0);
-                    site.ai_colo_mw -= vacant;
-                    self.totals.ai_colo -= vacant;
+                    self.idle_vacant_shells(s);
                     let mw = self.sites[s].capacity_mw;
                     let e = self.event(v, EventKind::SiteShut, f as u32, s as u32);
                     e.mw = mw;
