@@ -1,7 +1,8 @@
 //! The `hashshift` command line.
 //!
 //! Exit codes: 0 ok, 2 bad input (scenario, sweep, flags, data files, an output folder that is
-//! not the sweep's), 1 any other failure, 130 a sweep stopped by Ctrl-C (or SIGTERM).
+//! not the sweep's), 1 any other failure, 130 a run or sweep stopped by Ctrl-C (or SIGTERM,
+//! SIGHUP).
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -27,7 +28,7 @@ use hashshift::sweep::{Sweep, SweepError};
     version,
     about = "Discrete-event simulator of the migration of compute from Bitcoin mining to AI",
     long_about = "Discrete-event simulator of the migration of compute from Bitcoin mining to AI.\n\
-                  Exit codes: 0 ok, 2 bad input, 1 failure, 130 sweep interrupted."
+                  Exit codes: 0 ok, 2 bad input, 1 failure, 130 interrupted."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -161,20 +162,48 @@ fn dispatch(cmd: Command) -> Result<(), Failure> {
                 set.push(format!("seed={s}"));
             }
             let sc = Scenario::load(&scenario, &set)?;
+            install_stop_handler();
             let mut progress = CliProgress::new(&sc, quiet);
-            let outcome = run_to_dir(&sc, &out, &mut progress).map_err(|e| Failure {
-                // Refusing to replace a folder that is not a run is a bad `--out`; an invalid
-                // simulation input (e.g. nothing profitable at the start) is bad input too.
-                code: if matches!(
-                    e,
-                    RunError::Output(OutputError::WouldClobber { .. })
-                        | RunError::Sim(SimError::Invalid(_))
-                ) {
-                    2
-                } else {
-                    1
-                },
-                error: anyhow::anyhow!("run of {} failed: {e}", scenario.display()),
+            let outcome = run_to_dir(&sc, &out, &mut progress, Some(&STOP)).map_err(|e| {
+                progress.finish();
+                let dir = out.join(&sc.name);
+                match e {
+                    RunError::Stopped => Failure {
+                        code: 130,
+                        error: anyhow::anyhow!(
+                            "interrupted: the run of {} was stopped before it finished; \
+                             nothing was written to {} (an earlier complete run there is \
+                             unchanged)",
+                            scenario.display(),
+                            dir.display()
+                        ),
+                    },
+                    // Refusing to replace a folder that is not a run is a bad `--out`; an
+                    // invalid simulation input (e.g. nothing profitable at the start) is bad
+                    // input too.
+                    e => Failure {
+                        code: if matches!(
+                            e,
+                            RunError::Output(OutputError::WouldClobber { .. })
+                                | RunError::Sim(SimError::Invalid(_))
+                        ) {
+                            2
+                        } else {
+                            1
+                        },
+                        error: if e.is_out_of_space() {
+                            anyhow::anyhow!(
+                                "run of {} failed: out of disk space (or over a file-size or \
+                                 quota limit); nothing was written to {} and the partial files \
+                                 were removed: {e}",
+                                scenario.display(),
+                                dir.display()
+                            )
+                        } else {
+                            anyhow::anyhow!("run of {} failed: {e}", scenario.display())
+                        },
+                    },
+                }
             })?;
             progress.finish();
             if !quiet {
@@ -374,22 +403,26 @@ fn list(dir: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Set by Ctrl-C: the sweep starts no new run and abandons the runs in flight.
+/// Set by Ctrl-C: a run is abandoned at the end of its simulated day; a sweep starts no new
+/// run and abandons the runs in flight.
 static STOP: AtomicBool = AtomicBool::new(false);
 
 /// First Ctrl-C (SIGINT; also SIGTERM and SIGHUP, as Slurm sends on scancel or a time limit):
 /// stop cleanly (finished runs stay complete, runs in flight are removed);
-/// a second one exits at once (what it leaves is cleaned up by --resume).
+/// a second one exits at once (the hidden staging folders it leaves are removed by the next
+/// run of the same output, or by a sweep's --resume).
 fn install_stop_handler() {
     let result = ctrlc::set_handler(|| {
         if STOP.swap(true, Ordering::SeqCst) {
-            eprintln!("\nsecond interrupt: exiting now (rerun with --resume to finish)");
+            eprintln!(
+                "\nsecond interrupt: exiting now (for a sweep, rerun with --resume to finish)"
+            );
             std::process::exit(130);
         }
         eprintln!("\ninterrupt: stopping (finished runs stay complete; Ctrl-C again to exit now)");
     });
     if let Err(e) = result {
-        eprintln!("warning: cannot install the Ctrl-C handler ({e}); Ctrl-C will end the sweep abruptly (--resume cleans up)");
+        eprintln!("warning: cannot install the Ctrl-C handler ({e}); Ctrl-C will end the program abruptly (a hidden staging folder may stay behind)");
     }
 }
 

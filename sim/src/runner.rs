@@ -36,6 +36,24 @@ impl fmt::Display for RunError {
     }
 }
 
+impl RunError {
+    /// Whether the run failed for want of space: the disk is full, or a file-size or quota
+    /// limit was hit (an I/O error anywhere in the cause chain).
+    pub fn is_out_of_space(&self) -> bool {
+        use std::io::ErrorKind::{FileTooLarge, QuotaExceeded, StorageFull};
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(self);
+        while let Some(e) = cause {
+            if let Some(io) = e.downcast_ref::<std::io::Error>() {
+                if matches!(io.kind(), StorageFull | FileTooLarge | QuotaExceeded) {
+                    return true;
+                }
+            }
+            cause = e.source();
+        }
+        false
+    }
+}
+
 impl std::error::Error for RunError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -80,19 +98,20 @@ pub fn run_metadata(scenario: &Scenario, run_id: u64) -> RunMetadata {
 
 /// Simulates `scenario` into `<out_parent>/<scenario.name>/`. The folder appears only when
 /// the run is complete (written in a staging folder, marked complete, then renamed); a
-/// failed run leaves nothing behind, and an earlier complete run of the same name is
-/// replaced only by a complete one.
+/// failed or stopped run leaves nothing behind, and an earlier complete run of the same
+/// name is replaced only by a complete one. `stop` as in [`run_in_dir`].
 pub fn run_to_dir<P: Progress + ?Sized>(
     scenario: &Scenario,
     out_parent: &Path,
     progress: &mut P,
+    stop: Option<&AtomicBool>,
 ) -> Result<RunOutcome, RunError> {
     run_in_dir(
         scenario,
         &out_parent.join(&scenario.name),
         0,
         progress,
-        None,
+        stop,
     )
 }
 

@@ -4,9 +4,8 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -16,7 +15,7 @@ use arrow_array::RecordBatch;
 use arrow_schema::DataType;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
-use common::{bin, stderr};
+use common::{assert_same_dataset, bin, files, stderr};
 
 /// A tiny stochastic fleet run: 30-40 sites, 10 firms, 18 days, no per-block table.
 const BASE: &str = r#"
@@ -82,38 +81,6 @@ fn sweep(dir: &Path, args: &[&str]) -> Output {
 
 fn assert_ok(o: &Output, what: &str) {
     assert!(o.status.success(), "{what}: {}", stderr(o));
-}
-
-/// Every file under `root`, by relative path, with its bytes.
-fn files(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.insert(
-                    p.strip_prefix(root).unwrap().to_path_buf(),
-                    fs::read(&p).unwrap(),
-                );
-            }
-        }
-    }
-    out
-}
-
-fn assert_same_dataset(a: &Path, b: &Path, what: &str) {
-    let (fa, fb) = (files(a), files(b));
-    assert_eq!(
-        fa.keys().collect::<Vec<_>>(),
-        fb.keys().collect::<Vec<_>>(),
-        "{what}: file lists differ"
-    );
-    for (k, v) in &fa {
-        assert!(v == &fb[k], "{what}: {} differs", k.display());
-    }
 }
 
 fn read_runs(root: &Path) -> RecordBatch {

@@ -11,7 +11,8 @@
 //!   firms.parquet           one row per firm and decision (optional; empty without firms)
 //!   events.parquet          one row per event           (optional; empty without firms)
 //!   summary.parquet         exactly one row
-//!   _SUCCESS                written last; the folder appears under its final name only then
+//!   _SUCCESS                written last: the SHA-256 of each file (`sha256sum -c` format);
+//!                           the folder appears under its final name only then
 //! ```
 //!
 //! * [`schema`]: the fixed Arrow schema of each table, with `unit` and `description`
@@ -31,6 +32,7 @@ use std::path::{Path, PathBuf};
 pub mod agents;
 pub mod daily;
 pub mod doc;
+pub mod manifest;
 mod parquet_sink;
 mod run_dir;
 pub mod schema;
@@ -39,12 +41,13 @@ mod security;
 #[cfg(test)]
 mod tests;
 
+pub use manifest::{is_complete, COMPLETION_MARKER};
 pub use parquet_sink::{
     writer_properties, writer_properties_with, ParquetRecorder, BATCH_ROWS, BLOCKS_FILE,
     EPOCHS_FILE, KV_RUN_ID, KV_SCENARIO, KV_SCENARIO_NAME, KV_SEED, KV_TABLE, KV_VERSION,
     MAX_ROW_GROUP_ROWS, SUMMARY_FILE, ZSTD_LEVEL,
 };
-pub use run_dir::{is_complete, RunDir, COMPLETION_MARKER};
+pub use run_dir::RunDir;
 pub use schema::{blocks_schema, epochs_schema, summary_schema};
 
 /// Which optional tables a run writes. The `summary` table is always written.

@@ -1,9 +1,10 @@
 //! Atomic run folders: write under a hidden staging name, rename into place when complete.
 //!
 //! ```text
-//! RunDir::stage("out/run-7")   creates  out/.run-7.partial-<pid>/
+//! RunDir::stage("out/run-7")   removes  out/.run-7.partial-*/  (left by a killed process)
+//!                              creates  out/.run-7.partial-<pid>/
 //!   ... write files into run_dir.path() ...
-//! run_dir.commit()             writes   out/.run-7.partial-<pid>/_SUCCESS
+//! run_dir.commit()             writes   out/.run-7.partial-<pid>/_SUCCESS (SHA-256 of each file)
 //!                              renames  out/run-7            -> out/.run-7.old-<pid>  (if any)
 //!                              renames  out/.run-7.partial-<pid> -> out/run-7
 //!                              removes  out/.run-7.old-<pid>
@@ -17,24 +18,17 @@
 //!
 //! As a guard against typos such as `--out ~`, an existing final folder is only replaced
 //! if it is empty or a completed run (holds [`COMPLETION_MARKER`]).
+//!
+//! The marker is a checksum list ([`super::manifest`]), so a file damaged after the commit
+//! is found by [`super::manifest::verify`].
 
 use std::ffi::OsString;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use super::manifest::{is_complete, manifest, COMPLETION_MARKER};
 use super::OutputError;
-
-/// Name of the completion marker file, written last into a run folder.
-pub const COMPLETION_MARKER: &str = "_SUCCESS";
-
-/// Content of the completion marker (deliberately no wall-clock time: byte-deterministic).
-const MARKER_CONTENT: &[u8] = b"complete\n";
-
-/// Whether `dir` holds a completed run (its completion marker exists).
-pub fn is_complete(dir: &Path) -> bool {
-    dir.join(COMPLETION_MARKER).is_file()
-}
 
 /// A run folder being written; see the module docs.
 #[derive(Debug)]
@@ -62,6 +56,23 @@ fn remove_any(path: &Path) -> std::io::Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(e),
     }
+}
+
+/// Removes the staging folders `<parent>/.<name>.partial-*` a killed process left.
+fn remove_stale_staging(parent: &Path, name: &OsString) -> Result<(), OutputError> {
+    let mut prefix = OsString::from(".");
+    prefix.push(name);
+    prefix.push(".partial-");
+    let prefix = prefix.to_string_lossy().into_owned();
+    let entries = fs::read_dir(parent).map_err(|e| OutputError::io("listing", parent, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| OutputError::io("listing", parent, e))?;
+        if entry.file_name().to_string_lossy().starts_with(&prefix) {
+            let p = entry.path();
+            remove_any(&p).map_err(|e| OutputError::io("removing stale", &p, e))?;
+        }
+    }
+    Ok(())
 }
 
 /// Makes a folder's entries (renames, new files) durable. A no-op where folders cannot be
@@ -104,7 +115,9 @@ fn check_replaceable(final_dir: &Path) -> Result<bool, OutputError> {
 
 impl RunDir {
     /// Creates the staging folder `<parent>/.<name>.partial-<pid>` for `final_dir`
-    /// (creating `<parent>` as needed and replacing a stale staging folder of that name).
+    /// (creating `<parent>` as needed). Staging folders of `final_dir` that a killed process
+    /// left (`.<name>.partial-*`) are removed first: only one process may write a given run
+    /// folder at a time, and one that finds its staging folder gone fails at its commit.
     ///
     /// Fails early if `final_dir` exists and is neither empty nor a completed run.
     pub fn stage(final_dir: &Path) -> Result<RunDir, OutputError> {
@@ -121,8 +134,8 @@ impl RunDir {
         };
         check_replaceable(final_dir)?;
         fs::create_dir_all(&parent).map_err(|e| OutputError::io("creating", &parent, e))?;
+        remove_stale_staging(&parent, &name)?;
         let staging = sibling(&parent, &name, &format!(".partial-{}", std::process::id()));
-        remove_any(&staging).map_err(|e| OutputError::io("removing stale", &staging, e))?;
         fs::create_dir(&staging).map_err(|e| OutputError::io("creating", &staging, e))?;
         Ok(RunDir {
             final_dir: final_dir.to_path_buf(),
@@ -148,8 +161,9 @@ impl RunDir {
     pub fn commit(mut self) -> Result<(), OutputError> {
         let marker = self.staging.join(COMPLETION_MARKER);
         let write_marker = || -> std::io::Result<()> {
+            let content = manifest(&self.staging)?;
             let mut f = fs::File::create(&marker)?;
-            f.write_all(MARKER_CONTENT)?;
+            f.write_all(content.as_bytes())?;
             f.sync_all()
         };
         write_marker().map_err(|e| OutputError::io("writing", &marker, e))?;
@@ -227,10 +241,12 @@ mod tests {
         assert!(is_complete(&final_dir));
         assert!(!staging.exists());
         assert_eq!(entries(&final_dir), vec![COMPLETION_MARKER, "x.txt"]);
+        // sha256("x")
         assert_eq!(
-            fs::read(final_dir.join(COMPLETION_MARKER)).unwrap(),
-            MARKER_CONTENT
+            fs::read_to_string(final_dir.join(COMPLETION_MARKER)).unwrap(),
+            "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881  x.txt\n"
         );
+        super::super::manifest::verify(&final_dir).unwrap();
         assert_eq!(entries(&tmp.path().join("a/b")), vec!["run-1"]);
     }
 
@@ -268,14 +284,25 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let final_dir = tmp.path().join("run");
         fs::create_dir(&final_dir).unwrap();
-        let stale = tmp
+        let own = tmp
             .path()
             .join(format!(".run.partial-{}", std::process::id()));
-        fs::create_dir(&stale).unwrap();
-        fs::write(stale.join("junk"), b"junk").unwrap();
+        fs::create_dir(&own).unwrap();
+        fs::write(own.join("junk"), b"junk").unwrap();
+        // A killed process's staging folder, and another run's, which stays.
+        fs::create_dir(tmp.path().join(".run.partial-1")).unwrap();
+        fs::create_dir(tmp.path().join(".run2.partial-1")).unwrap();
         let rd = RunDir::stage(&final_dir).unwrap();
-        assert_eq!(rd.path(), stale);
+        assert_eq!(rd.path(), own);
         assert!(entries(rd.path()).is_empty());
+        assert_eq!(
+            entries(tmp.path()),
+            vec![
+                own.file_name().unwrap().to_str().unwrap(),
+                ".run2.partial-1",
+                "run"
+            ]
+        );
         rd.commit().unwrap();
         assert_eq!(entries(&final_dir), vec![COMPLETION_MARKER]);
     }

@@ -7,9 +7,14 @@
 //!   and then only with `--resume` (or, for `--shard`, when none of the shard's runs is
 //!   there yet); anything else is refused, so runs of two sweeps never mix and nothing is
 //!   clobbered.
-//! * Resume: runs whose completion marker exists are skipped; staging folders left by a
-//!   killed process (`.run=<id>.partial-<pid>`) are removed (only this shard's), and the
-//!   run is redone from scratch, so the result is the same bytes as an uninterrupted sweep.
+//! * Resume: runs whose completion marker exists and whose files still have the SHA-256 it
+//!   lists are skipped; a run damaged since it finished (a truncated or corrupted file) is
+//!   reported, removed and redone, as are runs whose staging folders a killed process left
+//!   (`.run=<id>.partial-<pid>`, removed, only this shard's). Runs are redone from scratch,
+//!   so the result is the same bytes as an uninterrupted sweep. `--finalize` checks every
+//!   run the same way and refuses damaged ones.
+//! * Disk full: a run that fails for want of space (or a file-size or quota limit) stops
+//!   the sweep from starting further runs, which would fail the same way.
 //! * Stop: when the stop flag is raised (Ctrl-C), no new run starts and the runs in flight
 //!   are abandoned at their next simulated day, their staging folders removed; finished runs
 //!   stay complete.
@@ -29,9 +34,12 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use rayon::prelude::*;
+
 use super::runs_table::write_runs_table;
 use super::Sweep;
 use crate::engine::{NoProgress, SimError};
+use crate::output::manifest::{self, Damage};
 use crate::output::{is_complete, OutputError, COMPLETION_MARKER};
 use crate::runner::{run_in_dir, RunError};
 
@@ -136,6 +144,28 @@ pub enum ExecError {
         total: u64,
         /// The sweep's folder.
         root: PathBuf,
+    },
+    /// Writing a run failed for want of space; no further run was started.
+    #[error("out of disk space (or over a file-size or quota limit) writing run {run}: {error}; no further run was started: {done} of {total} runs of this sweep are complete in {root}; free space, then rerun with --resume to finish", root = .root.display())]
+    NoSpace {
+        /// The run that failed first.
+        run: u64,
+        /// Its error.
+        error: String,
+        /// Complete runs (of this shard).
+        done: u64,
+        /// Runs (of this shard).
+        total: u64,
+        /// The sweep's folder.
+        root: PathBuf,
+    },
+    /// `--finalize` found finished runs whose files changed since they finished.
+    #[error("{root}: {} finished runs are damaged ({}); rerun the sweep with --resume to redo them", .damaged.len(), summarize(.damaged), root = .root.display())]
+    Damaged {
+        /// The sweep's folder.
+        root: PathBuf,
+        /// `(run id, what is wrong)`, in id order.
+        damaged: Vec<(u64, String)>,
     },
     /// `--finalize` while runs are missing.
     #[error("{root}: {} of {total} runs are not complete (ids {}); run the missing shards or --resume before --finalize", .missing_count, list_ids(.missing), root = .root.display())]
@@ -248,6 +278,23 @@ fn entry_run_id(name: &str) -> Option<(u64, bool)> {
             .ok()
             .map(|id| (id, false))
     }
+}
+
+/// The runs among `ids` that hold a completion marker but whose files no longer match it,
+/// with what is wrong, in id order (checked in parallel on the current rayon pool).
+fn damaged_runs(root: &Path, ids: &[u64]) -> Vec<(u64, Damage)> {
+    let mut damaged: Vec<(u64, Damage)> = ids
+        .par_iter()
+        .filter_map(|&id| {
+            let dir = run_dir(root, id);
+            if !is_complete(&dir) {
+                return None;
+            }
+            manifest::verify(&dir).err().map(|d| (id, d))
+        })
+        .collect();
+    damaged.sort_by_key(|(id, _)| *id);
+    damaged
 }
 
 /// Checks (and creates) the sweep's folder; see the module docs.
@@ -384,29 +431,43 @@ pub fn execute(sweep: &Sweep, opts: &Options, stop: &AtomicBool) -> Result<Repor
         runs_table: None,
         elapsed: Duration::ZERO,
     };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.jobs.max(1))
+        .thread_name(|i| format!("sweep-{i}"))
+        .stack_size(16 << 20)
+        .build()
+        .map_err(|e| conflict(format!("cannot start {} worker threads: {e}", opts.jobs)))?;
     if !opts.finalize_only {
         remove_stale(&root, opts.shard)?;
+        if opts.resume {
+            for (id, damage) in pool.install(|| damaged_runs(&root, &mine)) {
+                let dir = run_dir(&root, id);
+                eprintln!("warning: {}: {damage}; redoing this run", dir.display());
+                fs::remove_dir_all(&dir).map_err(io("removing damaged run", &dir))?;
+            }
+        }
         let todo: Vec<u64> = mine
             .iter()
             .copied()
             .filter(|&id| !is_complete(&run_dir(&root, id)))
             .collect();
         report.skipped = report.mine - todo.len() as u64;
+        let sweep_marker = root.join(COMPLETION_MARKER);
+        if !todo.is_empty() && sweep_marker.exists() {
+            // The sweep is not complete until its runs are again.
+            fs::remove_file(&sweep_marker).map_err(io("removing", &sweep_marker))?;
+        }
         let bar = progress_bar(todo.len() as u64, opts.quiet);
         let next = AtomicUsize::new(0);
         let ran = AtomicU64::new(0);
         let failed = Mutex::new(Vec::new());
+        let no_space = Mutex::new(None);
+        let full = AtomicBool::new(false);
         let jobs = opts.jobs.clamp(1, todo.len().max(1));
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(jobs)
-            .thread_name(|i| format!("sweep-{i}"))
-            .stack_size(16 << 20)
-            .build()
-            .map_err(|e| conflict(format!("cannot start {jobs} worker threads: {e}")))?;
         pool.scope(|s| {
             for _ in 0..jobs {
                 s.spawn(|_| loop {
-                    if stop.load(Ordering::Relaxed) {
+                    if stop.load(Ordering::Relaxed) || full.load(Ordering::Relaxed) {
                         break;
                     }
                     let Some(&id) = todo.get(next.fetch_add(1, Ordering::Relaxed)) else {
@@ -420,6 +481,13 @@ pub fn execute(sweep: &Sweep, opts: &Options, stop: &AtomicBool) -> Result<Repor
                                 .map_err(|e| match e {
                                     RunError::Sim(SimError::Invalid(m)) => {
                                         format!("{BAD_INPUT}{m}")
+                                    }
+                                    e if e.is_out_of_space() => {
+                                        full.store(true, Ordering::Relaxed);
+                                        let mut first =
+                                            no_space.lock().unwrap_or_else(|p| p.into_inner());
+                                        first.get_or_insert((id, e.to_string()));
+                                        e.to_string()
                                     }
                                     e => e.to_string(),
                                 })
@@ -443,13 +511,23 @@ pub fn execute(sweep: &Sweep, opts: &Options, stop: &AtomicBool) -> Result<Repor
         });
         bar.finish_and_clear();
         report.ran = ran.into_inner();
-        if stop.load(Ordering::Relaxed) {
-            let done = mine
-                .iter()
+        let done = || {
+            mine.iter()
                 .filter(|&&id| is_complete(&run_dir(&root, id)))
-                .count() as u64;
+                .count() as u64
+        };
+        if stop.load(Ordering::Relaxed) {
             return Err(ExecError::Interrupted {
-                done,
+                done: done(),
+                total: report.mine,
+                root,
+            });
+        }
+        if let Some((run, error)) = no_space.into_inner().unwrap_or_else(|p| p.into_inner()) {
+            return Err(ExecError::NoSpace {
+                run,
+                error,
+                done: done(),
                 total: report.mine,
                 root,
             });
@@ -460,6 +538,20 @@ pub fn execute(sweep: &Sweep, opts: &Options, stop: &AtomicBool) -> Result<Repor
             return Err(ExecError::Failed {
                 failed,
                 total: todo.len() as u64,
+            });
+        }
+    }
+    if opts.finalize_only {
+        // Shards may have been copied in from elsewhere: check every run's bytes.
+        let all: Vec<u64> = (0..sweep.n_runs()).collect();
+        let damaged = pool.install(|| damaged_runs(&root, &all));
+        if !damaged.is_empty() {
+            return Err(ExecError::Damaged {
+                root,
+                damaged: damaged
+                    .into_iter()
+                    .map(|(id, d)| (id, d.to_string()))
+                    .collect(),
             });
         }
     }
@@ -485,7 +577,13 @@ fn finalize(sweep: &Sweep, root: &Path) -> Result<PathBuf, ExecError> {
         });
     }
     let path = write_runs_table(sweep, root)?;
-    write_atomic(&root.join(COMPLETION_MARKER), b"complete\n")?;
+    let table_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let marker = manifest::manifest_of(root, &[MANIFEST_FILE, &table_name])
+        .map_err(io("hashing the files of", root))?;
+    write_atomic(&root.join(COMPLETION_MARKER), marker.as_bytes())?;
     Ok(path)
 }
 

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests (each test binary uses some of them).
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -135,4 +136,37 @@ pub fn day_numbers(d: &DayRecord) -> [f64; 8] {
         d.hashrate_ehs,
         d.implied_hashrate_ehs,
     ]
+}
+
+/// Every file under `root`, by relative path, with its bytes.
+pub fn files(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(
+                    p.strip_prefix(root).unwrap().to_path_buf(),
+                    std::fs::read(&p).unwrap(),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Asserts that two folders hold the same files with the same bytes.
+pub fn assert_same_dataset(a: &Path, b: &Path, what: &str) {
+    let (fa, fb) = (files(a), files(b));
+    assert_eq!(
+        fa.keys().collect::<Vec<_>>(),
+        fb.keys().collect::<Vec<_>>(),
+        "{what}: file lists differ"
+    );
+    for (k, v) in &fa {
+        assert!(v == &fb[k], "{what}: {} differs", k.display());
+    }
 }

@@ -1,0 +1,422 @@
+//! Fault injection, driving the built binary: SIGTERM and SIGKILL during a run and during a
+//! sweep, a full disk (a file-size limit, `ulimit -f`, which makes writes fail as a full disk
+//! does), a read-only output folder, and files truncated, corrupted or removed inside a
+//! finished sweep before `--resume`. In every case: a clear message, a non-zero exit code,
+//! finished runs intact, nothing partial passed off as complete, and `--resume` (or rerunning
+//! the run) repairs what is partial, byte for byte.
+//!
+//! Unix only (signals, `ulimit`, permissions). `.ci/disk_full.sh` repeats the disk-full case
+//! on a real 1 MiB tmpfs where mounting is allowed.
+#![cfg(unix)]
+
+mod common;
+
+use std::fs;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{assert_same_dataset, bin, repo, stderr};
+use hashshift::output::manifest;
+
+/// A tiny stochastic fleet run with firms (about 20 ms).
+const TINY: &str = r#"
+name = "tiny"
+horizon_years = 0.05
+[hashrate]
+kind = "fleet"
+[network]
+sites = 30
+[firms]
+count = 10
+[price]
+model = "gbm"
+[output]
+blocks = false
+"#;
+
+/// 2 points x 4 replicates of [`TINY`]: the first point writes small files, the second a
+/// `blocks` table of several hundred KB (0.3 years of blocks).
+const SIZED_SWEEP: &str = r#"
+scenario = "tiny.toml"
+seed = 7
+[set]
+horizon_years = 0.3
+[replicates]
+count = 4
+[[axis]]
+path = "output.blocks"
+values = [false, true]
+"#;
+
+fn setup() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("tiny.toml"), TINY).unwrap();
+    tmp
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    bin().args(args).current_dir(dir).output().unwrap()
+}
+
+/// Hidden entries (staging folders, temporary files) in `dir`.
+fn hidden(dir: &Path) -> Vec<String> {
+    fs::read_dir(dir).map_or(Vec::new(), |rd| {
+        rd.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with('.'))
+            .collect()
+    })
+}
+
+fn signal(child: &Child, sig: &str) {
+    let st = Command::new("kill")
+        .args([sig, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(st.success(), "kill {sig}");
+}
+
+/// Waits until `cond` holds (at most 60 s).
+fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !cond() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+#[test]
+fn sigterm_and_sigkill_during_a_run_leave_the_previous_run_intact() {
+    let tmp = setup();
+    let dir = tmp.path();
+    // The shipped baseline over 3 years (about 1 s): long enough to be caught mid-run.
+    let scenario = repo().join("scenarios/baseline.toml");
+    let args = [
+        "run",
+        scenario.to_str().unwrap(),
+        "--out",
+        "o",
+        "-q",
+        "--set",
+        "horizon_years=3",
+        "--set",
+        "output.blocks=false",
+        "--set",
+        "output.firms=false",
+    ];
+    let out = dir.join("o");
+    let final_dir = out.join("baseline");
+    let o = run_in(dir, &args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let first = common::files(&final_dir);
+    manifest::verify(&final_dir).unwrap();
+
+    let start = |dir: &Path| {
+        bin()
+            .args(args)
+            .current_dir(dir)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let staging_appears = || !hidden(&out).is_empty();
+
+    // SIGTERM: a clean stop at the end of the simulated day, exit 130, nothing left behind.
+    let child = start(dir);
+    wait_for("the staging folder", staging_appears);
+    std::thread::sleep(Duration::from_millis(100));
+    signal(&child, "-TERM");
+    let o = child.wait_with_output().unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(130), "{err}");
+    assert!(
+        err.contains("interrupted") && err.contains("nothing was written"),
+        "{err}"
+    );
+    assert!(hidden(&out).is_empty(), "left behind: {:?}", hidden(&out));
+    assert_eq!(
+        common::files(&final_dir),
+        first,
+        "the previous run is unchanged"
+    );
+
+    // SIGKILL: no message is possible; the previous run stays, the staging folder is hidden
+    // and the next run of the same output removes it.
+    let mut child = start(dir);
+    wait_for("the staging folder", staging_appears);
+    std::thread::sleep(Duration::from_millis(100));
+    child.kill().unwrap();
+    assert!(!child.wait().unwrap().success());
+    assert_eq!(hidden(&out).len(), 1, "the killed run's staging folder");
+    assert_eq!(
+        common::files(&final_dir),
+        first,
+        "the previous run is unchanged"
+    );
+    let o = run_in(dir, &args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(hidden(&out).is_empty(), "left behind: {:?}", hidden(&out));
+    assert_eq!(
+        common::files(&final_dir),
+        first,
+        "the rerun gives the same bytes"
+    );
+}
+
+#[test]
+fn sigterm_during_a_sweep_stops_cleanly_and_resume_finishes() {
+    let tmp = setup();
+    let dir = tmp.path();
+    fs::write(
+        dir.join("t.toml"),
+        "scenario = \"tiny.toml\"\n[replicates]\ncount = 60\n",
+    )
+    .unwrap();
+    let root = dir.join("o/t");
+    let child = bin()
+        .args(["sweep", "t.toml", "--out", "o", "--jobs", "2", "-q"])
+        .current_dir(dir)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let complete = || {
+        fs::read_dir(&root).map_or(0, |rd| {
+            rd.filter(|e| manifest::is_complete(&e.as_ref().unwrap().path()))
+                .count()
+        })
+    };
+    wait_for("5 complete runs", || complete() >= 5);
+    signal(&child, "-TERM");
+    let o = child.wait_with_output().unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(130), "{err}");
+    assert!(
+        err.contains("interrupted") && err.contains("--resume"),
+        "{err}"
+    );
+    let done = complete();
+    assert!((5..60).contains(&done), "{done} runs complete");
+    assert!(hidden(&root).is_empty(), "left behind: {:?}", hidden(&root));
+    assert!(!root.join("_SUCCESS").exists() && !root.join("runs.parquet").exists());
+    for e in fs::read_dir(&root).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            manifest::verify(&p).unwrap_or_else(|d| panic!("{}: {d}", p.display()));
+        }
+    }
+    let o = run_in(dir, &["sweep", "t.toml", "--out", "o", "--resume", "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(complete(), 60);
+    manifest::verify(&root).unwrap();
+}
+
+/// `hashshift ARGS` under a file-size limit of `kib` KiB, with SIGXFSZ ignored so that a
+/// write past the limit fails with EFBIG, as a write to a full disk fails with ENOSPC.
+fn with_file_size_limit(dir: &Path, kib: u64, args: &[&str]) -> Output {
+    Command::new("bash")
+        .arg("-c")
+        .arg(format!("trap '' XFSZ; ulimit -f {kib}; exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_hashshift"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_full_disk_fails_the_run_cleanly_and_resume_finishes_the_sweep() {
+    let tmp = setup();
+    let dir = tmp.path();
+
+    // A run: the earlier complete run of the same name stays; nothing partial is left.
+    let args = [
+        "run",
+        "tiny.toml",
+        "--out",
+        "o",
+        "-q",
+        "--set",
+        "horizon_years=0.3",
+    ];
+    let o = run_in(dir, &args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let first = common::files(&dir.join("o/tiny"));
+    let mut big = args.to_vec();
+    big.extend(["--set", "output.blocks=true"]);
+    let o = with_file_size_limit(dir, 100, &big);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("out of disk space") && err.contains("o/tiny"),
+        "{err}"
+    );
+    assert!(err.contains("File too large"), "the cause is kept: {err}");
+    assert!(
+        hidden(&dir.join("o")).is_empty(),
+        "{:?}",
+        hidden(&dir.join("o"))
+    );
+    assert_eq!(common::files(&dir.join("o/tiny")), first);
+
+    // A sweep, one job: runs 0-3 fit, run 4 (blocks table) does not; no further run starts.
+    fs::write(dir.join("t.toml"), SIZED_SWEEP).unwrap();
+    let sweep = ["sweep", "t.toml", "--out", "full", "--jobs", "1", "-q"];
+    let o = with_file_size_limit(dir, 100, &sweep);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    for part in [
+        "out of disk space",
+        "run 4",
+        "no further run was started",
+        "4 of 8 runs",
+    ] {
+        assert!(err.contains(part), "expected {part:?} in: {err}");
+    }
+    assert!(err.contains("--resume"), "{err}");
+    let root = dir.join("full/t");
+    assert!(hidden(&root).is_empty(), "{:?}", hidden(&root));
+    for id in 0..8 {
+        let run = root.join(format!("run={id}"));
+        assert_eq!(run.exists(), id < 4, "run {id}");
+        if id < 4 {
+            manifest::verify(&run).unwrap();
+        }
+    }
+    assert!(!root.join("_SUCCESS").exists());
+
+    // With space again, --resume finishes it: the same bytes as a sweep that had space.
+    let o = run_in(dir, &["sweep", "t.toml", "--out", "full", "--resume", "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run_in(dir, &["sweep", "t.toml", "--out", "clean", "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_same_dataset(&dir.join("clean/t"), &root, "disk full + resume vs clean");
+}
+
+/// Whether this process runs as root (who may write into read-only folders).
+fn running_as_root(dir: &Path) -> bool {
+    let probe = dir.join("owner-probe");
+    fs::write(&probe, b"").unwrap();
+    let uid = fs::metadata(&probe).unwrap().uid();
+    fs::remove_file(&probe).unwrap();
+    uid == 0
+}
+
+#[test]
+fn a_read_only_output_folder_is_refused_with_nothing_written() {
+    let tmp = setup();
+    let dir = tmp.path();
+    fs::write(
+        dir.join("t.toml"),
+        "scenario = \"tiny.toml\"\n[replicates]\ncount = 2\n",
+    )
+    .unwrap();
+    let ro = dir.join("ro");
+    fs::create_dir(&ro).unwrap();
+    fs::set_permissions(&ro, fs::Permissions::from_mode(0o555)).unwrap();
+    // Root ignores permissions: then the program runs as `nobody`, from a copy of the
+    // binary that `nobody` can execute (the build folder may be private).
+    let as_root = running_as_root(dir);
+    let exe: PathBuf = if as_root {
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o755)).unwrap();
+        let copy = dir.join("hashshift");
+        fs::copy(env!("CARGO_BIN_EXE_hashshift"), &copy).unwrap();
+        fs::set_permissions(&copy, fs::Permissions::from_mode(0o755)).unwrap();
+        copy
+    } else {
+        PathBuf::from(env!("CARGO_BIN_EXE_hashshift"))
+    };
+    let hashshift = |args: &[&str]| {
+        let mut c = Command::new(&exe);
+        c.args(args).current_dir(dir);
+        if as_root {
+            c.uid(65534).gid(65534);
+        }
+        c.output().unwrap()
+    };
+    for args in [
+        vec!["run", "tiny.toml", "--out", "ro", "-q"],
+        vec!["run", "tiny.toml", "--out", "ro/sub", "-q"],
+        vec!["sweep", "t.toml", "--out", "ro", "-q"],
+    ] {
+        let o = hashshift(&args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.starts_with("error: ") && err.contains("ro/") && err.contains("Permission denied"),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(
+            fs::read_dir(&ro).unwrap().count(),
+            0,
+            "{args:?} wrote into ro"
+        );
+    }
+    // An output path through a file: refused the same way.
+    fs::write(dir.join("file"), b"").unwrap();
+    let o = run_in(dir, &["run", "tiny.toml", "--out", "file/o", "-q"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("file/o") && err.contains("Not a directory"),
+        "{err}"
+    );
+    assert_eq!(fs::read(dir.join("file")).unwrap(), b"");
+}
+
+#[test]
+fn damaged_files_in_a_finished_sweep_are_refused_by_finalize_and_redone_by_resume() {
+    let tmp = setup();
+    let dir = tmp.path();
+    fs::write(dir.join("t.toml"), SIZED_SWEEP.replace("0.3", "0.05")).unwrap();
+    for out in ["ref", "d"] {
+        let o = run_in(dir, &["sweep", "t.toml", "--out", out, "-q"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let root = dir.join("d/t");
+    let run = |id: u64, file: &str| root.join(format!("run={id}")).join(file);
+    let truncate = |p: PathBuf| {
+        let bytes = fs::read(&p).unwrap();
+        fs::write(&p, &bytes[..bytes.len() / 2]).unwrap();
+    };
+    truncate(run(1, "daily.parquet"));
+    let mut bytes = fs::read(run(2, "summary.parquet")).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x40;
+    fs::write(run(2, "summary.parquet"), bytes).unwrap();
+    fs::remove_file(run(3, "firms.parquet")).unwrap();
+    fs::write(run(5, "_SUCCESS"), b"complete\n").unwrap(); // an old-style marker
+    truncate(root.join("runs.parquet"));
+    fs::create_dir(root.join(".run=6.partial-999999")).unwrap(); // a killed process's
+    fs::remove_dir_all(root.join("run=7")).unwrap();
+
+    // --finalize checks every run and refuses to assemble the damaged ones.
+    let o = run_in(dir, &["sweep", "t.toml", "--out", "d", "--finalize", "-q"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    for part in [
+        "4 finished runs are damaged",
+        "run 1: daily.parquet (",
+        "does not match its SHA-256",
+        "run 2: summary.parquet",
+        "run 3: firms.parquet, listed in _SUCCESS, is missing",
+        "--resume",
+    ] {
+        assert!(err.contains(part), "expected {part:?} in: {err}");
+    }
+
+    // --resume names each damaged run, redoes it and the missing one, and rebuilds the
+    // runs table: the dataset is the undamaged one, byte for byte.
+    let o = run_in(dir, &["sweep", "t.toml", "--out", "d", "--resume", "-q"]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    for id in [1, 2, 3, 5] {
+        let part = format!("run={id}: ");
+        assert!(err.contains(&part), "expected {part:?} in: {err}");
+    }
+    assert_eq!(err.matches("redoing this run").count(), 4, "{err}");
+    assert_same_dataset(&dir.join("ref/t"), &root, "damaged + resume vs undamaged");
+    manifest::verify(&root).unwrap();
+}
