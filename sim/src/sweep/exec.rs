@@ -34,12 +34,11 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use rayon::prelude::*;
-
+use super::root::{conflict, damaged_runs, io, prepare_root, remove_stale, write_atomic};
 use super::runs_table::write_runs_table;
 use super::Sweep;
 use crate::engine::{NoProgress, SimError};
-use crate::output::manifest::{self, Damage};
+use crate::output::manifest;
 use crate::output::{is_complete, OutputError, COMPLETION_MARKER};
 use crate::runner::{run_in_dir, RunError};
 
@@ -233,170 +232,6 @@ pub struct Report {
     pub runs_table: Option<PathBuf>,
     /// Wall time.
     pub elapsed: Duration,
-}
-
-fn conflict(msg: String) -> ExecError {
-    ExecError::Conflict(msg)
-}
-
-fn io(op: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> ExecError {
-    let path = path.to_path_buf();
-    move |source| ExecError::Output(OutputError::Io { op, path, source })
-}
-
-/// Writes `content` to `path` atomically (temporary name, fsync, rename).
-fn write_atomic(path: &Path, content: &[u8]) -> Result<(), ExecError> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    let write = || -> std::io::Result<()> {
-        use std::io::Write;
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(content)?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)
-    };
-    write().map_err(|e| {
-        let _ = fs::remove_file(&tmp);
-        io("writing", path)(e)
-    })
-}
-
-/// The run id a root entry belongs to: `run=<id>`, or a leftover `.run=<id>.partial-<pid>` /
-/// `.run=<id>.old-<pid>` (second element true).
-fn entry_run_id(name: &str) -> Option<(u64, bool)> {
-    if let Some(rest) = name.strip_prefix(".run=") {
-        let (id, tail) = rest.split_once('.')?;
-        (tail.starts_with("partial-") || tail.starts_with("old-"))
-            .then(|| id.parse().ok().map(|id| (id, true)))
-            .flatten()
-    } else {
-        name.strip_prefix("run=")?
-            .parse()
-            .ok()
-            .map(|id| (id, false))
-    }
-}
-
-/// The runs among `ids` that hold a completion marker but whose files no longer match it,
-/// with what is wrong, in id order (checked in parallel on the current rayon pool).
-fn damaged_runs(root: &Path, ids: &[u64]) -> Vec<(u64, Damage)> {
-    let mut damaged: Vec<(u64, Damage)> = ids
-        .par_iter()
-        .filter_map(|&id| {
-            let dir = run_dir(root, id);
-            if !is_complete(&dir) {
-                return None;
-            }
-            manifest::verify(&dir).err().map(|d| (id, d))
-        })
-        .collect();
-    damaged.sort_by_key(|(id, _)| *id);
-    damaged
-}
-
-/// Checks (and creates) the sweep's folder; see the module docs.
-fn prepare_root(sweep: &Sweep, root: &Path, opts: &Options) -> Result<(), ExecError> {
-    let hash = sweep.hash();
-    let manifest_path = root.join(MANIFEST_FILE);
-    let entries: Vec<String> = match fs::read_dir(root) {
-        Ok(rd) => rd
-            .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
-            .collect(),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
-            return Err(conflict(format!(
-                "{} exists and is not a folder; choose another --out",
-                root.display()
-            )))
-        }
-        Err(e) => return Err(io("listing", root)(e)),
-    };
-    // Another shard starting at the same moment may be writing the manifest: its temporary
-    // file does not make the folder someone else's.
-    let manifest_tmp = format!(".{MANIFEST_FILE}.tmp-");
-    if entries.iter().all(|e| e.starts_with(&manifest_tmp)) {
-        if opts.finalize_only {
-            return Err(conflict(format!(
-                "{}: no sweep output to finalize (run the sweep or its shards first)",
-                root.display()
-            )));
-        }
-        fs::create_dir_all(root).map_err(io("creating", root))?;
-        return write_atomic(&manifest_path, sweep.manifest().as_bytes());
-    }
-    let Ok(existing) = fs::read_to_string(&manifest_path) else {
-        return Err(conflict(format!(
-            "{} exists, is not empty and is not a hashshift sweep output (no {MANIFEST_FILE}); \
-             refusing to write into it: choose another --out or remove it",
-            root.display()
-        )));
-    };
-    let old: serde_json::Value = serde_json::from_str(&existing).unwrap_or_default();
-    let old_hash = old["hash"].as_str().unwrap_or("?");
-    if old_hash != hash {
-        return Err(conflict(format!(
-            "{} holds the output of a different sweep (hash {old_hash}, {} runs, hashshift {}) \
-             than {} now resolves to (hash {hash}, {} runs, hashshift {}): the sweep file, its \
-             base scenario or the hashshift version changed. Refusing to mix runs of two \
-             sweeps: choose another --out, or remove {} to start over",
-            root.display(),
-            old["runs"],
-            old["hashshift_version"].as_str().unwrap_or("?"),
-            sweep.file.display(),
-            sweep.n_runs(),
-            crate::runner::VERSION,
-            root.display()
-        )));
-    }
-    if opts.resume || opts.finalize_only {
-        return Ok(());
-    }
-    let complete = (0..sweep.n_runs())
-        .filter(|&id| is_complete(&run_dir(root, id)))
-        .count();
-    match opts.shard {
-        None => Err(conflict(format!(
-            "{} already holds this sweep ({complete} of {} runs complete): use --resume to \
-             finish it, or remove the folder to start over",
-            root.display(),
-            sweep.n_runs()
-        ))),
-        Some(s) => {
-            let mine_there = entries
-                .iter()
-                .filter_map(|e| entry_run_id(e))
-                .any(|(id, _)| s.contains(id));
-            if mine_there {
-                Err(conflict(format!(
-                    "{} already holds runs of shard {}/{}: use --resume to finish them, or \
-                     remove the folder to start over",
-                    root.display(),
-                    s.k,
-                    s.n
-                )))
-            } else {
-                Ok(())
-            }
-        }
-    }
-}
-
-/// Removes the staging folders a killed process left for this shard's runs.
-fn remove_stale(root: &Path, shard: Option<Shard>) -> Result<(), ExecError> {
-    for e in fs::read_dir(root).map_err(io("listing", root))? {
-        let e = e.map_err(io("listing", root))?;
-        let name = e.file_name().to_string_lossy().into_owned();
-        if let Some((id, true)) = entry_run_id(&name) {
-            if shard.is_none_or(|s| s.contains(id)) {
-                let p = e.path();
-                fs::remove_dir_all(&p).map_err(io("removing stale", &p))?;
-            }
-        }
-    }
-    Ok(())
 }
 
 fn progress_bar(len: u64, quiet: bool) -> ProgressBar {
@@ -602,15 +437,5 @@ mod tests {
         for id in 0..100 {
             assert_eq!(shards.iter().filter(|s| s.contains(id)).count(), 1);
         }
-    }
-
-    #[test]
-    fn root_entries_name_their_run() {
-        assert_eq!(entry_run_id("run=12"), Some((12, false)));
-        assert_eq!(entry_run_id(".run=12.partial-999"), Some((12, true)));
-        assert_eq!(entry_run_id(".run=3.old-1"), Some((3, true)));
-        assert_eq!(entry_run_id(".run=3.other"), None);
-        assert_eq!(entry_run_id("runs.parquet"), None);
-        assert_eq!(entry_run_id("_sweep.json"), None);
     }
 }

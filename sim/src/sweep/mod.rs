@@ -32,6 +32,7 @@ pub mod exec;
 pub mod paths;
 pub mod plan;
 pub mod raw;
+mod root;
 pub mod runs_table;
 pub mod sobol;
 mod validate;
