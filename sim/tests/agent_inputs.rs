@@ -1,7 +1,7 @@
 //! Bad agent inputs are refused with a message naming the file, the key and the allowed range,
 //! exit code 2, and no output folder.
 
-mod common;
+use crate::common;
 
 use common::assert_bad_input;
 

@@ -3,7 +3,7 @@
 //! capacity, nothing negative), each firm's cash moves exactly by its reported flows between
 //! two of its rows, fleets are never negative and every number is finite.
 
-mod common;
+use crate::common;
 
 use common::cash_closes;
 use hashshift::engine::{NoProgress, SimulationBuilder};

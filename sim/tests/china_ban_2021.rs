@@ -8,7 +8,7 @@
 //! it did not run; with `HASHSHIFT_REQUIRE_REFERENCE=1` (as `.ci/run` sets) a missing
 //! reference is a failure.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;

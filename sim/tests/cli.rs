@@ -4,7 +4,7 @@
 use std::fs::File;
 use std::path::Path;
 
-mod common;
+use crate::common;
 
 use common::{assert_bad_input, hashshift, repo, stderr};
 

@@ -8,7 +8,7 @@
 //! - cbeci_efficiency_daily.csv: estimated fleet efficiency 19.528 J/TH on 2025-03-10 (its last
 //!   date).
 
-mod common;
+use crate::common;
 
 use common::{assert_bad_input, run, scenario};
 use hashshift::record::{DayRecord, MemoryRecorder};

@@ -3,7 +3,7 @@
 //! Every test uses fixed seeds, so it is deterministic; the tolerances are chosen so that a
 //! correct engine fails with probability below 0.1% for a random seed choice (stated per test).
 
-mod common;
+use crate::common;
 
 use common::{run, scenario};
 use hashshift::record::BlockRecord;

@@ -2,7 +2,7 @@
 //! non-negative output and the engine's invariant checks on, or is refused at validation with
 //! a clear message (exit 2, nothing written). None may hang or panic.
 
-mod common;
+use crate::common;
 
 use common::{assert_bad_input, repo};
 use hashshift::engine::{NoProgress, SimulationBuilder};

@@ -9,7 +9,7 @@
 //! on a real 1 MiB tmpfs where mounting is allowed.
 #![cfg(unix)]
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};

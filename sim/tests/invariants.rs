@@ -1,7 +1,7 @@
 //! Property tests: invariants that hold for any hashrate path and seed, and a value-stability
 //! check pinned to a seed.
 
-mod common;
+use crate::common;
 
 use common::{run, scenario};
 use hashshift_models::consensus::{self, TOTAL_SUBSIDY_SAT};

@@ -5,7 +5,7 @@
 //! The shipped scenarios run with their full populations (6,000 sites, 3,000 firms) over four
 //! years; the mechanism tests use 1,500 sites and 750 firms to stay fast.
 
-mod common;
+use crate::common;
 
 use common::repo;
 use hashshift::engine::{NoProgress, SimulationBuilder};

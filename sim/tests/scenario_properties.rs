@@ -10,7 +10,7 @@
 //! every daily number finite and non-negative, each firm's cash moving exactly by its flows, and
 //! the run ending at its horizon.
 
-mod common;
+use crate::common;
 
 use common::cash_closes;
 use hashshift::engine::{NoProgress, SimulationBuilder};
@@ -135,7 +135,14 @@ impl Gen {
                         None => t += "[ai]\nenabled = false\n",
                     }
                 }
+                // Two difficulty-rule switches at one height are invalid input: keep the first.
+                let mut rule_heights = std::collections::BTreeSet::new();
                 for (day, shock) in &self.shocks {
+                    if let Shock::Rule(_, after) = shock {
+                        if !rule_heights.insert(*after) {
+                            continue;
+                        }
+                    }
                     let (at, until) = (date(*day), date(*day + 5));
                     t += "[[shocks]]\n";
                     t += &match shock {

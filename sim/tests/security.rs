@@ -9,7 +9,7 @@
 //!   probabilities are the model's at the day's shares, the cheapest attack is the minimum, the
 //!   new-ASIC attack prices the whole network at one machine's cost.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

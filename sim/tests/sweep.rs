@@ -2,7 +2,7 @@
 //! with 1 or 2 jobs, in 3 shards, and after a SIGKILL and --resume; a clean Ctrl-C; refusals
 //! of outputs that are not this sweep's; and bad input (exit 2, nothing written).
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;
