@@ -18,26 +18,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{assert_same_dataset, bin, repo, stderr};
+use common::{assert_same_dataset, bin, repo, stderr, TINY_FLEET};
 use hashshift::output::manifest;
 
-/// A tiny stochastic fleet run with firms (about 20 ms).
-const TINY: &str = r#"
-name = "tiny"
-horizon_years = 0.05
-[hashrate]
-kind = "fleet"
-[network]
-sites = 30
-[firms]
-count = 10
-[price]
-model = "gbm"
-[output]
-blocks = false
-"#;
-
-/// 2 points x 4 replicates of [`TINY`]: the first point writes small files, the second a
+/// 2 points x 4 replicates of [`TINY_FLEET`]: the first point writes small files, the second a
 /// `blocks` table of several hundred KB (0.3 years of blocks).
 const SIZED_SWEEP: &str = r#"
 scenario = "tiny.toml"
@@ -53,7 +37,7 @@ values = [false, true]
 
 fn setup() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
-    fs::write(tmp.path().join("tiny.toml"), TINY).unwrap();
+    fs::write(tmp.path().join("tiny.toml"), TINY_FLEET).unwrap();
     tmp
 }
 

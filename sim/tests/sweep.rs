@@ -15,25 +15,7 @@ use arrow_array::RecordBatch;
 use arrow_schema::DataType;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
-use common::{assert_same_dataset, bin, files, stderr};
-
-/// A tiny stochastic fleet run: 30-40 sites, 10 firms, 18 days, no per-block table.
-const BASE: &str = r#"
-name = "tiny"
-horizon_years = 0.1
-[hashrate]
-kind = "fleet"
-[network]
-sites = 30
-[firms]
-count = 10
-[price]
-model = "gbm"
-[fees]
-model = "lognormal"
-[output]
-blocks = false
-"#;
+use common::{assert_same_dataset, bin, files, stderr, TINY_FLEET};
 
 /// 2 x 2 x 2 x 1 points x 25 replicates = 200 runs, one axis of each column type.
 const SWEEP: &str = r#"
@@ -64,7 +46,7 @@ const REPLICATES: i64 = 25;
 
 fn setup(sweep: &str) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
-    fs::write(tmp.path().join("base.toml"), BASE).unwrap();
+    fs::write(tmp.path().join("base.toml"), TINY_FLEET).unwrap();
     fs::write(tmp.path().join("t.toml"), sweep).unwrap();
     tmp
 }

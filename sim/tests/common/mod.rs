@@ -170,3 +170,22 @@ pub fn assert_same_dataset(a: &Path, b: &Path, what: &str) {
         assert!(v == &fb[k], "{what}: {} differs", k.display());
     }
 }
+
+/// A tiny stochastic fleet scenario named `tiny`: 30 sites, 10 firms, 36 days, no per-block
+/// table (tens of milliseconds a run).
+pub const TINY_FLEET: &str = r#"
+name = "tiny"
+horizon_years = 0.1
+[hashrate]
+kind = "fleet"
+[network]
+sites = 30
+[firms]
+count = 10
+[price]
+model = "gbm"
+[fees]
+model = "lognormal"
+[output]
+blocks = false
+"#;
