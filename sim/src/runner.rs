@@ -176,6 +176,9 @@ impl<R: Recorder> Recorder for Stoppable<'_, R> {
     fn firm_month(&mut self, rec: &FirmMonthRecord) -> Result<(), RecordError> {
         self.inner.firm_month(rec)
     }
+    fn wants_firm_months(&self) -> bool {
+        self.inner.wants_firm_months()
+    }
     fn event(&mut self, rec: &EventRecord) -> Result<(), RecordError> {
         self.inner.event(rec)
     }

@@ -336,6 +336,8 @@ impl Simulation {
             return Err(SimError::Invalid("this simulation has already run".into()));
         }
         self.finished = true;
+        self.economy
+            .set_record_firm_rows(recorder.wants_firm_months());
         self.start();
         self.flush_agents(recorder)?;
         while let Some(ev) = self.queue.pop() {

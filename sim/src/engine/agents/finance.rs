@@ -190,7 +190,13 @@ impl Agents {
         firm.construction_debt = 0.0;
     }
 
+    /// Records firm `f`'s row of the month (when rows are recorded) and starts its next
+    /// ledger period.
     pub(super) fn push_row(&mut self, f: usize, fleet: &Fleet, v: &MarketView<'_>) {
+        if !self.record_firm_rows {
+            self.firms[f].ledger = Ledger::default();
+            return;
+        }
         let firm = &self.firms[f];
         let mut r = FirmMonthRecord {
             time_unix: v.now_unix(),

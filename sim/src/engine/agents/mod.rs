@@ -184,6 +184,8 @@ pub(crate) struct Agents {
     pub events: Vec<EventRecord>,
     /// Firm rows not yet recorded.
     pub firm_rows: Vec<FirmMonthRecord>,
+    /// Whether firm rows are built at all (false when the recorder drops them).
+    pub record_firm_rows: bool,
     /// Events to schedule: (seconds since the start, event).
     pub scheduled: Vec<(f64, Event)>,
     /// The fleet changed since the engine last re-ran the operation pass.
@@ -351,6 +353,7 @@ impl Agents {
             cleared_month: i64::MIN,
             events: Vec::new(),
             firm_rows: Vec::new(),
+            record_firm_rows: true,
             scheduled: Vec::new(),
             fleet_changed: false,
         };

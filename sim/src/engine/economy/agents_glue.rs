@@ -255,6 +255,13 @@ impl Economy {
         }
     }
 
+    /// Whether the agents build their monthly firm rows (see [`Recorder::wants_firm_months`]).
+    pub fn set_record_firm_rows(&mut self, on: bool) {
+        if let Some(a) = &mut self.agents {
+            a.record_firm_rows = on;
+        }
+    }
+
     /// Drains the agents' pending records.
     pub fn drain_records<R: Recorder + ?Sized>(
         &mut self,
