@@ -35,7 +35,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::root::{conflict, damaged_runs, io, prepare_root, remove_stale, write_atomic};
-use super::runs_table::write_runs_table;
+use super::runs_table::{write_runs_table, RUNS_FILE};
 use super::Sweep;
 use crate::engine::{NoProgress, SimError};
 use crate::output::manifest;
@@ -412,11 +412,7 @@ fn finalize(sweep: &Sweep, root: &Path) -> Result<PathBuf, ExecError> {
         });
     }
     let path = write_runs_table(sweep, root)?;
-    let table_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let marker = manifest::manifest_of(root, &[MANIFEST_FILE, &table_name])
+    let marker = manifest::manifest_of(root, &[MANIFEST_FILE, RUNS_FILE])
         .map_err(io("hashing the files of", root))?;
     write_atomic(&root.join(COMPLETION_MARKER), marker.as_bytes())?;
     Ok(path)
