@@ -63,7 +63,34 @@ pub const MAX_HURDLE: f64 = 10.0;
 
 /// Number of valuation steps over `horizon_years`.
 pub fn steps(horizon_years: f64) -> usize {
-    (horizon_years / STEP_YEARS).ceil().max(1.0) as usize
+    ceil_to_usize(horizon_years / STEP_YEARS).max(1)
+}
+
+/// `x.ceil() as usize`, exactly (negative and NaN give 0, as the saturating cast does), without
+/// the libm call `ceil` compiles to on baseline x86-64 (no SSE4.1): the valuations take
+/// millions of them.
+#[inline]
+fn ceil_to_usize(x: f64) -> usize {
+    let n = x as usize;
+    // `n as f64` is exact below 2^53, and from there every `f64` is an integer.
+    if (n as f64) < x {
+        n.saturating_add(1)
+    } else {
+        n
+    }
+}
+
+/// `x.round() as usize` (half away from zero), exactly, without a libm call (see
+/// [`ceil_to_usize`]).
+#[inline]
+fn round_to_usize(x: f64) -> usize {
+    let n = x as usize;
+    // Exact: `x - n` is `x` for n = 0, and Sterbenz's lemma holds for n <= x < n + 1 <= 2n.
+    if x - n as f64 >= 0.5 {
+        n.saturating_add(1)
+    } else {
+        n
+    }
 }
 
 /// Mid-step time of step `k`, years.
@@ -277,7 +304,7 @@ impl Outlook<'_> {
     /// their capex the horizon uses, discounted to now. Negative when the cycle does not pay.
     pub fn refresh_cycle_value(&self, f: &FirmView, site: &SiteCosts, t_buy: f64) -> f64 {
         let n = steps(f.horizon_years);
-        let k0 = ((t_buy / STEP_YEARS).round() as usize).min(n);
+        let k0 = round_to_usize(t_buy / STEP_YEARS).min(n);
         if k0 >= n {
             return 0.0;
         }
@@ -330,7 +357,7 @@ impl Outlook<'_> {
 
 /// Steps of a remaining life, cut by the firm's horizon.
 fn life_steps(f: &FirmView, remaining_life_years: f64) -> usize {
-    ((remaining_life_years.max(0.0) / STEP_YEARS).round() as usize).min(steps(f.horizon_years))
+    round_to_usize(remaining_life_years.max(0.0) / STEP_YEARS).min(steps(f.horizon_years))
 }
 
 /// The AI terms a firm can sign now.
@@ -425,6 +452,44 @@ pub fn clears_hurdle(ai: AiValue, salvage: f64, mining_value: f64, hurdle: f64) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn integer_rounding_matches_std_exactly() {
+        let below_half = f64::from_bits(0.5f64.to_bits() - 1);
+        let mut xs = vec![
+            0.0,
+            -0.0,
+            0.5,
+            below_half,
+            1.5,
+            2.5,
+            2.4999999999999996,
+            1.0 - f64::EPSILON,
+            3.0,
+            -0.3,
+            -0.7,
+            -2.5,
+            4.5e15,
+            2f64.powi(53) + 2.0,
+            1e300,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+        ];
+        // Quarter-year steps of remaining lives and horizons, and their neighbours.
+        for k in 0..400 {
+            let x = k as f64 * 0.25 / STEP_YEARS + (k as f64 * 0.37).sin();
+            xs.extend([
+                x,
+                f64::from_bits(x.to_bits() + 1),
+                f64::from_bits(x.to_bits().max(1) - 1),
+            ]);
+        }
+        for x in xs {
+            assert_eq!(round_to_usize(x), x.round() as usize, "round {x:e}");
+            assert_eq!(ceil_to_usize(x), x.ceil() as usize, "ceil {x:e}");
+        }
+    }
 
     fn outlook(rr: &[f64]) -> Outlook<'_> {
         Outlook {

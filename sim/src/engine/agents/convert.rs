@@ -10,11 +10,21 @@
 //! whole site (or, with hybrid operation, the part the remaining open demand takes); bids that
 //! do not fit wait for the next month's decision.
 
-use hashshift_models::firms::valuation::{AiTerms, FirmView, Outlook};
+use hashshift_models::firms::valuation::{AiTerms, AiValue, FirmView, Outlook};
 use hashshift_models::mining::fleet::Fleet;
 
 use super::decide::{SiteValues, MIN_MW, SELL_FRICTION};
 use super::{Agents, ContractKind, Event, EventKind, MarketView};
+
+/// The AI options valued at the last decision: colocation by (firm, time, colocation rate,
+/// cloud revenue), cloud by that key and the energy price (bits of the `f64`s).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct AiValueMemo {
+    colocation: Option<(MemoKey, AiValue)>,
+    cloud: Option<(MemoKey, u64, AiValue)>,
+}
+
+type MemoKey = (u32, u64, u64, u64);
 
 /// A firm's bid to convert a site.
 #[derive(Debug, Clone, Copy)]
@@ -141,16 +151,41 @@ impl Agents {
             horizon_years: terms.lead_years + tenor,
             price_drift: 0.0,
         };
+        // Colocation depends on the firm and the market terms only, cloud on the site's energy
+        // price too: valued once per decision (and energy price) for all the firm's sites.
+        let key = (
+            f as u32,
+            v.now_days.to_bits(),
+            terms.colo_rate.to_bits(),
+            terms.cloud_revenue.to_bits(),
+        );
+        let energy = costs.energy_usd_per_kwh.to_bits();
+        let colo = match self.ai_values.colocation {
+            Some((k, value)) if k == key => value,
+            _ => {
+                let value = terms.colocation(&ai_view(p.shell_life_years));
+                self.ai_values.colocation = Some((key, value));
+                value
+            }
+        };
+        let cloud = match self.ai_values.cloud {
+            Some((k, e, value)) if k == key && e == energy => value,
+            _ => {
+                let value = terms.cloud(&ai_view(p.shell_life_years), costs.energy_usd_per_kwh);
+                self.ai_values.cloud = Some((key, energy, value));
+                value
+            }
+        };
         let options = [
             (
                 ContractKind::Colocation,
-                terms.colocation(&ai_view(p.shell_life_years)),
+                colo,
                 terms.colo_rate,
                 p.tenor_years,
             ),
             (
                 ContractKind::Cloud,
-                terms.cloud(&ai_view(p.shell_life_years), costs.energy_usd_per_kwh),
+                cloud,
                 terms.cloud_revenue,
                 p.gpu_life_years,
             ),

@@ -370,6 +370,9 @@ impl Agents {
         let mut units = std::mem::take(&mut self.scratch_units);
         units.clear();
         units.extend_from_slice(&site.units);
+        // The keep value per MW of each unit kept, reused by the refresh test of step 3.
+        let mut kept = std::mem::take(&mut self.scratch_kept);
+        kept.clear();
         for &u in &units {
             let unit = fleet.units()[u as usize];
             if unit.ths <= 0.0 {
@@ -378,12 +381,14 @@ impl Agents {
             let rem = (self.unit_installed[u as usize] + self.spec.asic_life_years - v.year)
                 .max(MIN_REMAINING_LIFE_YEARS);
             let mw = unit.ths * unit.j_per_th * unit.pue / 1e6;
-            let keep = outlook.keep_value(&view, &costs, unit.j_per_th, rem) * mw;
+            let keep_per_mw = outlook.keep_value(&view, &costs, unit.j_per_th, rem);
             let sell = self.secondary_usd_per_th(unit.j_per_th, v) * unit.ths;
             // Selling costs (removal, shipping, the dealer's spread): sell only when keeping
             // is worth less than SELL_FRICTION of the price.
-            if keep < SELL_FRICTION * sell {
+            if keep_per_mw * mw < SELL_FRICTION * sell {
                 self.sell_unit(f, s, u as usize, unit.ths, fleet, v);
+            } else {
+                kept.push((u, rem, keep_per_mw));
             }
         }
         self.scratch_units = units;
@@ -422,7 +427,11 @@ impl Agents {
             if self.sites[s].pending_orders == 0 && unit.j_per_th > 1.25 * ef {
                 let rem = (self.unit_installed[u as usize] + self.spec.asic_life_years - v.year)
                     .max(MIN_REMAINING_LIFE_YEARS);
-                let keep = outlook.keep_value(&view, &costs, unit.j_per_th, rem);
+                // Valued in step 1 unless a secondary lot of step 2 joined or made the unit.
+                let keep = match kept.iter().find(|k| k.0 == u && k.1 == rem) {
+                    Some(&(_, _, keep)) => keep,
+                    None => outlook.keep_value(&view, &costs, unit.j_per_th, rem),
+                };
                 let salvage =
                     self.secondary_usd_per_th(unit.j_per_th, v) * 1e6 / (unit.j_per_th * pue);
                 let pi = (new_margins - keep + salvage) / capex_per_mw;
@@ -432,6 +441,7 @@ impl Agents {
                 }
             }
         }
+        self.scratch_kept = kept;
         // 4. Expand the site when new capacity pays, build-out included.
         let site = &self.sites[s];
         let no_ai = site.converting_mw + site.ai_colo_mw + site.ai_cloud_mw == 0.0;

@@ -172,6 +172,11 @@ pub(crate) struct Agents {
     bankruptcies: usize,
     /// Scratch list of a site's units (reused).
     scratch_units: Vec<u32>,
+    /// Scratch: a site's units kept at the sale test, with the remaining life (years) and the
+    /// keep value (USD per MW) they were valued at.
+    scratch_kept: Vec<(u32, f64, f64)>,
+    /// The AI options valued at the deciding firm's last site (reused by its other sites).
+    ai_values: convert::AiValueMemo,
     /// Scratch: the deciding firm's hashprice and discount path (`FirmFactors::fill_path`).
     scratch_path: Vec<(f64, f64)>,
     /// `sites[s].owner` for every site, packed (the daily concentration scan reads it).
@@ -347,6 +352,8 @@ impl Agents {
             secondary_prices: RefCell::default(),
             bankruptcies: 0,
             scratch_units: Vec::new(),
+            scratch_kept: Vec::new(),
+            ai_values: Default::default(),
             scratch_path: Vec::new(),
             site_owners,
             bids: Vec::new(),
