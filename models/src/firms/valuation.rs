@@ -177,6 +177,27 @@ impl StepFactors {
     }
 }
 
+/// A discount rate's factors at the first step and per step, `exp(-rho t_0)` and
+/// `exp(-rho dt)`: a firm's cost of capital does not change, so a firm keeps them
+/// ([`FirmFactors::with_discount`]) instead of calling `exp` twice at every decision.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DiscountFactors {
+    rho_bits: u64,
+    first: f64,
+    step: f64,
+}
+
+impl DiscountFactors {
+    /// The factors of discount rate `rho` per year.
+    pub fn new(rho: f64) -> Self {
+        DiscountFactors {
+            rho_bits: rho.to_bits(),
+            first: (-rho * t_mid(0)).exp(),
+            step: (-rho * STEP_YEARS).exp(),
+        }
+    }
+}
+
 impl FirmFactors {
     fn key_of(o: &Outlook<'_>, f: &FirmView) -> (u64, u64, u64) {
         (
@@ -191,6 +212,24 @@ impl FirmFactors {
         FirmFactors {
             key: Self::key_of(o, f),
             factors: StepFactors::new(o, f, 0),
+        }
+    }
+
+    /// [`FirmFactors::new`] with the firm's discount factors `d` (computed here if they are
+    /// not those of `f.discount_rate`): the same numbers with two `exp` fewer.
+    pub fn with_discount(o: &Outlook<'_>, f: &FirmView, d: &DiscountFactors) -> Self {
+        if d.rho_bits != f.discount_rate.to_bits() {
+            return Self::new(o, f);
+        }
+        let drift = f.price_drift - o.difficulty_growth;
+        FirmFactors {
+            key: Self::key_of(o, f),
+            factors: StepFactors {
+                growth: (drift * t_mid(0)).exp(),
+                discount: d.first,
+                growth_step: (drift * STEP_YEARS).exp(),
+                discount_step: d.step,
+            },
         }
     }
 
@@ -575,6 +614,30 @@ mod tests {
             for w in [with, with_path] {
                 assert_eq!(a.to_bits(), w.keep_value(&g, &site(), 15.0, 3.0).to_bits());
             }
+        }
+    }
+
+    #[test]
+    fn kept_discount_factors_give_the_same_firm_factors() {
+        let rr = [1.0; 80];
+        let o = outlook(&rr);
+        for (rho, drift) in [(0.1, 0.0), (0.07, -0.3), (0.25, 0.4)] {
+            let f = FirmView {
+                discount_rate: rho,
+                price_drift: drift,
+                ..view()
+            };
+            let kept = DiscountFactors::new(rho);
+            assert_eq!(
+                FirmFactors::with_discount(&o, &f, &kept),
+                FirmFactors::new(&o, &f)
+            );
+            // Factors of another rate are not used.
+            let other = DiscountFactors::new(rho + 0.01);
+            assert_eq!(
+                FirmFactors::with_discount(&o, &f, &other),
+                FirmFactors::new(&o, &f)
+            );
         }
     }
 

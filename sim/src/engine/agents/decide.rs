@@ -209,7 +209,7 @@ impl Agents {
                 * (real_option_multiple(self.vol.annual(), 0.0, view.discount_rate) - 1.0);
         // The firm's step factors, shared by all its valuations from now.
         let without = self.outlook(v, &ratios, None, &[]);
-        let factors = FirmFactors::new(&without, &view);
+        let factors = FirmFactors::with_discount(&without, &view, &self.firms[f].discount);
         let mut path = std::mem::take(&mut self.scratch_path);
         factors.fill_path(&without, view.horizon_years, &mut path);
         let outlook = self.outlook(v, &ratios, Some(factors), &path);

@@ -47,6 +47,7 @@ use std::cell::RefCell;
 use std::sync::Arc;
 
 use hashshift_models::ai::AiMarket;
+use hashshift_models::firms::valuation::DiscountFactors;
 use hashshift_models::firms::{Beliefs, Ledger};
 use hashshift_models::mining::fleet::Fleet;
 use hashshift_models::mining::population::Site;
@@ -609,6 +610,7 @@ impl Firm {
             credit,
             project_finance,
             strategy,
+            discount: DiscountFactors::new(strategy.discount_rate),
             beliefs: Beliefs::new(strategy.belief),
             bankrupt: false,
             ledger: Ledger::default(),

@@ -1,5 +1,6 @@
 //! The agents' state: firms, sites, AI contracts, ASIC orders, secondary-market lots.
 
+use hashshift_models::firms::valuation::DiscountFactors;
 use hashshift_models::firms::{Beliefs, Ledger, Strategy};
 use hashshift_models::hardware::Region;
 use rand_chacha::ChaCha8Rng;
@@ -30,6 +31,8 @@ pub(crate) struct Firm {
     pub project_finance: f64,
     /// Strategy.
     pub strategy: Strategy,
+    /// The valuation's discount factors of `strategy.discount_rate` (kept: the rate is fixed).
+    pub discount: DiscountFactors,
     /// Price beliefs.
     pub beliefs: Beliefs,
     /// Bankrupt (no more decisions).
