@@ -248,10 +248,10 @@ pub fn summarize(weights: &mut [f64]) -> Result<ConcentrationSummary, Concentrat
     let mut total = 0.0;
     let mut squares = 0.0;
     let mut top5 = [0.0f64; 5];
-    for (index, &weight) in weights.iter().enumerate() {
-        if !(weight.is_finite() && weight >= 0.0) {
-            return Err(ConcentrationError::InvalidWeight { index, weight });
-        }
+    // Checked as a flag (the loop has no early exit; an invalid weight is looked up after).
+    let mut valid = true;
+    for &weight in weights.iter() {
+        valid &= (0.0..f64::INFINITY).contains(&weight);
         total += weight;
         squares += weight * weight;
         if weight > top5[4] {
@@ -265,6 +265,15 @@ pub fn summarize(weights: &mut [f64]) -> Result<ConcentrationSummary, Concentrat
         }
         classes.add(exponent_class(weight), weight);
     }
+    if !valid {
+        let (index, &weight) = weights
+            .iter()
+            .enumerate()
+            .find(|(_, w)| !(w.is_finite() && **w >= 0.0))
+            .expect("the flag saw an invalid weight");
+        return Err(ConcentrationError::InvalidWeight { index, weight });
+    }
+    classes.bounds();
     if total == 0.0 {
         return Err(ConcentrationError::ZeroTotal);
     }
@@ -347,8 +356,14 @@ impl ExponentClasses {
     fn add(&mut self, e: usize, w: f64) {
         self.sum[e] += w;
         self.count[e] += 1;
-        self.lowest = self.lowest.min(e);
-        self.highest = self.highest.max(e);
+    }
+
+    /// Sets `lowest` and `highest` from the counts, after the last [`ExponentClasses::add`].
+    fn bounds(&mut self) {
+        if let Some(lo) = self.count.iter().position(|&c| c > 0) {
+            self.lowest = lo;
+            self.highest = self.count.iter().rposition(|&c| c > 0).unwrap_or(lo);
+        }
     }
 }
 
