@@ -63,6 +63,19 @@ fn signal(child: &Child, sig: &str) {
     assert!(st.success(), "kill {sig}");
 }
 
+/// Sends `sig` to `child` and checks that it stops as interrupted: exit 130 and a message
+/// with "interrupted" and `hint`.
+fn stop_interrupted(child: Child, sig: &str, hint: &str) {
+    signal(&child, sig);
+    let o = child.wait_with_output().unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(130), "{sig}: {err}");
+    assert!(
+        err.contains("interrupted") && err.contains(hint),
+        "{sig}: {err}"
+    );
+}
+
 /// Waits until `cond` holds (at most 60 s).
 fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -112,14 +125,7 @@ fn sigterm_and_sigkill_during_a_run_leave_the_previous_run_intact() {
     let child = start(dir);
     wait_for("the staging folder", staging_appears);
     std::thread::sleep(Duration::from_millis(100));
-    signal(&child, "-TERM");
-    let o = child.wait_with_output().unwrap();
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(130), "{err}");
-    assert!(
-        err.contains("interrupted") && err.contains("nothing was written"),
-        "{err}"
-    );
+    stop_interrupted(child, "-TERM", "nothing was written");
     assert!(hidden(&out).is_empty(), "left behind: {:?}", hidden(&out));
     assert_eq!(
         common::files(&final_dir),
@@ -176,14 +182,7 @@ fn ctrl_c_sigterm_and_sighup_stop_a_sweep_cleanly_and_resume_finishes() {
             })
         };
         wait_for("5 complete runs", || complete() >= 5);
-        signal(&child, sig);
-        let o = child.wait_with_output().unwrap();
-        let err = stderr(&o);
-        assert_eq!(o.status.code(), Some(130), "{sig}: {err}");
-        assert!(
-            err.contains("interrupted") && err.contains("--resume"),
-            "{sig}: {err}"
-        );
+        stop_interrupted(child, sig, "--resume");
         let done = complete();
         assert!((5..60).contains(&done), "{sig}: {done} runs complete");
         assert!(

@@ -103,13 +103,7 @@ impl SortedWeights {
         if weights.is_empty() {
             return Err(ConcentrationError::NoEntities);
         }
-        if let Some((index, &weight)) = weights
-            .iter()
-            .enumerate()
-            .find(|(_, w)| !(w.is_finite() && **w >= 0.0))
-        {
-            return Err(ConcentrationError::InvalidWeight { index, weight });
-        }
+        check_weights(weights)?;
         let largest = weights.iter().copied().fold(0.0, f64::max);
         if largest == 0.0 {
             return Err(ConcentrationError::ZeroTotal);
@@ -251,7 +245,7 @@ pub fn summarize(weights: &mut [f64]) -> Result<ConcentrationSummary, Concentrat
     // Checked as a flag (the loop has no early exit; an invalid weight is looked up after).
     let mut valid = true;
     for &weight in weights.iter() {
-        valid &= (0.0..f64::INFINITY).contains(&weight);
+        valid &= valid_weight(weight);
         total += weight;
         squares += weight * weight;
         if weight > top5[4] {
@@ -266,12 +260,7 @@ pub fn summarize(weights: &mut [f64]) -> Result<ConcentrationSummary, Concentrat
         classes.add(exponent_class(weight), weight);
     }
     if !valid {
-        let (index, &weight) = weights
-            .iter()
-            .enumerate()
-            .find(|(_, w)| !(w.is_finite() && **w >= 0.0))
-            .expect("the flag saw an invalid weight");
-        return Err(ConcentrationError::InvalidWeight { index, weight });
+        check_weights(weights)?;
     }
     classes.bounds();
     if total == 0.0 {
@@ -325,6 +314,24 @@ pub fn summarize(weights: &mut [f64]) -> Result<ConcentrationSummary, Concentrat
 const CLASS_EXPONENTS: (usize, usize) = (1023 - 64, 1023 + 63);
 /// Number of exponent classes.
 const CLASSES: usize = CLASS_EXPONENTS.1 - CLASS_EXPONENTS.0 + 1;
+
+/// [`ConcentrationError::InvalidWeight`] for the first weight that is not finite and
+/// non-negative.
+fn check_weights(weights: &[f64]) -> Result<(), ConcentrationError> {
+    match weights.iter().position(|&w| !valid_weight(w)) {
+        Some(index) => Err(ConcentrationError::InvalidWeight {
+            index,
+            weight: weights[index],
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Whether `w` is a weight: finite and not negative.
+#[inline]
+fn valid_weight(w: f64) -> bool {
+    (0.0..f64::INFINITY).contains(&w)
+}
 
 /// The exponent class of weight `w >= 0`.
 #[inline]

@@ -21,10 +21,26 @@ use super::{Agents, ContractKind, Event, EventKind, MarketView};
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct AiValueMemo {
     colocation: Option<(MemoKey, AiValue)>,
-    cloud: Option<(MemoKey, u64, AiValue)>,
+    cloud: Option<((MemoKey, u64), AiValue)>,
 }
 
 type MemoKey = (u32, u64, u64, u64);
+
+/// The value in `slot` if it was computed for `key`, else `value()`, kept in `slot`.
+fn memo<K: PartialEq + Copy>(
+    slot: &mut Option<(K, AiValue)>,
+    key: K,
+    value: impl FnOnce() -> AiValue,
+) -> AiValue {
+    match *slot {
+        Some((k, v)) if k == key => v,
+        _ => {
+            let v = value();
+            *slot = Some((key, v));
+            v
+        }
+    }
+}
 
 /// A firm's bid to convert a site.
 #[derive(Debug, Clone, Copy)]
@@ -160,22 +176,12 @@ impl Agents {
             terms.cloud_revenue.to_bits(),
         );
         let energy = costs.energy_usd_per_kwh.to_bits();
-        let colo = match self.ai_values.colocation {
-            Some((k, value)) if k == key => value,
-            _ => {
-                let value = terms.colocation(&ai_view(p.shell_life_years));
-                self.ai_values.colocation = Some((key, value));
-                value
-            }
-        };
-        let cloud = match self.ai_values.cloud {
-            Some((k, e, value)) if k == key && e == energy => value,
-            _ => {
-                let value = terms.cloud(&ai_view(p.shell_life_years), costs.energy_usd_per_kwh);
-                self.ai_values.cloud = Some((key, energy, value));
-                value
-            }
-        };
+        let colo = memo(&mut self.ai_values.colocation, key, || {
+            terms.colocation(&ai_view(p.shell_life_years))
+        });
+        let cloud = memo(&mut self.ai_values.cloud, (key, energy), || {
+            terms.cloud(&ai_view(p.shell_life_years), costs.energy_usd_per_kwh)
+        });
         let options = [
             (
                 ContractKind::Colocation,

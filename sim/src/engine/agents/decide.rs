@@ -323,6 +323,12 @@ impl Agents {
             .map(|(r, _)| *r)
     }
 
+    /// Remaining life, years, of machines installed in `installed_year`: valued over at
+    /// least [`MIN_REMAINING_LIFE_YEARS`].
+    pub(super) fn remaining_life(&self, installed_year: f64, v: &MarketView<'_>) -> f64 {
+        (installed_year + self.spec.asic_life_years - v.year).max(MIN_REMAINING_LIFE_YEARS)
+    }
+
     /// Hashrate-weighted J/TH, remaining life (years) and secondary value (USD) of a site's
     /// machines.
     pub(super) fn site_fleet_profile(
@@ -337,8 +343,7 @@ impl Agents {
             if unit.ths <= 0.0 {
                 continue;
             }
-            let rem = (self.unit_installed[u as usize] + self.spec.asic_life_years - v.year)
-                .max(MIN_REMAINING_LIFE_YEARS);
+            let rem = self.remaining_life(self.unit_installed[u as usize], v);
             ths += unit.ths;
             w_e += unit.ths * unit.j_per_th;
             w_rem += unit.ths * rem;
@@ -378,8 +383,7 @@ impl Agents {
             if unit.ths <= 0.0 {
                 continue;
             }
-            let rem = (self.unit_installed[u as usize] + self.spec.asic_life_years - v.year)
-                .max(MIN_REMAINING_LIFE_YEARS);
+            let rem = self.remaining_life(self.unit_installed[u as usize], v);
             let mw = unit.ths * unit.j_per_th * unit.pue / 1e6;
             let keep_per_mw = outlook.keep_value(&view, &costs, unit.j_per_th, rem);
             let sell = self.secondary_usd_per_th(unit.j_per_th, v) * unit.ths;
@@ -425,8 +429,7 @@ impl Agents {
         if let Some(u) = worst {
             let unit = fleet.units()[u as usize];
             if self.sites[s].pending_orders == 0 && unit.j_per_th > 1.25 * ef {
-                let rem = (self.unit_installed[u as usize] + self.spec.asic_life_years - v.year)
-                    .max(MIN_REMAINING_LIFE_YEARS);
+                let rem = self.remaining_life(self.unit_installed[u as usize], v);
                 // Valued in step 1 unless a secondary lot of step 2 joined or made the unit.
                 let keep = match kept.iter().find(|k| k.0 == u && k.1 == rem) {
                     Some(&(_, _, keep)) => keep,

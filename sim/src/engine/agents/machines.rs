@@ -6,10 +6,7 @@ use hashshift_models::mining::fleet::{Fleet, Unit};
 
 use super::{Agents, Event, EventKind, Lot, MarketView, Order, OrderKind};
 
-use super::decide::{
-    MIN_MW, MIN_REMAINING_LIFE_YEARS, SCRAP_USD_PER_TH, SECONDARY_REF_PUE,
-    SECONDARY_REF_USD_PER_KWH,
-};
+use super::decide::{MIN_MW, SCRAP_USD_PER_TH, SECONDARY_REF_PUE, SECONDARY_REF_USD_PER_KWH};
 
 /// Secondary-market prices by machine efficiency (J/TH bits) for one market state: the
 /// outlook hashprice, the frontier machine and the day of the reward ratios, everything the
@@ -255,8 +252,7 @@ impl Agents {
         }
         let (i, _) = best?;
         let l = &self.pool[i];
-        let rem =
-            (l.installed_year + self.spec.asic_life_years - v.year).max(MIN_REMAINING_LIFE_YEARS);
+        let rem = self.remaining_life(l.installed_year, v);
         let price = per_mw(l);
         let pi = outlook.keep_value(view, costs, l.j_per_th, rem) / (price + infra);
         (pi >= hurdle).then_some((i, price))
