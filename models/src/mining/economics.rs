@@ -77,6 +77,46 @@ pub fn revenue_usd_per_mw_year(hashprice: f64, j_per_th: f64, pue: f64) -> f64 {
     hashprice * 1e6 / (j_per_th * pue) * DAYS_PER_YEAR
 }
 
+/// The hashprice after the next retarget, USD per TH/s per day, when difficulty will fall
+/// (the network runs `running_ths` below the difficulty-implied `implied_ths`). The network's
+/// revenue `R = hashprice x implied_ths` per day is shared by the hashrate that runs after the
+/// retarget: the running machines plus the idle ones that switch on, which are added from
+/// the cheapest (`idle`: `(switch-on hashprice, TH/s)` ascending, as
+/// [`super::fleet::Fleet::idle_supply`]) while `R / H` stays above their switch-on price; the
+/// last one added may run in part, holding the hashprice at its switch-on price. So an idle
+/// overhang caps the rise: difficulty falls only until it pays to switch it back on. At most
+/// `max_ratio x hashprice` (the retarget clamp); `hashprice x implied / running` capped by
+/// that when nothing is idle, and `hashprice` when difficulty will not fall.
+pub fn post_retarget_hashprice(
+    hashprice: f64,
+    implied_ths: f64,
+    running_ths: f64,
+    idle: &[(f64, f64)],
+    max_ratio: f64,
+) -> f64 {
+    if implied_ths.partial_cmp(&running_ths) != Some(std::cmp::Ordering::Greater) {
+        return hashprice;
+    }
+    let revenue = hashprice * implied_ths;
+    let cap = hashprice * max_ratio;
+    let mut h = running_ths;
+    for &(switch_on, ths) in idle {
+        let hp = if h > 0.0 { revenue / h } else { f64::INFINITY };
+        if hp.min(cap) <= switch_on {
+            break;
+        }
+        if revenue / (h + ths) <= switch_on {
+            return switch_on.min(cap);
+        }
+        h += ths;
+    }
+    if h > 0.0 {
+        (revenue / h).min(cap)
+    } else {
+        cap
+    }
+}
+
 /// The CBECI threshold with hysteresis: whether a machine runs tomorrow, given whether it runs
 /// today, its revenue and its energy cost (same units), and the relative band `hysteresis`.
 #[inline]
@@ -91,6 +131,43 @@ pub fn runs(running: bool, revenue: f64, cost: f64, hysteresis: f64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_idle_overhang_caps_the_hashprice_after_the_retarget() {
+        // Half the implied hashrate runs: without idle machines the hashprice doubles.
+        assert_eq!(post_retarget_hashprice(1.0, 100.0, 50.0, &[], 4.0), 2.0);
+        // At most 4x, and unchanged when difficulty will not fall.
+        assert_eq!(post_retarget_hashprice(1.0, 100.0, 10.0, &[], 4.0), 4.0);
+        assert_eq!(post_retarget_hashprice(1.0, 100.0, 0.0, &[], 4.0), 4.0);
+        assert_eq!(
+            post_retarget_hashprice(1.0, 100.0, 120.0, &[(0.5, 10.0)], 4.0),
+            1.0
+        );
+        // 40 TH/s idle that switch on at 1.2: all of it runs (R / 90 = 1.11 < 1.2? no:
+        // R / (50 + 40) = 1.11 <= 1.2, so it runs in part and holds the price at 1.2).
+        assert_eq!(
+            post_retarget_hashprice(1.0, 100.0, 50.0, &[(1.2, 40.0)], 4.0),
+            1.2
+        );
+        // Cheap idle machines all switch on: R / (50 + 30) = 1.25 > 1.1.
+        assert_eq!(
+            post_retarget_hashprice(1.0, 100.0, 50.0, &[(1.1, 30.0)], 4.0),
+            1.25
+        );
+        // Idle machines too dear to matter (above 2.0) change nothing.
+        assert_eq!(
+            post_retarget_hashprice(1.0, 100.0, 50.0, &[(2.5, 1e6)], 4.0),
+            2.0
+        );
+        // A ladder: 1.1 (10 TH/s) all on, then 1.5 (100 TH/s) in part.
+        let hp = post_retarget_hashprice(1.0, 100.0, 50.0, &[(1.1, 10.0), (1.5, 100.0)], 4.0);
+        assert_eq!(hp, 1.5);
+        // Nothing runs and a huge overhang: the overhang's switch-on price, not 4x.
+        assert_eq!(
+            post_retarget_hashprice(1.0, 100.0, 0.0, &[(1.3, 1e6)], 4.0),
+            1.3
+        );
+    }
 
     #[test]
     fn hashprice_at_the_2026_snapshot() {

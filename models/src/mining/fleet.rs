@@ -366,6 +366,24 @@ impl Fleet {
         self.state.it_power_w / self.state.running_ths
     }
 
+    /// The idle machines as a supply curve, into `out` (replaced): per unit switched off (not
+    /// forced offline) with hashrate left, the hashprice at which it switches back on under the
+    /// energy prices and carbon cost of the last pass, `cost x (1 + hysteresis)` USD per TH/s
+    /// per day, and its TH/s; sorted by that hashprice (then by unit).
+    pub fn idle_supply(&self, hysteresis: f64, out: &mut Vec<(f64, f64)>) {
+        out.clear();
+        let (k, g) = (&self.coef, &self.integrals);
+        for i in 0..self.units.len() {
+            if self.running[i] || self.offline[i] || k.ths[i] <= 0.0 {
+                continue;
+            }
+            let r = usize::from(k.region[i]);
+            let cost = k.kwh_x_factor[i] * g.cur_price[r] + k.kwh_per_th_day[i] * g.cur_tax[r];
+            out.push((cost * (1.0 + hysteresis), k.ths[i]));
+        }
+        out.sort_by(|a, b| a.0.total_cmp(&b.0));
+    }
+
     /// The totals of the last pass.
     pub fn state(&self) -> &FleetState {
         &self.state

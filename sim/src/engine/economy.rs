@@ -103,6 +103,9 @@ struct FleetState {
     site_units: Vec<usize>,
     hysteresis: f64,
     bans: Vec<RegionBans>,
+    /// The idle machines as a supply curve at the last pass ([`Fleet::idle_supply`]), kept
+    /// for the firms' post-retarget hashprice (empty when nothing is idle or without firms).
+    idle_supply: Vec<(f64, f64)>,
 }
 
 /// Per-day accumulators, filled by the engine on each block.
@@ -310,6 +313,7 @@ impl Economy {
                 site_units,
                 hysteresis: net.hysteresis,
                 bans: Vec::new(),
+                idle_supply: Vec::new(),
             });
             eco.setup_bans(streams);
             if let Some(a) = &spec.agents {
@@ -428,17 +432,26 @@ impl Economy {
             carbon_tax,
             carbon_intensity,
             time_days,
+            agents,
             ..
         } = self;
         if let Some(fs) = fleet.as_mut() {
-            fs.fleet.operate(&Conditions {
-                time_days: *time_days,
-                hashprice: *hashprice,
-                region_price,
-                region_carbon_tax: carbon_tax,
-                region_carbon_intensity: carbon_intensity,
-                hysteresis: fs.hysteresis,
-            });
+            let idle = fs
+                .fleet
+                .operate(&Conditions {
+                    time_days: *time_days,
+                    hashprice: *hashprice,
+                    region_price,
+                    region_carbon_tax: carbon_tax,
+                    region_carbon_intensity: carbon_intensity,
+                    hysteresis: fs.hysteresis,
+                })
+                .idle_ths;
+            if idle > 0.0 && agents.is_some() {
+                fs.fleet.idle_supply(fs.hysteresis, &mut fs.idle_supply);
+            } else {
+                fs.idle_supply.clear();
+            }
         }
     }
 

@@ -2,6 +2,7 @@
 //! view they decide in, their events, the AI shocks and their daily columns.
 
 use hashshift_models::hardware::Catalog;
+use hashshift_models::mining::economics::post_retarget_hashprice;
 use hashshift_models::mining::fleet::Unit;
 use hashshift_models::mining::population::{Population, Site};
 
@@ -183,18 +184,33 @@ impl Economy {
     }
 
     /// The hashprice firms plan with: today's, corrected for the retarget to come. Difficulty
-    /// follows the running hashrate within an epoch, so the hashprice moves by the ratio of
-    /// the difficulty-implied hashrate to the running one, at most 4x either way (the retarget
-    /// clamp). Without this a network whose machines all stop could never see difficulty fall.
+    /// follows the running hashrate within an epoch, so when more runs than difficulty implies
+    /// the hashprice falls by the ratio (at most 4x, the retarget clamp). When less runs,
+    /// difficulty will fall and the hashprice rise, but only until idle machines switch back
+    /// on: the network's revenue is shared by the running hashrate plus the idle machines
+    /// that pay at the new hashprice ([`post_retarget_hashprice`]), at most 4x. Without the
+    /// correction a network whose machines all stop could never see difficulty fall; without
+    /// the idle machines firms would read a stopped overhang as a 4x hashprice and buy more
+    /// machines into it.
     pub(super) fn hashprice_outlook(&self) -> f64 {
         let implied_hs = self.difficulty * super::TWO_POW_32 / 600.0;
         let running_hs = self.fleet_hashrate_hs().unwrap_or(implied_hs);
-        let ratio = if running_hs > 0.0 {
-            (implied_hs / running_hs).clamp(0.25, 4.0)
-        } else {
-            4.0
-        };
-        self.hashprice * ratio
+        if running_hs >= implied_hs {
+            let ratio = if running_hs > 0.0 {
+                (implied_hs / running_hs).clamp(0.25, 4.0)
+            } else {
+                4.0
+            };
+            return self.hashprice * ratio;
+        }
+        let idle = self.fleet.as_ref().map_or(&[][..], |f| &f.idle_supply[..]);
+        post_retarget_hashprice(
+            self.hashprice,
+            implied_hs / 1e12,
+            running_hs / 1e12,
+            idle,
+            4.0,
+        )
     }
 
     /// The market as agents see it now (`height`: next block).
