@@ -61,6 +61,20 @@ pub const DEFAULT_GENERATION_INTERVAL_YEARS: f64 = 1.5;
 pub const DEFAULT_DEPRECIATION_PER_YEAR: f64 = 0.40;
 /// Default scrap value of a unit, USD (ASSUMPTION).
 pub const DEFAULT_SCRAP_USD_PER_UNIT: f64 = 50.0;
+/// Power of a typical ASIC unit, kW (S19: 3.25 kW, S21: 3.5 kW; reference/asic_specs.csv).
+pub const TYPICAL_UNIT_KW: f64 = 3.3;
+/// Scrap value of machines per kW of their power draw, USD: [`DEFAULT_SCRAP_USD_PER_UNIT`]
+/// over [`TYPICAL_UNIT_KW`] (metal and power supplies scale with the box, and a box draws
+/// about the same power whatever its generation).
+pub const SCRAP_USD_PER_KW: f64 = DEFAULT_SCRAP_USD_PER_UNIT / TYPICAL_UNIT_KW;
+
+/// Scrap value of machines of efficiency `j_per_th` (J/TH), USD per TH/s:
+/// [`SCRAP_USD_PER_KW`] x `j_per_th` / 1000. A floor that falls with efficiency, as the
+/// hashrate of a box rises: about $0.28/TH at 18.6 J/TH (the 2026 fleet), $0.01/TH at
+/// 0.6 J/TH; a fixed floor per TH/s would end up above the price of new machines.
+pub fn scrap_usd_per_th(j_per_th: f64) -> f64 {
+    SCRAP_USD_PER_KW * j_per_th / 1000.0
+}
 
 /// Why a frontier could not be built or fitted.
 #[derive(Debug, Clone, PartialEq)]
@@ -466,6 +480,14 @@ mod tests {
         assert!(f.generation(70_000).is_none());
         assert!(f.generation_index_at(1e300).is_some());
         assert!(f.model_at(1e300).is_none()); // id would overflow u16
+    }
+
+    #[test]
+    fn scrap_per_th_scales_with_power() {
+        // An S19 (95 TH/s at 34 J/TH, 3.2 kW) scraps for about its $50.
+        assert!((scrap_usd_per_th(34.0) * 95.0 - 50.0).abs() < 2.0);
+        assert!(scrap_usd_per_th(0.6) < 0.01);
+        assert_eq!(scrap_usd_per_th(0.0), 0.0);
     }
 
     #[test]

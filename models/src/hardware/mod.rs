@@ -18,5 +18,5 @@ pub mod frontier;
 pub mod region;
 
 pub use catalog::{AsicModel, AsicSpec, Catalog, CatalogError, DEFAULT_FLEET_MIX_2026};
-pub use frontier::{Frontier, FrontierError, FrontierParams};
+pub use frontier::{scrap_usd_per_th, Frontier, FrontierError, FrontierParams};
 pub use region::{Region, RegionError, RegionProfile};

@@ -22,8 +22,6 @@ pub const ATTACKER_ENERGY_USD_PER_KWH: f64 = 0.05;
 pub const ATTACKER_PUE: f64 = 1.1;
 /// Secondary-market payback without firms, years (the firms' default).
 pub const SECONDARY_PAYBACK_YEARS: f64 = super::defaults::FIRMS_SECONDARY_PAYBACK_YEARS;
-/// Scrap value of idle machines without firms, USD per TH/s (as the firms' dealer).
-pub const SCRAP_USD_PER_TH: f64 = 0.5;
 
 /// A difficulty rule with its parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

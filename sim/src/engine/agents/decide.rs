@@ -27,9 +27,11 @@
 //! Machines sold (by converting, refreshing or bankrupt firms) are bought at once by a dealer
 //! at `min(new-equivalent, payback) ` per TH/s: the price of the same hashrate new, scaled by
 //! relative efficiency `c_f e_f / e`, capped at `secondary_payback_years` of the machine's
-//! margin at a reference $0.05/kWh and PUE 1.1, floored at the scrap value $0.5 per TH/s
-//! (ASSUMPTIONS). Firms filling free MW buy from it at that price before ordering new machines;
-//! lots unsold after `secondary_shelf_days` are scrapped.
+//! margin at a reference $0.05/kWh and PUE 1.1, floored at the scrap value: about $15 per kW
+//! of the machines' power ([`hashshift_models::hardware::scrap_usd_per_th`]), so the floor
+//! falls as boxes get more hashrate and never ends up above the price of new machines
+//! (ASSUMPTIONS). Firms filling free MW buy from it at that price before ordering new
+//! machines; lots unsold after `secondary_shelf_days` are scrapped.
 
 use hashshift_models::consensus::{block_subsidy, COIN};
 use std::sync::Arc;
@@ -47,8 +49,6 @@ use super::{Agents, Event, EventKind, EventRecord, MarketView, OrderKind, DAY_S}
 pub(super) const SECONDARY_REF_USD_PER_KWH: f64 = 0.05;
 /// Reference PUE of the secondary market's buyer (ASSUMPTION).
 pub(super) const SECONDARY_REF_PUE: f64 = 1.1;
-/// Scrap floor of the secondary market, USD per TH/s.
-pub(super) const SCRAP_USD_PER_TH: f64 = 0.5;
 /// Share of the secondary price a seller nets (ASSUMPTION: removal, shipping, dealer spread).
 pub(super) const SELL_FRICTION: f64 = 0.8;
 /// Remaining life a machine is valued over at least, years: machines past their nominal life

@@ -6,7 +6,8 @@ use hashshift_models::mining::fleet::{Fleet, Unit};
 
 use super::{Agents, Event, EventKind, Lot, MarketView, Order, OrderKind};
 
-use super::decide::{MIN_MW, SCRAP_USD_PER_TH, SECONDARY_REF_PUE, SECONDARY_REF_USD_PER_KWH};
+use super::decide::{MIN_MW, SECONDARY_REF_PUE, SECONDARY_REF_USD_PER_KWH};
+use hashshift_models::hardware::scrap_usd_per_th;
 
 /// Secondary-market prices by machine efficiency (J/TH bits) for one market state: the
 /// outlook hashprice, the frontier machine and the day of the reward ratios, everything the
@@ -84,7 +85,7 @@ impl Agents {
             let per_mw = o.keep_value(&buyer, &costs, j_per_th, buyer.horizon_years);
             per_mw * j_per_th * SECONDARY_REF_PUE / 1e6
         };
-        new_equivalent.min(earn).max(SCRAP_USD_PER_TH)
+        new_equivalent.min(earn).max(scrap_usd_per_th(j_per_th))
     }
 
     /// Sells `ths` TH/s of unit `u` (at site `s`, owned by `f`) to the secondary market.

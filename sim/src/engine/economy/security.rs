@@ -28,11 +28,11 @@ use hashshift_models::security::attack::{
 };
 use hashshift_models::security::{attacker_success_probability, summarize};
 
+use hashshift_models::hardware::scrap_usd_per_th;
 use hashshift_models::mining::fleet::Fleet;
 
 use super::{year_fraction, Economy};
 use crate::record::SecuritySnapshot;
-use crate::scenario::security::SCRAP_USD_PER_TH;
 use crate::scenario::SecuritySpec;
 
 /// Reference PUE and energy price of a secondary-market buyer without firms (as the firms'
@@ -213,7 +213,7 @@ impl Economy {
                         PAYBACK_REF_PUE,
                         spec.secondary_payback_years,
                         new,
-                        SCRAP_USD_PER_TH,
+                        scrap_usd_per_th(l.j_per_th),
                     );
                 }
             }
