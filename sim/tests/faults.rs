@@ -379,6 +379,7 @@ fn damaged_files_in_a_finished_sweep_are_refused_by_finalize_and_redone_by_resum
     bytes[mid] ^= 0x40;
     fs::write(run(2, "summary.parquet"), bytes).unwrap();
     fs::remove_file(run(3, "firms.parquet")).unwrap();
+    fs::remove_file(run(4, "_SUCCESS")).unwrap(); // a run folder without its marker
     fs::write(run(5, "_SUCCESS"), b"complete\n").unwrap(); // an old-style marker
     truncate(root.join("runs.parquet"));
     fs::create_dir(root.join(".run=6.partial-999999")).unwrap(); // a killed process's
@@ -389,7 +390,7 @@ fn damaged_files_in_a_finished_sweep_are_refused_by_finalize_and_redone_by_resum
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
     for part in [
-        "4 finished runs are damaged",
+        "5 finished runs are damaged",
         "run 1: daily.parquet (",
         "does not match its SHA-256",
         "run 2: summary.parquet",
@@ -404,11 +405,11 @@ fn damaged_files_in_a_finished_sweep_are_refused_by_finalize_and_redone_by_resum
     let o = run_in(dir, &["sweep", "t.toml", "--out", "d", "--resume", "-q"]);
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
-    for id in [1, 2, 3, 5] {
+    for id in [1, 2, 3, 4, 5] {
         let part = format!("run={id}: ");
         assert!(err.contains(&part), "expected {part:?} in: {err}");
     }
-    assert_eq!(err.matches("redoing this run").count(), 4, "{err}");
+    assert_eq!(err.matches("redoing this run").count(), 5, "{err}");
     assert_same_dataset(&dir.join("ref/t"), &root, "damaged + resume vs undamaged");
     manifest::verify(&root).unwrap();
 }

@@ -57,14 +57,16 @@ fn entry_run_id(name: &str) -> Option<(u64, bool)> {
     }
 }
 
-/// The runs among `ids` that hold a completion marker but whose files no longer match it,
-/// with what is wrong, in id order (checked in parallel on the current rayon pool).
+/// The runs among `ids` whose folder exists but whose files no longer match its completion
+/// marker, or that lost the marker itself (runs are renamed into place only once complete,
+/// so a `run=<id>` folder without one was damaged since), with what is wrong, in id order
+/// (checked in parallel on the current rayon pool).
 pub(super) fn damaged_runs(root: &Path, ids: &[u64]) -> Vec<(u64, Damage)> {
     let mut damaged: Vec<(u64, Damage)> = ids
         .par_iter()
         .filter_map(|&id| {
             let dir = run_dir(root, id);
-            if !is_complete(&dir) {
+            if !is_complete(&dir) && !dir.is_dir() {
                 return None;
             }
             manifest::verify(&dir).err().map(|d| (id, d))
