@@ -111,10 +111,27 @@ pub enum AxisSpec {
 }
 
 /// The values of a range: `from + i step` for `i = 0..n`, `n = floor((to - from) / step +
-/// 1e-9) + 1` (so `to` is included despite float rounding of the step).
+/// 1e-9) + 1` (so `to` is included despite float rounding of the step), each rounded to 15
+/// significant digits (the binary noise of the sum goes: 0.1 + 2 x 0.1 gives 0.3, not
+/// 0.30000000000000004) and never past `to` (so the last value is `to` itself when the step
+/// lands on it, and a range ending at an allowed bound stays inside it).
 pub fn range_values(from: f64, to: f64, step: f64) -> Vec<f64> {
     let n = ((to - from) / step + 1e-9).floor() as u64 + 1;
-    (0..n).map(|i| from + i as f64 * step).collect()
+    (0..n)
+        .map(|i| {
+            let v = round_to_15_digits(from + i as f64 * step);
+            if step > 0.0 {
+                v.min(to)
+            } else {
+                v.max(to)
+            }
+        })
+        .collect()
+}
+
+/// `x` rounded to 15 significant decimal digits (the precision every `f64` round-trips).
+fn round_to_15_digits(x: f64) -> f64 {
+    format!("{x:.14e}").parse().unwrap_or(x)
 }
 
 /// Number of values a range gives, or `None` if `step` is zero, points away from `to`, or
@@ -195,10 +212,16 @@ mod tests {
         assert_eq!(*range_values(0.0, 1.0, 0.1).last().unwrap(), 1.0);
         assert_eq!(range_values(0.4, 0.9, 0.25), vec![0.4, 0.65, 0.9]);
         assert_eq!(range_values(3.0, 1.0, -1.0), vec![3.0, 2.0, 1.0]);
+        assert_eq!(range_values(0.0, 1.0, 0.3), vec![0.0, 0.3, 0.6, 0.9]);
+        // Decimal steps give the decimal values, and the last one is `to` exactly.
         assert_eq!(
-            range_values(0.0, 1.0, 0.3),
-            vec![0.0, 0.3, 0.6, 0.8999999999999999]
+            range_values(0.1, 0.7, 0.1),
+            vec![0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]
         );
+        let v = range_values(0.9, 5.0, 0.05);
+        assert_eq!((v.len(), *v.last().unwrap()), (83, 5.0));
+        assert!(v.iter().all(|&x| x <= 5.0));
+        assert_eq!(range_values(1.0, 0.1, -0.3), vec![1.0, 0.7, 0.4, 0.1]);
         assert_eq!(range_len(0.0, 1.0, 0.1), Some(11));
         assert_eq!(range_len(0.0, 1.0, 0.0), None);
         assert_eq!(range_len(0.0, 1.0, -0.1), None);

@@ -530,8 +530,10 @@ fn validate_axis(
             need("to", a.to)?,
             need("step", a.step)?,
         );
-        if !(from.is_finite() && to.is_finite()) {
-            return Err(cx.invalid(key("from"), from, "`from` and `to` must be finite"));
+        for (k, v) in [("from", from), ("to", to)] {
+            if !v.is_finite() {
+                return Err(cx.invalid(key(k), v, "`from` and `to` must be finite"));
+            }
         }
         if step == 0.0 || !step.is_finite() {
             return Err(cx.invalid(key("step"), step, "must be a non-zero finite number"));
