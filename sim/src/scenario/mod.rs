@@ -133,13 +133,23 @@ pub fn apply_override(table: &mut toml::Table, spec: &str) -> Result<(), Scenari
     let (path, value_text) = spec
         .split_once('=')
         .ok_or_else(|| err("expected key.path=value"))?;
+    if spec.chars().any(char::is_control) {
+        // A newline would let the rest of the text pass as more TOML, unchecked.
+        return Err(err("key and value must be on one line, without control characters"));
+    }
     let keys: Vec<&str> = path.trim().split('.').collect();
     if keys.iter().any(|k| k.is_empty()) {
         return Err(err("empty key in the key path"));
     }
-    let value = match toml::from_str::<toml::Table>(&format!("v = {}", value_text.trim())) {
+    let value_text = value_text.trim();
+    let value = match toml::from_str::<toml::Table>(&format!("v = {value_text}")) {
         Ok(mut t) => t.remove("v").expect("parsed table has key v"),
-        Err(_) => toml::Value::String(value_text.trim().to_string()),
+        Err(_) if value_text.parse::<f64>().is_ok_and(f64::is_finite) => {
+            return Err(err(
+                "not a valid TOML number (integers are 64-bit, at most 9223372036854775807)",
+            ));
+        }
+        Err(_) => toml::Value::String(value_text.to_string()),
     };
     let (last, parents) = keys.split_last().expect("split yields at least one key");
     let mut node = table;

@@ -177,6 +177,18 @@ fn overrides_apply_before_validation() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("not a table"), "{e}");
+    // A newline cannot smuggle more TOML past the check of keys.
+    for spec in ["price.sigma=0.3\nfoo = 1", "price.sigma=0.3\n[x]\ny=2"] {
+        let e = Scenario::from_toml("", file, &sets(&[spec]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("on one line"), "{e}");
+    }
+    // A number too large for TOML is named as such, not read as a string.
+    let e = Scenario::from_toml("", file, &sets(&["firms.count=99999999999999999999"]))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("not a valid TOML number"), "{e}");
 }
 
 #[test]
