@@ -412,4 +412,12 @@ fn damaged_files_in_a_finished_sweep_are_refused_by_finalize_and_redone_by_resum
     assert_eq!(err.matches("redoing this run").count(), 5, "{err}");
     assert_same_dataset(&dir.join("ref/t"), &root, "damaged + resume vs undamaged");
     manifest::verify(&root).unwrap();
+
+    // A damaged sweep manifest is named as such (not as another sweep's), nothing changes.
+    fs::write(root.join("_sweep.json"), "{").unwrap();
+    let o = run_in(dir, &["sweep", "t.toml", "--out", "d", "--resume", "-q"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("_sweep.json is damaged (not valid JSON"), "{err}");
+    assert!(root.join("run=1/_SUCCESS").is_file());
 }

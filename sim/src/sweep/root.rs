@@ -113,7 +113,25 @@ pub(super) fn prepare_root(sweep: &Sweep, root: &Path, opts: &Options) -> Result
             root.display()
         )));
     };
-    let old: serde_json::Value = serde_json::from_str(&existing).unwrap_or_default();
+    let old: serde_json::Value = match serde_json::from_str(&existing) {
+        Ok(v @ serde_json::Value::Object(_)) if v["hash"].is_string() => v,
+        Ok(_) => {
+            return Err(conflict(format!(
+                "{} is not a hashshift sweep manifest (no \"hash\"); it is damaged or not \
+                 hashshift's: choose another --out, or remove {} to start over",
+                manifest_path.display(),
+                root.display()
+            )))
+        }
+        Err(e) => {
+            return Err(conflict(format!(
+                "{} is damaged (not valid JSON: {e}); the sweep cannot tell whose runs the \
+                 folder holds: choose another --out, or remove {} to start over",
+                manifest_path.display(),
+                root.display()
+            )))
+        }
+    };
     let old_hash = old["hash"].as_str().unwrap_or("?");
     if old_hash != hash {
         return Err(conflict(format!(
