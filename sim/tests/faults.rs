@@ -418,6 +418,9 @@ fn damaged_files_in_a_finished_sweep_are_refused_by_finalize_and_redone_by_resum
     let o = run_in(dir, &["sweep", "t.toml", "--out", "d", "--resume", "-q"]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.contains("_sweep.json is damaged (not valid JSON"), "{err}");
+    assert!(
+        err.contains("_sweep.json is damaged (not valid JSON"),
+        "{err}"
+    );
     assert!(root.join("run=1/_SUCCESS").is_file());
 }

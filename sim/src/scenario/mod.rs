@@ -135,7 +135,9 @@ pub fn apply_override(table: &mut toml::Table, spec: &str) -> Result<(), Scenari
         .ok_or_else(|| err("expected key.path=value"))?;
     if spec.chars().any(char::is_control) {
         // A newline would let the rest of the text pass as more TOML, unchecked.
-        return Err(err("key and value must be on one line, without control characters"));
+        return Err(err(
+            "key and value must be on one line, without control characters",
+        ));
     }
     let keys: Vec<&str> = path.trim().split('.').collect();
     if keys.iter().any(|k| k.is_empty()) {

@@ -452,7 +452,7 @@ impl Agents {
                 0.0
             },
             active_firms: (self.firms.len() - self.bankruptcies) as u64,
-            secondary_ths: self.pool.iter().map(|l| l.ths).sum(),
+            secondary_ths: self.pool.iter().fold(0.0, |a, l| a + l.ths), // 0, not -0, when empty
             ..AgentDay::default()
         };
         if let Some(m) = &self.market {
