@@ -68,6 +68,37 @@ pub const TYPICAL_UNIT_KW: f64 = 3.3;
 /// about the same power whatever its generation).
 pub const SCRAP_USD_PER_KW: f64 = DEFAULT_SCRAP_USD_PER_UNIT / TYPICAL_UNIT_KW;
 
+/// Order book the manufacturers fill at list price, as a share of the running network
+/// hashrate (ASSUMPTION: about four months of lead time at the network's growth of 50-75 % a
+/// year, 2019-2025).
+pub const NORMAL_BACKLOG_SHARE: f64 = 0.25;
+/// Rise of the price of new machines per unit of order book beyond
+/// [`NORMAL_BACKLOG_SHARE`] (ASSUMPTION: in the 2020-21 boom, with machines sold out six to
+/// nine months ahead, about a network's worth of hashrate on order, prices per TH/s of new
+/// machines roughly tripled; recalled, not in reference/).
+pub const BACKLOG_PRICE_ELASTICITY: f64 = 2.5;
+/// Largest multiple of the list price a full order book reaches.
+pub const MAX_BACKLOG_PRICE_FACTOR: f64 = 4.0;
+
+/// The multiple of the list price new machines sell at with `backlog_ths` TH/s on order
+/// against `running_ths` running: `1 + k max(0, backlog / running - b0)`, at most
+/// [`MAX_BACKLOG_PRICE_FACTOR`] (`k` = [`BACKLOG_PRICE_ELASTICITY`], `b0` =
+/// [`NORMAL_BACKLOG_SHARE`]). Manufacturers do not deliver without limit at list price: a
+/// rush of orders raises the price, which damps the herd of firms that would otherwise all
+/// order at once when a price rally makes mining pay.
+pub fn backlog_price_factor(backlog_ths: f64, running_ths: f64) -> f64 {
+    if !(backlog_ths > 0.0) {
+        return 1.0;
+    }
+    let share = if running_ths > 0.0 {
+        backlog_ths / running_ths
+    } else {
+        f64::INFINITY
+    };
+    (1.0 + BACKLOG_PRICE_ELASTICITY * (share - NORMAL_BACKLOG_SHARE).max(0.0))
+        .min(MAX_BACKLOG_PRICE_FACTOR)
+}
+
 /// Scrap value of machines of efficiency `j_per_th` (J/TH), USD per TH/s:
 /// [`SCRAP_USD_PER_KW`] x `j_per_th` / 1000. A floor that falls with efficiency, as the
 /// hashrate of a box rises: about $0.28/TH at 18.6 J/TH (the 2026 fleet), $0.01/TH at
@@ -480,6 +511,16 @@ mod tests {
         assert!(f.generation(70_000).is_none());
         assert!(f.generation_index_at(1e300).is_some());
         assert!(f.model_at(1e300).is_none()); // id would overflow u16
+    }
+
+    #[test]
+    fn a_full_order_book_raises_the_price_of_new_machines() {
+        assert_eq!(backlog_price_factor(0.0, 100.0), 1.0);
+        assert_eq!(backlog_price_factor(25.0, 100.0), 1.0);
+        assert!((backlog_price_factor(65.0, 100.0) - 2.0).abs() < 1e-12);
+        assert_eq!(backlog_price_factor(500.0, 100.0), MAX_BACKLOG_PRICE_FACTOR);
+        assert_eq!(backlog_price_factor(1.0, 0.0), MAX_BACKLOG_PRICE_FACTOR);
+        assert_eq!(backlog_price_factor(f64::NAN, 100.0), 1.0);
     }
 
     #[test]

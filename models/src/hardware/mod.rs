@@ -18,5 +18,7 @@ pub mod frontier;
 pub mod region;
 
 pub use catalog::{AsicModel, AsicSpec, Catalog, CatalogError, DEFAULT_FLEET_MIX_2026};
-pub use frontier::{scrap_usd_per_th, Frontier, FrontierError, FrontierParams};
+pub use frontier::{
+    backlog_price_factor, scrap_usd_per_th, Frontier, FrontierError, FrontierParams,
+};
 pub use region::{Region, RegionError, RegionProfile};

@@ -377,6 +377,7 @@ impl Agents {
             self.sites[s].expansion_ordered(mw);
         }
         self.sites[s].pending_orders += 1;
+        self.backlog_ths += ths;
         let o = self.orders.len() as u32;
         self.orders.push(Order {
             site: s as u32,
@@ -401,6 +402,10 @@ impl Agents {
 
     pub(super) fn deliver(&mut self, o: usize, fleet: &mut Fleet, v: &MarketView<'_>) {
         let order = self.orders[o];
+        if order.installed_year.is_nan() {
+            // New machines (secondary lots carry their installation year).
+            self.backlog_ths = (self.backlog_ths - order.ths).max(0.0);
+        }
         let s = order.site as usize;
         let f = self.sites[s].owner as usize;
         if order.kind == OrderKind::Fill {

@@ -196,6 +196,8 @@ pub(crate) struct Agents {
     pub scheduled: Vec<(f64, Event)>,
     /// The fleet changed since the engine last re-ran the operation pass.
     pub fleet_changed: bool,
+    /// New machines ordered and not yet delivered, TH/s (the manufacturers' order book).
+    pub backlog_ths: f64,
 }
 
 impl Agents {
@@ -364,6 +366,7 @@ impl Agents {
             record_firm_rows: true,
             scheduled: Vec::new(),
             fleet_changed: false,
+            backlog_ths: 0.0,
         };
         a.recount();
         a.initial_mining_mw = a.totals.mining;

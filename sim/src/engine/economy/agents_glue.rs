@@ -1,7 +1,7 @@
 //! The economy's side of the agents: building them (with the named firms' sites), the market
 //! view they decide in, their events, the AI shocks and their daily columns.
 
-use hashshift_models::hardware::Catalog;
+use hashshift_models::hardware::{backlog_price_factor, Catalog};
 use hashshift_models::mining::economics::post_retarget_hashprice;
 use hashshift_models::mining::fleet::Unit;
 use hashshift_models::mining::population::{Population, Site};
@@ -213,6 +213,19 @@ impl Economy {
         )
     }
 
+    /// The multiple of the list price new machines sell at now: raised by a full order book
+    /// ([`backlog_price_factor`] of the firms' undelivered orders against the running
+    /// hashrate); 1 without firms.
+    pub(super) fn order_book_premium(&self) -> f64 {
+        match &self.agents {
+            Some(a) => backlog_price_factor(
+                a.backlog_ths,
+                self.fleet_hashrate_hs().unwrap_or(0.0) / 1e12,
+            ),
+            None => 1.0,
+        }
+    }
+
     /// The market as agents see it now (`height`: next block).
     pub(super) fn view(
         &self,
@@ -232,10 +245,11 @@ impl Economy {
         }
         self.set_time(now_unix);
         let year = year_fraction(now_unix);
+        let premium = self.order_book_premium();
         let frontier = self
             .frontier_values(year)
             .map_or((f64::NAN, f64::NAN, 0), |f| {
-                (f.j_per_th, f.launch_usd_per_th, f.id)
+                (f.j_per_th, f.launch_usd_per_th * premium, f.id)
             });
         let outlook = self.hashprice_outlook();
         // The view borrows the market fields, the agents and the fleet are borrowed beside it

@@ -195,8 +195,9 @@ impl Economy {
         // Prices: the firms' dealer, or a buyer's payback without firms.
         match &self.agents {
             Some(a) => {
+                let premium = self.order_book_premium();
                 let f = frontier.map_or((f64::NAN, f64::NAN, 0), |f| {
-                    (f.j_per_th, f.launch_usd_per_th, f.id)
+                    (f.j_per_th, f.launch_usd_per_th * premium, f.id)
                 });
                 let view = self.view(height, f, self.hashprice_outlook());
                 for l in &mut scratch.lots {
