@@ -87,7 +87,7 @@ pub const MAX_BACKLOG_PRICE_FACTOR: f64 = 4.0;
 /// rush of orders raises the price, which damps the herd of firms that would otherwise all
 /// order at once when a price rally makes mining pay.
 pub fn backlog_price_factor(backlog_ths: f64, running_ths: f64) -> f64 {
-    if !(backlog_ths > 0.0) {
+    if backlog_ths.is_nan() || backlog_ths <= 0.0 {
         return 1.0;
     }
     let share = if running_ths > 0.0 {
