@@ -162,6 +162,7 @@ fn dispatch(cmd: Command) -> Result<(), Failure> {
                 set.push(format!("seed={s}"));
             }
             let sc = Scenario::load(&scenario, &set)?;
+            check_out_folder(&out)?;
             install_stop_handler();
             let mut progress = CliProgress::new(&sc, quiet);
             let outcome = run_to_dir(&sc, &out, &mut progress, Some(&STOP)).map_err(|e| {
@@ -228,6 +229,7 @@ fn dispatch(cmd: Command) -> Result<(), Failure> {
                 print!("{}", sweep.listing(&mut ids));
                 return Ok(());
             }
+            check_out_folder(&out)?;
             install_stop_handler();
             let opts = Options {
                 out,
@@ -332,6 +334,25 @@ fn dispatch(cmd: Command) -> Result<(), Failure> {
             Ok(())
         }
         Command::List { dir } => list(&dir),
+    }
+}
+
+/// Refuses an `--out` that goes through a file (exit 2, nothing written): the first part of
+/// the path that exists must be a folder.
+fn check_out_folder(out: &Path) -> Result<(), Failure> {
+    match out
+        .ancestors()
+        .find(|p| !p.as_os_str().is_empty() && p.exists())
+    {
+        Some(p) if !p.is_dir() => Err(Failure {
+            code: 2,
+            error: anyhow::anyhow!(
+                "--out {}: {} is a file, not a folder; choose another --out",
+                out.display(),
+                p.display()
+            ),
+        }),
+        _ => Ok(()),
     }
 }
 

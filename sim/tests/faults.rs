@@ -346,16 +346,24 @@ fn a_read_only_output_folder_is_refused_with_nothing_written() {
             "{args:?} wrote into ro"
         );
     }
-    // An output path through a file: refused the same way.
+    // An output path through a file is a bad --out (exit 2) for a run and a sweep, named as
+    // such, and nothing is written.
     fs::write(dir.join("file"), b"").unwrap();
-    let o = run_in(dir, &["run", "tiny.toml", "--out", "file/o", "-q"]);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(1), "{err}");
-    assert!(
-        err.contains("file/o") && err.contains("Not a directory"),
-        "{err}"
-    );
-    assert_eq!(fs::read(dir.join("file")).unwrap(), b"");
+    fs::write(dir.join("s.toml"), SIZED_SWEEP).unwrap();
+    for args in [
+        &["run", "tiny.toml", "--out", "file/o", "-q"][..],
+        &["run", "tiny.toml", "--out", "file", "-q"],
+        &["sweep", "s.toml", "--out", "file", "-q"],
+    ] {
+        let o = run_in(dir, args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("file is a file, not a folder"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(fs::read(dir.join("file")).unwrap(), b"");
+    }
 }
 
 #[test]
