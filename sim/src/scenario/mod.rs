@@ -21,6 +21,8 @@ pub mod security;
 
 use std::path::{Path, PathBuf};
 
+use sha2::{Digest, Sha256};
+
 use hashshift_models::consensus;
 use hashshift_models::hashrate_path::{HashratePath, Segment, EH_PER_S};
 
@@ -71,6 +73,10 @@ pub struct Scenario {
     pub tables: TableSelection,
     /// The resolved scenario (defaults filled, overrides applied, data paths resolved).
     pub resolved: RawScenario,
+    /// The data files the scenario read (CSV paths), as `(path, SHA-256 of the content)`,
+    /// sorted: what a sweep's hash covers beside the scenario text, so a resumed sweep does
+    /// not mix runs made from a changed data file.
+    pub data_files: Vec<(String, String)>,
 }
 
 impl Scenario {
@@ -190,6 +196,8 @@ impl DataFile {
 
 pub(crate) struct Ctx<'a> {
     file: &'a Path,
+    /// The data files read so far: `(path, SHA-256)`.
+    data_files: std::cell::RefCell<Vec<(String, String)>>,
 }
 
 impl Ctx<'_> {
@@ -239,6 +247,14 @@ impl Ctx<'_> {
         };
         data.text = std::fs::read_to_string(&data.path)
             .map_err(|e| data.err(format!("cannot read it: {e}")))?;
+        let digest = Sha256::digest(data.text.as_bytes());
+        let hex = digest
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>();
+        self.data_files
+            .borrow_mut()
+            .push((data.path.display().to_string(), hex));
         Ok(data)
     }
 
@@ -304,7 +320,10 @@ pub(crate) fn folder_name(
 
 /// Stage two: checks every value and fills defaults.
 fn validate(mut raw: RawScenario, file: &Path) -> Result<Scenario, ScenarioError> {
-    let cx = Ctx { file };
+    let cx = Ctx {
+        file,
+        data_files: Default::default(),
+    };
 
     // Name and seed.
     let name = folder_name(raw.name.as_deref(), file, "scenario")
@@ -600,6 +619,12 @@ fn validate(mut raw: RawScenario, file: &Path) -> Result<Scenario, ScenarioError
         difficulty,
         tables,
         resolved: raw,
+        data_files: {
+            let mut files = cx.data_files.into_inner();
+            files.sort();
+            files.dedup();
+            files
+        },
     })
 }
 

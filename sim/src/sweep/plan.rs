@@ -125,6 +125,9 @@ impl Sweep {
             })).collect::<Vec<_>>(),
             "set": self.set,
             "base_scenario": self.base_resolved,
+            "data_files": self.data_files.iter().map(|(path, sha256)| json!({
+                "path": path, "sha256": sha256,
+            })).collect::<Vec<_>>(),
         })
     }
 

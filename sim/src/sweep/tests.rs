@@ -125,6 +125,31 @@ values = [0.2, 0.4]
     let m: serde_json::Value = serde_json::from_str(&a.manifest()).unwrap();
     assert_eq!(m["hash"], a.hash());
     assert_eq!(m["runs"], 2);
+
+    // A data file the runs read is in the hash by content: the same sweep over a changed
+    // CSV is a different sweep (a resume refuses to mix their runs).
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("base.toml"), BASE).unwrap();
+    let file = tmp.path().join("s.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "{base}[set]\nstart = \"2026-01-01\"\nprice.model = \"csv\"\nprice.csv = \"p.csv\"\n"
+        ),
+    )
+    .unwrap();
+    let with_prices = |usd: f64| {
+        let rows: String = (1..=31)
+            .map(|d| format!("2026-01-{d:02},{usd}\n"))
+            .collect();
+        std::fs::write(tmp.path().join("p.csv"), format!("date,PriceUSD\n{rows}")).unwrap();
+        Sweep::load(&file).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let one = with_prices(90_000.0);
+    assert_eq!(one.data_files.len(), 1, "{:?}", one.data_files);
+    assert!(one.manifest().contains("p.csv"));
+    assert_eq!(one.hash(), with_prices(90_000.0).hash());
+    assert_ne!(one.hash(), with_prices(45_000.0).hash());
 }
 
 #[test]

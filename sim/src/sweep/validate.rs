@@ -394,6 +394,7 @@ pub(super) fn validate(raw: RawSweep, file: &Path) -> Result<Sweep, SweepError> 
         base_text,
         set,
         base_resolved: base.resolved_toml(),
+        data_files: Vec::new(),
         design: kind,
         design_params,
         axes,
@@ -402,16 +403,24 @@ pub(super) fn validate(raw: RawSweep, file: &Path) -> Result<Sweep, SweepError> 
     };
     // Every point must give a valid scenario (the seed is the only per-replicate change and
     // replicate seeds are in range), so the sweep cannot fail on bad input once started.
+    // The data files they read go into the sweep's hash.
+    let mut data_files = base.data_files.clone();
     for p in 0..sweep.points.len() {
-        sweep
+        let sc = sweep
             .scenario(p as u64 * sweep.seeds.len() as u64)
             .map_err(|source| SweepError::Scenario {
                 file: file.to_path_buf(),
                 context: format!("point {p} ({})", sweep.describe_point(p)),
                 source: Box::new(source),
             })?;
+        data_files.extend(sc.data_files);
     }
-    Ok(sweep)
+    data_files.sort();
+    data_files.dedup();
+    Ok(Sweep {
+        data_files,
+        ..sweep
+    })
 }
 
 fn validate_axis(
