@@ -113,19 +113,49 @@ impl Scenario {
             for spec in overrides {
                 apply_override(&mut table, spec)?;
             }
-            RawScenario::deserialize_table(table)
-                .map_err(|e| parse_err(format!("after --set overrides: {e}")))?
+            RawScenario::deserialize_table(table).map_err(|(e, text)| {
+                // The error's line is in the re-serialized text, not the file: name the key.
+                let key = e.span().and_then(|s| key_at(&text, s.start));
+                parse_err(match key {
+                    Some(key) => format!("after --set overrides: `{key}`: {}", e.message()),
+                    None => format!("after --set overrides: {}", e.message()),
+                })
+            })?
         };
         validate(raw, file)
     }
 }
 
 impl RawScenario {
-    fn deserialize_table(table: toml::Table) -> Result<Self, toml::de::Error> {
+    /// Deserializes `table`; on error, the error and the text it refers to.
+    fn deserialize_table(table: toml::Table) -> Result<Self, (toml::de::Error, String)> {
         // Round-trip through text keeps the parser's key names in error messages.
         let text = toml::to_string(&table).expect("a toml::Table always serializes");
-        toml::from_str(&text)
+        toml::from_str(&text).map_err(|e| (e, text))
     }
+}
+
+/// The dotted key of the `key = value` line of TOML `text` that holds byte `pos` (under the
+/// last `[table]` header before it), for messages about re-serialized text.
+fn key_at(text: &str, pos: usize) -> Option<String> {
+    let mut table = String::new();
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim();
+        if t.starts_with('[') {
+            table = t.trim_matches(|c| c == '[' || c == ']').trim().to_string();
+        }
+        start += line.len();
+        if pos < start {
+            let key = t.split_once('=')?.0.trim();
+            return Some(if table.is_empty() {
+                key.to_string()
+            } else {
+                format!("{table}.{key}")
+            });
+        }
+    }
+    None
 }
 
 /// Applies one `key.path=value` override to a TOML tree. The value is read as a TOML value
@@ -151,7 +181,11 @@ pub fn apply_override(table: &mut toml::Table, spec: &str) -> Result<(), Scenari
     }
     let value_text = value_text.trim();
     let value = match toml::from_str::<toml::Table>(&format!("v = {value_text}")) {
-        Ok(mut t) => t.remove("v").expect("parsed table has key v"),
+        // Dates are strings in the scenario format (`end = "2030-01-01"`).
+        Ok(mut t) => match t.remove("v").expect("parsed table has key v") {
+            toml::Value::Datetime(d) => toml::Value::String(d.to_string()),
+            v => v,
+        },
         Err(_) if value_text.parse::<f64>().is_ok_and(f64::is_finite) => {
             return Err(err(
                 "not a valid TOML number (integers are 64-bit, at most 9223372036854775807)",

@@ -184,6 +184,14 @@ fn overrides_apply_before_validation() {
             .to_string();
         assert!(e.contains("on one line"), "{e}");
     }
+    // A bare date is taken as the date string the format uses.
+    let s = Scenario::from_toml("", file, &sets(&["start=2027-01-01", "end=2027-02-01"])).unwrap();
+    assert_eq!(s.end_unix - s.start_unix, 31 * 86_400);
+    // A value of the wrong type names its dotted key (not a line of re-serialized text).
+    let e = Scenario::from_toml("", file, &sets(&["firms.count=-50"]))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("`firms.count`") && !e.contains("line"), "{e}");
     // A number too large for TOML is named as such, not read as a string.
     let e = Scenario::from_toml("", file, &sets(&["firms.count=99999999999999999999"]))
         .unwrap_err()
