@@ -44,8 +44,8 @@ enum Command {
         /// Parent folder of the run folder.
         #[arg(long, default_value = "outputs")]
         out: PathBuf,
-        /// Master seed (overrides the scenario's `seed`).
-        #[arg(long)]
+        /// Master seed (overrides the scenario's `seed`), 0..=2^63-1.
+        #[arg(long, value_parser = clap::value_parser!(u64).range(..=i64::MAX as u64))]
         seed: Option<u64>,
         /// Override a scenario value: key.path=value (repeatable), e.g. hashrate.ehs=800.
         #[arg(long = "set", value_name = "KEY=VALUE")]

@@ -292,6 +292,14 @@ fn bad_inputs_exit_2_with_a_clear_message_and_no_output() {
     // A bad flag is a usage error: exit 2.
     let o = hashshift(&["run", "x.toml", "--seed", "minus-one"], Path::new("."));
     assert_eq!(o.status.code(), Some(2));
+    // So is a seed past 2^63-1, with the allowed range.
+    let o = hashshift(
+        &["run", "x.toml", "--seed", "18446744073709551615"],
+        Path::new("."),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("0..=9223372036854775807"), "{err}");
 }
 
 #[test]
