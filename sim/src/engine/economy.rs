@@ -433,21 +433,23 @@ impl Economy {
             carbon_intensity,
             time_days,
             agents,
+            difficulty,
             ..
         } = self;
         if let Some(fs) = fleet.as_mut() {
-            let idle = fs
-                .fleet
-                .operate(&Conditions {
-                    time_days: *time_days,
-                    hashprice: *hashprice,
-                    region_price,
-                    region_carbon_tax: carbon_tax,
-                    region_carbon_intensity: carbon_intensity,
-                    hysteresis: fs.hysteresis,
-                })
-                .idle_ths;
-            if idle > 0.0 && agents.is_some() {
+            let state = fs.fleet.operate(&Conditions {
+                time_days: *time_days,
+                hashprice: *hashprice,
+                region_price,
+                region_carbon_tax: carbon_tax,
+                region_carbon_intensity: carbon_intensity,
+                hysteresis: fs.hysteresis,
+            });
+            // The firms' outlook reads the idle supply only while less runs than difficulty
+            // implies (difficulty and the running hashrate change only at these passes).
+            let implied_hs = *difficulty * TWO_POW_32 / 600.0;
+            let needed = state.idle_ths > 0.0 && state.running_ths * 1e12 < implied_hs;
+            if needed && agents.is_some() {
                 fs.fleet.idle_supply(fs.hysteresis, &mut fs.idle_supply);
             } else {
                 fs.idle_supply.clear();
