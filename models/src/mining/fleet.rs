@@ -373,13 +373,15 @@ impl Fleet {
     pub fn idle_supply(&self, hysteresis: f64, out: &mut Vec<(f64, f64)>) {
         out.clear();
         let (k, g) = (&self.coef, &self.integrals);
-        for i in 0..self.units.len() {
-            if self.running[i] || self.offline[i] || k.ths[i] <= 0.0 {
+        // Zipped slices (no bounds checks): the fleet keeps every unit ever installed.
+        let units = self.running.iter().zip(&self.offline).zip(&k.ths);
+        for (i, ((&running, &offline), &ths)) in units.enumerate() {
+            if running || offline || ths <= 0.0 {
                 continue;
             }
             let r = usize::from(k.region[i]);
             let cost = k.kwh_x_factor[i] * g.cur_price[r] + k.kwh_per_th_day[i] * g.cur_tax[r];
-            out.push((cost * (1.0 + hysteresis), k.ths[i]));
+            out.push((cost * (1.0 + hysteresis), ths));
         }
         out.sort_by(|a, b| a.0.total_cmp(&b.0));
     }
