@@ -143,8 +143,8 @@ mod tests {
             post_retarget_hashprice(1.0, 100.0, 120.0, &[(0.5, 10.0)], 4.0),
             1.0
         );
-        // 40 TH/s idle that switch on at 1.2: all of it runs (R / 90 = 1.11 < 1.2? no:
-        // R / (50 + 40) = 1.11 <= 1.2, so it runs in part and holds the price at 1.2).
+        // 40 TH/s idle that switch on at 1.2: R / (50 + 40) = 1.11 <= 1.2, so it runs only in
+        // part and holds the hashprice at its switch-on price, 1.2.
         assert_eq!(
             post_retarget_hashprice(1.0, 100.0, 50.0, &[(1.2, 40.0)], 4.0),
             1.2

@@ -158,6 +158,11 @@ mod agents_glue;
 
 /// 2^32, the expected hashes per block at difficulty 1.
 const TWO_POW_32: f64 = 4_294_967_296.0;
+
+/// The hashrate that finds blocks every 600 s at `difficulty`, H/s: `D x 2^32 / 600`.
+fn implied_hashrate_hs(difficulty: f64) -> f64 {
+    difficulty * TWO_POW_32 / 600.0
+}
 mod security;
 
 /// The frontier machine at a date.
@@ -447,7 +452,7 @@ impl Economy {
             });
             // The firms' outlook reads the idle supply only while less runs than difficulty
             // implies (difficulty and the running hashrate change only at these passes).
-            let implied_hs = *difficulty * TWO_POW_32 / 600.0;
+            let implied_hs = implied_hashrate_hs(*difficulty);
             let needed = state.idle_ths > 0.0 && state.running_ths * 1e12 < implied_hs;
             if needed && agents.is_some() {
                 fs.fleet.idle_supply(fs.hysteresis, &mut fs.idle_supply);
@@ -625,7 +630,7 @@ impl Economy {
             difficulty,
             hashprice_usd_per_ph_day: self.hashprice * 1000.0,
             hashrate_ehs: hashrate_hs / 1e18,
-            implied_hashrate_ehs: difficulty * TWO_POW_32 / 600.0 / 1e18,
+            implied_hashrate_ehs: implied_hashrate_hs(difficulty) / 1e18,
             intervals: None,
             fee_share: (t.blocks > 0)
                 .then(|| t.fees_sat as f64 / (t.fees_sat + t.subsidy_sat).max(1) as f64),

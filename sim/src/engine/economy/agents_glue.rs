@@ -193,7 +193,7 @@ impl Economy {
     /// the idle machines firms would read a stopped overhang as a 4x hashprice and buy more
     /// machines into it.
     pub(super) fn hashprice_outlook(&self) -> f64 {
-        let implied_hs = self.difficulty * super::TWO_POW_32 / 600.0;
+        let implied_hs = super::implied_hashrate_hs(self.difficulty);
         let running_hs = self.fleet_hashrate_hs().unwrap_or(implied_hs);
         if running_hs >= implied_hs {
             let ratio = if running_hs > 0.0 {
