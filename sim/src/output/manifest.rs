@@ -29,6 +29,15 @@ pub fn is_complete(dir: &Path) -> bool {
     dir.join(COMPLETION_MARKER).is_file()
 }
 
+/// The SHA-256 of `bytes`, as 64 lowercase hex digits.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// The SHA-256 of a file's content, as 64 lowercase hex digits.
 pub fn sha256_file(path: &Path) -> io::Result<String> {
     let mut file = fs::File::open(path)?;
@@ -43,11 +52,7 @@ pub fn sha256_file(path: &Path) -> io::Result<String> {
         };
         hasher.update(&buf[..n]);
     }
-    Ok(hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+    Ok(hex(&hasher.finalize()))
 }
 
 /// The marker content listing `names` (files of `dir`) with their SHA-256, sorted by name.

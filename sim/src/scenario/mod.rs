@@ -21,8 +21,6 @@ pub mod security;
 
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
 use hashshift_models::consensus;
 use hashshift_models::hashrate_path::{HashratePath, Segment, EH_PER_S};
 
@@ -281,11 +279,7 @@ impl Ctx<'_> {
         };
         data.text = std::fs::read_to_string(&data.path)
             .map_err(|e| data.err(format!("cannot read it: {e}")))?;
-        let digest = Sha256::digest(data.text.as_bytes());
-        let hex = digest
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>();
+        let hex = crate::output::manifest::sha256_hex(data.text.as_bytes());
         self.data_files
             .borrow_mut()
             .push((data.path.display().to_string(), hex));
