@@ -181,6 +181,12 @@ pub struct Fleet {
     /// Integrals of the conditions (site accruals).
     integrals: Integrals,
     sites: SiteAccounts,
+    /// The units with machines (TH/s > 0) in ascending index order, and possibly some whose
+    /// machines have gone since (`dead_in_live` of them; dropped when they are half the list):
+    /// the fleet keeps every unit ever installed, most of them empty after years of
+    /// refreshes and sales, and the scans of the idle machines visit only these.
+    live: Vec<u32>,
+    dead_in_live: usize,
 }
 
 impl Fleet {
@@ -217,6 +223,8 @@ impl Fleet {
             },
             integrals: Integrals::new(regions),
             sites: SiteAccounts::default(),
+            live: Vec::new(),
+            dead_in_live: 0,
         };
         for u in units {
             fleet.push_unit(u);
@@ -238,6 +246,9 @@ impl Fleet {
         self.offline.push(false);
         self.sites
             .ensure(u.site as usize, u.region, &self.integrals);
+        if u.ths > 0.0 {
+            self.live.push(self.units.len() as u32);
+        }
         self.units.push(u);
         self.units.len() - 1
     }
@@ -294,6 +305,25 @@ impl Fleet {
             c.it_power_w[i] - old[2],
         ];
         self.index[usize::from(u.region)].adjust(delta, self.running[i]);
+        self.relist(i, old[0] > 0.0);
+    }
+
+    /// Keeps `live` after unit `i`'s hashrate changed (`was_live`: it had machines before).
+    fn relist(&mut self, i: usize, was_live: bool) {
+        let ths = &self.coef.ths;
+        if was_live && ths[i] <= 0.0 {
+            self.dead_in_live += 1;
+            if 2 * self.dead_in_live > self.live.len() {
+                self.live.retain(|&k| ths[k as usize] > 0.0);
+                self.dead_in_live = 0;
+            }
+        } else if !was_live && ths[i] > 0.0 {
+            // Machines back on an empty unit: listed again, unless still listed.
+            match self.live.binary_search(&(i as u32)) {
+                Ok(_) => self.dead_in_live -= 1,
+                Err(at) => self.live.insert(at, i as u32),
+            }
+        }
     }
 
     /// Accrues the conditions in force up to `now_days` (a later pass or settlement does it
@@ -373,10 +403,10 @@ impl Fleet {
     pub fn idle_supply(&self, hysteresis: f64, out: &mut Vec<(f64, f64)>) {
         out.clear();
         let (k, g) = (&self.coef, &self.integrals);
-        // Zipped slices (no bounds checks): the fleet keeps every unit ever installed.
-        let units = self.running.iter().zip(&self.offline).zip(&k.ths);
-        for (i, ((&running, &offline), &ths)) in units.enumerate() {
-            if running || offline || ths <= 0.0 {
+        for &i in &self.live {
+            let i = i as usize;
+            let ths = k.ths[i];
+            if self.running[i] || self.offline[i] || ths <= 0.0 {
                 continue;
             }
             let r = usize::from(k.region[i]);
@@ -384,6 +414,12 @@ impl Fleet {
             out.push((cost * (1.0 + hysteresis), ths));
         }
         out.sort_by(|a, b| a.0.total_cmp(&b.0));
+    }
+
+    /// Indices of the units with machines (TH/s > 0), ascending, possibly with some empty
+    /// ones (check `ths`); the units never listed here are all empty.
+    pub fn live_units(&self) -> impl Iterator<Item = usize> + '_ {
+        self.live.iter().map(|&i| i as usize)
     }
 
     /// The totals of the last pass.
@@ -591,6 +627,52 @@ mod tests {
         assert_eq!(f.operate(&cond(0.0253, &p)).running_ths, 1000.0); // +5.4%: starts
         assert_eq!(f.operate(&cond(0.0232, &p)).running_ths, 1000.0); // -3.3%: keeps running
         assert_eq!(f.operate(&cond(0.0227, &p)).running_ths, 0.0); // -5.4%: stops
+    }
+
+    /// The idle supply by a scan of every unit (what `idle_supply` gave before the live list).
+    fn idle_supply_by_full_scan(f: &Fleet, hysteresis: f64) -> Vec<(f64, f64)> {
+        let (k, g) = (&f.coef, &f.integrals);
+        let mut out: Vec<(f64, f64)> = (0..f.units.len())
+            .filter(|&i| !f.running[i] && !f.offline[i] && k.ths[i] > 0.0)
+            .map(|i| {
+                let r = usize::from(k.region[i]);
+                let cost = k.kwh_x_factor[i] * g.cur_price[r] + k.kwh_per_th_day[i] * g.cur_tax[r];
+                (cost * (1.0 + hysteresis), k.ths[i])
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.total_cmp(&b.0));
+        out
+    }
+
+    #[test]
+    fn idle_supply_skips_emptied_units_and_sees_refilled_ones() {
+        // 40 units from 15 to 54 J/TH; at hashprice 0.04 and $0.05/kWh those above 33 J/TH stop.
+        let units = (0..40).map(|k| unit(k, 15.0 + f64::from(k), 1.0)).collect();
+        let mut f = Fleet::new(units, 1).unwrap();
+        let p = [0.05];
+        let mut got = Vec::new();
+        for round in 0..4 {
+            // Empty three units in four (the list drops them once they are half of it), then
+            // refill some emptied ones and add new units.
+            for i in (0..f.units.len()).filter(|i| (i + round) % 4 != 0) {
+                f.set_unit_ths(i, 0.0);
+            }
+            for i in (round..f.units.len()).step_by(7) {
+                f.set_unit_ths(i, 500.0 + i as f64);
+            }
+            f.add_unit(unit(40 + round as u32, 60.0, 1.0)).unwrap();
+            f.operate(&cond(0.04, &p));
+            f.idle_supply(0.05, &mut got);
+            let want = idle_supply_by_full_scan(&f, 0.05);
+            assert!(!want.is_empty());
+            assert_eq!(got, want, "round {round}");
+            assert!(f.live.windows(2).all(|w| w[0] < w[1]));
+            let live: Vec<usize> = f.live_units().filter(|&i| f.coef.ths[i] > 0.0).collect();
+            let all: Vec<usize> = (0..f.units.len())
+                .filter(|&i| f.coef.ths[i] > 0.0)
+                .collect();
+            assert_eq!(live, all, "round {round}");
+        }
     }
 
     #[test]

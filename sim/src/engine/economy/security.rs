@@ -64,9 +64,10 @@ fn double_spend(spec: &SecuritySpec, q: f64, z: u32) -> Option<f64> {
     attacker_success_probability(spec.double_spend, q.clamp(0.0, 1.0), z).ok()
 }
 
-/// Recomputes the idle machines' mix by model: one pass over the fleet's units.
+/// Recomputes the idle machines' mix by model: one pass over the fleet's units with machines.
 fn refresh_idle_mix(scratch: &mut Scratch, fleet: &Fleet) {
-    for (i, u) in fleet.units().iter().enumerate() {
+    for i in fleet.live_units() {
+        let u = &fleet.units()[i];
         if u.ths <= 0.0 || fleet.is_running(i) || fleet.is_offline(i) {
             continue;
         }
