@@ -223,97 +223,111 @@ pub struct ConcentrationSummary {
     pub top5_share: f64,
 }
 
-/// HHI, Nakamoto coefficient, top-1 and top-5 shares of `weights` computed together in
-/// `O(n)`, without sorting: one pass sums the weights and their squares, keeps the five
-/// largest and sums the weights per binary exponent (`2^e <= w < 2^(e+1)`, [`exponent_class`]);
-/// the exponent classes are then added from the largest down, and only the class where the running sum
-/// passes one half is sorted and added weight by weight. `weights` is used as scratch space
-/// (reordered). Agrees with [`herfindahl_hirschman_index`], [`nakamoto_coefficient`] and
-/// [`top_k_share`] up to rounding (sums are taken in a different order).
+/// HHI, Nakamoto coefficient, top-1 and top-5 shares of `weights` computed together
+/// ([`Summarizer::summarize`] with no history: the weights are sorted once). Agrees with
+/// [`herfindahl_hirschman_index`], [`nakamoto_coefficient`] and [`top_k_share`] up to
+/// rounding (sums are taken in a different order).
 ///
 /// # Errors
 /// [`ConcentrationError::NoEntities`], [`ConcentrationError::InvalidWeight`] or
 /// [`ConcentrationError::ZeroTotal`].
-pub fn summarize(weights: &mut [f64]) -> Result<ConcentrationSummary, ConcentrationError> {
-    if weights.is_empty() {
-        return Err(ConcentrationError::NoEntities);
-    }
-    let mut classes = ExponentClasses::default();
-    let mut total = 0.0;
-    let mut squares = 0.0;
-    let mut top5 = [0.0f64; 5];
-    // Checked as a flag (the loop has no early exit; an invalid weight is looked up after).
-    let mut valid = true;
-    for &weight in weights.iter() {
-        valid &= valid_weight(weight);
-        total += weight;
-        squares += weight * weight;
-        if weight > top5[4] {
-            // Insert into the descending five.
-            let mut i = 4;
-            while i > 0 && top5[i - 1] < weight {
-                top5[i] = top5[i - 1];
-                i -= 1;
-            }
-            top5[i] = weight;
-        }
-        classes.add(exponent_class(weight), weight);
-    }
-    if !valid {
-        check_weights(weights)?;
-    }
-    classes.bounds();
-    if total == 0.0 {
-        return Err(ConcentrationError::ZeroTotal);
-    }
-    let n = weights.len();
-    let half = 0.5 * total;
-    let (mut sum, mut counted) = (0.0, 0);
-    let mut nakamoto_coefficient = n;
-    'classes: for e in (classes.lowest..=classes.highest).rev() {
-        let (class_sum, class_count) = (classes.sum[e], classes.count[e]);
-        if class_count == 0 {
-            continue;
-        }
-        if sum + class_sum <= half {
-            sum += class_sum;
-            counted += class_count;
-            continue;
-        }
-        // The half is passed in this class: its weights one by one, largest first.
-        let mut members = 0;
-        for i in 0..n {
-            if exponent_class(weights[i]) == e {
-                weights.swap(members, i);
-                members += 1;
-            }
-        }
-        let class = &mut weights[..members];
-        class.sort_unstable_by(|a, b| b.total_cmp(a));
-        for (i, &w) in class.iter().enumerate() {
-            sum += w;
-            if sum > half {
-                nakamoto_coefficient = counted + i + 1;
-                break 'classes;
-            }
-        }
-        counted += members;
-    }
-    let share = |w: &[f64]| (w.iter().sum::<f64>() / total).min(1.0);
-    Ok(ConcentrationSummary {
-        hhi: squares / (total * total),
-        nakamoto_coefficient,
-        top1_share: share(&top5[..1]),
-        top5_share: share(&top5[..5.min(n)]),
-    })
+pub fn summarize(weights: &[f64]) -> Result<ConcentrationSummary, ConcentrationError> {
+    Summarizer::default().summarize(weights)
 }
 
-/// Smallest and largest binary exponents (biased, as in the `f64` bits) with a class of their
-/// own: weights below `2^-64` (zeros included) share the lowest class, weights from `2^63` up
-/// the highest (each class is sorted when the half falls in it, so any split is exact).
-const CLASS_EXPONENTS: (usize, usize) = (1023 - 64, 1023 + 63);
-/// Number of exponent classes.
-const CLASSES: usize = CLASS_EXPONENTS.1 - CLASS_EXPONENTS.0 + 1;
+/// [`summarize`] for a series of similar weight sets (the firms' hashrate day after day), in
+/// `O(n)` a call: one pass sums the weights and their squares and keeps the five largest; a
+/// second collects the candidates for the majority coalition, the weights at or above a
+/// threshold left by the last call, and only they are sorted (largest first) and added
+/// until the sum passes one half. Every weight left out is below every candidate, so the
+/// candidates sorted are the top of the full sorted list and the coefficient is exact
+/// whatever the threshold. The next threshold is the `k + k/4 + 8`-th largest weight of this call
+/// (`k` the coefficient), so a day's drift keeps the answer among the candidates; when it
+/// does not (the candidates sum to half or less), all the weights are sorted.
+#[derive(Debug, Clone, Default)]
+pub struct Summarizer {
+    /// Weights at or above this are candidates (0: all are).
+    threshold: f64,
+    /// Scratch: the candidates, sorted largest first.
+    candidates: Vec<f64>,
+}
+
+impl Summarizer {
+    /// The four measures of `weights`.
+    ///
+    /// # Errors
+    /// [`ConcentrationError::NoEntities`], [`ConcentrationError::InvalidWeight`] or
+    /// [`ConcentrationError::ZeroTotal`].
+    pub fn summarize(
+        &mut self,
+        weights: &[f64],
+    ) -> Result<ConcentrationSummary, ConcentrationError> {
+        if weights.is_empty() {
+            return Err(ConcentrationError::NoEntities);
+        }
+        let mut total = 0.0;
+        let mut squares = 0.0;
+        let mut top5 = [0.0f64; 5];
+        // A NaN or infinite weight makes the total non-finite and a negative one the lowest
+        // negative (`f64::min` skips NaN): then the invalid weight is looked up.
+        let mut lowest = f64::INFINITY;
+        for &weight in weights {
+            lowest = lowest.min(weight);
+            total += weight;
+            squares += weight * weight;
+            if weight > top5[4] {
+                // Insert into the descending five.
+                let mut i = 4;
+                while i > 0 && top5[i - 1] < weight {
+                    top5[i] = top5[i - 1];
+                    i -= 1;
+                }
+                top5[i] = weight;
+            }
+        }
+        if !(total.is_finite() && lowest >= 0.0) {
+            check_weights(weights)?;
+        }
+        if total == 0.0 {
+            return Err(ConcentrationError::ZeroTotal);
+        }
+        let n = weights.len();
+        let half = 0.5 * total;
+        let nakamoto_coefficient = match self.coalition(weights, self.threshold, half) {
+            Some(k) => k,
+            // All the weights: their sum is the total, above half (n if rounding says not).
+            None => self.coalition(weights, 0.0, half).unwrap_or(n),
+        };
+        let share = |w: &[f64]| (w.iter().sum::<f64>() / total).min(1.0);
+        Ok(ConcentrationSummary {
+            hhi: squares / (total * total),
+            nakamoto_coefficient,
+            top1_share: share(&top5[..1]),
+            top5_share: share(&top5[..5.min(n)]),
+        })
+    }
+
+    /// The smallest number of the weights at or above `threshold` whose sum, largest first,
+    /// passes `half` (None if they sum to `half` or less); sets the next threshold.
+    fn coalition(&mut self, weights: &[f64], threshold: f64, half: f64) -> Option<usize> {
+        let c = &mut self.candidates;
+        c.clear();
+        c.extend(weights.iter().copied().filter(|&w| w >= threshold));
+        c.sort_unstable_by(|a, b| b.total_cmp(a));
+        let mut sum = 0.0;
+        let k = 1 + c.iter().position(|&w| {
+            sum += w;
+            sum > half
+        })?;
+        let keep = k + k / 4 + 8;
+        self.threshold = if c.len() > keep {
+            c[keep - 1]
+        } else {
+            0.5 * threshold
+        };
+        Some(k)
+    }
+}
 
 /// [`ConcentrationError::InvalidWeight`] for the first weight that is not finite and
 /// non-negative.
@@ -331,47 +345,6 @@ fn check_weights(weights: &[f64]) -> Result<(), ConcentrationError> {
 #[inline]
 fn valid_weight(w: f64) -> bool {
     (0.0..f64::INFINITY).contains(&w)
-}
-
-/// The exponent class of weight `w >= 0`.
-#[inline]
-fn exponent_class(w: f64) -> usize {
-    ((w.to_bits() >> 52) as usize).clamp(CLASS_EXPONENTS.0, CLASS_EXPONENTS.1) - CLASS_EXPONENTS.0
-}
-
-/// Sums and counts of weights per exponent class ([`exponent_class`]).
-struct ExponentClasses {
-    sum: [f64; CLASSES],
-    count: [usize; CLASSES],
-    lowest: usize,
-    highest: usize,
-}
-
-impl Default for ExponentClasses {
-    fn default() -> Self {
-        ExponentClasses {
-            sum: [0.0; CLASSES],
-            count: [0; CLASSES],
-            lowest: usize::MAX,
-            highest: 0,
-        }
-    }
-}
-
-impl ExponentClasses {
-    #[inline]
-    fn add(&mut self, e: usize, w: f64) {
-        self.sum[e] += w;
-        self.count[e] += 1;
-    }
-
-    /// Sets `lowest` and `highest` from the counts, after the last [`ExponentClasses::add`].
-    fn bounds(&mut self) {
-        if let Some(lo) = self.count.iter().position(|&c| c > 0) {
-            self.lowest = lo;
-            self.highest = self.count.iter().rposition(|&c| c > 0).unwrap_or(lo);
-        }
-    }
 }
 
 #[cfg(test)]
@@ -477,14 +450,14 @@ mod tests {
     #[test]
     fn summary_agrees_with_the_single_measures() {
         // Hand cases: 50/30/20 and a long tail where the top 64 hold less than half.
-        let mut w = vec![0.5, 0.3, 0.2];
-        let s = summarize(&mut w).unwrap();
+        let w = vec![0.5, 0.3, 0.2];
+        let s = summarize(&w).unwrap();
         assert!(close(s.hhi, 0.38));
         assert_eq!(s.nakamoto_coefficient, 2);
         assert!(close(s.top1_share, 0.5));
         assert!(close(s.top5_share, 1.0));
         let flat = vec![1.0; 1500];
-        let s = summarize(&mut flat.clone()).unwrap();
+        let s = summarize(&flat).unwrap();
         assert_eq!(s.nakamoto_coefficient, 751);
         assert!(close(s.hhi, 1.0 / 1500.0));
         assert!(close(s.top5_share, 5.0 / 1500.0));
@@ -500,7 +473,7 @@ mod tests {
                     (1.0 - u).powf(-1.0 / 1.2)
                 })
                 .collect();
-            let s = summarize(&mut w.clone()).unwrap();
+            let s = summarize(&w).unwrap();
             assert!(close(s.hhi, herfindahl_hirschman_index(&w).unwrap()));
             assert_eq!(s.nakamoto_coefficient, nakamoto_coefficient(&w).unwrap());
             assert!(close(s.top1_share, top_k_share(&w, 1).unwrap()));
@@ -510,14 +483,54 @@ mod tests {
         let w = vec![
             0.0, 4.0, 2.0, 0.0, 3.999, 1.0, 5e-324, 8.0, 0.0, 2.0, 1e-30, 1e25, 2e20, 9e24,
         ];
-        let s = summarize(&mut w.clone()).unwrap();
+        let s = summarize(&w).unwrap();
         assert_eq!(s.nakamoto_coefficient, nakamoto_coefficient(&w).unwrap());
         assert!(close(s.top5_share, top_k_share(&w, 5).unwrap()));
-        assert_eq!(summarize(&mut []), Err(ConcentrationError::NoEntities));
-        assert_eq!(
-            summarize(&mut [0.0, 0.0]),
-            Err(ConcentrationError::ZeroTotal)
-        );
-        assert!(summarize(&mut [1.0, f64::NAN]).is_err());
+        assert_eq!(summarize(&[]), Err(ConcentrationError::NoEntities));
+        assert_eq!(summarize(&[0.0, 0.0]), Err(ConcentrationError::ZeroTotal));
+        assert!(summarize(&[1.0, f64::NAN]).is_err());
+    }
+
+    #[test]
+    fn a_summarizer_stays_exact_as_the_weights_drift_jump_and_collapse() {
+        // 2,000 Pareto weights that drift day to day; on some days the largest entities
+        // vanish (their weight to 0: the majority moves below the last threshold) or one
+        // grows to a majority alone, and once all weights scale by 1e6.
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut uniform = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut w: Vec<f64> = (0..2000)
+            .map(|_| (1.0 - uniform()).powf(-1.0 / 1.1))
+            .collect();
+        let mut s = Summarizer::default();
+        let mut coefficients = Vec::new();
+        for day in 0..300 {
+            for v in &mut w {
+                *v *= 0.97 + 0.06 * uniform();
+            }
+            match day % 50 {
+                10 => {
+                    let top = summarize(&w).unwrap().top1_share * w.iter().sum::<f64>();
+                    w.iter_mut()
+                        .filter(|v| **v >= 0.2 * top)
+                        .for_each(|v| *v = 0.0);
+                }
+                30 => w[day] = 3.0 * w.iter().sum::<f64>(),
+                31 => w[day - 1] = 1.0,
+                40 if day == 140 => w.iter_mut().for_each(|v| *v *= 1e6),
+                _ => {}
+            }
+            let got = s.summarize(&w).unwrap();
+            assert_eq!(got, summarize(&w).unwrap(), "day {day}");
+            assert_eq!(got.nakamoto_coefficient, nakamoto_coefficient(&w).unwrap());
+            coefficients.push(got.nakamoto_coefficient);
+        }
+        // The series went through single-entity majorities and back to long coalitions.
+        assert!(coefficients.contains(&1));
+        assert!(coefficients.iter().max().unwrap() > &50);
     }
 }

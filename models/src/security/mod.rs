@@ -29,7 +29,7 @@ pub use asert::{asert_next_bits, asert_next_target, Asert, AsertError};
 pub use concentration::{
     herfindahl_hirschman_index, herfindahl_hirschman_points, min_entities_above,
     min_entities_at_least, nakamoto_coefficient, summarize, top_k_share, ConcentrationError,
-    ConcentrationSummary,
+    ConcentrationSummary, Summarizer,
 };
 pub use double_spend::{
     attacker_success_probability, min_confirmations, nakamoto_attacker_success,

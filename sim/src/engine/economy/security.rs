@@ -15,7 +15,7 @@
 //!   share `q = top1`, and one with the whole overhang, `q = O / (H + O)` (the overhang is not
 //!   part of `H`).
 //!
-//! Cost: one pass over the sites (hashrate by owner), then an O(firms) partial selection, a
+//! Cost: one pass over the sites (hashrate by owner), then two O(firms) passes ([`Summarizer`]), a
 //! day. The idle machines' mix of efficiencies (which prices the overhang) takes a pass over
 //! every fleet unit, so it is refreshed every [`IDLE_MIX_REFRESH_DAYS`] days and scaled to the
 //! day's idle total in between (the total is exact every day: the fleet's idle hashrate as of
@@ -26,7 +26,7 @@
 use hashshift_models::security::attack::{
     new_asic_cost, overhang_cost, payback_price_usd_per_th, rental_cost, HashrateLot,
 };
-use hashshift_models::security::{attacker_success_probability, summarize};
+use hashshift_models::security::{attacker_success_probability, Summarizer};
 
 use hashshift_models::hardware::scrap_usd_per_th;
 use hashshift_models::mining::fleet::Fleet;
@@ -58,6 +58,8 @@ pub(crate) struct Scratch {
     touched: Vec<u16>,
     /// Overhang lots (idle by model, then unsold).
     lots: Vec<HashrateLot>,
+    /// Concentration measures, with the threshold of the last day's majority candidates.
+    concentration: Summarizer,
 }
 
 fn double_spend(spec: &SecuritySpec, q: f64, z: u32) -> Option<f64> {
@@ -241,7 +243,7 @@ impl Economy {
                     .extend((0..fs.sites.len()).map(|s| fleet.site_running_ths(s)));
             }
         }
-        if let Ok(c) = summarize(&mut scratch.weights) {
+        if let Ok(c) = scratch.concentration.summarize(&scratch.weights) {
             snap.hhi = Some(c.hhi);
             snap.nakamoto_coefficient = Some(c.nakamoto_coefficient as u32);
             snap.top1_share = Some(c.top1_share);
