@@ -236,14 +236,14 @@ pub fn summarize(weights: &[f64]) -> Result<ConcentrationSummary, ConcentrationE
 }
 
 /// [`summarize`] for a series of similar weight sets (the firms' hashrate day after day), in
-/// `O(n)` a call: one pass sums the weights and their squares and keeps the five largest; a
-/// second collects the candidates for the majority coalition, the weights at or above a
-/// threshold left by the last call, and only they are sorted (largest first) and added
-/// until the sum passes one half. Every weight left out is below every candidate, so the
-/// candidates sorted are the top of the full sorted list and the coefficient is exact
-/// whatever the threshold. The next threshold is the `k + k/4 + 8`-th largest weight of this call
-/// (`k` the coefficient), so a day's drift keeps the answer among the candidates; when it
-/// does not (the candidates sum to half or less), all the weights are sorted.
+/// `O(n)` a call: one pass sums the weights and their squares and collects the candidates
+/// for the majority coalition, the weights at or above a threshold left by the last call;
+/// only they are sorted (largest first) and added until the sum passes one half. Every
+/// weight left out is below every candidate, so the sorted candidates are the top of the
+/// full sorted list: the coefficient and the top-1 and top-5 shares are exact whatever the
+/// threshold. The next threshold is the `k + k/4 + 8`-th largest weight of this call (`k` the
+/// coefficient), so a day's drift keeps the answer among the candidates; when it does not
+/// (the candidates sum to half or less, or are fewer than five), all the weights are sorted.
 #[derive(Debug, Clone, Default)]
 pub struct Summarizer {
     /// Weights at or above this are candidates (0: all are).
@@ -262,27 +262,23 @@ impl Summarizer {
         &mut self,
         weights: &[f64],
     ) -> Result<ConcentrationSummary, ConcentrationError> {
-        if weights.is_empty() {
+        let n = weights.len();
+        if n == 0 {
             return Err(ConcentrationError::NoEntities);
         }
         let mut total = 0.0;
         let mut squares = 0.0;
-        let mut top5 = [0.0f64; 5];
         // A NaN or infinite weight makes the total non-finite and a negative one the lowest
         // negative (`f64::min` skips NaN): then the invalid weight is looked up.
         let mut lowest = f64::INFINITY;
+        let (c, threshold) = (&mut self.candidates, self.threshold);
+        c.clear();
         for &weight in weights {
             lowest = lowest.min(weight);
             total += weight;
             squares += weight * weight;
-            if weight > top5[4] {
-                // Insert into the descending five.
-                let mut i = 4;
-                while i > 0 && top5[i - 1] < weight {
-                    top5[i] = top5[i - 1];
-                    i -= 1;
-                }
-                top5[i] = weight;
+            if weight >= threshold {
+                c.push(weight);
             }
         }
         if !(total.is_finite() && lowest >= 0.0) {
@@ -291,28 +287,30 @@ impl Summarizer {
         if total == 0.0 {
             return Err(ConcentrationError::ZeroTotal);
         }
-        let n = weights.len();
         let half = 0.5 * total;
-        let nakamoto_coefficient = match self.coalition(weights, self.threshold, half) {
-            Some(k) => k,
-            // All the weights: their sum is the total, above half (n if rounding says not).
-            None => self.coalition(weights, 0.0, half).unwrap_or(n),
+        let top = 5.min(n);
+        let nakamoto_coefficient = match self.coalition(half) {
+            Some(k) if self.candidates.len() >= top => k,
+            _ => {
+                // All the weights: their sum is the total, above half (n if rounding says not).
+                self.candidates.clear();
+                self.candidates.extend_from_slice(weights);
+                self.coalition(half).unwrap_or(n)
+            }
         };
         let share = |w: &[f64]| (w.iter().sum::<f64>() / total).min(1.0);
         Ok(ConcentrationSummary {
             hhi: squares / (total * total),
             nakamoto_coefficient,
-            top1_share: share(&top5[..1]),
-            top5_share: share(&top5[..5.min(n)]),
+            top1_share: share(&self.candidates[..1]),
+            top5_share: share(&self.candidates[..top]),
         })
     }
 
-    /// The smallest number of the weights at or above `threshold` whose sum, largest first,
-    /// passes `half` (None if they sum to `half` or less); sets the next threshold.
-    fn coalition(&mut self, weights: &[f64], threshold: f64, half: f64) -> Option<usize> {
+    /// Sorts the candidates (largest first) and returns how many of them pass `half` (None
+    /// if they all sum to `half` or less); sets the next threshold.
+    fn coalition(&mut self, half: f64) -> Option<usize> {
         let c = &mut self.candidates;
-        c.clear();
-        c.extend(weights.iter().copied().filter(|&w| w >= threshold));
         c.sort_unstable_by(|a, b| b.total_cmp(a));
         let mut sum = 0.0;
         let k = 1 + c.iter().position(|&w| {
@@ -323,7 +321,7 @@ impl Summarizer {
         self.threshold = if c.len() > keep {
             c[keep - 1]
         } else {
-            0.5 * threshold
+            0.5 * self.threshold
         };
         Some(k)
     }
