@@ -14,8 +14,10 @@
 //! when it is earlier than every lane's last event, to the heap. Each lane is then sorted by
 //! (time, seq) like the heap, and [`EventQueue::pop`] takes the earliest of the heap's top and
 //! the lanes' fronts: the order is exactly the one a single heap gives, while the heap keeps
-//! only the events that arrive out of order (blocks, ticks, the first staggered round of
-//! decisions) and stays small with thousands of firms.
+//! only the events that arrive out of order (ticks, the first staggered round of decisions)
+//! and stays small with thousands of firms. The simulation keeps its one pending block
+//! outside the queue, stamped with a sequence number ([`EventQueue::stamp`]), and
+//! [`EventQueue::pop_before`] gives it in its place in the same order.
 
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
@@ -97,12 +99,19 @@ impl EventQueue {
         }
     }
 
-    /// Schedules `event` at `time` (seconds since scenario start; must not be NaN).
-    pub fn schedule(&mut self, time: f64, event: Event) {
+    /// `event` at `time` with the next sequence number, for the caller to keep outside the
+    /// queue (the simulation's single pending block): [`EventQueue::pop_before`] returns it in
+    /// its place in the order.
+    pub fn stamp(&mut self, time: f64, event: Event) -> Scheduled {
         debug_assert!(!time.is_nan(), "event time is NaN");
         let seq = self.next_seq;
         self.next_seq += 1;
-        let e = Scheduled { time, seq, event };
+        Scheduled { time, seq, event }
+    }
+
+    /// Schedules `event` at `time` (seconds since scenario start; must not be NaN).
+    pub fn schedule(&mut self, time: f64, event: Event) {
+        let e = self.stamp(time, event);
         if laned(&event) {
             // A later seq keeps a lane in order unless it is earlier in time: the lane whose
             // last event is the latest not after `time`, else an empty one (`-inf`).
@@ -158,6 +167,20 @@ impl EventQueue {
         }
     }
 
+    /// Removes and returns the earliest of the queue's events and `outside` (a stamped event
+    /// kept by the caller, taken from it when it comes first).
+    #[inline]
+    pub fn pop_before(&mut self, outside: &mut Option<Scheduled>) -> Option<Scheduled> {
+        if let Some(o) = *outside {
+            // `Scheduled`'s order is reversed: greater is earlier.
+            if self.peek().is_none_or(|q| o > *q) {
+                *outside = None;
+                return Some(o);
+            }
+        }
+        self.pop()
+    }
+
     /// The earliest event, without removing it.
     pub fn peek(&self) -> Option<&Scheduled> {
         match self.earliest() {
@@ -180,6 +203,34 @@ impl EventQueue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_event_kept_outside_comes_out_in_its_place() {
+        let mut q = EventQueue::with_capacity(8);
+        q.schedule(2.0, Event::DailyTick);
+        let mut outside = Some(q.stamp(2.0, Event::BlockFound { generation: 1 }));
+        q.schedule(2.0, Event::End);
+        q.schedule(1.0, Event::HashrateChange);
+        let mut order = Vec::new();
+        while let Some(e) = q.pop_before(&mut outside) {
+            order.push(e.event);
+        }
+        // Time first, then the stamping order among the scheduled events.
+        assert_eq!(
+            order,
+            vec![
+                Event::HashrateChange,
+                Event::DailyTick,
+                Event::BlockFound { generation: 1 },
+                Event::End,
+            ]
+        );
+        assert!(outside.is_none());
+        // With nothing queued the outside event still comes out.
+        let mut outside = Some(q.stamp(9.0, Event::BlockFound { generation: 2 }));
+        assert_eq!(q.pop_before(&mut outside).map(|e| e.time), Some(9.0));
+        assert_eq!(q.pop_before(&mut outside), None);
+    }
 
     #[test]
     fn orders_by_time_then_scheduling_order() {

@@ -10,7 +10,7 @@ use rand_distr::{Distribution, Exp1};
 use super::difficulty::DifficultyControl;
 use super::economy::Economy;
 use super::event::Event;
-use super::queue::EventQueue;
+use super::queue::{EventQueue, Scheduled};
 use super::rng::{Component, RngStreams};
 use crate::calendar::DAY_S;
 use crate::record::RegionDayRecord;
@@ -196,6 +196,7 @@ impl SimulationBuilder {
             work_remaining: 0.0,
             work_updated_at: 0.0,
             generation: 0,
+            next_block: None,
             block_pending: false,
             last_block_clock: 0.0,
             hashes_total: 0.0,
@@ -299,6 +300,8 @@ pub struct Simulation {
     /// Clock when `work_remaining` was last brought up to date.
     work_updated_at: f64,
     generation: u64,
+    /// The pending block's event, outside the queue ([`EventQueue::pop_before`]).
+    next_block: Option<Scheduled>,
     block_pending: bool,
     last_block_clock: f64,
     /// Cumulative hashes done since start.
@@ -340,7 +343,7 @@ impl Simulation {
             .set_record_firm_rows(recorder.wants_firm_months());
         self.start();
         self.flush_agents(recorder)?;
-        while let Some(ev) = self.queue.pop() {
+        while let Some(ev) = self.queue.pop_before(&mut self.next_block) {
             if self.check_invariants && (ev.time < self.clock || ev.time.is_nan()) {
                 return Err(SimError::Invalid(format!(
                     "invariant broken: event {:?} at {} s comes before the clock {} s",
@@ -490,16 +493,19 @@ impl Simulation {
         if self.hashrate > 0.0 {
             let t = self.clock + self.work_remaining / self.hashrate;
             self.block_pending = true;
-            if t < self.horizon {
-                self.queue.schedule(
+            // The pending block is kept outside the queue (blocks are most of the events: a
+            // heap push and pop each); the draw it replaces was void anyway (its generation).
+            self.next_block = (t < self.horizon).then(|| {
+                self.queue.stamp(
                     t,
                     Event::BlockFound {
                         generation: self.generation,
                     },
-                );
-            }
+                )
+            });
         } else {
             self.block_pending = false;
+            self.next_block = None;
         }
     }
 
