@@ -85,6 +85,9 @@ struct SiteAccount {
 #[derive(Debug, Clone, Default)]
 pub(super) struct SiteAccounts {
     sites: Vec<SiteAccount>,
+    /// Each site's running TH/s again, contiguous: the daily concentration pass reads them
+    /// all (one 80-byte stride per site in `sites`).
+    running_ths: Vec<f64>,
 }
 
 impl SiteAccounts {
@@ -98,6 +101,7 @@ impl SiteAccounts {
                 snap_tax: i.tax[usize::from(region)],
                 ..SiteAccount::default()
             });
+            self.running_ths.push(0.0);
         }
     }
 
@@ -141,6 +145,7 @@ impl SiteAccounts {
             a.kwh_x = 0.0;
             a.kwh = 0.0;
         }
+        self.running_ths[s] = a.ths;
     }
 
     /// Takes site `s`'s accrual (settled to `i`) and resets it.
@@ -154,7 +159,7 @@ impl SiteAccounts {
 
     /// Running hashrate of each site in order, TH/s (sites never seen are missing from the end).
     pub fn all_running_ths(&self) -> impl ExactSizeIterator<Item = f64> + '_ {
-        self.sites.iter().map(|a| a.ths)
+        self.running_ths.iter().copied()
     }
 
     /// Running TH/s at site `s`.
