@@ -15,6 +15,9 @@
 //! [`Fleet::set_unit_ths`] shrinks or removes a vintage (machines sold, MW converted). Each
 //! site's mining revenue and energy cost accrue exactly between passes without a per-day scan
 //! (see [`super::site_accounts`]); [`Fleet::take_site_accrual`] hands them to the site's firm.
+//! Emptied units keep their index (the firms refer to units by index), so after years of
+//! refreshes and sales most units are empty; the fleet lists the ones with machines
+//! ([`Fleet::live_units`]) for the scans of the idle machines.
 
 use std::fmt;
 

@@ -15,9 +15,10 @@
 //!   share `q = top1`, and one with the whole overhang, `q = O / (H + O)` (the overhang is not
 //!   part of `H`).
 //!
-//! Cost: one pass over the sites (hashrate by owner), then two O(firms) passes ([`Summarizer`]), a
-//! day. The idle machines' mix of efficiencies (which prices the overhang) takes a pass over
-//! every fleet unit, so it is refreshed every [`IDLE_MIX_REFRESH_DAYS`] days and scaled to the
+//! Cost: one pass over the sites (hashrate by owner), then one over the firms and a sort of
+//! the hundred or so largest ([`Summarizer`]), a day. The idle machines' mix of efficiencies
+//! (which prices the overhang) takes a pass over the fleet's units with machines
+//! ([`Fleet::live_units`]), so it is refreshed every [`IDLE_MIX_REFRESH_DAYS`] days and scaled to the
 //! day's idle total in between (the total is exact every day: the fleet's idle hashrate as of
 //! its last operation pass, the `idle_ehs` column). Units accumulate over a run with firms
 //! (refreshes, relocations), so a daily pass would cost more than the rest of the simulation
