@@ -67,12 +67,12 @@ impl Integrals {
     }
 }
 
-/// One site's running totals, snapshot of the integrals and accrual: kept together (one or
-/// two cache lines per settlement, not eight).
+/// One site's running energy totals, snapshot of the integrals and accrual: kept together
+/// (one or two cache lines per settlement, not eight); its running TH/s are in
+/// [`SiteAccounts::running_ths`].
 #[derive(Debug, Clone, Default)]
 struct SiteAccount {
     region: u16,
-    ths: f64,
     kwh_x: f64,
     kwh: f64,
     snap_hp: f64,
@@ -85,8 +85,8 @@ struct SiteAccount {
 #[derive(Debug, Clone, Default)]
 pub(super) struct SiteAccounts {
     sites: Vec<SiteAccount>,
-    /// Each site's running TH/s again, contiguous: the daily concentration pass reads them
-    /// all (one 80-byte stride per site in `sites`).
+    /// Each site's running TH/s, beside `sites` rather than in it: the daily concentration
+    /// pass reads them all (contiguous, not one account's stride per site).
     running_ths: Vec<f64>,
 }
 
@@ -109,7 +109,7 @@ impl SiteAccounts {
     pub fn settle(&mut self, s: usize, i: &Integrals) {
         let a = &mut self.sites[s];
         let r = usize::from(a.region);
-        a.acc.revenue_usd += a.ths * (i.hp - a.snap_hp);
+        a.acc.revenue_usd += self.running_ths[s] * (i.hp - a.snap_hp);
         a.acc.energy_usd += a.kwh_x * (i.price[r] - a.snap_price);
         a.acc.carbon_usd += a.kwh * (i.tax[r] - a.snap_tax);
         a.snap_hp = i.hp;
@@ -121,7 +121,7 @@ impl SiteAccounts {
     /// so far stays with the old region's prices). Returns false, changing nothing, if the site
     /// does not exist or something runs there.
     pub fn move_site(&mut self, s: usize, region: u16, i: &Integrals) -> bool {
-        if s >= self.sites.len() || self.sites[s].ths != 0.0 {
+        if s >= self.sites.len() || self.running_ths[s] != 0.0 {
             return false;
         }
         self.settle(s, i);
@@ -136,16 +136,16 @@ impl SiteAccounts {
     pub fn change(&mut self, s: usize, i: &Integrals, sign: f64, ths: f64, kwh_x: f64, kwh: f64) {
         self.settle(s, i);
         let a = &mut self.sites[s];
-        a.ths += sign * ths;
+        let running = &mut self.running_ths[s];
+        *running += sign * ths;
         a.kwh_x += sign * kwh_x * ths;
         a.kwh += sign * kwh * ths;
         // Rounding: a site with nothing running holds exact zeros.
-        if a.ths.abs() < 1e-6 {
-            a.ths = 0.0;
+        if running.abs() < 1e-6 {
+            *running = 0.0;
             a.kwh_x = 0.0;
             a.kwh = 0.0;
         }
-        self.running_ths[s] = a.ths;
     }
 
     /// Takes site `s`'s accrual (settled to `i`) and resets it.
@@ -165,6 +165,6 @@ impl SiteAccounts {
     /// Running TH/s at site `s`.
     #[inline]
     pub fn running_ths(&self, s: usize) -> f64 {
-        self.sites.get(s).map_or(0.0, |a| a.ths)
+        self.running_ths.get(s).copied().unwrap_or(0.0)
     }
 }
