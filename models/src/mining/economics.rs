@@ -138,35 +138,32 @@ mod tests {
         assert_eq!(post_retarget_hashprice(1.0, 100.0, 50.0, &[], 4.0), 2.0);
         // At most 4x, and unchanged when difficulty will not fall.
         assert_eq!(post_retarget_hashprice(1.0, 100.0, 10.0, &[], 4.0), 4.0);
-        assert_eq!(post_retarget_hashprice(1.0, 100.0, 0.0, &[], 4.0), 4.0);
-        assert_eq!(
-            post_retarget_hashprice(1.0, 100.0, 120.0, &[(0.5, 10.0)], 4.0),
-            1.0
-        );
-        // 40 TH/s idle that switch on at 1.2: R / (50 + 40) = 1.11 <= 1.2, so it runs only in
-        // part and holds the hashprice at its switch-on price, 1.2.
-        assert_eq!(
-            post_retarget_hashprice(1.0, 100.0, 50.0, &[(1.2, 40.0)], 4.0),
-            1.2
-        );
-        // Cheap idle machines all switch on: R / (50 + 30) = 1.25 > 1.1.
-        assert_eq!(
-            post_retarget_hashprice(1.0, 100.0, 50.0, &[(1.1, 30.0)], 4.0),
-            1.25
-        );
-        // Idle machines too dear to matter (above 2.0) change nothing.
-        assert_eq!(
-            post_retarget_hashprice(1.0, 100.0, 50.0, &[(2.5, 1e6)], 4.0),
-            2.0
-        );
-        // A ladder: 1.1 (10 TH/s) all on, then 1.5 (100 TH/s) in part.
-        let hp = post_retarget_hashprice(1.0, 100.0, 50.0, &[(1.1, 10.0), (1.5, 100.0)], 4.0);
-        assert_eq!(hp, 1.5);
-        // Nothing runs and a huge overhang: the overhang's switch-on price, not 4x.
-        assert_eq!(
-            post_retarget_hashprice(1.0, 100.0, 0.0, &[(1.3, 1e6)], 4.0),
-            1.3
-        );
+        // (running TH/s, idle supply, expected hashprice) with revenue 1.0 x 100 TH/s, cap 4x.
+        type Supply = &'static [(f64, f64)];
+        let cases: [(f64, Supply, f64); 7] = [
+            // Difficulty will not fall: unchanged.
+            (120.0, &[(0.5, 10.0)], 1.0),
+            // 40 TH/s idle that switch on at 1.2: R / (50 + 40) = 1.11 <= 1.2, so it runs only
+            // in part and holds the hashprice at its switch-on price, 1.2.
+            (50.0, &[(1.2, 40.0)], 1.2),
+            // Cheap idle machines all switch on: R / (50 + 30) = 1.25 > 1.1.
+            (50.0, &[(1.1, 30.0)], 1.25),
+            // Idle machines too dear to matter (above 2.0) change nothing.
+            (50.0, &[(2.5, 1e6)], 2.0),
+            // A ladder: 1.1 (10 TH/s) all on, then 1.5 (100 TH/s) in part.
+            (50.0, &[(1.1, 10.0), (1.5, 100.0)], 1.5),
+            // Nothing runs and a huge overhang: the overhang's switch-on price, not 4x.
+            (0.0, &[(1.3, 1e6)], 1.3),
+            // Nothing runs and nothing is idle: the clamp.
+            (0.0, &[], 4.0),
+        ];
+        for (running, idle, want) in cases {
+            assert_eq!(
+                post_retarget_hashprice(1.0, 100.0, running, idle, 4.0),
+                want,
+                "running {running}, idle {idle:?}"
+            );
+        }
     }
 
     #[test]
