@@ -241,6 +241,12 @@ impl Agents {
                 Some((rj, rank)) if rj == j => rank,
                 _ => {
                     let cost = l.j_per_th * costs.pue * 24.0 / 1000.0 * costs.energy_usd_per_kwh;
+                    // A lot that does not cover its energy ranks <= 0, and so does every lot
+                    // after it: the cost rises with J/TH (rounding is monotone), and the pool
+                    // is sorted by J/TH.
+                    if hp <= cost {
+                        break;
+                    }
                     let margin_per_mw = (hp - cost) * 1e6 / (l.j_per_th * costs.pue);
                     let rank = margin_per_mw / (per_mw(l) + infra);
                     run = Some((j, rank));
