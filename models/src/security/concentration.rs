@@ -272,16 +272,22 @@ impl Summarizer {
         // negative: then the invalid weight is looked up. (A plain comparison, one `minsd`:
         // `f64::min`'s NaN handling costs more than the rest of the loop.)
         let mut lowest = f64::INFINITY;
-        let (c, threshold) = (&mut self.candidates, self.threshold);
+        let threshold = self.threshold;
+        // The candidates are written without a branch (every weight is stored, the count
+        // advances when it is one: which weights pass is unpredictable), and without a push,
+        // whose call would keep the sums in memory instead of registers. `+ 0.0` makes -0 +0.
+        let c = &mut self.candidates;
         c.clear();
+        c.resize(n, 0.0);
+        let mut len = 0;
         for &weight in weights {
             lowest = if weight < lowest { weight } else { lowest };
             total += weight;
             squares += weight * weight;
-            if weight >= threshold {
-                c.push(weight);
-            }
+            c[len] = weight + 0.0;
+            len += usize::from(weight >= threshold);
         }
+        c.truncate(len);
         if !(total.is_finite() && lowest >= 0.0) {
             check_weights(weights)?;
         }
@@ -295,7 +301,7 @@ impl Summarizer {
             _ => {
                 // All the weights: their sum is the total, above half (n if rounding says not).
                 self.candidates.clear();
-                self.candidates.extend_from_slice(weights);
+                self.candidates.extend(weights.iter().map(|&w| w + 0.0));
                 self.coalition(half).unwrap_or(n)
             }
         };
@@ -312,7 +318,9 @@ impl Summarizer {
     /// if they all sum to `half` or less); sets the next threshold.
     fn coalition(&mut self, half: f64) -> Option<usize> {
         let c = &mut self.candidates;
-        c.sort_unstable_by(|a, b| b.total_cmp(a));
+        // The candidates are finite and >= +0 (checked weights, -0 made +0 by `+ 0.0`): their
+        // bits order as their values, and integer keys sort faster than `total_cmp`.
+        c.sort_unstable_by_key(|w| std::cmp::Reverse(w.to_bits()));
         let mut sum = 0.0;
         let k = 1 + c.iter().position(|&w| {
             sum += w;
@@ -531,5 +539,35 @@ mod tests {
         // The series went through single-entity majorities and back to long coalitions.
         assert!(coefficients.contains(&1));
         assert!(coefficients.iter().max().unwrap() > &50);
+    }
+
+    #[test]
+    fn a_summarizer_orders_negative_zeros_and_ties_as_values() {
+        // The candidates are sorted by their bits: -0.0 (whose bits are the largest) must
+        // rank as the zero it is, and ties must not change the sums.
+        let days: [&[f64]; 4] = [
+            &[-0.0, 3.0, 0.0, 3.0, 1.0, -0.0, 2.0, 2.0, 0.5],
+            &[-0.0, -0.0, 5.0, 0.0, 4.0, 4.0, 1.0, 1.0, 1.0],
+            &[1.0; 12],
+            &[0.0, -0.0, 0.0, 7.0, -0.0],
+        ];
+        let mut s = Summarizer::default();
+        for (day, w) in days.iter().enumerate() {
+            let got = s.summarize(w).unwrap();
+            assert_eq!(got, summarize(w).unwrap(), "day {day}");
+            assert_eq!(got.nakamoto_coefficient, nakamoto_coefficient(w).unwrap());
+        }
+        assert_eq!(
+            s.summarize(&[-0.0, 2.0, 1.0]).unwrap().top1_share,
+            2.0 / 3.0
+        );
+        assert_eq!(
+            s.summarize(&[-0.0, -0.0]),
+            Err(ConcentrationError::ZeroTotal)
+        );
+        assert!(matches!(
+            s.summarize(&[1.0, -1e-300, 2.0]),
+            Err(ConcentrationError::InvalidWeight { .. })
+        ));
     }
 }
