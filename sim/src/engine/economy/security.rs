@@ -238,10 +238,10 @@ impl Economy {
         match &self.agents {
             Some(a) => a.firm_running_ths(fleet, &mut scratch.weights),
             None => {
+                // The sites' contiguous TH/s, then 0 for the sites that never had a unit.
                 scratch.weights.clear();
-                scratch
-                    .weights
-                    .extend((0..fs.sites.len()).map(|s| fleet.site_running_ths(s)));
+                scratch.weights.extend(fleet.sites_running_ths());
+                scratch.weights.resize(fs.sites.len(), 0.0);
             }
         }
         if let Ok(c) = scratch.concentration.summarize(&scratch.weights) {
