@@ -235,6 +235,13 @@ pub fn summarize(weights: &[f64]) -> Result<ConcentrationSummary, ConcentrationE
     Summarizer::default().summarize(weights)
 }
 
+/// A checked weight as a [`Summarizer`] candidate: -0 made +0 (`+ 0.0`), whose bits would
+/// otherwise sort above every positive weight's.
+#[inline]
+fn candidate(weight: f64) -> f64 {
+    weight + 0.0
+}
+
 /// [`summarize`] for a series of similar weight sets (the firms' hashrate day after day), in
 /// `O(n)` a call: one pass sums the weights and their squares and collects the candidates
 /// for the majority coalition, the weights at or above a threshold left by the last call;
@@ -275,16 +282,16 @@ impl Summarizer {
         let threshold = self.threshold;
         // The candidates are written without a branch (every weight is stored, the count
         // advances when it is one: which weights pass is unpredictable), and without a push,
-        // whose call would keep the sums in memory instead of registers. `+ 0.0` makes -0 +0.
+        // whose call would keep the sums in memory instead of registers. Slot `len <= i` is
+        // written before it is kept, so the buffer only grows to `n`, never cleared.
         let c = &mut self.candidates;
-        c.clear();
         c.resize(n, 0.0);
         let mut len = 0;
         for &weight in weights {
             lowest = if weight < lowest { weight } else { lowest };
             total += weight;
             squares += weight * weight;
-            c[len] = weight + 0.0;
+            c[len] = candidate(weight);
             len += usize::from(weight >= threshold);
         }
         c.truncate(len);
@@ -301,7 +308,8 @@ impl Summarizer {
             _ => {
                 // All the weights: their sum is the total, above half (n if rounding says not).
                 self.candidates.clear();
-                self.candidates.extend(weights.iter().map(|&w| w + 0.0));
+                self.candidates
+                    .extend(weights.iter().map(|&w| candidate(w)));
                 self.coalition(half).unwrap_or(n)
             }
         };
@@ -318,8 +326,8 @@ impl Summarizer {
     /// if they all sum to `half` or less); sets the next threshold.
     fn coalition(&mut self, half: f64) -> Option<usize> {
         let c = &mut self.candidates;
-        // The candidates are finite and >= +0 (checked weights, -0 made +0 by `+ 0.0`): their
-        // bits order as their values, and integer keys sort faster than `total_cmp`.
+        // The candidates are finite and >= +0 (checked weights, -0 made +0 by `candidate`):
+        // their bits order as their values, and integer keys sort faster than `total_cmp`.
         c.sort_unstable_by_key(|w| std::cmp::Reverse(w.to_bits()));
         let mut sum = 0.0;
         let k = 1 + c.iter().position(|&w| {
