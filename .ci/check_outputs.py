@@ -770,6 +770,9 @@ def check_daily(run_dir: str, summary: pa.Table, readers: dict) -> tuple[str, pa
     want = summary.column("blocks")[0].as_py()
     if blocks != want:
         raise CheckError(f"{path}: daily blocks sum to {blocks}, summary says {want}")
+    multipliers = d.column("fee_multiplier").to_pylist()
+    if not all(math.isfinite(m) and m >= 1.0 for m in multipliers):
+        raise CheckError(f"{path}: a fee_multiplier below 1 or not finite")
     if r.num_rows not in (0, 10 * d.num_rows):
         raise CheckError(f"{rpath}: {r.num_rows} rows for {d.num_rows} days (expected 0 or 10 per day)")
     for reader, module in readers.items():

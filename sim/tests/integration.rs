@@ -13,6 +13,7 @@ mod economics;
 mod engine_stats;
 mod extreme_scenarios;
 mod faults;
+mod fee_spikes;
 mod fuzz_corpus;
 mod history_2020;
 mod history_replay;

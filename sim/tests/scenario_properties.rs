@@ -66,6 +66,8 @@ struct Gen {
     /// (model, sigma, mu)
     price: (&'static str, f64, f64),
     lognormal_fees: Option<f64>,
+    /// Fee spikes: (rate per year, mean days, multiplier median, log-sd).
+    fee_spikes: Option<(f64, f64, f64, f64)>,
     shocks: Vec<(u32, Shock)>,
 }
 
@@ -85,6 +87,12 @@ impl Gen {
         }
         if let Some(sd) = self.lognormal_fees {
             t += &format!("[fees]\nmodel = \"lognormal\"\nmean_btc = 0.066\nlog_sd = {sd}\n");
+        }
+        if let Some((rate, days, median, sd)) = self.fee_spikes {
+            t += &format!(
+                "[fees.spikes]\nrate_per_year = {rate}\nmean_days = {days}\n\
+                 multiplier_median = {median}\nlog_sd = {sd}\n"
+            );
         }
         match &self.hashrate {
             Hashrate::Constant(ehs) => {
@@ -247,23 +255,27 @@ fn scenario() -> impl Strategy<Value = Gen> {
             -1.0f64..1.0,
         ),
         prop::option::of(0.0f64..3.0),
+        prop::option::of((0.0f64..365.0, 1.0f64..30.0, 1.0f64..100.0, 0.0f64..3.0)),
         prop::collection::vec((0u32..40, shock()), 0..4),
     )
-        .prop_map(|(days, hashrate, rule, price, lognormal_fees, shocks)| {
-            let mut g = Gen {
-                days,
-                hashrate,
-                rule,
-                price,
-                lognormal_fees,
-                shocks,
-            };
-            // AI shocks need an AI market; the rest apply to any fleet run.
-            let ai = g.has_ai();
-            g.shocks
-                .retain(|(_, s)| ai || !matches!(s, Shock::AiDemand(_) | Shock::AiRate(_)));
-            g
-        })
+        .prop_map(
+            |(days, hashrate, rule, price, lognormal_fees, fee_spikes, shocks)| {
+                let mut g = Gen {
+                    days,
+                    hashrate,
+                    rule,
+                    price,
+                    lognormal_fees,
+                    fee_spikes,
+                    shocks,
+                };
+                // AI shocks need an AI market; the rest apply to any fleet run.
+                let ai = g.has_ai();
+                g.shocks
+                    .retain(|(_, s)| ai || !matches!(s, Shock::AiDemand(_) | Shock::AiRate(_)));
+                g
+            },
+        )
 }
 
 fn check_records(rec: &MemoryRecorder, end_unix: i64) -> Result<(), TestCaseError> {
@@ -307,6 +319,12 @@ fn check_records(rec: &MemoryRecorder, end_unix: i64) -> Result<(), TestCaseErro
             "day {}: {:?}",
             d.date_unix,
             numbers
+        );
+        prop_assert!(
+            d.fee_multiplier.is_finite() && d.fee_multiplier >= 1.0,
+            "day {}: fee multiplier {}",
+            d.date_unix,
+            d.fee_multiplier
         );
         if let Some(a) = d.agents {
             for x in [a.mining_mw, a.converting_mw, a.ai_mw] {
@@ -370,6 +388,7 @@ fn a_run_without_hashrate_ends_at_its_horizon_without_blocks() {
             rule,
             price: ("constant", 0.0, 0.0),
             lognormal_fees: None,
+            fee_spikes: None,
             shocks: Vec::new(),
         };
         let sc = common::scenario(&g.toml());

@@ -94,6 +94,26 @@ impl FeeModel {
         }
     }
 
+    /// The same model with every block's fees multiplied by `factor` (finite, >= 0: a fee
+    /// spike, [`super::FeeSpikes`]): the mean becomes `factor x mean_btc` (not range-checked;
+    /// draws stay capped at the money supply), the log-sd is kept. Draws the same randoms.
+    pub fn scaled(&self, factor: f64) -> Self {
+        let kind = match self.kind {
+            Kind::Constant(sat) => {
+                Kind::Constant((sat as f64 * factor).round().min(MAX_MONEY as f64) as u64)
+            }
+            Kind::Lognormal { scale_sat, sigma } => Kind::Lognormal {
+                scale_sat: scale_sat * factor,
+                sigma,
+            },
+        };
+        Self {
+            mean_btc: self.mean_btc * factor,
+            sigma: self.sigma,
+            kind,
+        }
+    }
+
     /// Expected fees per block, satoshi (`mean_btc x 10^8`; the constant model's rounded value).
     pub fn mean_sat(&self) -> f64 {
         match self.kind {

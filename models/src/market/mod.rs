@@ -17,11 +17,13 @@
 //! - [`price`]: BTC/USD as geometric Brownian motion, Merton jump-diffusion, a two-state
 //!   (bull/bear) regime-switching GBM, or a replay of a daily series.
 //! - [`fees`]: fees per block in satoshi, lognormal with a given mean, or constant.
+//! - [`fee_spikes`]: episodes of congestion that multiply the fees for days at a time.
 //! - [`energy`]: energy price per region, USD/kWh: log price mean-reverting
 //!   (Ornstein-Uhlenbeck, exact discretization) around a level with a yearly cosine season.
 
 pub mod energy;
 mod error;
+pub mod fee_spikes;
 pub mod fees;
 pub mod price;
 mod replay;
@@ -30,6 +32,7 @@ mod tests;
 
 pub use energy::EnergyPrice;
 pub use error::MarketParamError;
+pub use fee_spikes::FeeSpikes;
 pub use fees::FeeModel;
 pub use price::{Gbm, Merton, PriceModel, PriceProcess, PriceReplay, Regime, RegimeSwitching};
 

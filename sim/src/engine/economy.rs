@@ -21,7 +21,7 @@ use std::cell::Cell;
 
 use hashshift_models::consensus::COIN;
 use hashshift_models::hardware::{AsicModel, Catalog, Frontier, Region};
-use hashshift_models::market::{EnergyPrice, FeeModel, PriceProcess};
+use hashshift_models::market::{EnergyPrice, FeeModel, FeeSpikes, PriceProcess};
 use hashshift_models::mining::economics::{
     hashprice_usd_per_th_day, revenue_usd_per_mw_year, DAYS_PER_YEAR,
 };
@@ -108,6 +108,17 @@ struct FleetState {
     idle_supply: Vec<(f64, f64)>,
 }
 
+/// Fee spikes in a run: the model, its stream, the configured fees and the spike in force.
+#[derive(Debug, Clone)]
+struct SpikeState {
+    model: FeeSpikes,
+    rng: ChaCha8Rng,
+    /// The configured fee model (outside spikes).
+    base: FeeModel,
+    /// Multiplier of the spike in force.
+    current: Option<f64>,
+}
+
 /// Per-day accumulators, filled by the engine on each block.
 #[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct DayTally {
@@ -121,9 +132,18 @@ pub(crate) struct DayTally {
 pub(crate) struct Economy {
     price: Price,
     price_rng: ChaCha8Rng,
+    /// Today's fee model: the configured one, scaled by a fee spike in force.
     fees: FeeModel,
     fee_rng: ChaCha8Rng,
+    /// Expected fees per block today, BTC (spikes included).
     fee_mean_btc: f64,
+    /// Long-run expected fees per block, BTC, that firms plan with: `fee_mean_btc` without
+    /// spikes; with them the mean outside spikes times their long-run factor.
+    fee_outlook_btc: f64,
+    /// Fee spikes, when configured.
+    fee_spikes: Option<SpikeState>,
+    /// Subsidy of the latest hashprice, BTC per block.
+    subsidy_btc: f64,
     /// Daily mean fee per block (first unix day, means, log-sd) when fees replay a file.
     fee_replay: Option<(i64, Vec<f64>, f64)>,
     regions: Vec<Region>,
@@ -223,6 +243,9 @@ impl Economy {
             fees: FeeModel::constant(0.0).expect("zero fees are valid"),
             fee_rng: streams.stream(Component::Fees, 0),
             fee_mean_btc: 0.0,
+            fee_outlook_btc: 0.0,
+            fee_spikes: None,
+            subsidy_btc: 0.0,
             fee_replay: None,
             regions: spec.regions.iter().map(|r| r.0).collect(),
             energy,
@@ -258,6 +281,17 @@ impl Economy {
             FeeSpec::Model(m) => {
                 eco.fees = *m;
                 eco.fee_mean_btc = m.mean_btc();
+                eco.fee_outlook_btc = m.mean_btc();
+                if let Some(model) = spec.fee_spikes {
+                    // Spikes start from the first midnight; the outlook counts them from now.
+                    eco.fee_outlook_btc = m.mean_btc() * model.long_run_factor();
+                    eco.fee_spikes = Some(SpikeState {
+                        model,
+                        rng: streams.stream(Component::Fees, 1),
+                        base: *m,
+                        current: None,
+                    });
+                }
             }
             FeeSpec::Replay {
                 first_day,
@@ -385,6 +419,7 @@ impl Economy {
         if let Some((first, means, sd)) = &self.fee_replay {
             let i = (t.div_euclid(DAY_S) - first).clamp(0, means.len() as i64 - 1) as usize;
             self.fee_mean_btc = means[i];
+            self.fee_outlook_btc = means[i];
             self.fees =
                 FeeModel::lognormal(means[i], *sd).expect("validated when the scenario was loaded");
         }
@@ -403,7 +438,8 @@ impl Economy {
 
     fn hashprice_at(&mut self, difficulty: f64, subsidy_sat: u64) -> f64 {
         self.difficulty = difficulty;
-        let reward = subsidy_sat as f64 / COIN as f64 + self.fee_mean_btc;
+        self.subsidy_btc = subsidy_sat as f64 / COIN as f64;
+        let reward = self.subsidy_btc + self.fee_mean_btc;
         hashprice_usd_per_th_day(difficulty, reward, self.price())
     }
 
@@ -481,6 +517,7 @@ impl Economy {
         }
         self.apply_shocks(now_unix);
         self.set_replay_fees(now_unix);
+        self.step_fee_spikes(now_unix);
         let doy = day_of_year(now_unix);
         for (i, e) in self.energy.iter_mut().enumerate() {
             self.region_price[i] = e.step(doy, &mut self.energy_rngs[i]);
@@ -490,6 +527,37 @@ impl Economy {
         self.agents_new_day();
         self.operate();
         self.fleet_hashrate_hs()
+    }
+
+    /// One day of the fee-spike process: a spike starts (today's fees scaled by its
+    /// multiplier), goes on or ends (the configured fees again), with an event at each change.
+    fn step_fee_spikes(&mut self, now_unix: i64) {
+        let Some(sp) = self.fee_spikes.as_mut() else {
+            return;
+        };
+        let before = sp.current;
+        sp.current = sp.model.step_day(before, &mut sp.rng);
+        let (kind, m) = match (before, sp.current) {
+            (None, Some(m)) => {
+                self.fees = sp.base.scaled(m);
+                (EventKind::FeeSpikeStarted, m)
+            }
+            (Some(m), None) => {
+                self.fees = sp.base;
+                (EventKind::FeeSpikeEnded, m)
+            }
+            _ => return,
+        };
+        self.fee_mean_btc = self.fees.mean_btc();
+        self.network_event(now_unix, kind, "", m);
+    }
+
+    /// Multiplier of the fee spike in force (1 outside spikes).
+    fn fee_multiplier(&self) -> f64 {
+        self.fee_spikes
+            .as_ref()
+            .and_then(|sp| sp.current)
+            .unwrap_or(1.0)
     }
 
     /// Moves the economy's clock to `now_unix` (never backwards).
@@ -625,6 +693,7 @@ impl Economy {
             price_usd: self.price(),
             blocks: t.blocks,
             fees_btc: t.fees_sat as f64 / COIN as f64,
+            fee_multiplier: self.fee_multiplier(),
             subsidy_btc: t.subsidy_sat as f64 / COIN as f64,
             miner_revenue_usd: t.revenue_usd,
             difficulty,

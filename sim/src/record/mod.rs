@@ -105,6 +105,8 @@ pub struct DayRecord {
     pub blocks: u64,
     /// Fees paid during the day, BTC.
     pub fees_btc: f64,
+    /// Fee-spike multiplier of the expected fees at the end of the day (1 outside spikes).
+    pub fee_multiplier: f64,
     /// Subsidy issued during the day, BTC.
     pub subsidy_btc: f64,
     /// Miner revenue during the day (subsidy + fees at the day's price): the security budget, USD.
@@ -407,6 +409,10 @@ pub enum EventKind {
     Halving,
     /// A retarget was limited by the 4x clamp.
     RetargetClamped,
+    /// A fee spike began (`value`: its multiplier of the fees).
+    FeeSpikeStarted,
+    /// A fee spike ended (`value`: its multiplier).
+    FeeSpikeEnded,
 }
 
 impl EventKind {
@@ -431,6 +437,8 @@ impl EventKind {
             EventKind::Shock => "shock",
             EventKind::Halving => "halving",
             EventKind::RetargetClamped => "retarget_clamped",
+            EventKind::FeeSpikeStarted => "fee_spike_started",
+            EventKind::FeeSpikeEnded => "fee_spike_ended",
         }
     }
 }

@@ -6,8 +6,8 @@ use hashshift_models::hardware::{
     Catalog, FrontierParams, Region, RegionProfile, DEFAULT_FLEET_MIX_2026,
 };
 use hashshift_models::market::{
-    fees as fee_defaults, price as price_defaults, FeeModel, Gbm, MarketParamError, Merton,
-    PriceModel, PriceReplay, RegimeSwitching,
+    fee_spikes, fees as fee_defaults, price as price_defaults, FeeModel, FeeSpikes, Gbm,
+    MarketParamError, Merton, PriceModel, PriceReplay, RegimeSwitching,
 };
 use hashshift_models::mining::population::PopulationParams;
 
@@ -145,6 +145,8 @@ pub struct EconomySpec {
     pub price: PriceSpec,
     /// Fees per block.
     pub fees: FeeSpec,
+    /// Fee-spike episodes on top of `fees` (None: off).
+    pub fee_spikes: Option<FeeSpikes>,
     /// Energy-price mean reversion, 1/year.
     pub energy_kappa: f64,
     /// Energy-price annual volatility.
@@ -200,6 +202,8 @@ pub(super) fn validate(
 ) -> Result<EconomySpec, ScenarioError> {
     let price = validate_price(cx, raw, start_unix, end_unix)?;
 
+    // Spikes first: with a CSV they are an error whatever the file holds.
+    let fee_spikes = validate_fee_spikes(cx, raw)?;
     let fees = validate_fees(cx, raw, start_unix, end_unix)?;
 
     // Energy and regions.
@@ -304,6 +308,7 @@ pub(super) fn validate(
     Ok(EconomySpec {
         price,
         fees,
+        fee_spikes,
         energy_kappa,
         energy_sigma,
         regions,
@@ -465,6 +470,32 @@ fn validate_fees(
     }
     .map_err(|e| market_err(cx, "fees", e, &rename))?;
     Ok(FeeSpec::Model(model))
+}
+
+fn validate_fee_spikes(
+    cx: &Ctx<'_>,
+    raw: &mut RawScenario,
+) -> Result<Option<FeeSpikes>, ScenarioError> {
+    let Some(sp) = raw.fees.spikes.as_mut() else {
+        return Ok(None);
+    };
+    if raw.fees.model == Some(FeeModelKind::Csv) {
+        return Err(cx.invalid(
+            "fees.spikes",
+            "…",
+            "not used with fees.model = \"csv\" (the file has its own spikes); remove it",
+        ));
+    }
+    FeeSpikes::new(
+        *sp.rate_per_year
+            .get_or_insert(fee_spikes::DEFAULT_RATE_PER_YEAR),
+        *sp.mean_days.get_or_insert(fee_spikes::DEFAULT_MEAN_DAYS),
+        *sp.multiplier_median
+            .get_or_insert(fee_spikes::DEFAULT_MULTIPLIER_MEDIAN),
+        *sp.log_sd.get_or_insert(fee_spikes::DEFAULT_LOG_SD),
+    )
+    .map(Some)
+    .map_err(|e| market_err(cx, "fees.spikes", e, &[]))
 }
 
 fn validate_price(

@@ -256,6 +256,25 @@ pub struct RawFees {
     pub column: Option<String>,
     /// csv: the date column. Default `date` or `time`.
     pub date_column: Option<String>,
+    /// Fee spikes: episodes of congestion that multiply the fees for days at a time
+    /// (`hashshift_models::market::fee_spikes`). Off unless the table is given; not with
+    /// `model = "csv"` (the file has its own spikes). `mean_btc` is then the mean outside
+    /// episodes.
+    pub spikes: Option<RawFeeSpikes>,
+}
+
+/// Fee-spike episodes; each key defaults to its calibrated value (2016-2025 daily fees).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawFeeSpikes {
+    /// Episodes per year, [0, 365]. Default 9.6.
+    pub rate_per_year: Option<f64>,
+    /// Mean length of an episode, days, [1, 365]. Default 4.2.
+    pub mean_days: Option<f64>,
+    /// Median multiplier of the fees during an episode, [1, 1000]. Default 2.7.
+    pub multiplier_median: Option<f64>,
+    /// Log-sd of the multiplier's excess over 1, [0, 3]. Default 0.9.
+    pub log_sd: Option<f64>,
 }
 
 /// Fee models.

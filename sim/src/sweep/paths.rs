@@ -123,6 +123,18 @@ fn walk(node: &Value, defs: &Value, prefix: &str, out: &mut Vec<KeyPath>) {
         walk(ap, defs, &join("*"), out);
         return;
     }
+    // An optional table (`Option<T>`: `anyOf [T, null]`): its keys.
+    if let Some(Value::Array(alts)) = node.get("anyOf") {
+        let tables: Vec<&Value> = alts
+            .iter()
+            .map(|a| resolve(a, defs))
+            .filter(|a| a.get("properties").is_some())
+            .collect();
+        if let ([table], 2) = (tables.as_slice(), alts.len()) {
+            walk(table, defs, prefix, out);
+            return;
+        }
+    }
     if !prefix.is_empty() {
         out.push(KeyPath {
             pattern: prefix.to_string(),
@@ -211,6 +223,9 @@ mod tests {
             ty("ai.reference_rate_usd_per_mw_year"),
             Some(KeyType::Number)
         );
+        // The keys of an optional table.
+        assert_eq!(ty("fees.spikes.rate_per_year"), Some(KeyType::Number));
+        assert_eq!(ty("fees.spikes"), None);
         assert_eq!(ty("price"), None, "tables are not keys");
         assert_eq!(ty("price.sigmaa"), None);
         assert_eq!(ty("energy.regions..sigma"), None);
@@ -221,6 +236,10 @@ mod tests {
         assert_eq!(nearest("price.sigmaa"), "price.sigma");
         assert_eq!(nearest("prize.sigma"), "price.sigma");
         assert_eq!(nearest("firms.cont"), "firms.count");
+        assert_eq!(
+            nearest("fees.spikes.rate_per_yr"),
+            "fees.spikes.rate_per_year"
+        );
         assert_eq!(
             nearest("energy.regions.us.price_usd_kwh"),
             "energy.regions.us.price_usd_per_kwh"

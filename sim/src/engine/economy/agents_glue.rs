@@ -28,7 +28,7 @@ macro_rules! market_view {
             hashprice: $e.hashprice,
             hashprice_outlook: $outlook,
             price: $e.price(),
-            fee_mean_btc: $e.fee_mean_btc,
+            fee_mean_btc: $e.fee_outlook_btc,
             height: $height,
             region_price: &$e.region_price,
             carbon_tax: &$e.carbon_tax,
@@ -193,6 +193,17 @@ impl Economy {
     /// the idle machines firms would read a stopped overhang as a 4x hashprice and buy more
     /// machines into it.
     pub(super) fn hashprice_outlook(&self) -> f64 {
+        let hashprice = self.hashprice_outlook_today();
+        if self.fee_spikes.is_none() {
+            return hashprice;
+        }
+        // With fee spikes, firms plan with the long-run mean fees, not today's.
+        hashprice * (self.subsidy_btc + self.fee_outlook_btc)
+            / (self.subsidy_btc + self.fee_mean_btc)
+    }
+
+    /// [`Economy::hashprice_outlook`] at today's expected fees.
+    fn hashprice_outlook_today(&self) -> f64 {
         let implied_hs = super::implied_hashrate_hs(self.difficulty);
         let running_hs = self.fleet_hashrate_hs().unwrap_or(implied_hs);
         if running_hs >= implied_hs {
