@@ -20,6 +20,7 @@ mod history_replay;
 mod invariants;
 mod migration;
 mod outputs_doc;
+mod price_feedback;
 mod scenario_properties;
 mod security;
 mod sweep;

@@ -68,6 +68,8 @@ struct Gen {
     lognormal_fees: Option<f64>,
     /// Fee spikes: (rate per year, mean days, multiplier median, log-sd).
     fee_spikes: Option<(f64, f64, f64, f64)>,
+    /// Price feedback: (slow-block threshold s, drawdown, drop, cooldown days).
+    price_feedback: Option<(f64, f64, f64, u32)>,
     shocks: Vec<(u32, Shock)>,
 }
 
@@ -87,6 +89,12 @@ impl Gen {
         }
         if let Some(sd) = self.lognormal_fees {
             t += &format!("[fees]\nmodel = \"lognormal\"\nmean_btc = 0.066\nlog_sd = {sd}\n");
+        }
+        if let Some((slow, drawdown, drop, cooldown)) = self.price_feedback {
+            t += &format!(
+                "[price.feedback]\nslow_blocks_s = {slow}\ndrawdown = {drawdown}\n\
+                 drop = {drop}\ncooldown_days = {cooldown}\n"
+            );
         }
         if let Some((rate, days, median, sd)) = self.fee_spikes {
             t += &format!(
@@ -255,11 +263,22 @@ fn scenario() -> impl Strategy<Value = Gen> {
             -1.0f64..1.0,
         ),
         prop::option::of(0.0f64..3.0),
-        prop::option::of((0.0f64..365.0, 1.0f64..30.0, 1.0f64..100.0, 0.0f64..3.0)),
+        (
+            prop::option::of((0.0f64..365.0, 1.0f64..30.0, 1.0f64..100.0, 0.0f64..3.0)),
+            prop::option::of((601.0f64..2000.0, 0.01f64..0.99, 0.01f64..0.9, 1u32..20)),
+        ),
         prop::collection::vec((0u32..40, shock()), 0..4),
     )
         .prop_map(
-            |(days, hashrate, rule, price, lognormal_fees, fee_spikes, shocks)| {
+            |(
+                days,
+                hashrate,
+                rule,
+                price,
+                lognormal_fees,
+                (fee_spikes, price_feedback),
+                shocks,
+            )| {
                 let mut g = Gen {
                     days,
                     hashrate,
@@ -267,6 +286,7 @@ fn scenario() -> impl Strategy<Value = Gen> {
                     price,
                     lognormal_fees,
                     fee_spikes,
+                    price_feedback,
                     shocks,
                 };
                 // AI shocks need an AI market; the rest apply to any fleet run.
@@ -389,6 +409,7 @@ fn a_run_without_hashrate_ends_at_its_horizon_without_blocks() {
             price: ("constant", 0.0, 0.0),
             lognormal_fees: None,
             fee_spikes: None,
+            price_feedback: None,
             shocks: Vec::new(),
         };
         let sc = common::scenario(&g.toml());

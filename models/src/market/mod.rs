@@ -18,12 +18,14 @@
 //!   (bull/bear) regime-switching GBM, or a replay of a daily series.
 //! - [`fees`]: fees per block in satoshi, lognormal with a given mean, or constant.
 //! - [`fee_spikes`]: episodes of congestion that multiply the fees for days at a time.
+//! - [`feedback`]: price drops triggered by slow blocks or a hashrate drawdown (stress studies).
 //! - [`energy`]: energy price per region, USD/kWh: log price mean-reverting
 //!   (Ornstein-Uhlenbeck, exact discretization) around a level with a yearly cosine season.
 
 pub mod energy;
 mod error;
 pub mod fee_spikes;
+pub mod feedback;
 pub mod fees;
 pub mod price;
 mod replay;
@@ -33,6 +35,7 @@ mod tests;
 pub use energy::EnergyPrice;
 pub use error::MarketParamError;
 pub use fee_spikes::FeeSpikes;
+pub use feedback::{FeedbackTrigger, PriceFeedback};
 pub use fees::FeeModel;
 pub use price::{Gbm, Merton, PriceModel, PriceProcess, PriceReplay, Regime, RegimeSwitching};
 

@@ -21,7 +21,9 @@ use std::cell::Cell;
 
 use hashshift_models::consensus::COIN;
 use hashshift_models::hardware::{AsicModel, Catalog, Frontier, Region};
-use hashshift_models::market::{EnergyPrice, FeeModel, FeeSpikes, PriceProcess};
+use hashshift_models::market::{
+    EnergyPrice, FeeModel, FeeSpikes, FeedbackTrigger, PriceFeedback, PriceProcess,
+};
 use hashshift_models::mining::economics::{
     hashprice_usd_per_th_day, revenue_usd_per_mw_year, DAYS_PER_YEAR,
 };
@@ -144,6 +146,9 @@ pub(crate) struct Economy {
     fee_spikes: Option<SpikeState>,
     /// Subsidy of the latest hashprice, BTC per block.
     subsidy_btc: f64,
+    /// Price drops on security events, when configured, and the trigger of a drop due at
+    /// the next midnight.
+    price_feedback: Option<(PriceFeedback, Option<FeedbackTrigger>)>,
     /// Daily mean fee per block (first unix day, means, log-sd) when fees replay a file.
     fee_replay: Option<(i64, Vec<f64>, f64)>,
     regions: Vec<Region>,
@@ -246,6 +251,7 @@ impl Economy {
             fee_outlook_btc: 0.0,
             fee_spikes: None,
             subsidy_btc: 0.0,
+            price_feedback: spec.price_feedback.clone().map(|f| (f, None)),
             fee_replay: None,
             regions: spec.regions.iter().map(|r| r.0).collect(),
             energy,
@@ -516,6 +522,7 @@ impl Economy {
             p.step(&mut self.price_rng);
         }
         self.apply_shocks(now_unix);
+        self.apply_price_feedback(now_unix);
         self.set_replay_fees(now_unix);
         self.step_fee_spikes(now_unix);
         let doy = day_of_year(now_unix);
@@ -550,6 +557,32 @@ impl Economy {
         };
         self.fee_mean_btc = self.fees.mean_btc();
         self.network_event(now_unix, kind, "", m);
+    }
+
+    /// Observes the day that just ended (`length_s` seconds, `blocks` found, `hashrate_hs`
+    /// running at its end) for the price feedback.
+    pub fn observe_day(&mut self, length_s: f64, blocks: u64, hashrate_hs: f64) {
+        if let Some((f, due)) = self.price_feedback.as_mut() {
+            if let Some(t) = f.observe_day(length_s, blocks, hashrate_hs) {
+                *due = Some(t);
+            }
+        }
+    }
+
+    /// The price drop due at this midnight, if any, with its event.
+    fn apply_price_feedback(&mut self, now_unix: i64) {
+        let Some((f, due)) = self.price_feedback.as_mut() else {
+            return;
+        };
+        let Some(trigger) = due.take() else {
+            return;
+        };
+        let factor = f.factor();
+        match &mut self.price {
+            Price::Constant(p) => *p *= factor,
+            Price::Process(p) => p.apply_shock(factor).expect("validated factor"),
+        }
+        self.network_event(now_unix, EventKind::PriceFeedback, trigger.name(), factor);
     }
 
     /// Multiplier of the fee spike in force (1 outside spikes).

@@ -546,6 +546,11 @@ impl Simulation {
         );
         rec.intervals = IntervalStats::of(&mut self.day_intervals);
         self.day_intervals.clear();
+        self.economy.observe_day(
+            (now - self.day_start_unix) as f64,
+            rec.blocks,
+            self.hashrate,
+        );
         rec.difficulty_rule = self.difficulty_ctl.rule().name();
         self.security.add_day(&rec);
         recorder.day(&rec)?;

@@ -109,15 +109,15 @@ pub fn events_schema() -> SchemaRef {
                 "kind",
                 DataType::Utf8,
                 "text",
-                "conversion_started, conversion_completed, contract_signed, contract_ended, contract_defaulted, asic_purchase, asic_delivery, asic_secondary_purchase, asic_sale, asic_scrapped, site_expanded, bankruptcy, site_sold, site_shut, site_relocated, shock, halving, retarget_clamped, fee_spike_started, fee_spike_ended.",
+                "conversion_started, conversion_completed, contract_signed, contract_ended, contract_defaulted, asic_purchase, asic_delivery, asic_secondary_purchase, asic_sale, asic_scrapped, site_expanded, bankruptcy, site_sold, site_shut, site_relocated, shock, halving, retarget_clamped, fee_spike_started, fee_spike_ended, price_feedback.",
             ),
             nullable("firm", DataType::UInt32, "1", "Firm id, as in the firms table (null for network-level events)."),
             nullable("site", DataType::UInt32, "1", "Site id (null when not site-specific)."),
             f64_field("mw", "MW", "Gross MW concerned (0 when none)."),
             f64_field("ths", "TH/s", "Hashrate concerned (0 when none)."),
             f64_field("usd", "USD", "Money concerned: price paid or received, capex, contract revenue per year (0 when none)."),
-            field("detail", DataType::Utf8, "text", "A label: colocation or cloud for AI events, fill, refresh, expand or relocate for ASIC purchases, the shock kind for shocks (empty when none)."),
-            f64_field("value", "varies", "A number by kind: contract rate (USD per MW of critical IT per year), conversion hurdle, shock factor, seller id of a site sale, halving height, epoch of a clamped retarget, fee-spike multiplier (0 when none)."),
+            field("detail", DataType::Utf8, "text", "A label: colocation or cloud for AI events, fill, refresh, expand or relocate for ASIC purchases, the shock kind for shocks, the trigger of a price feedback (empty when none)."),
+            f64_field("value", "varies", "A number by kind: contract rate (USD per MW of critical IT per year), conversion hurdle, shock factor, seller id of a site sale, halving height, epoch of a clamped retarget, fee-spike multiplier, price factor of a price feedback (0 when none)."),
         ]))
     })
     .clone()

@@ -413,6 +413,8 @@ pub enum EventKind {
     FeeSpikeStarted,
     /// A fee spike ended (`value`: its multiplier).
     FeeSpikeEnded,
+    /// The price fell on a security event (`detail`: the trigger; `value`: the price factor).
+    PriceFeedback,
 }
 
 impl EventKind {
@@ -439,6 +441,7 @@ impl EventKind {
             EventKind::RetargetClamped => "retarget_clamped",
             EventKind::FeeSpikeStarted => "fee_spike_started",
             EventKind::FeeSpikeEnded => "fee_spike_ended",
+            EventKind::PriceFeedback => "price_feedback",
         }
     }
 }

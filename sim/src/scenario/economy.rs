@@ -6,8 +6,8 @@ use hashshift_models::hardware::{
     Catalog, FrontierParams, Region, RegionProfile, DEFAULT_FLEET_MIX_2026,
 };
 use hashshift_models::market::{
-    fee_spikes, fees as fee_defaults, price as price_defaults, FeeModel, FeeSpikes, Gbm,
-    MarketParamError, Merton, PriceModel, PriceReplay, RegimeSwitching,
+    fee_spikes, feedback, fees as fee_defaults, price as price_defaults, FeeModel, FeeSpikes, Gbm,
+    MarketParamError, Merton, PriceFeedback, PriceModel, PriceReplay, RegimeSwitching,
 };
 use hashshift_models::mining::population::PopulationParams;
 
@@ -147,6 +147,8 @@ pub struct EconomySpec {
     pub fees: FeeSpec,
     /// Fee-spike episodes on top of `fees` (None: off).
     pub fee_spikes: Option<FeeSpikes>,
+    /// Price drops on security events (None: off).
+    pub price_feedback: Option<PriceFeedback>,
     /// Energy-price mean reversion, 1/year.
     pub energy_kappa: f64,
     /// Energy-price annual volatility.
@@ -204,6 +206,7 @@ pub(super) fn validate(
 
     // Spikes first: with a CSV they are an error whatever the file holds.
     let fee_spikes = validate_fee_spikes(cx, raw)?;
+    let price_feedback = validate_price_feedback(cx, raw)?;
     let fees = validate_fees(cx, raw, start_unix, end_unix)?;
 
     // Energy and regions.
@@ -309,6 +312,7 @@ pub(super) fn validate(
         price,
         fees,
         fee_spikes,
+        price_feedback,
         energy_kappa,
         energy_sigma,
         regions,
@@ -496,6 +500,32 @@ fn validate_fee_spikes(
     )
     .map(Some)
     .map_err(|e| market_err(cx, "fees.spikes", e, &[]))
+}
+
+fn validate_price_feedback(
+    cx: &Ctx<'_>,
+    raw: &mut RawScenario,
+) -> Result<Option<PriceFeedback>, ScenarioError> {
+    let Some(fb) = raw.price.feedback.as_mut() else {
+        return Ok(None);
+    };
+    if fb.slow_blocks_s.is_none() && fb.drawdown.is_none() {
+        return Err(cx.invalid(
+            "price.feedback",
+            "no trigger",
+            "give slow_blocks_s (s), drawdown (share) or both",
+        ));
+    }
+    PriceFeedback::new(
+        fb.slow_blocks_s,
+        fb.drawdown,
+        *fb.window_days.get_or_insert(feedback::DEFAULT_WINDOW_DAYS),
+        *fb.drop.get_or_insert(feedback::DEFAULT_DROP),
+        *fb.cooldown_days
+            .get_or_insert(feedback::DEFAULT_COOLDOWN_DAYS),
+    )
+    .map(Some)
+    .map_err(|e| market_err(cx, "price.feedback", e, &[]))
 }
 
 fn validate_price(

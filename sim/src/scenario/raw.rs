@@ -217,6 +217,25 @@ pub struct RawPrice {
     pub column: Option<String>,
     /// csv: the date column. Default `date` or `time`.
     pub date_column: Option<String>,
+    /// Feedback from security events to the price, for stress studies
+    /// (`hashshift_models::market::feedback`). Off unless the table is given; any model.
+    pub feedback: Option<RawPriceFeedback>,
+}
+
+/// Price drops triggered by slow blocks or a hashrate drawdown. Give at least one trigger.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawPriceFeedback {
+    /// Trigger: a day's mean block interval above this, seconds, (600, 86400].
+    pub slow_blocks_s: Option<f64>,
+    /// Trigger: the running hashrate this share below its high over `window_days`, (0, 1).
+    pub drawdown: Option<f64>,
+    /// Days of the drawdown's trailing high, [1, 3650]. Default 90.
+    pub window_days: Option<u32>,
+    /// Each drop multiplies the price by `1 - drop`, (0, 0.9]. Default 0.1.
+    pub drop: Option<f64>,
+    /// Days at least between two drops, [1, 3650]. Default 30.
+    pub cooldown_days: Option<u32>,
 }
 
 /// Price models.
