@@ -311,6 +311,9 @@ EVENT_KINDS = {
                              "ai_rate"}),
     "halving": (False, False, {""}),
     "retarget_clamped": (False, False, {""}),
+    "fee_spike_started": (False, False, {""}),
+    "fee_spike_ended": (False, False, {""}),
+    "price_feedback": (False, False, {"slow_blocks", "hashrate_drawdown"}),
 }
 REL_TOL = 1e-6
 

@@ -66,7 +66,7 @@ struct Gen {
     /// (model, sigma, mu)
     price: (&'static str, f64, f64),
     lognormal_fees: Option<f64>,
-    /// Fee spikes: (rate per year, mean days, multiplier median, log-sd).
+    /// Fee spikes: (share of the largest rate, mean days, multiplier median, log-sd).
     fee_spikes: Option<(f64, f64, f64, f64)>,
     /// Price feedback: (slow-block threshold s, drawdown, drop, cooldown days).
     price_feedback: Option<(f64, f64, f64, u32)>,
@@ -96,7 +96,9 @@ impl Gen {
                  drop = {drop}\ncooldown_days = {cooldown}\n"
             );
         }
-        if let Some((rate, days, median, sd)) = self.fee_spikes {
+        if let Some((share, days, median, sd)) = self.fee_spikes {
+            // Episodes and the quiet day after each must fit in a year.
+            let rate = share * 365.25 / (days + 1.0);
             t += &format!(
                 "[fees.spikes]\nrate_per_year = {rate}\nmean_days = {days}\n\
                  multiplier_median = {median}\nlog_sd = {sd}\n"
@@ -264,7 +266,7 @@ fn scenario() -> impl Strategy<Value = Gen> {
         ),
         prop::option::of(0.0f64..3.0),
         (
-            prop::option::of((0.0f64..365.0, 1.0f64..30.0, 1.0f64..100.0, 0.0f64..3.0)),
+            prop::option::of((0.0f64..1.0, 1.0f64..30.0, 1.0f64..100.0, 0.0f64..3.0)),
             prop::option::of((601.0f64..2000.0, 0.01f64..0.99, 0.01f64..0.9, 1u32..20)),
         ),
         prop::collection::vec((0u32..40, shock()), 0..4),

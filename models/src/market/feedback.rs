@@ -5,7 +5,8 @@
 //! fires and no drop happened in the last `cooldown_days` days:
 //!
 //! - **slow blocks**: the day's mean block interval, its length over its blocks, is above
-//!   `slow_blocks_s` (a day without blocks counts as infinitely slow);
+//!   `slow_blocks_s` (a day without blocks counts as infinitely slow); only full days count
+//!   (a run's first day may be a short one, with too few blocks expected to judge);
 //! - **hashrate drawdown**: the running hashrate at the end of the day is more than a share
 //!   `drawdown` below its highest end-of-day value over the last `window_days` days (today
 //!   included).
@@ -15,7 +16,7 @@
 //!
 //! There are no calibrated defaults: how markets would price a security scare is the study's
 //! assumption. For scale: after the 2021-05 China ban announcement, hashrate fell about 50 %
-//! over two months and daily mean block intervals reached about 1,000 s, while BTC traded
+//! over two months and daily mean block intervals reached 1,490 s (2021-06-27, 58 blocks), while BTC traded
 //! roughly flat to -20 % over the same months (shared/reference/btc_daily.csv), so a drop of
 //! 0.1-0.2 with a 30-day cooldown is a severe stress, not a forecast.
 
@@ -43,6 +44,9 @@ pub struct PriceFeedback {
     /// Days since the last drop (`u32::MAX`: none yet).
     since_drop: u32,
 }
+
+/// Length of a full day, s.
+const FULL_DAY_S: f64 = 86_400.0;
 
 /// Why a drop is due.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,9 +141,10 @@ impl PriceFeedback {
         if self.since_drop < self.cooldown_days {
             return None;
         }
-        let slow = self
-            .slow_blocks_s
-            .is_some_and(|s| (blocks as f64) * s < length_s);
+        let slow = length_s >= FULL_DAY_S
+            && self
+                .slow_blocks_s
+                .is_some_and(|s| (blocks as f64) * s < length_s);
         let trigger = if slow {
             Some(FeedbackTrigger::SlowBlocks)
         } else {
@@ -233,13 +238,13 @@ mod tests {
             Some(FeedbackTrigger::SlowBlocks)
         );
         assert_eq!(f.observe_day(DAY, 144, 1e20), None);
-        // A partial day of 6 hours needs only 24 blocks to be at 900 s.
+        // A partial day (a run's first) does not count, even without blocks.
         for _ in 0..3 {
             f.observe_day(DAY, 144, 1e20);
         }
-        assert_eq!(f.observe_day(DAY / 4.0, 24, 1e20), None);
+        assert_eq!(f.observe_day(DAY / 4.0, 0, 1e20), None);
         assert_eq!(
-            f.observe_day(DAY / 4.0, 23, 1e20),
+            f.observe_day(DAY, 95, 1e20),
             Some(FeedbackTrigger::SlowBlocks)
         );
     }
@@ -259,11 +264,11 @@ mod tests {
             f.observe_day(DAY, 144, 69.0),
             Some(FeedbackTrigger::HashrateDrawdown)
         );
-        // On the sixth day the high of 100 has left the five-day window (71 is the high).
         assert_eq!(
             f.observe_day(DAY, 144, 69.0),
             Some(FeedbackTrigger::HashrateDrawdown)
         );
+        // On the sixth day the high of 100 has left the five-day window (71 is the high).
         assert_eq!(f.observe_day(DAY, 144, 69.0), None);
         assert_eq!(f.observe_day(DAY, 144, 60.0), None);
         assert_eq!(

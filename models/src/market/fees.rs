@@ -33,6 +33,8 @@ pub const DEFAULT_MEAN_BTC: f64 = 0.066;
 pub const DEFAULT_LOG_SD: f64 = 0.74;
 
 const MEAN_RANGE: &str = "[0, 100] BTC per block";
+/// Largest mean fees per block, BTC.
+const MAX_MEAN_BTC: f64 = 100.0;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Kind {
@@ -95,9 +97,14 @@ impl FeeModel {
     }
 
     /// The same model with every block's fees multiplied by `factor` (finite, >= 0: a fee
-    /// spike, [`super::FeeSpikes`]): the mean becomes `factor x mean_btc` (not range-checked;
-    /// draws stay capped at the money supply), the log-sd is kept. Draws the same randoms.
+    /// spike, [`super::FeeSpikes`]): the mean becomes `factor x mean_btc`, at most 100 BTC (the
+    /// models' range; the factor is cut to fit), the log-sd is kept. Draws the same randoms.
     pub fn scaled(&self, factor: f64) -> Self {
+        let factor = if self.mean_btc * factor > MAX_MEAN_BTC {
+            MAX_MEAN_BTC / self.mean_btc
+        } else {
+            factor
+        };
         let kind = match self.kind {
             Kind::Constant(sat) => {
                 Kind::Constant((sat as f64 * factor).round().min(MAX_MONEY as f64) as u64)

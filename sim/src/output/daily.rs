@@ -43,7 +43,7 @@ pub fn daily_schema() -> SchemaRef {
             f64_field("price_usd", "USD/BTC", "BTC price during the day."),
             u64_field("blocks", "1", "Blocks found during the day."),
             f64_field("fees_btc", "BTC", "Fees paid during the day."),
-            f64_field("fee_multiplier", "1", "Fee-spike multiplier of the expected fees at the end of the day (1 outside spikes)."),
+            f64_field("fee_multiplier", "1", "Fee-spike multiplier of the expected fees in force during the day (1 outside spikes)."),
             f64_field("subsidy_btc", "BTC", "Subsidy issued during the day."),
             f64_field("miner_revenue_usd", "USD", "Subsidy + fees of the day's blocks at the day's price (the security budget)."),
             f64_field("difficulty", "1", "Difficulty in force at the end of the day."),

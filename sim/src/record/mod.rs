@@ -105,7 +105,7 @@ pub struct DayRecord {
     pub blocks: u64,
     /// Fees paid during the day, BTC.
     pub fees_btc: f64,
-    /// Fee-spike multiplier of the expected fees at the end of the day (1 outside spikes).
+    /// Fee-spike multiplier of the expected fees in force during the day (1 outside spikes).
     pub fee_multiplier: f64,
     /// Subsidy issued during the day, BTC.
     pub subsidy_btc: f64,

@@ -236,6 +236,11 @@ fn bad_input_names_the_key_and_what_is_allowed() {
     let e =
         err("scenario = \"base.toml\"\n[[axis]]\npath = \"price.sigma\"\nmin = 0.1\nmax = 0.5\n");
     assert!(e.contains("axis[0].min"), "{e}");
+    let e = err("scenario = \"base.toml\"\n[set.fees.spikes]\n");
+    assert!(
+        e.contains("`set.fees.spikes`") && e.contains("empty table sets nothing"),
+        "{e}"
+    );
     let e = err("scenario = \"base.toml\"\n[set]\nprice.sigmx = 1\n");
     assert!(
         e.contains("`set.price.sigmx`") && e.contains("price.sigma"),

@@ -34,7 +34,8 @@ fn is_power_of_two(n: u64) -> bool {
     n != 0 && n & (n - 1) == 0
 }
 
-/// Flattens `[set]` into `(path, value)` pairs: nested tables become dotted paths.
+/// Flattens `[set]` into `(path, value)` pairs: nested tables become dotted paths (an empty
+/// one stays a pair, for the caller to reject).
 fn flatten(prefix: &str, table: &toml::Table, out: &mut Vec<(String, toml::Value)>) {
     for (k, v) in table {
         let path = if prefix.is_empty() {
@@ -43,7 +44,9 @@ fn flatten(prefix: &str, table: &toml::Table, out: &mut Vec<(String, toml::Value
             format!("{prefix}.{k}")
         };
         match v {
-            toml::Value::Table(t) if paths::lookup(&path).is_none() => flatten(&path, t, out),
+            toml::Value::Table(t) if !t.is_empty() && paths::lookup(&path).is_none() => {
+                flatten(&path, t, out)
+            }
             _ => out.push((path, v.clone())),
         }
     }
@@ -120,6 +123,14 @@ pub(super) fn validate(raw: RawSweep, file: &Path) -> Result<Sweep, SweepError> 
     let mut set = Vec::with_capacity(set_pairs.len());
     for (path, value) in &set_pairs {
         let key = format!("set.{path}");
+        if matches!(value, toml::Value::Table(t) if t.is_empty()) {
+            return Err(cx.invalid(
+                key,
+                "{}",
+                "an empty table sets nothing; set one of its keys (an optional table such as \
+                 fees.spikes is on once one of its keys is set, the others at their defaults)",
+            ));
+        }
         check_path(&cx, &key, path)?;
         if path == "seed" {
             return Err(cx.invalid(

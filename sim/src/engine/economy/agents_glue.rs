@@ -193,13 +193,18 @@ impl Economy {
     /// the idle machines firms would read a stopped overhang as a 4x hashprice and buy more
     /// machines into it.
     pub(super) fn hashprice_outlook(&self) -> f64 {
-        let hashprice = self.hashprice_outlook_today();
-        if self.fee_spikes.is_none() {
+        self.at_outlook_fees(self.hashprice_outlook_today())
+    }
+
+    /// `hashprice` (at today's expected fees) at the long-run mean fees firms plan with: the
+    /// same number without fee spikes, or when a block pays nothing today.
+    pub(super) fn at_outlook_fees(&self, hashprice: f64) -> f64 {
+        let today = self.subsidy_btc + self.fee_mean_btc;
+        if self.fee_spikes.is_none() || today <= 0.0 {
             return hashprice;
         }
-        // With fee spikes, firms plan with the long-run mean fees, not today's.
-        hashprice * (self.subsidy_btc + self.fee_outlook_btc)
-            / (self.subsidy_btc + self.fee_mean_btc)
+        // The ratio first: exactly 1 when the outlook is today's fees (no spike can come).
+        hashprice * ((self.subsidy_btc + self.fee_outlook_btc) / today)
     }
 
     /// [`Economy::hashprice_outlook`] at today's expected fees.
@@ -380,5 +385,54 @@ impl Economy {
         self.agents
             .as_ref()
             .map_or(Ok(()), |a| a.check_invariants())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::scenario::Scenario;
+
+    /// An economy at the default start with fees of 0.5 BTC per block and the given spikes.
+    fn economy(spikes: &str) -> Economy {
+        let text = format!("[fees]\nmodel = \"constant\"\nmean_btc = 0.5\n{spikes}");
+        let sc = Scenario::from_toml(&text, Path::new("t.toml"), &[]).unwrap();
+        Economy::new(
+            &sc.economy,
+            &RngStreams::new(1),
+            sc.start_unix,
+            1.0e14,
+            312_500_000,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn firms_plan_with_the_long_run_fees_through_a_spike() {
+        let spikes = "[fees.spikes]\nrate_per_year = 10.0\nmean_days = 5.0\n\
+                      multiplier_median = 3.0\nlog_sd = 0.0\n";
+        let mut eco = economy(spikes);
+        // pi = 10 x 5 / 365.25 and M = 3 exactly: the long-run fee is 0.5 (1 + 2 pi).
+        let pi = 50.0 / 365.25;
+        assert!((eco.fee_outlook_btc - 0.5 * (1.0 + 2.0 * pi)).abs() < 1e-15);
+        let quiet = (eco.hashprice, eco.hashprice_outlook());
+        // Without a fleet the outlook is today's hashprice at the long-run fees:
+        // (3.125 + outlook fee) / (3.125 + 0.5).
+        let ratio = (3.125 + eco.fee_outlook_btc) / 3.625;
+        assert!((quiet.1 / quiet.0 - ratio).abs() < 1e-12);
+        // A spike of 3x: today's hashprice rises by (3.125 + 1.5) / 3.625, the firms' not.
+        let sp = eco.fee_spikes.as_mut().unwrap();
+        sp.current = Some(3.0);
+        eco.fees = sp.base.scaled(3.0);
+        eco.fee_mean_btc = eco.fees.mean_btc();
+        eco.hashprice = eco.hashprice_at(1.0e14, 312_500_000);
+        assert!((eco.hashprice / quiet.0 - 4.625 / 3.625).abs() < 1e-12);
+        assert!((eco.hashprice_outlook() / quiet.1 - 1.0).abs() < 1e-12);
+        // Without spikes nothing is scaled.
+        let plain = economy("");
+        assert_eq!(plain.hashprice_outlook(), plain.hashprice);
+        assert_eq!(plain.fee_outlook_btc, 0.5);
     }
 }

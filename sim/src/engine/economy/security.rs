@@ -212,7 +212,8 @@ impl Economy {
                 let new = frontier.map_or((f64::NAN, f64::NAN), |f| (f.usd_per_th, f.j_per_th));
                 for l in &mut scratch.lots {
                     l.usd_per_th = payback_price_usd_per_th(
-                        self.hashprice,
+                        // A buyer values machines at the long-run fees, not a spike's.
+                        self.at_outlook_fees(self.hashprice),
                         l.j_per_th,
                         PAYBACK_REF_USD_PER_KWH,
                         PAYBACK_REF_PUE,
