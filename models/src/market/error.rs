@@ -161,6 +161,19 @@ pub(crate) fn check_open_closed(
     }
 }
 
+/// `value` in the open interval (0, 1).
+pub(crate) fn check_unit_open(param: &'static str, value: f64) -> Result<f64, MarketParamError> {
+    if value > 0.0 && value < 1.0 {
+        Ok(value)
+    } else {
+        Err(MarketParamError::OutOfRange {
+            param,
+            value,
+            allowed: "(0, 1)",
+        })
+    }
+}
+
 /// Checks that a multiplicative factor (a price, a shock) is finite and `> 0`.
 pub(crate) fn check_positive(param: &'static str, value: f64) -> Result<f64, MarketParamError> {
     if value.is_finite() && value > 0.0 {

@@ -20,7 +20,7 @@
 //! roughly flat to -20 % over the same months (shared/reference/btc_daily.csv), so a drop of
 //! 0.1-0.2 with a 30-day cooldown is a severe stress, not a forecast.
 
-use super::error::{check_closed, check_open_closed, MarketParamError};
+use super::error::{check_closed, check_open_closed, check_unit_open, MarketParamError};
 
 /// Suggested days of the drawdown's trailing high (a quarter; ASSUMPTION).
 pub const DEFAULT_WINDOW_DAYS: u32 = 90;
@@ -89,7 +89,7 @@ impl PriceFeedback {
             .map(|s| check_open_closed("slow_blocks_s", s, 600.0, 86_400.0, "(600, 86400] s"))
             .transpose()?;
         let drawdown = drawdown
-            .map(|d| check_open_open("drawdown", d))
+            .map(|d| check_unit_open("drawdown", d))
             .transpose()?;
         let window_days = check_closed(
             "window_days",
@@ -157,19 +157,6 @@ impl PriceFeedback {
             self.since_drop = 0;
         }
         trigger
-    }
-}
-
-/// `value` in the open interval (0, 1).
-fn check_open_open(param: &'static str, value: f64) -> Result<f64, MarketParamError> {
-    if value > 0.0 && value < 1.0 {
-        Ok(value)
-    } else {
-        Err(MarketParamError::OutOfRange {
-            param,
-            value,
-            allowed: "(0, 1)",
-        })
     }
 }
 

@@ -578,11 +578,16 @@ impl Economy {
             return;
         };
         let factor = f.factor();
+        self.scale_price(factor);
+        self.network_event(now_unix, EventKind::PriceFeedback, trigger.name(), factor);
+    }
+
+    /// Multiplies the price by `factor` (validated: finite, > 0); a process continues from there.
+    fn scale_price(&mut self, factor: f64) {
         match &mut self.price {
             Price::Constant(p) => *p *= factor,
             Price::Process(p) => p.apply_shock(factor).expect("validated factor"),
         }
-        self.network_event(now_unix, EventKind::PriceFeedback, trigger.name(), factor);
     }
 
     /// Multiplier of the fee spike in force (1 outside spikes).
@@ -609,10 +614,7 @@ impl Economy {
             self.network_event(at, EventKind::Shock, name, value);
             let s = &self.shocks[self.next_shock];
             match *s {
-                Shock::BtcPrice { factor, .. } => match &mut self.price {
-                    Price::Constant(p) => *p *= factor,
-                    Price::Process(p) => p.apply_shock(factor).expect("validated factor"),
-                },
+                Shock::BtcPrice { factor, .. } => self.scale_price(factor),
                 Shock::CarbonTax {
                     region, usd_per_t, ..
                 } => match region {
