@@ -68,6 +68,7 @@ proptest! {
         ban_from in 0usize..60,
         added in units_strategy(),
         add_from in 0usize..40,
+        per_step in 1usize..4,
         shrink in prop::collection::vec((0usize..1000, 0.0f64..1.0), 0..10),
     ) {
         let mut fast = Fleet::new(units.clone(), REGIONS).unwrap();
@@ -80,8 +81,10 @@ proptest! {
         let mut prev: Option<(f64, [f64; 3], [f64; 3])> = None;
         let mut next_add = 0;
         for (step, (hashprice, prices)) in steps.iter().enumerate() {
-            // Machines delivered (one unit per step from `add_from`, at new sites) and vintages
-            // shrunk or removed, between passes.
+            // Machines delivered (up to `per_step` units per step from `add_from`, at new
+            // sites: several wait together for the next pass's merge) and vintages shrunk or
+            // removed, between passes.
+            for _ in 0..per_step {
             if step >= add_from && next_add < added.len() {
                 let mut u = added[next_add];
                 u.site = (units.len() + next_add) as u32;
@@ -90,6 +93,7 @@ proptest! {
                 let b = full.add_unit(u).unwrap();
                 prop_assert_eq!(a, b);
                 prop_assert_eq!(fast.is_running(a), full.is_running(b));
+            }
             }
             if let Some(&(i, f)) = shrink.get(step) {
                 let i = i % fast.units().len();
