@@ -466,7 +466,7 @@ impl Fleet {
             };
             let pass = if idx.slow {
                 scan_region(
-                    idx.order(),
+                    &idx.order,
                     coef,
                     &mut self.running,
                     &self.offline,

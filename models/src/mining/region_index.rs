@@ -31,16 +31,9 @@ const RESYNC_PASSES: u32 = 64;
 /// One region's units in key order, with running totals kept incrementally.
 #[derive(Debug, Clone, Default)]
 pub(super) struct RegionIndex {
-    /// Unit indices, sorted by key (ties by index); without the pending inserts.
-    order: Vec<usize>,
+    /// Unit indices, sorted by key (ties by index).
+    pub order: Vec<usize>,
     key: Vec<f64>,
-    /// Units inserted since the last merge, `(key, unit)`, in insertion order: merged into
-    /// `order` at once at the next pass ([`RegionIndex::merge_pending`]) rather than each
-    /// shifting the whole order (a day's deliveries cost one O(n) merge, not one each).
-    pending: Vec<(f64, usize)>,
-    /// Pending units that joined the running prefix (the boundary moves by this many at the
-    /// merge).
-    pending_started: usize,
     /// Totals of the running prefix `order[..boundary]`: TH/s, meter power, machine power.
     run: [f64; 3],
     /// TH/s of all the region's units.
@@ -67,65 +60,23 @@ impl RegionIndex {
 
     /// Inserts a unit (whose index is larger than every indexed one, of TH/s, meter power and
     /// machine power `values`) at its key's place. Returns whether it should start at once:
-    /// when a running unit of the region has a key above its own (in fast mode: it lands
+    /// when a running unit of the region has a key at least its own (in fast mode: it lands
     /// inside the running prefix, which it joins).
-    ///
-    /// In fast mode the unit waits in `pending` until the next pass merges it. Whether it
-    /// starts needs only the largest running key, `key[boundary - 1]`: pending units that
-    /// started have keys below it, so it is the same with or without them.
     pub fn insert(&mut self, unit: usize, key: f64, values: [f64; 3], running: &[bool]) -> bool {
+        let pos = self.key.partition_point(|&k| k <= key);
+        let starts = if self.slow {
+            self.order[pos..].iter().any(|&i| running[i])
+        } else {
+            pos < self.boundary
+        };
+        self.order.insert(pos, unit);
+        self.key.insert(pos, key);
         self.total_ths += values[0];
-        if self.slow {
-            self.merge_pending();
-            let pos = self.key.partition_point(|&k| k <= key);
-            self.order.insert(pos, unit);
-            self.key.insert(pos, key);
-            return self.order[pos + 1..].iter().any(|&i| running[i]);
-        }
-        let starts = self.boundary > 0 && self.key[self.boundary - 1] > key;
-        self.pending.push((key, unit));
-        if starts {
-            self.pending_started += 1;
+        if starts && !self.slow {
+            self.boundary += 1;
             (0..3).for_each(|j| self.run[j] += values[j]);
         }
         starts
-    }
-
-    /// The units in key order (ties by index), pending inserts merged.
-    pub fn order(&mut self) -> &[usize] {
-        self.merge_pending();
-        &self.order
-    }
-
-    /// Merges the pending inserts into the order: sorted by (key, unit), then merged from the
-    /// back in place, O(n + p log p). On equal keys the indexed units come first (their
-    /// indices are smaller), as one insert at a time would place them.
-    fn merge_pending(&mut self) {
-        if self.pending.is_empty() {
-            return;
-        }
-        let mut pending = std::mem::take(&mut self.pending);
-        pending.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        let (n, p) = (self.order.len(), pending.len());
-        self.order.resize(n + p, 0);
-        self.key.resize(n + p, 0.0);
-        let (mut i, mut j) = (n, p);
-        while j > 0 {
-            let w = i + j - 1;
-            // The pending unit goes last unless an indexed key is strictly larger.
-            if i > 0 && self.key[i - 1] > pending[j - 1].0 {
-                self.order[w] = self.order[i - 1];
-                self.key[w] = self.key[i - 1];
-                i -= 1;
-            } else {
-                (self.key[w], self.order[w]) = pending[j - 1];
-                j -= 1;
-            }
-        }
-        self.boundary += self.pending_started;
-        self.pending_started = 0;
-        pending.clear();
-        self.pending = pending;
     }
 
     /// A unit's TH/s, meter power and machine power changed by `delta`; `running` says whether
@@ -140,7 +91,6 @@ impl RegionIndex {
     /// Drops units without machines (TH/s = 0) from the order and recomputes the totals
     /// exactly from per-unit values.
     fn resync(&mut self, v: (&[f64], &[f64], &[f64])) {
-        self.merge_pending();
         let (ths, power, it) = v;
         let mut kept = 0;
         let mut boundary = self.boundary;
@@ -181,7 +131,6 @@ impl RegionIndex {
         mut on_switch: impl FnMut(usize, bool),
     ) -> RegionPass {
         use super::economics::runs;
-        self.merge_pending();
         if self.resync_in == 0 {
             self.resync(values);
         }
@@ -226,42 +175,5 @@ impl RegionIndex {
             switched: b.abs_diff(b0) as u64,
             marginal: (b > 0).then(|| (self.order[b - 1], self.key[b - 1] * price)),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Pending inserts merged at once land where inserts one at a time would: by key, equal
-    /// keys by unit index (indexed units first), and the running prefix grows by the units that
-    /// started.
-    #[test]
-    fn merged_inserts_keep_key_then_index_order() {
-        let keys = [1.0, 2.0, 2.0, 3.0, 5.0];
-        let mut idx = RegionIndex::new(keys.iter().copied().enumerate().collect());
-        let mut running = vec![false; 12];
-        // Units 0..=3 run (keys up to 3.0).
-        idx.boundary = 4;
-        running[..4].iter_mut().for_each(|r| *r = true);
-        let added = [(5, 2.0), (6, 0.5), (7, 3.0), (8, 2.0), (9, 6.0), (10, 5.0)];
-        let started: Vec<bool> = added
-            .iter()
-            .map(|&(u, k)| idx.insert(u, k, [1.0; 3], &running))
-            .collect();
-        // Below the largest running key (3.0) a unit starts; at or above it, not.
-        assert_eq!(started, [true, true, false, true, false, false]);
-        idx.merge_pending();
-        assert_eq!(idx.order, [6, 0, 1, 2, 5, 8, 3, 7, 4, 10, 9]);
-        assert_eq!(idx.key, [0.5, 1.0, 2.0, 2.0, 2.0, 2.0, 3.0, 3.0, 5.0, 5.0, 6.0]);
-        assert_eq!(idx.boundary, 7);
-        // The same inserts one at a time in a full-scan index give the same order.
-        let mut slow = RegionIndex::new(keys.iter().copied().enumerate().collect());
-        slow.slow = true;
-        for &(u, k) in &added {
-            slow.insert(u, k, [1.0; 3], &running);
-        }
-        assert_eq!(slow.order, idx.order);
-        assert_eq!(slow.key, idx.key);
     }
 }
