@@ -13,7 +13,7 @@ use parquet::basic::{Compression, Encoding, ZstdLevel};
 use parquet::file::properties::WriterPropertiesBuilder;
 use parquet::schema::types::ColumnPath;
 
-use super::parquet_sink::{secs_to_ms, TableFile};
+use super::parquet_sink::{secs_to_ms, take, TableFile};
 use super::schema::{f64_field, field, time_field, u32_field, DESCRIPTION_KEY, UNIT_KEY};
 use super::{OutputError, TableSelection};
 use crate::record::{EventRecord, FirmMonthRecord, RunMetadata};
@@ -122,18 +122,12 @@ pub fn events_schema() -> SchemaRef {
     .clone()
 }
 
-/// Moves `v` out (as an Arrow buffer, no copy), leaving an empty vector with the same capacity.
-fn take<T>(v: &mut Vec<T>) -> Vec<T> {
-    let capacity = v.capacity();
-    std::mem::replace(v, Vec::with_capacity(capacity))
-}
-
 fn f64_array(v: &mut Vec<f64>) -> ArrayRef {
-    Arc::new(Float64Array::from(take(v)))
+    Arc::new(Float64Array::from(take(v, AGENT_BATCH_ROWS)))
 }
 
 fn time_array(v: &mut Vec<i64>) -> ArrayRef {
-    Arc::new(TimestampMillisecondArray::from(take(v)).with_timezone("UTC"))
+    Arc::new(TimestampMillisecondArray::from(take(v, AGENT_BATCH_ROWS)).with_timezone("UTC"))
 }
 
 /// Rows buffered column by column: each row is appended to one buffer per column as it
@@ -225,11 +219,11 @@ impl Columns for FirmColumns {
     fn take_arrays(&mut self) -> Vec<ArrayRef> {
         let mut out: Vec<ArrayRef> = vec![
             time_array(&mut self.time_ms),
-            Arc::new(UInt32Array::from(take(&mut self.firm))),
+            Arc::new(UInt32Array::from(take(&mut self.firm, AGENT_BATCH_ROWS))),
             Arc::new(self.ticker.finish()),
             Arc::new(self.public.finish()),
             Arc::new(self.state.finish()),
-            Arc::new(UInt32Array::from(take(&mut self.sites))),
+            Arc::new(UInt32Array::from(take(&mut self.sites, AGENT_BATCH_ROWS))),
         ];
         out.extend(self.capacity.iter_mut().map(f64_array));
         out.push(Arc::new(self.efficiency.finish()));

@@ -225,7 +225,7 @@ impl TableFile {
 }
 
 /// Moves `v` out (as an Arrow buffer, no copy), leaving an empty vector of `capacity`.
-fn take<T>(v: &mut Vec<T>, capacity: usize) -> Vec<T> {
+pub(super) fn take<T>(v: &mut Vec<T>, capacity: usize) -> Vec<T> {
     std::mem::replace(v, Vec::with_capacity(capacity))
 }
 
