@@ -98,6 +98,22 @@ fn long_run_mean_interval_matches_the_2015_interval_quirk() {
     assert!(ks_exp1(u) < ks_critical(n));
     // Exactly five halvings from height 951,552 over 20 years at ~600 s.
     assert_eq!(s.halvings, 5);
+    // A run without firms still logs them as network events, at their blocks' times with
+    // their heights.
+    let halvings: Vec<_> = rec
+        .events
+        .iter()
+        .filter(|e| e.kind.name() == "halving")
+        .map(|e| (e.time_unix, e.value, e.firm))
+        .collect();
+    let expected: Vec<_> = rec
+        .blocks
+        .iter()
+        .filter(|b| b.height % consensus::SUBSIDY_HALVING_INTERVAL == 0)
+        .map(|b| (b.time_unix, b.height as f64, None))
+        .collect();
+    assert_eq!(halvings.len(), 5);
+    assert_eq!(halvings, expected);
     let issued: u64 = rec.blocks.iter().map(|b| b.subsidy_sat).sum();
     assert_eq!(issued, s.subsidy_issued_sat);
     assert!(rec

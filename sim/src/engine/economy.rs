@@ -36,7 +36,7 @@ use super::agents::Agents;
 use super::rng::{Component, RngStreams};
 use super::SimError;
 use crate::calendar::{civil_from_days, days_from_civil, DAY_S};
-use crate::record::{DayRecord, EventKind, RegionDayRecord};
+use crate::record::{DayRecord, EventKind, EventRecord, RegionDayRecord};
 use crate::scenario::{EconomySpec, FeeSpec, PriceSpec, SecuritySpec, Shock};
 
 /// The shock's kind name and its main number (factor, tax, share) for the events table.
@@ -171,6 +171,9 @@ pub(crate) struct Economy {
     time_days: f64,
     /// Firms and the AI market (fleet runs with agents).
     agents: Option<Agents>,
+    /// Network-level events not yet recorded, in runs without agents (with agents they join
+    /// the agents' events, in time order).
+    network_events: Vec<EventRecord>,
     /// Difficulty of the latest hashprice.
     difficulty: f64,
     /// Parameters of the security metrics.
@@ -279,6 +282,8 @@ impl Economy {
             start_unix,
             time_days: 0.0,
             agents: None,
+            // Reserved: the per-block path (a halving) must not allocate.
+            network_events: Vec::with_capacity(64),
             difficulty: 1.0,
             security: spec.security,
             security_scratch: security::Scratch::default(),

@@ -389,6 +389,8 @@ impl Simulation {
         if self.end_unix > self.day_start_unix {
             self.end_day(self.end_unix, recorder)?;
         }
+        // Records of the blocks since the last other event (a halving in the last hours).
+        self.flush_agents(recorder)?;
         progress.update(self.end_unix, self.height);
         let summary = self.summary();
         recorder.summary(&summary)?;

@@ -1,7 +1,8 @@
 //! The `firms` (monthly panel) and `events` tables. Both are written in batches of
-//! [`AGENT_BATCH_ROWS`]; exogenous-hashrate runs and runs without firms leave them empty (the
-//! files exist with their schema, so datasets always have the same tables) unless
-//! `output.firms` / `output.events` leave the files out.
+//! [`AGENT_BATCH_ROWS`]. Runs without firms (exogenous hashrate, fleets without agents) leave
+//! `firms` empty and log only the network-level events in `events` (halvings, shocks, clamped
+//! retargets, fee spikes, price feedback); the files exist with their schema, so datasets
+//! always have the same tables, unless `output.firms` / `output.events` leave them out.
 
 use std::path::Path;
 use std::sync::{Arc, OnceLock};

@@ -9,7 +9,8 @@
 //!   daily.parquet           one row per simulated day
 //!   daily_regions.parquet   one row per day and region  (empty without a fleet)
 //!   firms.parquet           one row per firm and decision (optional; empty without firms)
-//!   events.parquet          one row per event           (optional; empty without firms)
+//!   events.parquet          one row per event           (optional; network events only
+//!                                                        without firms)
 //!   summary.parquet         exactly one row
 //!   _SUCCESS                written last: the SHA-256 of each file (`sha256sum -c` format);
 //!                           the folder appears under its final name only then

@@ -469,6 +469,23 @@ pub struct EventRecord {
     pub value: f64,
 }
 
+impl EventRecord {
+    /// A network-level event: no firm, site, MW, hashrate or money.
+    pub fn network(time_unix: i64, kind: EventKind, detail: &'static str, value: f64) -> Self {
+        EventRecord {
+            time_unix,
+            kind,
+            firm: None,
+            site: None,
+            mw: 0.0,
+            ths: 0.0,
+            usd: 0.0,
+            detail,
+            value,
+        }
+    }
+}
+
 /// One firm at one monthly decision (the `firms` panel).
 #[derive(Debug, Clone, PartialEq)]
 pub struct FirmMonthRecord {

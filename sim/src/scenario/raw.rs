@@ -174,7 +174,8 @@ pub struct RawOutput {
     /// Write the monthly firm panel `firms.parquet` (one row per firm and decision; empty
     /// without firms). Default true; large sweeps that read only the daily tables turn it off.
     pub firms: Option<bool>,
-    /// Write the event log `events.parquet` (one row per event; empty without firms). Default
+    /// Write the event log `events.parquet` (one row per event; network events only without
+    /// firms). Default
     /// true; large sweeps that read only the daily tables may turn it off.
     pub events: Option<bool>,
 }

@@ -419,17 +419,8 @@ impl Agents {
         detail: &'static str,
         value: f64,
     ) {
-        self.events.push(EventRecord {
-            time_unix,
-            kind,
-            firm: None,
-            site: None,
-            mw: 0.0,
-            ths: 0.0,
-            usd: 0.0,
-            detail,
-            value,
-        });
+        self.events
+            .push(EventRecord::network(time_unix, kind, detail, value));
     }
 
     /// The agents' daily columns.

@@ -11,7 +11,7 @@ use crate::engine::agents::{Agents, MarketView};
 use crate::engine::event::Event;
 use crate::engine::rng::RngStreams;
 use crate::engine::SimError;
-use crate::record::{AgentDay, EventKind, Recorder};
+use crate::record::{AgentDay, EventKind, EventRecord, Recorder};
 use crate::scenario::{AgentsSpec, EconomySpec, Shock};
 
 /// PUE of named firms' sites (ASSUMPTION: large modern sites).
@@ -308,11 +308,14 @@ impl Economy {
         }
     }
 
-    /// Drains the agents' pending records.
+    /// Drains the pending records: network events, and the agents' events and firm rows.
     pub fn drain_records<R: Recorder + ?Sized>(
         &mut self,
         recorder: &mut R,
     ) -> Result<(), SimError> {
+        for e in self.network_events.drain(..) {
+            recorder.event(&e)?;
+        }
         let Some(a) = &mut self.agents else {
             return Ok(());
         };
@@ -325,7 +328,9 @@ impl Economy {
         Ok(())
     }
 
-    /// Records a network-level event (shocks, halvings, clamped retargets) when agents run.
+    /// Records a network-level event (shocks, halvings, clamped retargets, fee spikes, price
+    /// feedback), in every run: with agents among their events (one time-ordered stream),
+    /// without them on their own.
     pub fn network_event(
         &mut self,
         time_unix: i64,
@@ -333,8 +338,11 @@ impl Economy {
         detail: &'static str,
         value: f64,
     ) {
-        if let Some(a) = &mut self.agents {
-            a.push_event(time_unix, kind, detail, value);
+        match &mut self.agents {
+            Some(a) => a.push_event(time_unix, kind, detail, value),
+            None => self
+                .network_events
+                .push(EventRecord::network(time_unix, kind, detail, value)),
         }
     }
 
