@@ -85,6 +85,11 @@ fn other_agent_keys_name_their_range() {
             "[firms]\npublic_miners = [\"NOPE\"]\n",
             "firms.public_miners",
         ),
+        (
+            "relocation",
+            "[firms]\nrelocation_lead_time_days = -1.0\n",
+            "relocation_lead_time_days",
+        ),
         ("gross", "[ai]\ngross_to_it = 1.5\n", "ai.gross_to_it"),
         ("unknown", "[ai]\ncolo_rate = 1.0\n", "colo_rate"),
         (

@@ -36,6 +36,9 @@ pub struct AgentsSpec {
     pub expansion_capex_usd_per_mw: f64,
     /// Days from deciding an expansion to energizing it (ASICs arrive with it).
     pub expansion_lead_time_days: f64,
+    /// Days from buying secondary-market machines for a site relocated by a ban to running
+    /// them there.
+    pub relocation_lead_time_days: f64,
     /// Interest rate on debt, per year.
     pub debt_interest_rate: f64,
     /// Years over which corporate debt is repaid.
@@ -184,6 +187,16 @@ pub(super) fn validate(
             v(
                 &mut f.expansion_lead_time_days,
                 d::FIRMS_EXPANSION_LEAD_TIME_DAYS,
+            ),
+            0.0,
+            3650.0,
+            "days",
+        )?,
+        relocation_lead_time_days: spec_range(
+            "relocation_lead_time_days",
+            v(
+                &mut f.relocation_lead_time_days,
+                d::FIRMS_RELOCATION_LEAD_TIME_DAYS,
             ),
             0.0,
             3650.0,

@@ -63,6 +63,9 @@ pub struct RawFirms {
     pub expansion_capex_usd_per_mw: Option<f64>,
     /// Days from deciding an expansion to energizing it.
     pub expansion_lead_time_days: Option<f64>,
+    /// Days from buying secondary-market machines for a site relocated by a ban to running
+    /// them there (shipping and setting up at hosting capacity).
+    pub relocation_lead_time_days: Option<f64>,
     /// Interest on debt, per year.
     pub debt_interest_rate: Option<f64>,
     /// Years over which corporate debt is repaid.

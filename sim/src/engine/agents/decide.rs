@@ -10,7 +10,9 @@
 //! 3. For each site, in order:
 //!    - a banned site (machines forced offline) sells its machines and moves to another
 //!      region, where the firm rebuilds its capacity by expansions when they pay (its machines
-//!      may come back through the secondary market); one with AI on it shuts;
+//!      may come back through the secondary market: lots bought back run there after
+//!      `relocation_lead_time_days`, new machines after the expansion lead time); one with AI
+//!      on it shuts;
 //!    - AI (suitable sites, open demand): re-let vacant colocation shells at the current rate;
 //!      convert the site's mining and free MW (all of it, or with `hybrid` the part the open
 //!      demand takes) to the better of colocation and cloud when
@@ -474,7 +476,8 @@ impl Agents {
                 .min(room);
             // Relocation first: machines on the secondary market (sold by banned, converting or
             // bankrupt sites) installed on new capacity here, if they pay for the build-out.
-            if self.relocate(f, s, mw, outlook, &view, &costs, hurdle, v) {
+            let lead = self.spec.expansion_lead_time_days;
+            if self.relocate(f, s, mw, lead, outlook, &view, &costs, hurdle, v) {
                 return;
             }
             if built_pi >= hurdle {
@@ -499,10 +502,13 @@ impl Agents {
         built_pi: f64,
         v: &MarketView<'_>,
     ) {
-        // Each lot bought lowers relocating_mw; a bounded number of lots per decision.
+        // Each lot bought lowers relocating_mw; a bounded number of lots per decision. They run
+        // after the relocation lead time (shipped to hosting capacity), not a greenfield
+        // build's.
+        let lead = self.spec.relocation_lead_time_days;
         for _ in 0..16 {
             let mw = self.sites[s].relocating_mw;
-            if mw < MIN_MW || !self.relocate(f, s, mw, outlook, &view, costs, hurdle, v) {
+            if mw < MIN_MW || !self.relocate(f, s, mw, lead, outlook, &view, costs, hurdle, v) {
                 break;
             }
         }

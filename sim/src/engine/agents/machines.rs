@@ -267,13 +267,15 @@ impl Agents {
 
     /// Expands site `s` by up to `mw` with the secondary-market lot that pays best for it, build
     /// cost included (PI >= hurdle): the machines are bought now and installed when the new
-    /// capacity is energized (relocation with delay and cost). Returns whether it did.
+    /// capacity is energized, `lead_days` from now (relocation with delay and cost). Returns
+    /// whether it did.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn relocate(
         &mut self,
         f: usize,
         s: usize,
         mw: f64,
+        lead_days: f64,
         outlook: &Outlook<'_>,
         view: &FirmView,
         costs: &SiteCosts,
@@ -306,10 +308,7 @@ impl Agents {
             ths,
             installed_year: l.installed_year,
         });
-        self.schedule(
-            v.now_days + self.spec.expansion_lead_time_days,
-            Event::AsicDelivery { order: o },
-        );
+        self.schedule(v.now_days + lead_days, Event::AsicDelivery { order: o });
         let e = self.event(v, EventKind::AsicPurchase, f as u32, s as u32);
         e.mw = mw;
         e.ths = ths;
