@@ -36,6 +36,16 @@ impl PriceMemo {
     }
 }
 
+/// Lowest price of new machines as a share of their list price: the manufacturers' cost
+/// (ASSUMPTION: gross margins of about 35-55% in 2017-2021, Bitmain's 2018 prospectus,
+/// recalled, not in reference/). Calibrated with `history-2020` (seed 1): with 0.6 the median
+/// difficulty errors of 2023, 2024 and 2025 are 33%, 31% and 22% (39%, 37% and 28% at list
+/// price); 0.4 fits history better (27%, 27%, 18%) but lets the baseline's far future
+/// overbuild thin-margin machines (sub-1 J/TH, energy near the hashprice) that then switch on
+/// and off together: 232 days with mean intervals over 15 minutes in 2045 and two clamped
+/// retargets, against 29 days in 20 years and none with 0.6.
+pub const MIN_NEW_PRICE_SHARE: f64 = 0.6;
+
 impl Agents {
     /// Secondary-market price of machines of efficiency `j_per_th`, USD per TH/s: what a
     /// buyer at reference costs ($0.05/kWh, PUE 1.1) earns with them over two years with the
@@ -58,6 +68,30 @@ impl Agents {
         p
     }
 
+    /// The price of the frontier machine of `v` (J/TH in `v.frontier.0`), USD per TH/s: its
+    /// list price, at most what the secondary market pays for the same machine (what it earns
+    /// its buyer over `secondary_payback_years`: nobody pays more for it new) and at least
+    /// [`MIN_NEW_PRICE_SHARE`] of the list price (the manufacturers' cost), times the order
+    /// book's `premium` (a rush of orders raises it whatever the hashprice). Machine prices
+    /// follow the hashprice (Hashrate Index's ASIC price index fell about 80% from late 2021 to
+    /// late 2022 with the hashprice, recalled), so a bear market cheapens the machines firms
+    /// buy instead of stopping their investment.
+    pub fn new_machine_usd_per_th(
+        &self,
+        list_usd_per_th: f64,
+        premium: f64,
+        v: &MarketView<'_>,
+    ) -> f64 {
+        let ef = v.frontier.0;
+        if !(ef.is_finite() && list_usd_per_th.is_finite()) {
+            return list_usd_per_th * premium;
+        }
+        let market = list_usd_per_th
+            .min(self.secondary_earn(ef, v))
+            .max(MIN_NEW_PRICE_SHARE * list_usd_per_th);
+        market * premium
+    }
+
     /// [`Agents::secondary_usd_per_th`] computed.
     fn secondary_price(&self, j_per_th: f64, v: &MarketView<'_>) -> f64 {
         let (ef, cf, _) = v.frontier;
@@ -66,8 +100,15 @@ impl Agents {
         } else {
             f64::INFINITY
         };
+        new_equivalent
+            .min(self.secondary_earn(j_per_th, v))
+            .max(scrap_usd_per_th(j_per_th))
+    }
+
+    /// What machines of efficiency `j_per_th` earn the secondary market's buyer, USD per TH/s.
+    fn secondary_earn(&self, j_per_th: f64, v: &MarketView<'_>) -> f64 {
         let ratios = &self.reward_cache.2;
-        let earn = if ratios.is_empty() {
+        if ratios.is_empty() {
             let cost = j_per_th * SECONDARY_REF_PUE * 24.0 / 1000.0 * SECONDARY_REF_USD_PER_KWH;
             self.spec.secondary_payback_years * 365.25 * (v.hashprice_outlook - cost).max(0.0)
         } else {
@@ -84,8 +125,7 @@ impl Agents {
             };
             let per_mw = o.keep_value(&buyer, &costs, j_per_th, buyer.horizon_years);
             per_mw * j_per_th * SECONDARY_REF_PUE / 1e6
-        };
-        new_equivalent.min(earn).max(scrap_usd_per_th(j_per_th))
+        }
     }
 
     /// Sells `ths` TH/s of unit `u` (at site `s`, owned by `f`) to the secondary market.

@@ -6,7 +6,7 @@ use hashshift_models::mining::economics::post_retarget_hashprice;
 use hashshift_models::mining::fleet::Unit;
 use hashshift_models::mining::population::{Population, Site};
 
-use super::{year_fraction, Economy};
+use super::{year_fraction, Economy, FrontierNow};
 use crate::engine::agents::{Agents, MarketView};
 use crate::engine::event::Event;
 use crate::engine::rng::RngStreams;
@@ -242,6 +242,31 @@ impl Economy {
         }
     }
 
+    /// The frontier machine as firms buy it now, `(J/TH, USD per TH/s, model id)`: its list
+    /// price at most what the secondary market pays for it, with the order book's premium
+    /// ([`Economy::order_book_premium`], `Agents::new_machine_usd_per_th`); NaN without a
+    /// frontier.
+    pub(super) fn firms_frontier(
+        &self,
+        frontier: Option<FrontierNow>,
+        height: u64,
+        outlook: f64,
+    ) -> (f64, f64, u16) {
+        let Some(f) = frontier else {
+            return (f64::NAN, f64::NAN, 0);
+        };
+        let premium = self.order_book_premium();
+        let listed = (f.j_per_th, f.launch_usd_per_th * premium, f.id);
+        match &self.agents {
+            Some(a) => {
+                let v = market_view!(self, height, listed, outlook);
+                let price = a.new_machine_usd_per_th(f.launch_usd_per_th, premium, &v);
+                (listed.0, price, listed.2)
+            }
+            None => listed,
+        }
+    }
+
     /// The market as agents see it now (`height`: next block).
     pub(super) fn view(
         &self,
@@ -261,13 +286,9 @@ impl Economy {
         }
         self.set_time(now_unix);
         let year = year_fraction(now_unix);
-        let premium = self.order_book_premium();
-        let frontier = self
-            .frontier_values(year)
-            .map_or((f64::NAN, f64::NAN, 0), |f| {
-                (f.j_per_th, f.launch_usd_per_th * premium, f.id)
-            });
         let outlook = self.hashprice_outlook();
+        let frontier_now = self.frontier_values(year);
+        let frontier = self.firms_frontier(frontier_now, height, outlook);
         // The view borrows the market fields, the agents and the fleet are borrowed beside it
         // (not moved out and back: they are large).
         let view = market_view!(self, height, frontier, outlook);
@@ -442,5 +463,40 @@ mod tests {
         let plain = economy("");
         assert_eq!(plain.hashprice_outlook(), plain.hashprice);
         assert_eq!(plain.fee_outlook_btc, 0.5);
+    }
+
+    #[test]
+    fn new_machines_sell_below_list_when_the_hashprice_is_low() {
+        let text = "[hashrate]\nkind = \"fleet\"\n[network]\nsites = 40\n[firms]\ncount = 20\n";
+        let sc = Scenario::from_toml(text, Path::new("t.toml"), &[]).unwrap();
+        let eco = Economy::new(
+            &sc.economy,
+            &RngStreams::new(1),
+            sc.start_unix,
+            1.0e14,
+            312_500_000,
+        )
+        .unwrap();
+        let premium = eco.order_book_premium();
+        let list = 20.0;
+        let f = FrontierNow {
+            j_per_th: 15.0,
+            launch_usd_per_th: list,
+            usd_per_th: 18.0,
+            id: 1,
+        };
+        let price = |outlook: f64| eco.firms_frontier(Some(f), 951_552, outlook).1;
+        // Rich: the list price (with the order book's premium).
+        assert_eq!(price(1.0), list * premium);
+        // Below the power cost of the secondary market's buyer: the manufacturers' floor.
+        assert_eq!(price(0.0), 0.6 * list * premium);
+        // In between: what the machine earns its buyer over a year (secondary_payback_years,
+        // at $0.05/kWh and PUE 1.1 before any valuation grid), rising with the hashprice.
+        let cost = 15.0 * 1.1 * 24.0 / 1000.0 * 0.05;
+        let mid = cost + 16.0 / 365.25;
+        assert!((price(mid) - 16.0 * premium).abs() < 1e-9, "{}", price(mid));
+        assert!(price(0.0) <= price(mid) && price(mid) <= price(1.0));
+        // Without a frontier: NaN.
+        assert!(eco.firms_frontier(None, 951_552, 1.0).1.is_nan());
     }
 }

@@ -199,11 +199,9 @@ impl Economy {
         // Prices: the firms' dealer, or a buyer's payback without firms.
         match &self.agents {
             Some(a) => {
-                let premium = self.order_book_premium();
-                let f = frontier.map_or((f64::NAN, f64::NAN, 0), |f| {
-                    (f.j_per_th, f.launch_usd_per_th * premium, f.id)
-                });
-                let view = self.view(height, f, self.hashprice_outlook());
+                let outlook = self.hashprice_outlook();
+                let f = self.firms_frontier(frontier, height, outlook);
+                let view = self.view(height, f, outlook);
                 for l in &mut scratch.lots {
                     l.usd_per_th = a.machine_price_usd_per_th(l.j_per_th, &view);
                 }
