@@ -555,3 +555,48 @@ fn inputs_the_simulation_rejects_exit_2_without_output() {
         &["profitable", "price.initial_usd"],
     );
 }
+
+#[test]
+fn new_machines_sell_below_list_when_the_hashprice_is_low() {
+    // The first day with firms at three BTC prices (few orders yet: the order book's premium
+    // is about 1): the price of new frontier machines rises with the hashprice from the
+    // manufacturers' floor, 60% of the launch price, to the launch price.
+    let first_day = |usd: f64| {
+        let sc = scenario(&fleet(
+            "start = \"2026-05-29\"\nend = \"2026-05-30\"\n",
+            &format!(
+                "[network]\nsites = 300\n[firms]\ncount = 150\n\
+                 [price]\nmodel = \"constant\"\ninitial_usd = {usd}\n"
+            ),
+        ));
+        day(&run(&sc, 1), 0)
+    };
+    let prices: Vec<(f64, f64)> = [30_000.0, 76_600.0, 300_000.0]
+        .into_iter()
+        .map(|usd| {
+            let d = first_day(usd);
+            (
+                d.frontier_usd_per_th.unwrap(),
+                d.new_machine_usd_per_th.unwrap(),
+            )
+        })
+        .collect();
+    let (launch, low) = prices[0];
+    assert!((low / (0.6 * launch) - 1.0).abs() < 0.01, "{prices:?}");
+    let (launch, high) = prices[2];
+    assert!((high / launch - 1.0).abs() < 0.01, "{prices:?}");
+    assert!(
+        prices[0].1 <= prices[1].1 && prices[1].1 <= prices[2].1,
+        "{prices:?}"
+    );
+    // Without firms (an exogenous hashrate) there is no price that firms pay.
+    let plain = run(
+        &scenario("horizon_years = 0.02\n[hashrate]\nehs = 1000\n"),
+        1,
+    );
+    assert!(plain.days.iter().all(|d| d.frontier_usd_per_th.is_some()));
+    assert!(plain
+        .days
+        .iter()
+        .all(|d| d.new_machine_usd_per_th.is_none()));
+}

@@ -756,11 +756,16 @@ impl Economy {
             revenue_usd_per_mw_year: None,
             frontier_j_per_th: None,
             frontier_usd_per_th: None,
+            new_machine_usd_per_th: None,
             agents: None,
         };
         if let Some(f) = self.frontier_values(year_fraction(now_unix)) {
             rec.frontier_j_per_th = Some(f.j_per_th);
             rec.frontier_usd_per_th = Some(f.launch_usd_per_th);
+            if self.agents.is_some() {
+                let outlook = self.hashprice_outlook();
+                rec.new_machine_usd_per_th = Some(self.firms_frontier(Some(f), height, outlook).1);
+            }
         }
         regions_out.clear();
         if let Some(fs) = &self.fleet {

@@ -84,6 +84,7 @@ pub fn daily_schema() -> SchemaRef {
                 "Efficiency of the best machine released by the end of the day (catalog models, then the frontier's generations); null before the first release.",
             ),
             nullable_f64("frontier_usd_per_th", "USD/(TH/s)", "Launch price per TH/s of that best machine; null before the first release."),
+            nullable_f64("new_machine_usd_per_th", "USD/(TH/s)", "Price firms pay per TH/s for that machine new: its launch price, or less when the hashprice is low (at most what the secondary market pays for it, at least 60% of launch), times the order book's premium (up to 4x); null without firms."),
             nullable_f64("ai_colo_rate_usd_per_mw_year", "USD/MW/yr", "Colocation rate a contract signed that day would lock, per MW of critical IT; null without firms or an AI market (ai.enabled = false)."),
             nullable_f64("gpu_hour_usd", "USD/h", "GPU-hour price; null without firms or an AI market (ai.enabled = false)."),
             nullable_f64("ai_demand_mw", "MW", "AI demand that converted mining sites can serve, MW of critical IT (open demand = demand - supply); null without firms or an AI market (ai.enabled = false)."),
@@ -183,6 +184,7 @@ fn day_arrays(d: &[DayRecord]) -> Vec<ArrayRef> {
         opt_f64s(d.iter().map(|r| r.revenue_usd_per_mw_year)),
         opt_f64s(d.iter().map(|r| r.frontier_j_per_th)),
         opt_f64s(d.iter().map(|r| r.frontier_usd_per_th)),
+        opt_f64s(d.iter().map(|r| r.new_machine_usd_per_th)),
         opt_f64s(d.iter().map(|r| {
             r.agents
                 .filter(|a| a.gpu_hour_usd > 0.0)

@@ -151,6 +151,10 @@ pub struct DayRecord {
     pub frontier_j_per_th: Option<f64>,
     /// Launch price of that machine, USD per TH/s.
     pub frontier_usd_per_th: Option<f64>,
+    /// Price firms pay for that machine new at the end of the day, USD per TH/s: the launch
+    /// price, or less when the hashprice is low, times the order book's premium (None without
+    /// firms).
+    pub new_machine_usd_per_th: Option<f64>,
     /// Firms and the AI market (None without agents).
     pub agents: Option<AgentDay>,
 }
