@@ -15,8 +15,10 @@ For every run folder:
   * daily: dates strictly increasing, blocks summing to the summary's; daily_regions has 0
     or 10 rows per day;
   * firms and events (always written): the expected columns and types; non-empty in fleet
-    runs with firms (resolved scenario: hashrate.kind = "fleet", firms.enabled), empty
-    otherwise (exogenous hashrate or firms disabled);
+    runs with firms (resolved scenario: hashrate.kind = "fleet", firms.enabled); otherwise
+    (exogenous hashrate or firms disabled) firms is empty and events holds network-level
+    events only (halvings, shocks, clamped retargets, fee spikes, price feedback), checked
+    as below;
   * firms, per row: numbers finite, MW and flows >= 0, capacity_mw = mining_mw +
     converting_mw + ai_colo_mw + ai_cloud_mw + idle_mw (1e-6 relative), running <= installed
     TH/s, efficiency null exactly when nothing is installed; a bankrupt row is the firm's last
@@ -308,7 +310,7 @@ EVENT_KINDS = {
                                     "middle_east", "nordics", "paraguay", "ethiopia",
                                     "rest_of_world"}),
     "shock": (False, False, {"btc_price", "energy_price", "carbon_tax", "ban", "ai_demand",
-                             "ai_rate"}),
+                             "ai_rate", "bitcoin", "asert", "lwma"}),
     "halving": (False, False, {""}),
     "retarget_clamped": (False, False, {""}),
     "fee_spike_started": (False, False, {""}),
@@ -718,8 +720,12 @@ def check_agents(run_dir: str, summary: pa.Table, daily: pa.Table, readers: dict
         check_columns(path, t, expected)
         if with_firms and t.num_rows == 0:
             raise CheckError(f"{path}: no rows in a fleet run with firms")
-        if not with_firms and t.num_rows:
+        if not with_firms and name == "firms" and t.num_rows:
             raise CheckError(f"{path}: {t.num_rows} rows in a run without firms (expected none)")
+        if not with_firms and name == "events":
+            firm_events = t.num_rows - t.column("firm").null_count
+            if firm_events:
+                raise CheckError(f"{path}: {firm_events} firm events in a run without firms")
         want = agent_fingerprint_arrow(name, t)
         for reader, module in readers.items():
             try:
@@ -736,7 +742,15 @@ def check_agents(run_dir: str, summary: pa.Table, daily: pa.Table, readers: dict
                     )
         tables[name] = t
     if not with_firms:
-        return "firms=0 events=0"
+        if "events" not in tables:
+            return "firms=0 events not written (output.events = false)"
+        no_firm_rows = pa.table({"firm": pa.array([], pa.uint32()),
+                                 "state": pa.array([], pa.string()),
+                                 "time": pa.array([], pa.timestamp("ms", tz="UTC"))})
+        counts = check_events_rows(os.path.join(run_dir, "events.parquet"), tables["events"],
+                                   summary, no_firm_rows)
+        kinds = ", ".join(f"{k} {n}" for k, n in sorted(counts.items())) or "none"
+        return f"firms=0 events={tables['events'].num_rows} (network only: {kinds})"
     if "firms" not in tables or "events" not in tables:
         return " ".join(f"{n}={tables[n].num_rows}" if n in tables
                         else f"{n} not written (output.{n} = false)" for n in ("firms", "events"))
