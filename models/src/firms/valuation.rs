@@ -10,8 +10,11 @@
 //! # Expected hashprice
 //!
 //! The firm knows the halving schedule: `s_k = R(t_k) / R(0)`, the block reward (subsidy plus
-//! expected fees) at `t_k` relative to now, is computed by the engine from the height and the
-//! subsidy rule. It expects the BTC price to drift at `mu` (its belief) and difficulty to grow,
+//! expected fees) at `t_k` relative to now, is computed from the height and the subsidy rule
+//! ([`RewardPath`]). A step with a halving inside is valued on each side of it: its margin is
+//! `a m(hp_before) + (1 - a) m(hp_after)` with `a` the share of the step before the halving
+//! (a machine that pays until the halving keeps that part of its value instead of being
+//! valued at the step's mid-time alone). It expects the BTC price to drift at `mu` (its belief) and difficulty to grow,
 //! beyond what the price explains, at log rate `g` (more efficient machines arriving):
 //!
 //! ```text
@@ -115,14 +118,85 @@ pub fn real_option_multiple(sigma: f64, alpha: f64, rho: f64) -> f64 {
     (beta / (beta - 1.0)).min(MAX_HURDLE)
 }
 
+/// A valuation step with a halving inside: the share of the step before it, and the block
+/// reward before and after it relative to the step's (time-weighted) ratio `s_k`, so that
+/// `before_share x before + (1 - before_share) x after = 1`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SplitStep {
+    /// The step, `k`.
+    pub step: usize,
+    /// Share of the step before the halving, (0, 1).
+    pub before_share: f64,
+    /// Reward before the halving over `s_k`.
+    pub before: f64,
+    /// Reward after the halving over `s_k`.
+    pub after: f64,
+}
+
+/// The block reward over the valuation grid seen from a height: `ratios[k]` is the reward
+/// (subsidy plus `fee_btc`) at step `k`'s mid-time relative to now, except over a step with a
+/// halving inside, where it is the time-weighted mean of the rewards on each side and the step
+/// is listed in `splits`. Without the split a machine paying until the halving and not after
+/// it would be valued on the step's mid-time alone: worth nothing up to half a step (about six
+/// weeks) before the halving, and sold then.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RewardPath {
+    /// `s_k` per step.
+    pub ratios: Vec<f64>,
+    /// The steps with a halving inside, in order.
+    pub splits: Vec<SplitStep>,
+}
+
+impl RewardPath {
+    /// The path of `n` steps from `height` (the next block) with `fee_btc` per block, at 144
+    /// blocks a day.
+    pub fn new(height: u64, fee_btc: f64, n: usize) -> Self {
+        use crate::consensus::{block_subsidy, COIN, SUBSIDY_HALVING_INTERVAL};
+        let blocks_per_year = 365.25 * 144.0;
+        let reward = |h: u64| block_subsidy(h) as f64 / COIN as f64 + fee_btc;
+        let r0 = reward(height).max(1e-12);
+        let at = |t: f64| height + (t * blocks_per_year) as u64;
+        let mut path = RewardPath {
+            ratios: Vec::with_capacity(n),
+            splits: Vec::new(),
+        };
+        for k in 0..n {
+            let (h0, h1) = (at(k as f64 * STEP_YEARS), at((k + 1) as f64 * STEP_YEARS));
+            // The first halving after the step's first block, if it falls inside the step.
+            let halving = (h0 / SUBSIDY_HALVING_INTERVAL + 1) * SUBSIDY_HALVING_INTERVAL;
+            let (before, after) = (reward(h0) / r0, reward(h1) / r0);
+            if halving < h1 && before != after {
+                let share = (halving - h0) as f64 / (h1 - h0) as f64;
+                let mean = share * before + (1.0 - share) * after;
+                if mean > 0.0 {
+                    path.ratios.push(mean);
+                    path.splits.push(SplitStep {
+                        step: k,
+                        before_share: share,
+                        before: before / mean,
+                        after: after / mean,
+                    });
+                    continue;
+                }
+            }
+            path.ratios.push(reward(at(t_mid(k))) / r0);
+        }
+        path
+    }
+}
+
 /// The market view shared by every firm deciding at one date.
 #[derive(Debug, Clone, Copy)]
 pub struct Outlook<'a> {
     /// Hashprice now, USD per TH/s per day.
     pub hashprice: f64,
-    /// `s_k`: block reward at step `k`'s mid-time relative to now (at least as many steps as
-    /// any firm's horizon).
+    /// `s_k`: block reward over step `k` relative to now (at least as many steps as any
+    /// firm's horizon): at the step's mid-time, or its time-weighted mean over a step with a
+    /// halving ([`RewardPath`]).
     pub reward_ratio: &'a [f64],
+    /// The steps with a halving inside, in step order: their margins are valued on each side
+    /// of it ([`SplitStep`]).
+    pub split_steps: &'a [SplitStep],
     /// `g`: expected log growth of difficulty per year beyond the price's effect.
     pub difficulty_growth: f64,
     /// Frontier machine now: efficiency, J/TH.
@@ -308,6 +382,28 @@ impl Outlook<'_> {
         let ths_per_mw = 1e6 / (j_per_th * site.pue);
         let cost = j_per_th * site.pue * 24.0 / 1000.0 * site.energy_usd_per_kwh;
         let opex = site.mining_opex_usd_per_mw_year * STEP_YEARS;
+        // Machines that do not pay stop and draw neither power nor operating cost; over a step
+        // with a halving, on each side of it.
+        let margin = |hp: f64| {
+            if hp > cost {
+                (hp - cost) * ths_per_mw * STEP_DAYS - opex
+            } else {
+                0.0
+            }
+        };
+        let mut splits = self
+            .split_steps
+            .iter()
+            .skip_while(|s| s.step < k0)
+            .peekable();
+        let mut step_margin = |k: usize, hp: f64| match splits.peek() {
+            Some(s) if s.step == k => {
+                let s = splits.next().expect("peeked");
+                s.before_share * margin(hp * s.before)
+                    + (1.0 - s.before_share) * margin(hp * s.after)
+            }
+            _ => margin(hp),
+        };
         // The deciding firm's path, from now.
         if k0 == 0
             && k1 <= self.firm_path.len()
@@ -316,9 +412,10 @@ impl Outlook<'_> {
                 .is_some_and(|p| p.key == FirmFactors::key_of(self, f))
         {
             let mut pv = 0.0;
-            for &(hp, discount) in &self.firm_path[..k1] {
-                if hp > cost {
-                    pv += ((hp - cost) * ths_per_mw * STEP_DAYS - opex) * discount;
+            for (k, &(hp, discount)) in self.firm_path[..k1].iter().enumerate() {
+                let m = step_margin(k, hp);
+                if m != 0.0 {
+                    pv += m * discount;
                 }
             }
             return pv;
@@ -329,9 +426,9 @@ impl Outlook<'_> {
         let mut pv = 0.0;
         for k in k0..k1 {
             let hp = self.hashprice * self.reward_ratio[k.min(last)] * x.growth;
-            // Machines that do not pay stop and draw neither power nor operating cost.
-            if hp > cost {
-                pv += ((hp - cost) * ths_per_mw * STEP_DAYS - opex) * x.discount;
+            let m = step_margin(k, hp);
+            if m != 0.0 {
+                pv += m * x.discount;
             }
             x.growth *= x.growth_step;
             x.discount *= x.discount_step;
@@ -542,6 +639,7 @@ mod tests {
             asic_life_years: 5.0,
             firm: None,
             firm_path: &[],
+            split_steps: &[],
         }
     }
 
@@ -639,6 +737,102 @@ mod tests {
                 FirmFactors::new(&o, &f)
             );
         }
+    }
+
+    #[test]
+    fn a_step_with_a_halving_is_split_at_it() {
+        // Height 1,040,000: the 2028 halving (1,050,000) is 10,000 blocks away, inside the
+        // first quarter (13,149 blocks); fees 0.05 BTC per block.
+        let path = RewardPath::new(1_040_000, 0.05, 16);
+        assert_eq!(path.ratios.len(), 16);
+        assert_eq!(path.splits.len(), 1);
+        let s = path.splits[0];
+        assert_eq!(s.step, 0);
+        let h1 = 1_040_000 + (STEP_YEARS * 365.25 * 144.0) as u64;
+        let share = 10_000.0 / (h1 - 1_040_000) as f64;
+        assert!((s.before_share - share).abs() < 1e-15, "{}", s.before_share);
+        // Relative to now: 1 before, (1.5625 + 0.05) / (3.125 + 0.05) after; the step's ratio
+        // is their time-weighted mean, and the split recovers both.
+        let after = (1.5625 + 0.05) / (3.125 + 0.05);
+        let mean = share + (1.0 - share) * after;
+        assert!((path.ratios[0] - mean).abs() < 1e-15);
+        assert!((s.before * path.ratios[0] - 1.0).abs() < 1e-15);
+        assert!((s.after * path.ratios[0] - after).abs() < 1e-15);
+        assert!((s.before_share * s.before + (1.0 - s.before_share) * s.after - 1.0).abs() < 1e-15);
+        // The other steps: the reward at their mid-time (the next halving, 1,260,000, is
+        // about 4 years on: step 16 holds it, and one every 16 steps after).
+        assert!(path.ratios[1..].iter().all(|&r| (r - after).abs() < 1e-15));
+        let far = RewardPath::new(1_040_000, 0.05, 80);
+        assert_eq!(
+            far.splits.iter().map(|s| s.step).collect::<Vec<_>>(),
+            vec![0, 16, 32, 48, 64]
+        );
+        // No halving within reach: no split, mid-time ratios.
+        let plain = RewardPath::new(1_060_000, 0.05, 10);
+        assert!(plain.splits.is_empty() && plain.ratios.iter().all(|&r| r == 1.0));
+    }
+
+    #[test]
+    fn machines_that_pay_until_the_halving_keep_that_value() {
+        // A machine whose power costs 80% of today's hashprice: it pays until the halving and
+        // not after. With the halving a third into the first step, keeping it is worth a
+        // third of a step's margin; valued at the step's mid-time it would be worth nothing.
+        let rr = [1.0, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5];
+        let f = FirmView {
+            discount_rate: 0.0,
+            horizon_years: 2.0,
+            price_drift: 0.0,
+        };
+        let o = Outlook {
+            difficulty_growth: 0.0,
+            ..outlook(&rr)
+        };
+        let s = SiteCosts {
+            pue: 1.0,
+            mining_opex_usd_per_mw_year: 0.0,
+            energy_usd_per_kwh: 0.8 * o.hashprice / (20.0 * 24.0 / 1000.0),
+        };
+        // Step 0 split: a third at 1.0 / mean, two thirds at 0.5 / mean.
+        let mean = 1.0 / 3.0 + 2.0 / 3.0 * 0.5;
+        let mut rr_split = rr;
+        rr_split[0] = mean;
+        let splits = [SplitStep {
+            step: 0,
+            before_share: 1.0 / 3.0,
+            before: 1.0 / mean,
+            after: 0.5 / mean,
+        }];
+        let split = Outlook {
+            reward_ratio: &rr_split,
+            split_steps: &splits,
+            ..o
+        };
+        let margin = (o.hashprice - 0.8 * o.hashprice) * 1e6 / 20.0 * STEP_DAYS;
+        let v = split.keep_value(&f, &s, 20.0, 2.0);
+        assert!(
+            (v - margin / 3.0).abs() < 1e-9 * margin,
+            "{v} vs {}",
+            margin / 3.0
+        );
+        // Valued on the step's mean alone it would be worth nothing (0.667 < 0.8).
+        let unsplit = Outlook {
+            reward_ratio: &rr_split,
+            ..o
+        };
+        assert_eq!(unsplit.keep_value(&f, &s, 20.0, 2.0), 0.0);
+        // The deciding firm's path gives the same value to the bit.
+        let factors = FirmFactors::new(&split, &f);
+        let mut path = Vec::new();
+        factors.fill_path(&split, f.horizon_years, &mut path);
+        let with_path = Outlook {
+            firm: Some(factors),
+            firm_path: &path,
+            ..split
+        };
+        assert_eq!(
+            with_path.keep_value(&f, &s, 20.0, 2.0).to_bits(),
+            v.to_bits()
+        );
     }
 
     #[test]

@@ -35,11 +35,10 @@
 //! (ASSUMPTIONS). Firms filling free MW buy from it at that price before ordering new
 //! machines; lots unsold after `secondary_shelf_days` are scrapped.
 
-use hashshift_models::consensus::{block_subsidy, COIN};
 use std::sync::Arc;
 
 use hashshift_models::firms::valuation::{
-    real_option_multiple, steps, FirmFactors, FirmView, Outlook, SiteCosts, STEP_YEARS,
+    real_option_multiple, steps, FirmFactors, FirmView, Outlook, RewardPath, SiteCosts,
 };
 use hashshift_models::hardware::Region;
 use hashshift_models::mining::fleet::Fleet;
@@ -144,38 +143,32 @@ impl Agents {
         self.scheduled.push((at_days * DAY_S, ev));
     }
 
-    /// The block-reward ratios `s_k` of the valuation grid at `v` (cached per day).
-    pub(super) fn reward_ratios(&mut self, v: &MarketView<'_>) -> Arc<[f64]> {
+    /// The block-reward path of the valuation grid at `v` (cached per day).
+    pub(super) fn reward_ratios(&mut self, v: &MarketView<'_>) -> Arc<RewardPath> {
         // Keyed by day: the height moves by about 144 blocks a day, which changes no reward
         // ratio except within a day of a halving.
         let day = v.now_days.floor() as i64;
         if self.reward_cache.0 != day {
             let n = steps(self.spec.firms.horizon_years.1.max(50.0));
-            let reward = |h: u64| block_subsidy(h) as f64 / COIN as f64 + v.fee_mean_btc;
-            let r0 = reward(v.height).max(1e-12);
-            let ratios = (0..n)
-                .map(|k| {
-                    let t = (k as f64 + 0.5) * STEP_YEARS;
-                    reward(v.height + (t * 365.25 * 144.0) as u64) / r0
-                })
-                .collect();
-            self.reward_cache = (day, v.height, ratios);
+            let path = RewardPath::new(v.height, v.fee_mean_btc, n);
+            self.reward_cache = (day, v.height, Arc::new(path));
         }
         Arc::clone(&self.reward_cache.2)
     }
 
-    /// The market outlook at `v` over `ratios`, with a deciding firm's step factors and path
-    /// ([`FirmFactors::fill_path`]) if any.
+    /// The market outlook at `v` over the reward path `rewards`, with a deciding firm's step
+    /// factors and path ([`FirmFactors::fill_path`]) if any.
     pub(super) fn outlook<'a>(
         &self,
         v: &MarketView<'_>,
-        ratios: &'a [f64],
+        rewards: &'a RewardPath,
         firm: Option<FirmFactors>,
         firm_path: &'a [(f64, f64)],
     ) -> Outlook<'a> {
         Outlook {
             hashprice: v.hashprice_outlook,
-            reward_ratio: ratios,
+            reward_ratio: &rewards.ratios,
+            split_steps: &rewards.splits,
             difficulty_growth: self.spec.difficulty_growth_per_year,
             frontier_j_per_th: v.frontier.0,
             frontier_usd_per_th: v.frontier.1,

@@ -107,12 +107,12 @@ impl Agents {
 
     /// What machines of efficiency `j_per_th` earn the secondary market's buyer, USD per TH/s.
     fn secondary_earn(&self, j_per_th: f64, v: &MarketView<'_>) -> f64 {
-        let ratios = &self.reward_cache.2;
-        if ratios.is_empty() {
+        let rewards = &self.reward_cache.2;
+        if rewards.ratios.is_empty() {
             let cost = j_per_th * SECONDARY_REF_PUE * 24.0 / 1000.0 * SECONDARY_REF_USD_PER_KWH;
             self.spec.secondary_payback_years * 365.25 * (v.hashprice_outlook - cost).max(0.0)
         } else {
-            let o = self.outlook(v, ratios, None, &[]);
+            let o = self.outlook(v, rewards, None, &[]);
             let buyer = FirmView {
                 discount_rate: 0.2,
                 horizon_years: self.spec.secondary_payback_years.max(STEP_YEARS),

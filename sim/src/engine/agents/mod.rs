@@ -47,7 +47,7 @@ use std::cell::RefCell;
 use std::sync::Arc;
 
 use hashshift_models::ai::AiMarket;
-use hashshift_models::firms::valuation::DiscountFactors;
+use hashshift_models::firms::valuation::{DiscountFactors, RewardPath};
 use hashshift_models::firms::{Beliefs, Ledger};
 use hashshift_models::mining::fleet::Fleet;
 use hashshift_models::mining::population::Site;
@@ -165,8 +165,8 @@ pub(crate) struct Agents {
     totals: MwTotals,
     initial_mining_mw: f64,
     vol: Volatility,
-    /// Block reward ratios of the valuation grid, cached by (day, height).
-    reward_cache: (i64, u64, Arc<[f64]>),
+    /// Block-reward path of the valuation grid, cached by (day, height).
+    reward_cache: (i64, u64, Arc<RewardPath>),
     /// Secondary-market prices by efficiency for the current market state.
     secondary_prices: RefCell<machines::PriceMemo>,
     /// Number of bankrupt firms.
@@ -351,7 +351,7 @@ impl Agents {
                 var_per_day: initial_volatility * initial_volatility / 365.25,
                 last_price: 0.0,
             },
-            reward_cache: (i64::MIN, 0, Arc::from([])),
+            reward_cache: (i64::MIN, 0, Arc::default()),
             secondary_prices: RefCell::default(),
             bankruptcies: 0,
             scratch_units: Vec::new(),
