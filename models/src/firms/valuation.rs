@@ -489,6 +489,36 @@ impl Outlook<'_> {
     ) -> f64 {
         self.margin_pv(f, site, j_per_th, 0, life_steps(f, remaining_life_years))
     }
+
+    /// The discount factor, from now, of the step in which machines of efficiency `j_per_th`
+    /// stop paying on the expected path (at a halving inside a step: when it no longer pays
+    /// after it), or of the step after their remaining life: when the firm would sell them
+    /// for what they are worth then instead of now.
+    pub fn stop_discount(
+        &self,
+        f: &FirmView,
+        site: &SiteCosts,
+        j_per_th: f64,
+        remaining_life_years: f64,
+    ) -> f64 {
+        let k1 = life_steps(f, remaining_life_years);
+        let cost = j_per_th * site.pue * 24.0 / 1000.0 * site.energy_usd_per_kwh;
+        let mut x = self.step_factors(f, 0);
+        let last = self.reward_ratio.len() - 1;
+        let mut splits = self.split_steps.iter().peekable();
+        for k in 0..k1 {
+            let mut hp = self.hashprice * self.reward_ratio[k.min(last)] * x.growth;
+            if let Some(s) = splits.next_if(|s| s.step == k) {
+                hp *= s.after;
+            }
+            if hp <= cost {
+                return x.discount;
+            }
+            x.growth *= x.growth_step;
+            x.discount *= x.discount_step;
+        }
+        x.discount
+    }
 }
 
 /// Steps of a remaining life, cut by the firm's horizon.
@@ -833,6 +863,45 @@ mod tests {
             with_path.keep_value(&f, &s, 20.0, 2.0).to_bits(),
             v.to_bits()
         );
+    }
+
+    #[test]
+    fn machines_stop_when_they_no_longer_pay() {
+        let rr = [1.0, 1.0, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5];
+        let f = view();
+        let o = Outlook {
+            difficulty_growth: 0.0,
+            ..outlook(&rr)
+        };
+        let df = |k: usize| (-f.discount_rate * t_mid(k)).exp();
+        let at = |share: f64| SiteCosts {
+            pue: 1.0,
+            mining_opex_usd_per_mw_year: 0.0,
+            energy_usd_per_kwh: share * o.hashprice / (20.0 * 24.0 / 1000.0),
+        };
+        // Paying for two steps (until the halving at step 2), then not.
+        let d = o.stop_discount(&f, &at(0.8), 20.0, 2.0);
+        assert!((d - df(2)).abs() < 1e-12, "{d} vs {}", df(2));
+        // Not paying now: stops at once.
+        assert!((o.stop_discount(&f, &at(1.2), 20.0, 2.0) - df(0)).abs() < 1e-12);
+        // Paying all its life (2 years, 8 steps): stops after it.
+        assert!((o.stop_discount(&f, &at(0.3), 20.0, 2.0) - df(8)).abs() < 1e-12);
+        // A halving inside step 1: it stops there when it does not pay after it.
+        let splits = [SplitStep {
+            step: 1,
+            before_share: 0.5,
+            before: 1.0 / 0.75,
+            after: 0.5 / 0.75,
+        }];
+        let mut rr_split = rr;
+        rr_split[1] = 0.75;
+        let split = Outlook {
+            reward_ratio: &rr_split,
+            split_steps: &splits,
+            ..o
+        };
+        let d = split.stop_discount(&f, &at(0.8), 20.0, 2.0);
+        assert!((d - df(1)).abs() < 1e-12, "{d} vs {}", df(1));
     }
 
     #[test]

@@ -18,7 +18,8 @@
 //!      demand takes) to the better of colocation and cloud when
 //!      `PV_ai + salvage >= hurdle x (capex + V_mining)` and the equity share of the capex is
 //!      covered by cash plus credit (module `hashshift_models::firms::valuation`);
-//!    - mining: sell machines worth less kept than sold; fill free MW with secondary-market
+//!    - mining: sell machines worth less kept than sold now (kept, they run while they pay
+//!      and are scrapped when they stop); fill free MW with secondary-market
 //!      machines or new frontier machines, refresh the least efficient vintage, and expand the
 //!      site, each when its profitability index (PV of margins / capex) reaches the firm's
 //!      mining hurdle and it can pay.
@@ -40,7 +41,7 @@ use std::sync::Arc;
 use hashshift_models::firms::valuation::{
     real_option_multiple, steps, FirmFactors, FirmView, Outlook, RewardPath, SiteCosts,
 };
-use hashshift_models::hardware::Region;
+use hashshift_models::hardware::{scrap_usd_per_th, Region};
 use hashshift_models::mining::fleet::Fleet;
 use rand::Rng;
 
@@ -383,8 +384,17 @@ impl Agents {
             let keep_per_mw = outlook.keep_value(&view, &costs, unit.j_per_th, rem);
             let sell = self.secondary_usd_per_th(unit.j_per_th, v) * unit.ths;
             // Selling costs (removal, shipping, the dealer's spread): sell only when keeping
-            // is worth less than SELL_FRICTION of the price.
-            if keep_per_mw * mw < SELL_FRICTION * sell {
+            // is worth less than SELL_FRICTION of the price. Machines can be scrapped later
+            // as well: selling now must beat running them while they pay and scrapping them
+            // when they stop (so machines that pay until a halving run until it).
+            if keep_per_mw * mw < SELL_FRICTION * sell
+                && keep_per_mw * mw
+                    + SELL_FRICTION
+                        * scrap_usd_per_th(unit.j_per_th)
+                        * unit.ths
+                        * outlook.stop_discount(&view, &costs, unit.j_per_th, rem)
+                    < SELL_FRICTION * sell
+            {
                 self.sell_unit(f, s, u as usize, unit.ths, fleet, v);
             } else {
                 kept.push((u, rem, keep_per_mw));
