@@ -391,19 +391,13 @@ impl Outlook<'_> {
                 0.0
             }
         };
-        let mut splits = self
-            .split_steps
-            .iter()
-            .skip_while(|s| s.step < k0)
-            .peekable();
-        let mut step_margin = |k: usize, hp: f64| match splits.peek() {
-            Some(s) if s.step == k => {
-                let s = splits.next().expect("peeked");
-                s.before_share * margin(hp * s.before)
-                    + (1.0 - s.before_share) * margin(hp * s.after)
-            }
-            _ => margin(hp),
+        let split_margin = |s: &SplitStep, hp: f64| {
+            s.before_share * margin(hp * s.before) + (1.0 - s.before_share) * margin(hp * s.after)
         };
+        // The next step with a halving (a plain index compare per step).
+        let mut si = self.split_steps.partition_point(|s| s.step < k0);
+        let next = |si: usize| self.split_steps.get(si).map_or(usize::MAX, |s| s.step);
+        let mut split_at = next(si);
         // The deciding firm's path, from now.
         if k0 == 0
             && k1 <= self.firm_path.len()
@@ -413,9 +407,12 @@ impl Outlook<'_> {
         {
             let mut pv = 0.0;
             for (k, &(hp, discount)) in self.firm_path[..k1].iter().enumerate() {
-                let m = step_margin(k, hp);
-                if m != 0.0 {
-                    pv += m * discount;
+                if k == split_at {
+                    pv += split_margin(&self.split_steps[si], hp) * discount;
+                    si += 1;
+                    split_at = next(si);
+                } else if hp > cost {
+                    pv += ((hp - cost) * ths_per_mw * STEP_DAYS - opex) * discount;
                 }
             }
             return pv;
@@ -426,9 +423,12 @@ impl Outlook<'_> {
         let mut pv = 0.0;
         for k in k0..k1 {
             let hp = self.hashprice * self.reward_ratio[k.min(last)] * x.growth;
-            let m = step_margin(k, hp);
-            if m != 0.0 {
-                pv += m * x.discount;
+            if k == split_at {
+                pv += split_margin(&self.split_steps[si], hp) * x.discount;
+                si += 1;
+                split_at = next(si);
+            } else if hp > cost {
+                pv += ((hp - cost) * ths_per_mw * STEP_DAYS - opex) * x.discount;
             }
             x.growth *= x.growth_step;
             x.discount *= x.discount_step;

@@ -108,6 +108,11 @@ struct FleetState {
     /// The idle machines as a supply curve at the last pass ([`Fleet::idle_supply`]), kept
     /// for the firms' post-retarget hashprice (empty when nothing is idle or without firms).
     idle_supply: Vec<(f64, f64)>,
+    /// Operation passes so far: the running hashrate and the idle supply change only there.
+    passes: u64,
+    /// The firms' hashprice outlook at today's fees for (passes, hashprice bits, difficulty
+    /// bits): asked at every agent event, computed once per market state.
+    outlook_memo: Cell<(u64, u64, u64, f64)>,
 }
 
 /// Fee spikes in a run: the model, its stream, the configured fees and the spike in force.
@@ -364,6 +369,8 @@ impl Economy {
                 hysteresis: net.hysteresis,
                 bans: Vec::new(),
                 idle_supply: Vec::new(),
+                passes: 0,
+                outlook_memo: Cell::new((u64::MAX, 0, 0, f64::NAN)),
             });
             eco.setup_bans(streams);
             if let Some(a) = &spec.agents {
@@ -489,6 +496,7 @@ impl Economy {
             ..
         } = self;
         if let Some(fs) = fleet.as_mut() {
+            fs.passes += 1;
             let state = fs.fleet.operate(&Conditions {
                 time_days: *time_days,
                 hashprice: *hashprice,

@@ -207,8 +207,28 @@ impl Economy {
         hashprice * ((self.subsidy_btc + self.fee_outlook_btc) / today)
     }
 
-    /// [`Economy::hashprice_outlook`] at today's expected fees.
+    /// [`Economy::hashprice_outlook`] at today's expected fees (remembered per market state:
+    /// the fleet's operation passes, the hashprice and the difficulty).
     fn hashprice_outlook_today(&self) -> f64 {
+        let Some(fs) = &self.fleet else {
+            return self.compute_hashprice_outlook_today();
+        };
+        let key = (
+            fs.passes,
+            self.hashprice.to_bits(),
+            self.difficulty.to_bits(),
+        );
+        let (p, h, d, value) = fs.outlook_memo.get();
+        if (p, h, d) == key {
+            return value;
+        }
+        let value = self.compute_hashprice_outlook_today();
+        fs.outlook_memo.set((key.0, key.1, key.2, value));
+        value
+    }
+
+    /// [`Economy::hashprice_outlook_today`] computed.
+    fn compute_hashprice_outlook_today(&self) -> f64 {
         let implied_hs = super::implied_hashrate_hs(self.difficulty);
         let running_hs = self.fleet_hashrate_hs().unwrap_or(implied_hs);
         if running_hs >= implied_hs {
