@@ -36,8 +36,8 @@ const START_EPOCH: u64 = 302;
 /// relative error of the simulated difficulty. Seeds 1-3 gave (median %, worst %):
 /// 2020 12-16 / 31-34, 2021 19-22 / 35-43, 2022 2-8 / 19-24, 2023 32-33 / 39-41,
 /// 2024 31-32 / 47-48, 2025 21-25 / 27-31 (before steps with a halving were valued on each
-/// side of it and machines run until they stop paying: 2020 14-16 / 43-48, 2022 4-7 / 19-24, 2023 32-33 / 39-41, 2024 31-32 / 47-48,
-/// 2025 22-24 / 28-29; with new machines at list price too: 2021 15-23 / 36-41,
+/// side of it and machines run until they stop paying: 2020 14-16 / 43-48, 2022 4-7 /
+/// 19-24, 2023 32-33 / 39-41, 2024 31-32 / 47-48, 2025 22-24 / 28-29; with new machines at list price too: 2021 15-23 / 36-41,
 /// 2022 11-20 / 27-33, 2023 39-43 / 51-53, 2024 36-37 / 56-59, 2025 27-29 / 33-35; and with
 /// the greenfield lead time for relocated machines too: 2020 12-16 / 43-47, 2021 21-23 /
 /// 42-43, 2022 27-33 / 45, 2023 42-46 / 51-52, 2024 32-35 / 57-59, 2025 25-28 / 30-33).

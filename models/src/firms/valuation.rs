@@ -14,8 +14,9 @@
 //! ([`RewardPath`]). A step with a halving inside is valued on each side of it: its margin is
 //! `a m(hp_before) + (1 - a) m(hp_after)` with `a` the share of the step before the halving
 //! (a machine that pays until the halving keeps that part of its value instead of being
-//! valued at the step's mid-time alone). It expects the BTC price to drift at `mu` (its belief) and difficulty to grow,
-//! beyond what the price explains, at log rate `g` (more efficient machines arriving):
+//! valued at the step's mid-time alone). It expects the BTC price to drift at `mu` (its
+//! belief) and difficulty to grow, beyond what the price explains, at log rate `g` (more
+//! efficient machines arriving):
 //!
 //! ```text
 //! hp(t_k) = hp_0 x s_k x exp((mu - g) t_k)          USD per TH/s per day

@@ -38,21 +38,22 @@ impl PriceMemo {
 
 /// Lowest price of new machines as a share of their list price: the manufacturers' cost
 /// (ASSUMPTION: gross margins of about 35-55% in 2017-2021, Bitmain's 2018 prospectus,
-/// recalled, not in reference/). Calibrated with `history-2020` (seed 1): with 0.6 the median
-/// difficulty errors of 2023, 2024 and 2025 are 33%, 31% and 22% (39%, 37% and 28% at list
-/// price); 0.4 fits history better (27%, 27%, 18%) but lets the baseline's far future
-/// overbuild thin-margin machines (sub-1 J/TH, energy near the hashprice) that then switch on
-/// and off together: 232 days with mean intervals over 15 minutes in 2045 and two clamped
-/// retargets, against 29 days in 20 years and none with 0.6.
+/// recalled, not in reference/). Calibrated with `history-2020` (seed 1, when introduced,
+/// build 2f4ead8): with 0.6 the median difficulty errors of 2023, 2024 and 2025 were 33%, 31%
+/// and 22% (39%, 37% and 28% at list price); 0.4 fit history better (27%, 27%, 18%) but let
+/// the baseline's far future overbuild thin-margin machines (sub-1 J/TH, energy near the
+/// hashprice) that then switch on and off together: 232 days with mean intervals over 15
+/// minutes in 2045 and two clamped retargets, against 29 days in 20 years and none with 0.6.
 pub const MIN_NEW_PRICE_SHARE: f64 = 0.6;
 
 impl Agents {
     /// Secondary-market price of machines of efficiency `j_per_th`, USD per TH/s: what a
-    /// buyer at reference costs ($0.05/kWh, PUE 1.1) earns with them over two years with the
-    /// firms' outlook (halvings, difficulty growth, no price drift) discounted at 20 %, at
-    /// most the price of the same hashrate new (scaled by relative efficiency), at least the
-    /// scrap value. Valuing machines as the firms do keeps the dealer from paying more than
-    /// they are worth to their owners (no arbitrage churn).
+    /// buyer at reference costs ($0.05/kWh, PUE 1.1) earns with them over
+    /// `secondary_payback_years` (default 1) with the firms' outlook (halvings, difficulty
+    /// growth, no price drift) discounted at 20 %, at most the price of the same hashrate new
+    /// (scaled by relative efficiency), at least the scrap value. Valuing machines as the firms
+    /// do keeps the dealer from paying more than they are worth to their owners (no arbitrage
+    /// churn).
     pub(super) fn secondary_usd_per_th(&self, j_per_th: f64, v: &MarketView<'_>) -> f64 {
         let key = (
             v.hashprice_outlook.to_bits(),
