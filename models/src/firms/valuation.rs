@@ -350,6 +350,14 @@ pub struct SiteCosts {
     pub mining_opex_usd_per_mw_year: f64,
 }
 
+impl SiteCosts {
+    /// Power cost of running machines of efficiency `j_per_th` here, USD per TH/s per day.
+    #[inline]
+    pub fn power_usd_per_th_day(&self, j_per_th: f64) -> f64 {
+        j_per_th * self.pue * 24.0 / 1000.0 * self.energy_usd_per_kwh
+    }
+}
+
 impl Outlook<'_> {
     /// Expected hashprice at step `k` for a firm expecting price drift `mu`.
     #[inline]
@@ -381,7 +389,7 @@ impl Outlook<'_> {
             return 0.0;
         }
         let ths_per_mw = 1e6 / (j_per_th * site.pue);
-        let cost = j_per_th * site.pue * 24.0 / 1000.0 * site.energy_usd_per_kwh;
+        let cost = site.power_usd_per_th_day(j_per_th);
         let opex = site.mining_opex_usd_per_mw_year * STEP_YEARS;
         // Machines that do not pay stop and draw neither power nor operating cost; over a step
         // with a halving, on each side of it.
@@ -503,7 +511,7 @@ impl Outlook<'_> {
         remaining_life_years: f64,
     ) -> f64 {
         let k1 = life_steps(f, remaining_life_years);
-        let cost = j_per_th * site.pue * 24.0 / 1000.0 * site.energy_usd_per_kwh;
+        let cost = site.power_usd_per_th_day(j_per_th);
         let mut x = self.step_factors(f, 0);
         let last = self.reward_ratio.len() - 1;
         let mut splits = self.split_steps.iter().peekable();

@@ -145,7 +145,7 @@ impl Agents {
     }
 
     /// The block-reward path of the valuation grid at `v` (cached per day).
-    pub(super) fn reward_ratios(&mut self, v: &MarketView<'_>) -> Arc<RewardPath> {
+    pub(super) fn reward_path(&mut self, v: &MarketView<'_>) -> Arc<RewardPath> {
         // Keyed by day: the height moves by about 144 blocks a day, which changes no reward
         // ratio except within a day of a halving.
         let day = v.now_days.floor() as i64;
@@ -193,7 +193,7 @@ impl Agents {
         let t = v.t_years();
         self.firms[f].beliefs.observe(v.price, t);
         self.tenant_defaults(f, v);
-        let ratios = self.reward_ratios(v);
+        let ratios = self.reward_path(v);
         let firm = &self.firms[f];
         let view = FirmView {
             discount_rate: firm.strategy.discount_rate,
@@ -386,15 +386,16 @@ impl Agents {
             // Selling costs (removal, shipping, the dealer's spread): sell only when keeping
             // is worth less than SELL_FRICTION of the price. Machines can be scrapped later
             // as well: selling now must beat running them while they pay and scrapping them
-            // when they stop (so machines that pay until a halving run until it).
-            if keep_per_mw * mw < SELL_FRICTION * sell
-                && keep_per_mw * mw
-                    + SELL_FRICTION
-                        * scrap_usd_per_th(unit.j_per_th)
-                        * unit.ths
-                        * outlook.stop_discount(&view, &costs, unit.j_per_th, rem)
-                    < SELL_FRICTION * sell
-            {
+            // when they stop (so machines that pay until a halving run until it). The later
+            // scrap value is never negative, so it is valued only when the first test passes.
+            let (keep, sell_now) = (keep_per_mw * mw, SELL_FRICTION * sell);
+            let scrap_later = || {
+                SELL_FRICTION
+                    * scrap_usd_per_th(unit.j_per_th)
+                    * unit.ths
+                    * outlook.stop_discount(&view, &costs, unit.j_per_th, rem)
+            };
+            if keep < sell_now && keep + scrap_later() < sell_now {
                 self.sell_unit(f, s, u as usize, unit.ths, fleet, v);
             } else {
                 kept.push((u, rem, keep_per_mw));

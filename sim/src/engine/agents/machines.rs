@@ -281,7 +281,7 @@ impl Agents {
             let rank = match run {
                 Some((rj, rank)) if rj == j => rank,
                 _ => {
-                    let cost = l.j_per_th * costs.pue * 24.0 / 1000.0 * costs.energy_usd_per_kwh;
+                    let cost = costs.power_usd_per_th_day(l.j_per_th);
                     // A lot that does not cover its energy ranks <= 0, and so does every lot
                     // after it: the cost rises with J/TH (rounding is monotone), and the pool
                     // is sorted by J/TH.
