@@ -81,7 +81,7 @@ pub fn firms_schema() -> SchemaRef {
             f64_field("installed_ths", "TH/s", "Installed hashrate."),
             f64_field("running_ths", "TH/s", "Running hashrate."),
             nullable("efficiency_j_per_th", DataType::Float64, "J/TH", "Hashrate-weighted efficiency of the installed machines; null without machines."),
-            f64_field("cash_usd", "USD", "Cash after the period's flows and the decision's payments."),
+            f64_field("cash_usd", "USD", "Cash after the period's flows and the decision's payments. Firms retain all profit (no payouts, no equity raised): read it as retained capital."),
             f64_field("debt_usd", "USD", "Corporate debt (credit line), project debt and construction loans."),
             f64_field("mining_revenue_usd", "USD", "Mining revenue of the period at the hashprice (pools pay FPPS)."),
             f64_field("colo_revenue_usd", "USD", "AI colocation revenue of the period."),
