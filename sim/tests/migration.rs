@@ -279,3 +279,53 @@ fn the_least_efficient_fleets_on_ai_suitable_sites_convert_first() {
         );
     }
 }
+
+#[test]
+fn sites_build_out_while_machines_are_on_order_one_build_out_at_a_time() {
+    // A bull market makes new capacity pay. At each site, a build-out (an `expand` order of new
+    // machines with their capacity, or a `relocate` one of secondary-market machines) is
+    // ordered only once the site's previous build-out is energized (its `site_expanded`
+    // event), whatever fills and refreshes are on order there; and some build-outs are ordered
+    // while a fill or refresh of the same site is in transit (no ban here, so no rebuilding).
+    let sc = load("btc-bull", &SMALL);
+    let lead_s = sc.economy.agents.as_ref().unwrap().asic_lead_time_days * 86_400.0;
+    let (rec, _, _) = run(&sc, 1);
+    let mut by_site: std::collections::BTreeMap<u32, Vec<_>> = Default::default();
+    for e in &rec.events {
+        if let Some(s) = e.site {
+            by_site.entry(s).or_default().push(e);
+        }
+    }
+    let (mut build_outs, mut alongside_orders) = (0, 0);
+    for (site, events) in &by_site {
+        let mut building = false;
+        let mut machines_until = i64::MIN;
+        for e in events {
+            match (e.kind, e.detail) {
+                (EventKind::AsicPurchase, "expand" | "relocate") => {
+                    assert!(
+                        !building,
+                        "site {site}: a build-out ordered at {} with another in progress",
+                        e.time_unix
+                    );
+                    building = true;
+                    build_outs += 1;
+                    alongside_orders += usize::from(e.time_unix < machines_until);
+                }
+                (EventKind::AsicPurchase, "fill" | "refresh") => {
+                    // Delivered `lead_s` later (event times are whole seconds: an hour's
+                    // margin so that an order delivered at the decision does not count).
+                    machines_until = machines_until.max(e.time_unix + lead_s as i64 - 3_600);
+                }
+                (EventKind::SiteExpanded, _) => building = false,
+                _ => {}
+            }
+        }
+    }
+    eprintln!("{build_outs} build-outs, {alongside_orders} with machines on order at the site");
+    assert!(build_outs >= 100, "{build_outs} build-outs");
+    assert!(
+        alongside_orders >= 10,
+        "{alongside_orders} alongside machine orders"
+    );
+}

@@ -22,7 +22,10 @@
 //!      and are scrapped when they stop); fill free MW with secondary-market
 //!      machines or new frontier machines, refresh the least efficient vintage, and expand the
 //!      site, each when its profitability index (PV of margins / capex) reaches the firm's
-//!      mining hurdle and it can pay.
+//!      mining hurdle and it can pay. A refresh waits for the site's fill and refresh orders
+//!      in transit; an expansion waits only for the site's previous build-out (a firm builds
+//!      new capacity while machines for its existing MW are on order) and for the firm's
+//!      free MW to be filled.
 //! 4. Report the firm's row and schedule the next decision.
 //!
 //! # Secondary market
@@ -434,7 +437,9 @@ impl Agents {
             });
         if let Some(u) = worst {
             let unit = fleet.units()[u as usize];
-            if self.sites[s].pending_orders == 0 && unit.j_per_th > 1.25 * ef {
+            if self.sites[s].pending_orders == self.sites[s].pending_expansions
+                && unit.j_per_th > 1.25 * ef
+            {
                 let rem = self.remaining_life(self.unit_installed[u as usize], v);
                 // Valued in step 1 unless a secondary lot of step 2 joined or made the unit.
                 let keep = match kept.iter().find(|k| k.0 == u && k.1 == rem) {
@@ -470,7 +475,7 @@ impl Agents {
                 .sum()
         };
         if no_ai
-            && site.pending_orders == 0
+            && site.pending_expansions == 0
             && room >= MIN_MW
             && self.spec.expansion_step > 0.0
             && firm_free() < MIN_MW

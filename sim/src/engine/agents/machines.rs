@@ -339,6 +339,7 @@ impl Agents {
         self.take_from_pool(i, ths);
         self.sites[s].expansion_ordered(mw);
         self.sites[s].pending_orders += 1;
+        self.sites[s].pending_expansions += 1;
         let o = self.orders.len() as u32;
         self.orders.push(Order {
             site: s as u32,
@@ -421,6 +422,7 @@ impl Agents {
         }
         if kind == OrderKind::Expand {
             self.sites[s].expansion_ordered(mw);
+            self.sites[s].pending_expansions += 1;
         }
         self.sites[s].pending_orders += 1;
         self.backlog_ths += ths;
@@ -456,6 +458,9 @@ impl Agents {
         let f = self.sites[s].owner as usize;
         if order.kind == OrderKind::Fill {
             self.sites[s].reserved_mw = (self.sites[s].reserved_mw - order.mw).max(0.0);
+        }
+        if order.kind == OrderKind::Expand {
+            self.sites[s].pending_expansions -= 1;
         }
         if self.sites[s].shut || self.firms[f].bankrupt {
             self.sites[s].pending_orders -= 1;

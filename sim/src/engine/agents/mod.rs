@@ -241,6 +241,7 @@ impl Agents {
                 leased_colo_mw: 0.0,
                 reserved_mw: 0.0,
                 pending_orders: 0,
+                pending_expansions: 0,
                 shut: false,
                 relocating_mw: 0.0,
                 contracts: Vec::new(),
