@@ -437,9 +437,7 @@ impl Agents {
             });
         if let Some(u) = worst {
             let unit = fleet.units()[u as usize];
-            if self.sites[s].pending_orders == self.sites[s].pending_expansions
-                && unit.j_per_th > 1.25 * ef
-            {
+            if self.sites[s].pending_machine_orders == 0 && unit.j_per_th > 1.25 * ef {
                 let rem = self.remaining_life(self.unit_installed[u as usize], v);
                 // Valued in step 1 unless a secondary lot of step 2 joined or made the unit.
                 let keep = match kept.iter().find(|k| k.0 == u && k.1 == rem) {

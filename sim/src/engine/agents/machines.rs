@@ -338,7 +338,6 @@ impl Agents {
         }
         self.take_from_pool(i, ths);
         self.sites[s].expansion_ordered(mw);
-        self.sites[s].pending_orders += 1;
         self.sites[s].pending_expansions += 1;
         let o = self.orders.len() as u32;
         self.orders.push(Order {
@@ -423,8 +422,9 @@ impl Agents {
         if kind == OrderKind::Expand {
             self.sites[s].expansion_ordered(mw);
             self.sites[s].pending_expansions += 1;
+        } else {
+            self.sites[s].pending_machine_orders += 1;
         }
-        self.sites[s].pending_orders += 1;
         self.backlog_ths += ths;
         let o = self.orders.len() as u32;
         self.orders.push(Order {
@@ -461,9 +461,10 @@ impl Agents {
         }
         if order.kind == OrderKind::Expand {
             self.sites[s].pending_expansions -= 1;
+        } else {
+            self.sites[s].pending_machine_orders -= 1;
         }
         if self.sites[s].shut || self.firms[f].bankrupt {
-            self.sites[s].pending_orders -= 1;
             self.list(Lot {
                 model: order.model,
                 j_per_th: order.j_per_th,
@@ -473,7 +474,6 @@ impl Agents {
             });
             return;
         }
-        self.sites[s].pending_orders -= 1;
         match order.kind {
             OrderKind::Fill => {}
             OrderKind::Refresh { unit } => {

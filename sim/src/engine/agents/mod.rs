@@ -240,7 +240,7 @@ impl Agents {
                 ai_cloud_mw: 0.0,
                 leased_colo_mw: 0.0,
                 reserved_mw: 0.0,
-                pending_orders: 0,
+                pending_machine_orders: 0,
                 pending_expansions: 0,
                 shut: false,
                 relocating_mw: 0.0,

@@ -88,11 +88,11 @@ pub(crate) struct SiteState {
     pub leased_colo_mw: f64,
     /// Idle MW reserved by pending ASIC orders.
     pub reserved_mw: f64,
-    /// ASIC orders in transit (fills, refreshes and expansions): a refresh waits for the
-    /// site's fills and refreshes in transit, not for its build-outs.
-    pub pending_orders: u32,
-    /// Expansions ordered and not yet energized (counted in `pending_orders` too): one
-    /// build-out at a time per site, whatever machines are on order for its other MW.
+    /// Fill and refresh orders of new machines in transit: a refresh waits for them (not for
+    /// the site's build-outs).
+    pub pending_machine_orders: u32,
+    /// Expansions ordered and not yet energized: one build-out at a time per site, whatever
+    /// machines are on order for its other MW.
     pub pending_expansions: u32,
     /// Shut (bankrupt without buyer, or banned with AI on it): no new machines.
     pub shut: bool,
