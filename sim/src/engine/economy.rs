@@ -20,7 +20,7 @@
 use std::cell::Cell;
 
 use hashshift_models::consensus::COIN;
-use hashshift_models::hardware::{AsicModel, Catalog, Frontier, Region};
+use hashshift_models::hardware::{AsicModel, Frontier, Region};
 use hashshift_models::market::{
     EnergyPrice, FeeModel, FeeSpikes, FeedbackTrigger, PriceFeedback, PriceProcess,
 };
@@ -28,28 +28,13 @@ use hashshift_models::mining::economics::{
     hashprice_usd_per_th_day, revenue_usd_per_mw_year, DAYS_PER_YEAR,
 };
 use hashshift_models::mining::fleet::{Conditions, Fleet};
-use hashshift_models::mining::population::{Population, Site};
-use rand::Rng;
+use hashshift_models::mining::population::Site;
 use rand_chacha::ChaCha8Rng;
 
 use super::agents::Agents;
-use super::rng::{Component, RngStreams};
-use super::SimError;
 use crate::calendar::{civil_from_days, days_from_civil, DAY_S};
 use crate::record::{DayRecord, EventKind, EventRecord, RegionDayRecord};
-use crate::scenario::{EconomySpec, FeeSpec, PriceSpec, SecuritySpec, Shock};
-
-/// The shock's kind name and its main number (factor, tax, share) for the events table.
-fn shock_label(s: &Shock) -> (&'static str, f64) {
-    match *s {
-        Shock::BtcPrice { factor, .. } => ("btc_price", factor),
-        Shock::EnergyPrice { factor, .. } => ("energy_price", factor),
-        Shock::CarbonTax { usd_per_t, .. } => ("carbon_tax", usd_per_t),
-        Shock::Ban { share, .. } => ("ban", share),
-        Shock::AiDemand { factor, .. } => ("ai_demand", factor),
-        Shock::AiRate { factor, .. } => ("ai_rate", factor),
-    }
-}
+use crate::scenario::{SecuritySpec, Shock};
 
 /// Calendar year with its fraction, e.g. 2028.5 in early July 2028.
 fn year_fraction(t: i64) -> f64 {
@@ -196,7 +181,9 @@ const TWO_POW_32: f64 = 4_294_967_296.0;
 fn implied_hashrate_hs(difficulty: f64) -> f64 {
     difficulty * TWO_POW_32 / 600.0
 }
+mod build;
 mod security;
+mod shocks;
 
 /// The frontier machine at a date.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -212,226 +199,6 @@ pub(crate) struct FrontierNow {
 }
 
 impl Economy {
-    /// Builds the economy; for fleet runs generates and calibrates the population at the
-    /// start conditions (`difficulty`, next block's `subsidy_sat`).
-    pub fn new(
-        spec: &EconomySpec,
-        streams: &RngStreams,
-        start_unix: i64,
-        difficulty: f64,
-        subsidy_sat: u64,
-    ) -> Result<Self, SimError> {
-        let invalid = |m: String| SimError::Invalid(m);
-        let price = match &spec.price {
-            PriceSpec::Constant(p) => Price::Constant(*p),
-            PriceSpec::Process { model, initial } => Price::Process(
-                PriceProcess::new(*model, *initial).map_err(|e| invalid(e.to_string()))?,
-            ),
-            PriceSpec::Replay(r) => Price::Process(
-                PriceProcess::replay(r.clone(), start_unix.div_euclid(DAY_S))
-                    .map_err(|e| invalid(e.to_string()))?,
-            ),
-        };
-        let doy = day_of_year(start_unix);
-        let mut energy = Vec::with_capacity(spec.regions.len());
-        let mut energy_rngs = Vec::with_capacity(spec.regions.len());
-        for (i, (_, p)) in spec.regions.iter().enumerate() {
-            let mut e = EnergyPrice::new(
-                p.energy_price_usd_per_kwh,
-                spec.energy_kappa,
-                spec.energy_sigma,
-                p.seasonal_amplitude,
-                p.seasonal_peak_day,
-            )
-            .map_err(|e| invalid(e.to_string()))?;
-            let mut rng = streams.stream(Component::Energy, i as u64);
-            e.draw_stationary(&mut rng);
-            energy.push(e);
-            energy_rngs.push(rng);
-        }
-        let region_price = energy.iter().map(|e| e.price_at_day(doy)).collect();
-        let mut eco = Economy {
-            price,
-            price_rng: streams.stream(Component::Price, 0),
-            fees: FeeModel::constant(0.0).expect("zero fees are valid"),
-            fee_rng: streams.stream(Component::Fees, 0),
-            fee_mean_btc: 0.0,
-            fee_outlook_btc: 0.0,
-            fee_spikes: None,
-            subsidy_btc: 0.0,
-            price_feedback: spec.price_feedback.clone().map(|f| (f, None)),
-            fee_replay: None,
-            regions: spec.regions.iter().map(|r| r.0).collect(),
-            energy,
-            energy_rngs,
-            region_price,
-            carbon_tax: vec![0.0; spec.regions.len()],
-            carbon_intensity: spec
-                .regions
-                .iter()
-                .map(|r| r.1.carbon_intensity_t_per_mwh)
-                .collect(),
-            shocks: spec.shocks.clone(),
-            next_shock: 0,
-            fleet: None,
-            frontier: {
-                let catalog = spec
-                    .network
-                    .as_ref()
-                    .map_or_else(Catalog::default_catalog, |n| n.catalog.clone());
-                Frontier::new(spec.frontier, &catalog).map_err(|e| invalid(e.to_string()))?
-            },
-            frontier_cache: None,
-            hashprice: 0.0,
-            tally: DayTally::default(),
-            start_unix,
-            time_days: 0.0,
-            agents: None,
-            // Reserved: the per-block path (a halving) must not allocate.
-            network_events: Vec::with_capacity(64),
-            difficulty: 1.0,
-            security: spec.security,
-            security_scratch: security::Scratch::default(),
-        };
-        match &spec.fees {
-            FeeSpec::Model(m) => {
-                eco.fees = *m;
-                eco.fee_mean_btc = m.mean_btc();
-                eco.fee_outlook_btc = m.mean_btc();
-                if let Some(model) = spec.fee_spikes {
-                    // Spikes start from the first midnight; the outlook counts them from now.
-                    eco.fee_outlook_btc = m.mean_btc() * model.long_run_factor();
-                    eco.fee_spikes = Some(SpikeState {
-                        model,
-                        rng: streams.stream(Component::Fees, 1),
-                        base: *m,
-                        current: None,
-                    });
-                }
-            }
-            FeeSpec::Replay {
-                first_day,
-                mean_btc,
-                log_sd,
-            } => {
-                eco.fee_replay = Some((*first_day, mean_btc.clone(), *log_sd));
-                eco.set_replay_fees(start_unix);
-            }
-        }
-        // The network is calibrated to the start conditions without shocks (the world the
-        // target hashrate describes); shocks due at the start then act from the first day.
-        eco.hashprice = eco.hashprice_at(difficulty, subsidy_sat);
-        if let Some(net) = &spec.network {
-            let shares: Vec<(Region, f64)> = spec
-                .regions
-                .iter()
-                .map(|(r, p)| (*r, p.hashrate_share_2026))
-                .collect();
-            let mut rng = streams.stream(Component::Population, 0);
-            let mut pop =
-                Population::generate(&net.population, &shares, &net.mix, &net.catalog, &mut rng)
-                    .map_err(|e| invalid(format!("network: {e}")))?;
-            let mut probe = Fleet::new(pop.units.clone(), eco.regions.len())
-                .map_err(|e| invalid(e.to_string()))?;
-            let running = probe.operate(&eco.conditions(net.hysteresis)).running_ths;
-            if running <= 0.0 {
-                return Err(invalid(format!(
-                    "no machine of the generated network is profitable at the start (hashprice {:.2} USD/PH/day); \
-                     check price.initial_usd and the regional energy prices",
-                    eco.hashprice * 1000.0
-                )));
-            }
-            let named = eco.named_population(spec, &net.catalog, start_unix)?;
-            let named_ths: f64 = named.units.iter().map(|u| u.ths).sum();
-            let generated_target = net.target_hs / 1e12 - named_ths;
-            if generated_target <= 0.0 {
-                return Err(invalid(format!(
-                    "the named firms mine {:.1} EH/s, at least network.target_ehs = {:.1}",
-                    named_ths / 1e6,
-                    net.target_hs / 1e18
-                )));
-            }
-            pop.scale(generated_target / running);
-            let named_sites = Economy::append_named(spec, &mut pop, named);
-            let mut site_units = Vec::with_capacity(pop.sites.len() + 1);
-            for (i, u) in pop.units.iter().enumerate() {
-                while site_units.len() <= u.site as usize {
-                    site_units.push(i);
-                }
-            }
-            site_units.push(pop.units.len());
-            let fleet =
-                Fleet::new(pop.units, eco.regions.len()).map_err(|e| invalid(e.to_string()))?;
-            eco.fleet = Some(FleetState {
-                fleet,
-                sites: pop.sites,
-                site_units,
-                hysteresis: net.hysteresis,
-                bans: Vec::new(),
-                idle_supply: Vec::new(),
-                passes: 0,
-                outlook_memo: Cell::new((u64::MAX, 0, 0, f64::NAN)),
-            });
-            eco.setup_bans(streams);
-            if let Some(a) = &spec.agents {
-                eco.build_agents(a, spec, &net.catalog, &named_sites, streams, start_unix)?;
-            }
-        }
-        eco.apply_shocks(start_unix);
-        for (i, e) in eco.energy.iter().enumerate() {
-            eco.region_price[i] = e.price_at_day(doy);
-        }
-        eco.hashprice = eco.hashprice_at(difficulty, subsidy_sat);
-        eco.progress_bans(start_unix);
-        eco.operate();
-        Ok(eco)
-    }
-
-    fn setup_bans(&mut self, streams: &RngStreams) {
-        let Some(fs) = self.fleet.as_mut() else {
-            return;
-        };
-        for &region in &self.regions {
-            let windows: Vec<(i64, i64, f64)> = self
-                .shocks
-                .iter()
-                .filter_map(|s| match *s {
-                    Shock::Ban {
-                        region: r,
-                        at,
-                        until,
-                        share,
-                    } if r == region => Some((at, until, share)),
-                    _ => None,
-                })
-                .collect();
-            if windows.is_empty() {
-                continue;
-            }
-            let mut order: Vec<u32> = fs
-                .sites
-                .iter()
-                .filter(|x| x.region == region)
-                .map(|x| x.id)
-                .collect();
-            let mut rng = streams.stream(Component::Population, 1 + region.index() as u64);
-            for i in (1..order.len()).rev() {
-                order.swap(i, rng.random_range(0..=i));
-            }
-            let region_mw = order
-                .iter()
-                .map(|&i| fs.sites[i as usize].capacity_mw)
-                .sum();
-            fs.bans.push(RegionBans {
-                windows,
-                order,
-                region_mw,
-                offline_mw: 0.0,
-                next: 0,
-            });
-        }
-    }
-
     /// Fee model of the day containing `t` when fees replay a file.
     fn set_replay_fees(&mut self, t: i64) {
         if let Some((first, means, sd)) = &self.fee_replay {
@@ -615,85 +382,6 @@ impl Economy {
     fn set_time(&mut self, now_unix: i64) {
         let t = (now_unix - self.start_unix) as f64 / DAY_S as f64;
         self.time_days = self.time_days.max(t);
-    }
-
-    fn apply_shocks(&mut self, now_unix: i64) {
-        while let Some(s) = self.shocks.get(self.next_shock) {
-            if s.at() > now_unix {
-                break;
-            }
-            let (name, value) = shock_label(s);
-            let at = s.at();
-            self.network_event(at, EventKind::Shock, name, value);
-            let s = &self.shocks[self.next_shock];
-            match *s {
-                Shock::BtcPrice { factor, .. } => self.scale_price(factor),
-                Shock::CarbonTax {
-                    region, usd_per_t, ..
-                } => match region {
-                    Some(r) => self.carbon_tax[r.index()] = usd_per_t,
-                    None => self.carbon_tax.iter_mut().for_each(|t| *t = usd_per_t),
-                },
-                Shock::EnergyPrice { .. }
-                | Shock::Ban { .. }
-                | Shock::AiDemand { .. }
-                | Shock::AiRate { .. } => {}
-            }
-            self.next_shock += 1;
-        }
-        // Energy-price factors: the product of the shocks active now.
-        for (i, e) in self.energy.iter_mut().enumerate() {
-            let f: f64 = self
-                .shocks
-                .iter()
-                .filter_map(|s| match *s {
-                    Shock::EnergyPrice {
-                        region,
-                        at,
-                        until,
-                        factor,
-                    } if region.index() == i && at <= now_unix && now_unix < until => Some(factor),
-                    _ => None,
-                })
-                .product();
-            e.set_shock_factor(f).expect("validated factor");
-        }
-        self.apply_ai_shocks(now_unix);
-    }
-
-    fn progress_bans(&mut self, now_unix: i64) {
-        let Some(fs) = self.fleet.as_mut() else {
-            return;
-        };
-        for b in &mut fs.bans {
-            let share: f64 = b
-                .windows
-                .iter()
-                .filter(|w| now_unix >= w.0)
-                .map(|&(at, until, share)| {
-                    share * ((now_unix - at) as f64 / (until - at) as f64).min(1.0)
-                })
-                .sum();
-            let target = share.min(1.0) * b.region_mw;
-            // Whole sites go offline: the offline capacity reaches the target from below by at
-            // most one site.
-            while b.next < b.order.len() && b.offline_mw < target {
-                let site = b.order[b.next] as usize;
-                match &self.agents {
-                    Some(a) => a.sites()[site]
-                        .units
-                        .iter()
-                        .for_each(|&u| fs.fleet.set_offline(u as usize, true)),
-                    None => {
-                        for u in fs.site_units[site]..fs.site_units[site + 1] {
-                            fs.fleet.set_offline(u, true);
-                        }
-                    }
-                }
-                b.offline_mw += fs.sites[site].capacity_mw;
-                b.next += 1;
-            }
-        }
     }
 
     /// The frontier model at `year` (the best machine released by then: a catalog model, then

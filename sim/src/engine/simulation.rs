@@ -11,14 +11,16 @@ use super::difficulty::DifficultyControl;
 use super::economy::Economy;
 use super::event::Event;
 use super::queue::{EventQueue, Scheduled};
-use super::rng::{Component, RngStreams};
 use crate::calendar::DAY_S;
 use crate::record::RegionDayRecord;
 use crate::record::{
-    BlockRecord, EpochRecord, EventKind, IntervalStats, RecordError, Recorder, RunSummary,
-    SecuritySummary,
+    BlockRecord, EventKind, IntervalStats, RecordError, Recorder, RunSummary, SecuritySummary,
 };
-use crate::scenario::{ChainStart, DifficultySpec, EconomySpec, Scenario};
+
+mod builder;
+mod retarget;
+
+pub use builder::SimulationBuilder;
 
 /// 2^32, the expected hashes per block at difficulty 1 (in the hashrate-quoting convention).
 const TWO_POW_32: f64 = 4_294_967_296.0;
@@ -68,143 +70,6 @@ pub struct NoProgress;
 
 impl Progress for NoProgress {
     fn update(&mut self, _: i64, _: u64) {}
-}
-
-/// Builds a [`Simulation`].
-#[derive(Debug, Clone)]
-pub struct SimulationBuilder {
-    run_id: u64,
-    seed: u64,
-    name: String,
-    start_unix: i64,
-    end_unix: i64,
-    chain: ChainStart,
-    hashrate: Option<HashratePath>,
-    economy: EconomySpec,
-    difficulty: DifficultySpec,
-}
-
-impl SimulationBuilder {
-    /// A builder for `scenario`, run id 0.
-    pub fn new(scenario: &Scenario) -> Self {
-        Self {
-            run_id: 0,
-            seed: scenario.seed,
-            name: scenario.name.clone(),
-            start_unix: scenario.start_unix,
-            end_unix: scenario.end_unix,
-            chain: scenario.chain,
-            hashrate: scenario.hashrate.clone(),
-            economy: scenario.economy.clone(),
-            difficulty: scenario.difficulty.clone(),
-        }
-    }
-
-    /// Sets the run id (reported in the summary).
-    pub fn run_id(mut self, id: u64) -> Self {
-        self.run_id = id;
-        self
-    }
-
-    /// Overrides the seed.
-    pub fn seed(mut self, seed: u64) -> Self {
-        self.seed = seed;
-        self
-    }
-
-    /// Overrides the hashrate with an exogenous path.
-    pub fn hashrate(mut self, path: HashratePath) -> Self {
-        self.hashrate = Some(path);
-        self.economy.network = None;
-        self
-    }
-
-    /// Checks the inputs and returns a runnable simulation.
-    pub fn build(self) -> Result<Simulation, SimError> {
-        if self.end_unix <= self.start_unix {
-            return Err(SimError::Invalid("end must be after start".into()));
-        }
-        consensus::target_from_bits(self.chain.bits)
-            .map_err(|e| SimError::Invalid(format!("start bits: {e}")))?;
-        let epoch_first_time = match (
-            self.chain.height % DIFFICULTY_ADJUSTMENT_INTERVAL,
-            self.chain.epoch_start_time,
-        ) {
-            (0, _) => None,
-            (_, Some(t)) if t <= self.start_unix => Some(t),
-            (_, Some(_)) => {
-                return Err(SimError::Invalid(
-                    "epoch start time after the run start".into(),
-                ))
-            }
-            (_, None) => {
-                return Err(SimError::Invalid(
-                    "a run starting mid-epoch needs the epoch's first block time".into(),
-                ))
-            }
-        };
-        if self.hashrate.is_none() && self.economy.network.is_none() {
-            return Err(SimError::Invalid(
-                "no hashrate source: neither a path nor a network".into(),
-            ));
-        }
-        let difficulty_ctl = DifficultyControl::new(
-            &self.difficulty,
-            self.chain.height,
-            self.start_unix,
-            self.chain.bits,
-        )
-        .map_err(SimError::Invalid)?;
-        let streams = RngStreams::new(self.seed);
-        let difficulty = consensus::bits_to_difficulty(self.chain.bits);
-        let economy = Economy::new(
-            &self.economy,
-            &streams,
-            self.start_unix,
-            difficulty,
-            consensus::block_subsidy(self.chain.height),
-        )?;
-        Ok(Simulation {
-            run_id: self.run_id,
-            seed: self.seed,
-            name: self.name,
-            start_unix: self.start_unix,
-            horizon: (self.end_unix - self.start_unix) as f64,
-            end_unix: self.end_unix,
-            start_height: self.chain.height,
-            start_bits: self.chain.bits,
-            economy,
-            path: self.hashrate,
-            day_start_unix: self.start_unix,
-            region_days: Vec::with_capacity(16),
-            agent_schedule: Vec::new(),
-            check_invariants: false,
-            difficulty_ctl,
-            day_intervals: Vec::with_capacity(512),
-            epoch_intervals: Vec::with_capacity(DIFFICULTY_ADJUSTMENT_INTERVAL as usize),
-            security: SecuritySummary::default(),
-            block_rng: streams.stream(Component::Blocks, 0),
-            queue: EventQueue::with_capacity(16),
-            clock: 0.0,
-            height: self.chain.height,
-            bits: self.chain.bits,
-            difficulty,
-            work_per_block: difficulty * TWO_POW_32,
-            epoch_first_time,
-            hashrate: 0.0,
-            path_index: 0,
-            work_remaining: 0.0,
-            work_updated_at: 0.0,
-            generation: 0,
-            next_block: None,
-            block_pending: false,
-            last_block_clock: 0.0,
-            hashes_total: 0.0,
-            epoch: EpochAcc::default(),
-            stats: Stats::default(),
-            finished: false,
-        })
-    }
 }
 
 /// Accumulators for the epoch in progress.
@@ -653,104 +518,6 @@ impl Simulation {
             self.difficulty = consensus::bits_to_difficulty(bits);
             self.work_per_block = self.difficulty * TWO_POW_32;
         }
-    }
-
-    /// The end of an epoch: Bitcoin's retarget (or, under a per-block rule, the next block's
-    /// `per_block_bits`), the epoch's record, and the fleet's re-decision.
-    fn retarget<R: Recorder + ?Sized>(
-        &mut self,
-        last_height: u64,
-        last_time: i64,
-        per_block_bits: Option<u32>,
-        recorder: &mut R,
-    ) -> Result<(), SimError> {
-        let first_time = self
-            .epoch_first_time
-            .expect("epoch first time is known: set at start or at the epoch's first block");
-        let r = match per_block_bits {
-            None => consensus::retarget(self.bits, first_time, last_time),
-            Some(bits) => {
-                let timespan = last_time - first_time;
-                consensus::Retarget {
-                    bits,
-                    timespan,
-                    clamped_timespan: timespan,
-                    clamp: consensus::Clamp::None,
-                }
-            }
-        };
-        let next_difficulty = consensus::bits_to_difficulty(r.bits);
-        let span = self.clock - self.epoch.start_clock;
-        let hashes = self.hashes_total - self.epoch.start_hashes;
-        let intervals = IntervalStats::of(&mut self.epoch_intervals).unwrap_or_default();
-        self.epoch_intervals.clear();
-        let e = self.epoch;
-        let span_days = span / DAY_S as f64;
-        let rec = EpochRecord {
-            epoch: last_height / DIFFICULTY_ADJUSTMENT_INTERVAL,
-            start_height: last_height + 1 - DIFFICULTY_ADJUSTMENT_INTERVAL,
-            end_height: last_height,
-            first_block_time_unix: first_time,
-            last_block_time_unix: last_time,
-            timespan_s: r.timespan,
-            timespan_clamped_s: r.clamped_timespan,
-            clamped: r.clamp != consensus::Clamp::None,
-            bits: self.bits,
-            next_bits: r.bits,
-            difficulty: self.difficulty,
-            next_difficulty,
-            difficulty_change_pct: (next_difficulty / self.difficulty - 1.0) * 100.0,
-            blocks_simulated: self.epoch.blocks,
-            mean_interval_s: self.epoch.interval_sum / self.epoch.blocks as f64,
-            mean_hashrate_hs: if span > 0.0 {
-                hashes / span
-            } else {
-                self.hashrate
-            },
-            implied_hashrate_hs: self.difficulty * TWO_POW_32
-                / consensus::POW_TARGET_SPACING as f64,
-            p95_interval_s: intervals.p95_s,
-            max_interval_s: intervals.max_s,
-            blocks_per_day: e.blocks as f64 / span_days,
-            miner_revenue_usd_per_day: e.revenue_usd / span_days,
-            fee_share: e.fees_sat as f64 / (e.fees_sat + e.subsidy_sat).max(1) as f64,
-            difficulty_rule: self.difficulty_ctl.rule().name(),
-            security: Default::default(),
-        };
-        self.stats.retargets += 1;
-        self.stats.clamped += u64::from(rec.clamped);
-        if rec.clamped {
-            self.economy.network_event(
-                rec.last_block_time_unix,
-                EventKind::RetargetClamped,
-                "",
-                rec.epoch as f64,
-            );
-        }
-        self.bits = r.bits;
-        self.difficulty = next_difficulty;
-        self.work_per_block = next_difficulty * TWO_POW_32;
-        // The fleet re-decides at the new difficulty. The finished block used up its work,
-        // so the new hashrate applies from now without booking.
-        let now = self.start_unix + self.clock.floor() as i64;
-        if let Some(h) = self.economy.on_retarget(
-            now,
-            next_difficulty,
-            consensus::block_subsidy(last_height + 1),
-        ) {
-            self.hashrate = h;
-        }
-        let mut rec = rec;
-        rec.security = self
-            .economy
-            .security_snapshot(self.hashrate, now, last_height + 1);
-        recorder.epoch(&rec)?;
-        self.epoch = EpochAcc {
-            start_clock: self.clock,
-            start_hashes: self.hashes_total,
-            ..EpochAcc::default()
-        };
-        Ok(())
     }
 
     fn summary(&self) -> RunSummary {

@@ -1,5 +1,7 @@
 //! The security metrics of a day or an epoch (DESIGN 3.8), as plain records.
 
+use super::DayRecord;
+
 /// Security of the network at one moment (end of a day, or a retarget). Fields are `None`
 /// where the run cannot compute them: everything but the new-ASIC attack cost needs a fleet
 /// (`hashrate.kind = "fleet"`), the rental cost needs `security.rental_share > 0`.
@@ -94,5 +96,85 @@ mod tests {
         // 10 values: ceil(9.5) = 10th smallest = the max.
         let mut v: Vec<f64> = (1..=10).map(f64::from).collect();
         assert_eq!(IntervalStats::of(&mut v).unwrap().p95_s, 10.0);
+    }
+}
+
+/// The run's security in a few numbers (part of the `summary` table), from the daily values.
+/// NaN where no day had the metric.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SecuritySummary {
+    /// Highest daily mean block interval, seconds.
+    pub max_daily_mean_interval_s: f64,
+    /// That over the 600 s target: the worst block-interval stretch.
+    pub worst_interval_stretch: f64,
+    /// Days whose mean interval exceeded 15 minutes (900 s), or that found no block.
+    pub days_mean_interval_above_15min: u64,
+    /// Lowest daily cheapest attack cost, USD.
+    pub min_attack_cost_usd: f64,
+    /// Highest daily overhang share.
+    pub max_overhang_share: f64,
+    /// Highest daily share of the largest firm.
+    pub max_top1_share: f64,
+    /// Highest daily double-spend probability after 1 confirmation (either attacker).
+    pub max_double_spend_1conf: f64,
+    /// Highest daily double-spend probability after 6 confirmations (either attacker).
+    pub max_double_spend_6conf: f64,
+}
+
+impl Default for SecuritySummary {
+    fn default() -> Self {
+        Self {
+            max_daily_mean_interval_s: f64::NAN,
+            worst_interval_stretch: f64::NAN,
+            days_mean_interval_above_15min: 0,
+            min_attack_cost_usd: f64::NAN,
+            max_overhang_share: f64::NAN,
+            max_top1_share: f64::NAN,
+            max_double_spend_1conf: f64::NAN,
+            max_double_spend_6conf: f64::NAN,
+        }
+    }
+}
+
+/// `max` that ignores NaN (NaN only when both are).
+fn nan_max(a: f64, b: f64) -> f64 {
+    if a.is_nan() {
+        b
+    } else {
+        a.max(b)
+    }
+}
+
+/// `min` that ignores NaN (NaN only when both are).
+fn nan_min(a: f64, b: f64) -> f64 {
+    if a.is_nan() {
+        b
+    } else {
+        a.min(b)
+    }
+}
+
+impl SecuritySummary {
+    /// Folds in one day.
+    pub fn add_day(&mut self, d: &DayRecord) {
+        match d.intervals {
+            Some(i) => {
+                self.max_daily_mean_interval_s = nan_max(self.max_daily_mean_interval_s, i.mean_s);
+                self.worst_interval_stretch = self.max_daily_mean_interval_s / 600.0;
+                self.days_mean_interval_above_15min += u64::from(i.mean_s > 900.0);
+            }
+            None => self.days_mean_interval_above_15min += 1,
+        }
+        let s = &d.security;
+        let f = |v: Option<f64>| v.unwrap_or(f64::NAN);
+        self.min_attack_cost_usd = nan_min(self.min_attack_cost_usd, f(s.attack_cost_min_usd));
+        self.max_overhang_share = nan_max(self.max_overhang_share, f(s.overhang_share));
+        self.max_top1_share = nan_max(self.max_top1_share, f(s.top1_share));
+        for p in [s.double_spend_top1_1conf, s.double_spend_overhang_1conf] {
+            self.max_double_spend_1conf = nan_max(self.max_double_spend_1conf, f(p));
+        }
+        for p in [s.double_spend_top1_6conf, s.double_spend_overhang_6conf] {
+            self.max_double_spend_6conf = nan_max(self.max_double_spend_6conf, f(p));
+        }
     }
 }

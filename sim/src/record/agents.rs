@@ -1,0 +1,235 @@
+//! The records of agent runs: the agents' day, site snapshots, the event log and the firms'
+//! monthly panel.
+
+/// The agents' and AI market's state at the end of a day (agent runs only).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct AgentDay {
+    /// Colocation rate a contract signed now would lock, USD per MW of critical IT per year.
+    pub ai_colo_rate_usd_per_mw_year: f64,
+    /// GPU-hour price, USD.
+    pub gpu_hour_usd: f64,
+    /// AI demand that converted sites can serve, MW of critical IT.
+    pub ai_demand_mw: f64,
+    /// AI supply (exogenous + contracted by mining sites), MW of critical IT.
+    pub ai_supply_mw: f64,
+    /// Sites' capacity, MW (gross).
+    pub capacity_mw: f64,
+    /// MW with ASICs installed.
+    pub mining_mw: f64,
+    /// MW converting to AI.
+    pub converting_mw: f64,
+    /// MW in AI (colocation and cloud).
+    pub ai_mw: f64,
+    /// MW with neither machines nor AI.
+    pub idle_mw: f64,
+    /// Share of the initial mining MW now in AI or converting to it.
+    pub ai_share_of_initial_mining_mw: f64,
+    /// Revenue per kWh of colocation at the current rate (per kWh of critical IT), USD.
+    pub colo_usd_per_kwh: f64,
+    /// Revenue per kWh of GPU cloud at the current GPU-hour price (per kWh of critical IT), USD.
+    pub cloud_usd_per_kwh: f64,
+    /// Revenue per kWh of mining (running fleet at the meter), USD.
+    pub mining_usd_per_kwh: f64,
+    /// Firms not bankrupt.
+    pub active_firms: u64,
+    /// ASIC hashrate offered on the secondary market, TH/s.
+    pub secondary_ths: f64,
+}
+
+/// One site's state (for analyses and tests: [`crate::engine::Simulation::sites`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SiteSnapshot {
+    /// Owning firm.
+    pub firm: u32,
+    /// Region name.
+    pub region: &'static str,
+    /// Whether the site can host AI.
+    pub ai_suitable: bool,
+    /// Capacity, MW.
+    pub capacity_mw: f64,
+    /// MW with machines installed.
+    pub mining_mw: f64,
+    /// MW converting to AI.
+    pub converting_mw: f64,
+    /// MW in AI (colocation and cloud).
+    pub ai_mw: f64,
+    /// Hashrate-weighted efficiency of the installed machines, J/TH (NaN without machines).
+    pub efficiency_j_per_th: f64,
+}
+
+/// What happened, in the `events` table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    /// A firm started converting MW to AI (MW offline for the lead time).
+    ConversionStarted,
+    /// A conversion was energized: the MW now serves AI.
+    ConversionCompleted,
+    /// An AI contract was signed (rate locked for its tenor).
+    ContractSigned,
+    /// An AI contract reached the end of its tenor.
+    ContractEnded,
+    /// An AI tenant defaulted.
+    ContractDefaulted,
+    /// ASICs were ordered (paid at order).
+    AsicPurchase,
+    /// Ordered ASICs arrived and were installed.
+    AsicDelivery,
+    /// ASICs were bought from the secondary market (installed at once).
+    AsicSecondaryPurchase,
+    /// ASICs were sold on the secondary market.
+    AsicSale,
+    /// Unsold secondary-market ASICs were scrapped.
+    AsicScrapped,
+    /// A site's capacity was expanded (build-out completed).
+    SiteExpanded,
+    /// A firm went bankrupt.
+    Bankruptcy,
+    /// A bankrupt firm's site was sold to another firm.
+    SiteSold,
+    /// A bankrupt firm's site was shut (no buyer).
+    SiteShut,
+    /// A banned site moved to another region, its capacity to be rebuilt there.
+    SiteRelocated,
+    /// A scheduled shock took effect.
+    Shock,
+    /// The block subsidy halved.
+    Halving,
+    /// A retarget was limited by the 4x clamp.
+    RetargetClamped,
+    /// A fee spike began (`value`: its multiplier of the fees).
+    FeeSpikeStarted,
+    /// A fee spike ended (`value`: its multiplier).
+    FeeSpikeEnded,
+    /// The price fell on a security event (`detail`: the trigger; `value`: the price factor).
+    PriceFeedback,
+}
+
+impl EventKind {
+    /// The name written to the `events` table (snake_case).
+    pub fn name(self) -> &'static str {
+        match self {
+            EventKind::ConversionStarted => "conversion_started",
+            EventKind::ConversionCompleted => "conversion_completed",
+            EventKind::ContractSigned => "contract_signed",
+            EventKind::ContractEnded => "contract_ended",
+            EventKind::ContractDefaulted => "contract_defaulted",
+            EventKind::AsicPurchase => "asic_purchase",
+            EventKind::AsicDelivery => "asic_delivery",
+            EventKind::AsicSecondaryPurchase => "asic_secondary_purchase",
+            EventKind::AsicSale => "asic_sale",
+            EventKind::AsicScrapped => "asic_scrapped",
+            EventKind::SiteExpanded => "site_expanded",
+            EventKind::Bankruptcy => "bankruptcy",
+            EventKind::SiteSold => "site_sold",
+            EventKind::SiteShut => "site_shut",
+            EventKind::SiteRelocated => "site_relocated",
+            EventKind::Shock => "shock",
+            EventKind::Halving => "halving",
+            EventKind::RetargetClamped => "retarget_clamped",
+            EventKind::FeeSpikeStarted => "fee_spike_started",
+            EventKind::FeeSpikeEnded => "fee_spike_ended",
+            EventKind::PriceFeedback => "price_feedback",
+        }
+    }
+}
+
+/// One event of the `events` table.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EventRecord {
+    /// When, unix seconds (UTC).
+    pub time_unix: i64,
+    /// What.
+    pub kind: EventKind,
+    /// Firm id (None for network-level events).
+    pub firm: Option<u32>,
+    /// Site id (None when not site-specific).
+    pub site: Option<u32>,
+    /// Gross MW concerned (conversions, contracts, expansions, sites), MW; 0 when none.
+    pub mw: f64,
+    /// Hashrate concerned (ASIC trades), TH/s; 0 when none.
+    pub ths: f64,
+    /// Money concerned (price paid or received, contract value per year), USD; 0 when none.
+    pub usd: f64,
+    /// A detail: `colocation`/`cloud` for AI events, the shock kind, the block height, ...
+    pub detail: &'static str,
+    /// A numeric detail: contract rate USD per MW-year, shock factor, height, ...
+    pub value: f64,
+}
+
+impl EventRecord {
+    /// A network-level event: no firm, site, MW, hashrate or money.
+    pub fn network(time_unix: i64, kind: EventKind, detail: &'static str, value: f64) -> Self {
+        EventRecord {
+            time_unix,
+            kind,
+            firm: None,
+            site: None,
+            mw: 0.0,
+            ths: 0.0,
+            usd: 0.0,
+            detail,
+            value,
+        }
+    }
+}
+
+/// One firm at one monthly decision (the `firms` panel).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FirmMonthRecord {
+    /// Decision time, unix seconds (UTC).
+    pub time_unix: i64,
+    /// Firm id.
+    pub firm: u32,
+    /// Ticker of a named (real) firm.
+    pub ticker: Option<String>,
+    /// Public firm.
+    pub public: bool,
+    /// `active` or `bankrupt`.
+    pub state: &'static str,
+    /// Sites owned.
+    pub sites: u32,
+    /// Capacity of the sites, MW (gross, at the meter).
+    pub capacity_mw: f64,
+    /// MW with ASICs installed.
+    pub mining_mw: f64,
+    /// MW converting to AI (offline).
+    pub converting_mw: f64,
+    /// MW serving AI colocation (built shells, leased or vacant).
+    pub ai_colo_mw: f64,
+    /// MW serving AI cloud.
+    pub ai_cloud_mw: f64,
+    /// MW with neither machines nor AI.
+    pub idle_mw: f64,
+    /// Installed hashrate, TH/s.
+    pub installed_ths: f64,
+    /// Running hashrate, TH/s.
+    pub running_ths: f64,
+    /// Hashrate-weighted efficiency of the installed machines, J/TH (NaN without machines).
+    pub efficiency_j_per_th: f64,
+    /// Cash after the month's flows, USD.
+    pub cash_usd: f64,
+    /// Debt (corporate and project), USD.
+    pub debt_usd: f64,
+    /// Flows of the month, USD.
+    pub mining_revenue_usd: f64,
+    /// Colocation revenue, USD.
+    pub colo_revenue_usd: f64,
+    /// Cloud revenue, USD.
+    pub cloud_revenue_usd: f64,
+    /// ASIC and site sales, USD.
+    pub sales_usd: f64,
+    /// Mining energy and carbon tax, USD.
+    pub energy_usd: f64,
+    /// Other operating costs, USD.
+    pub opex_usd: f64,
+    /// Interest, USD.
+    pub interest_usd: f64,
+    /// Capital expenditure and site purchases, USD.
+    pub capex_usd: f64,
+    /// Debt drawn, USD.
+    pub borrowed_usd: f64,
+    /// Principal repaid, USD.
+    pub repaid_usd: f64,
+    /// Expected BTC price drift of the firm, per year.
+    pub expected_drift: f64,
+}
