@@ -22,6 +22,35 @@ use hashshift::sweep::exec::{execute, Options, Shard};
 use hashshift::sweep::raw::RawSweep;
 use hashshift::sweep::{Sweep, SweepError};
 
+/// Writes to standard output. A closed pipe (`hashshift list | head -1`) ends the program
+/// quietly with exit code 0, as the reader asked for no more; any other write error (a full
+/// disk) is a failure (exit 1).
+fn write_stdout(args: std::fmt::Arguments<'_>) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    match out.write_fmt(args).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => Err(Failure {
+            code: 1,
+            error: anyhow::anyhow!("writing to standard output: {e}"),
+        }),
+    }
+}
+
+/// `print!` through [`write_stdout`]; returns from the enclosing function on failure.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        write_stdout(format_args!($($arg)*))?
+    };
+}
+
+/// `println!` through [`write_stdout`]; returns from the enclosing function on failure.
+macro_rules! sayln {
+    ($($arg:tt)*) => {
+        write_stdout(format_args!("{}\n", format_args!($($arg)*)))?
+    };
+}
+
 #[derive(Parser)]
 #[command(
     name = "hashshift",
@@ -208,7 +237,7 @@ fn dispatch(cmd: Command) -> Result<(), Failure> {
             })?;
             progress.finish();
             if !quiet {
-                print_outcome(&outcome);
+                print_outcome(&outcome)?;
             }
             Ok(())
         }
@@ -226,7 +255,7 @@ fn dispatch(cmd: Command) -> Result<(), Failure> {
             if dry_run {
                 let mut ids =
                     (0..sweep.n_runs()).filter(|&id| shard.is_none_or(|s| s.contains(id)));
-                print!("{}", sweep.listing(&mut ids));
+                say!("{}", sweep.listing(&mut ids));
                 return Ok(());
             }
             check_out_folder(&out)?;
@@ -250,12 +279,12 @@ fn dispatch(cmd: Command) -> Result<(), Failure> {
                 let shard_text =
                     shard.map_or(String::new(), |s| format!(" (shard {}/{})", s.k, s.n));
                 match &report.runs_table {
-                    Some(t) => println!(
+                    Some(t) => sayln!(
                         "sweep {}: {} runs{shard_text} ({} run now, {} already complete) in {:.1} s; wrote {}",
                         sweep.name, report.mine, report.ran, report.skipped,
                         report.elapsed.as_secs_f64(), t.display()
                     ),
-                    None => println!(
+                    None => sayln!(
                         "sweep {}: {} runs{shard_text} ({} run now, {} already complete) in {:.1} s into {}; \
                          once every shard is done: hashshift sweep {} --finalize --out {}",
                         sweep.name, report.mine, report.ran, report.skipped,
@@ -271,7 +300,7 @@ fn dispatch(cmd: Command) -> Result<(), Failure> {
             for f in &files {
                 if is_sweep_file(f) {
                     match validate_sweep(f) {
-                        Ok(msg) => println!("ok: {} ({msg})", f.display()),
+                        Ok(msg) => sayln!("ok: {} ({msg})", f.display()),
                         Err(e) => {
                             eprintln!("error: {e}");
                             failed += 1;
@@ -290,7 +319,7 @@ fn dispatch(cmd: Command) -> Result<(), Failure> {
                             .map_err(|e| format!("{}: {e}", f.display()))
                     });
                 match checked {
-                    Ok(sc) => println!(
+                    Ok(sc) => sayln!(
                         "ok: {} (name {}, {} to {})",
                         f.display(),
                         sc.name,
@@ -319,14 +348,14 @@ fn dispatch(cmd: Command) -> Result<(), Failure> {
             match write {
                 Some(file) => write_generated(&file, &md),
                 None => {
-                    print!("{md}");
+                    say!("{md}");
                     Ok(())
                 }
             }
         }
         Command::Schema { outputs: false, .. } => {
             let schema = schemars::schema_for!(RawScenario);
-            println!(
+            sayln!(
                 "{}",
                 serde_json::to_string_pretty(&schema)
                     .map_err(|e| anyhow::anyhow!("serializing the schema: {e}"))?
@@ -370,7 +399,7 @@ fn write_generated(file: &Path, generated: &str) -> Result<(), Failure> {
         ))
     })?;
     if new == text {
-        println!("{} is up to date", file.display());
+        sayln!("{} is up to date", file.display());
         return Ok(());
     }
     let name = file
@@ -393,7 +422,7 @@ fn write_generated(file: &Path, generated: &str) -> Result<(), Failure> {
         let _ = std::fs::remove_file(&tmp);
         return Err(anyhow::anyhow!("writing {}: {e}", file.display()).into());
     }
-    println!("updated the generated block of {}", file.display());
+    sayln!("updated the generated block of {}", file.display());
     Ok(())
 }
 
@@ -419,7 +448,7 @@ fn list(dir: &Path) -> Result<(), Failure> {
             })
             .map(|d| d.split_whitespace().collect::<Vec<_>>().join(" "))
             .unwrap_or_else(|| "(no description or invalid; run `hashshift validate`)".into());
-        println!("{:<32} {desc}", f.display());
+        sayln!("{:<32} {desc}", f.display());
     }
     Ok(())
 }
@@ -474,9 +503,9 @@ fn validate_sweep(f: &Path) -> Result<String, String> {
     ))
 }
 
-fn print_outcome(o: &RunOutcome) {
+fn print_outcome(o: &RunOutcome) -> Result<(), Failure> {
     let s = &o.summary;
-    println!(
+    sayln!(
         "wrote {}: {} blocks (heights {}..={}), {} retargets ({} clamped), {} halvings, \
          mean interval {:.1} s, difficulty {:.4e} -> {:.4e}",
         o.dir.display(),
@@ -490,6 +519,7 @@ fn print_outcome(o: &RunOutcome) {
         s.start_difficulty,
         s.end_difficulty
     );
+    Ok(())
 }
 
 /// indicatif progress over simulated days; hidden with --quiet or when stderr is not a

@@ -408,3 +408,68 @@ fn schema_outputs_prints_every_table_and_write_needs_markers() {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(std::fs::read_to_string(&plain).unwrap(), "# No markers\n");
 }
+
+#[test]
+fn a_closed_pipe_ends_quietly_and_a_full_stdout_is_a_failure() {
+    let r = repo();
+    // The reader is gone before anything is written: the write meets a closed pipe.
+    let mut child = common::bin()
+        .args(["schema"])
+        .current_dir(&r)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+
+    let full = File::create("/dev/full").unwrap();
+    let o = common::bin()
+        .args(["list"])
+        .current_dir(&r)
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("writing to standard output"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_run_never_replaces_a_sweep_of_the_same_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scen = tmp.path().join("tiny.toml");
+    std::fs::write(&scen, common::TINY_FLEET).unwrap();
+    std::fs::write(
+        tmp.path().join("tiny-sweep.toml"),
+        "name = \"tiny\"\nscenario = \"tiny.toml\"\nseed = 1\n[replicates]\ncount = 2\n",
+    )
+    .unwrap();
+    let o = hashshift(
+        &["sweep", "tiny-sweep.toml", "--out", "out", "-q"],
+        tmp.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let listing = |p: &Path| {
+        let mut v: Vec<String> = std::fs::read_dir(p)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    let sweep = tmp.path().join("out/tiny");
+    let before = listing(&sweep);
+    assert!(before.iter().any(|f| f == "run=1"), "{before:?}");
+    let o = hashshift(&["run", "tiny.toml", "--out", "out", "-q"], tmp.path());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("refusing to replace"), "{}", stderr(&o));
+    assert_eq!(listing(&sweep), before);
+    assert_eq!(listing(&tmp.path().join("out")), vec!["tiny"]);
+}

@@ -140,10 +140,12 @@ pub enum OutputError {
         reason: &'static str,
     },
     /// The final run folder exists but does not look like a previous run (not empty, no
-    /// completion marker), so it is not replaced.
+    /// completion marker, or folders inside it such as a sweep's runs), so it is not
+    /// replaced.
     #[error(
-        "{path} exists and is not a completed hashshift run (no {marker}); refusing to \
-         replace it",
+        "{path} exists and is not a completed hashshift run (a run folder holds {marker} and \
+         no folders; a sweep's folder holds its runs); refusing to replace it: choose another \
+         --out or scenario name",
         path = .path.display(),
         marker = COMPLETION_MARKER
     )]

@@ -17,7 +17,9 @@
 //! also survives a power loss.
 //!
 //! As a guard against typos such as `--out ~`, an existing final folder is only replaced
-//! if it is empty or a completed run (holds [`COMPLETION_MARKER`]).
+//! if it is empty or a completed run: it holds [`COMPLETION_MARKER`] and no folders (a
+//! sweep's folder also holds a marker, beside its `run=<id>` folders, and is never replaced
+//! by a run of the same name).
 //!
 //! The marker is a checksum list ([`super::manifest`]), so a file damaged after the commit
 //! is found by [`super::manifest::verify`].
@@ -89,7 +91,8 @@ fn sync_dir(path: &Path) -> Result<(), OutputError> {
     Ok(())
 }
 
-/// Fails unless `final_dir` is absent, an empty folder or a completed run.
+/// Fails unless `final_dir` is absent, an empty folder or a completed run (its marker and
+/// no folders: a run folder is flat).
 fn check_replaceable(final_dir: &Path) -> Result<bool, OutputError> {
     match fs::symlink_metadata(final_dir) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
@@ -98,11 +101,19 @@ fn check_replaceable(final_dir: &Path) -> Result<bool, OutputError> {
             path: final_dir.to_path_buf(),
         }),
         Ok(_) => {
-            let empty = fs::read_dir(final_dir)
-                .map_err(|e| OutputError::io("listing", final_dir, e))?
-                .next()
-                .is_none();
-            if empty || is_complete(final_dir) {
+            let (mut empty, mut has_folder) = (true, false);
+            for entry in
+                fs::read_dir(final_dir).map_err(|e| OutputError::io("listing", final_dir, e))?
+            {
+                let entry = entry.map_err(|e| OutputError::io("listing", final_dir, e))?;
+                empty = false;
+                let is_dir = entry
+                    .file_type()
+                    .map_err(|e| OutputError::io("inspecting", &entry.path(), e))?
+                    .is_dir();
+                has_folder |= is_dir;
+            }
+            if empty || (is_complete(final_dir) && !has_folder) {
                 Ok(true)
             } else {
                 Err(OutputError::WouldClobber {
@@ -327,5 +338,20 @@ mod tests {
             OutputError::InvalidRunDir { .. }
         ));
         assert_eq!(entries(tmp.path()), vec!["file", "home"]);
+    }
+
+    #[test]
+    fn refuses_to_replace_a_sweep_of_the_same_name() {
+        // A completed sweep: a marker at the top beside its run folders.
+        let tmp = tempfile::tempdir().unwrap();
+        let sweep = tmp.path().join("baseline");
+        fs::create_dir_all(sweep.join("run=0")).unwrap();
+        fs::write(sweep.join(COMPLETION_MARKER), b"").unwrap();
+        fs::write(sweep.join("run=0").join(COMPLETION_MARKER), b"").unwrap();
+        let err = RunDir::stage(&sweep).unwrap_err();
+        assert!(matches!(err, OutputError::WouldClobber { .. }), "{err}");
+        assert!(err.to_string().contains("sweep"), "{err}");
+        assert_eq!(entries(&sweep), vec!["_SUCCESS", "run=0"]);
+        assert_eq!(entries(tmp.path()), vec!["baseline"]);
     }
 }
