@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use common::cash_closes;
+use common::accounts_close;
 use hashshift::engine::{NoProgress, SimulationBuilder};
 use hashshift::record::{FirmMonthRecord, MemoryRecorder};
 use proptest::prelude::*;
@@ -100,7 +100,7 @@ proptest! {
                 "firm {}: MW {} vs capacity {}", row.firm, sum, row.capacity_mw);
             if let Some(prev) = last.get(&row.firm) {
                 if row.state == "active" {
-                    let closes = cash_closes(prev, row);
+                    let closes = accounts_close(prev, row);
                     prop_assert!(closes.is_ok(), "{}", closes.unwrap_err());
                 }
             }

@@ -12,7 +12,7 @@
 
 use crate::common;
 
-use common::cash_closes;
+use common::accounts_close;
 use hashshift::engine::{NoProgress, SimulationBuilder};
 use hashshift::record::{FirmMonthRecord, MemoryRecorder};
 use hashshift_models::consensus::{self, TOTAL_SUBSIDY_SAT};
@@ -369,7 +369,7 @@ fn check_records(rec: &MemoryRecorder, end_unix: i64) -> Result<(), TestCaseErro
         prop_assert!(row.cash_usd.is_finite() && row.debt_usd.is_finite() && row.debt_usd >= 0.0);
         if let Some(prev) = last.get(&row.firm) {
             if row.state == "active" {
-                let closes = cash_closes(prev, row);
+                let closes = accounts_close(prev, row);
                 prop_assert!(closes.is_ok(), "{}", closes.unwrap_err());
             }
         }

@@ -89,9 +89,9 @@ pub fn firms_schema() -> SchemaRef {
             f64_field("sales_usd", "USD", "ASIC and site sales of the period."),
             f64_field("energy_usd", "USD", "Mining energy of the period, carbon tax included."),
             f64_field("opex_usd", "USD", "Other operating costs of the period (mining opex, AI opex, cloud power)."),
-            f64_field("interest_usd", "USD", "Interest of the period."),
+            f64_field("interest_usd", "USD", "Interest of the period, capitalized construction interest included (at energization; also in borrowed_usd, as the loan pays it)."),
             f64_field("capex_usd", "USD", "Capital expenditure of the period: ASICs (new and secondary), expansions, conversions and GPUs, sites bought."),
-            f64_field("borrowed_usd", "USD", "Debt drawn in the period (credit line, project finance)."),
+            f64_field("borrowed_usd", "USD", "Debt drawn in the period (credit line, project finance, capitalized construction interest): debt change = borrowed_usd - repaid_usd."),
             f64_field("repaid_usd", "USD", "Principal repaid in the period."),
             f64_field("expected_drift", "1/yr", "The firm's expected log drift of the BTC price (its belief)."),
         ]))

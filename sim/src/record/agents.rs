@@ -222,11 +222,12 @@ pub struct FirmMonthRecord {
     pub energy_usd: f64,
     /// Other operating costs, USD.
     pub opex_usd: f64,
-    /// Interest, USD.
+    /// Interest, USD, capitalized construction interest included (also in `borrowed_usd`).
     pub interest_usd: f64,
     /// Capital expenditure and site purchases, USD.
     pub capex_usd: f64,
-    /// Debt drawn, USD.
+    /// Debt drawn, USD, capitalized construction interest included: the change of `debt_usd`
+    /// is `borrowed_usd - repaid_usd`.
     pub borrowed_usd: f64,
     /// Principal repaid, USD.
     pub repaid_usd: f64,

@@ -97,8 +97,8 @@ pub fn reference_dir(what: &str) -> Option<PathBuf> {
 }
 
 /// Cash after row `b` minus cash after row `a` (the same firm's previous row) equals row
-/// `b`'s net flows.
-pub fn cash_closes(a: &FirmMonthRecord, b: &FirmMonthRecord) -> Result<(), String> {
+/// `b`'s net flows, and its debt moved by what it borrowed less what it repaid.
+pub fn accounts_close(a: &FirmMonthRecord, b: &FirmMonthRecord) -> Result<(), String> {
     let net = b.mining_revenue_usd
         + b.colo_revenue_usd
         + b.cloud_revenue_usd
@@ -113,14 +113,25 @@ pub fn cash_closes(a: &FirmMonthRecord, b: &FirmMonthRecord) -> Result<(), Strin
     let scale = [change.abs(), net.abs(), b.capex_usd, b.borrowed_usd, 1.0]
         .iter()
         .fold(0.0f64, |m, x| m.max(*x));
-    if (change - net).abs() <= 1e-9 * scale + 1e-6 {
-        Ok(())
-    } else {
-        Err(format!(
+    if (change - net).abs() > 1e-9 * scale + 1e-6 {
+        return Err(format!(
             "firm {} at {}: cash moved {change} but flows net {net}",
             b.firm, b.time_unix
-        ))
+        ));
     }
+    // The debt's roll-forward: drawn (capitalized construction interest included) less repaid.
+    let debt_change = b.debt_usd - a.debt_usd;
+    let debt_net = b.borrowed_usd - b.repaid_usd;
+    let scale = [a.debt_usd, b.debt_usd, b.borrowed_usd, b.repaid_usd, 1.0]
+        .iter()
+        .fold(0.0f64, |m, x| m.max(*x));
+    if (debt_change - debt_net).abs() > 1e-9 * scale + 1e-6 {
+        return Err(format!(
+            "firm {} at {}: debt moved {debt_change} but borrowed - repaid is {debt_net}",
+            b.firm, b.time_unix
+        ));
+    }
+    Ok(())
 }
 
 /// A day's network numbers that must be finite and non-negative: price, fees, subsidy, miner

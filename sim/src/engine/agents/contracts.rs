@@ -96,7 +96,14 @@ impl Agents {
                 .as_ref()
                 .map_or(0.0, |p| p.lead_time_months / 12.0);
             firm.construction_debt = (firm.construction_debt - built).max(0.0);
-            firm.project_debt += built * (1.0 + self.spec.debt_interest_rate).powf(years);
+            let with_interest = built * (1.0 + self.spec.debt_interest_rate).powf(years);
+            firm.project_debt += with_interest;
+            // The period reports the capitalized interest as interest paid with money the
+            // loan lends: cash is unchanged and the debt's roll-forward closes
+            // (debt change = borrowed - repaid).
+            let capitalized = with_interest - built;
+            firm.ledger.interest += capitalized;
+            firm.ledger.borrowed += capitalized;
             let e = self.event(v, EventKind::ConversionCompleted, f, s as u32);
             e.mw = ct.gross_mw;
             e.detail = ct.kind.name();
