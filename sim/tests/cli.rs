@@ -240,6 +240,75 @@ fn bad_inputs_exit_2_with_a_clear_message_and_no_output() {
         &["--set", "hashrate.ehs=-1"],
         &["hashrate.ehs"],
     );
+    // Values a run would turn into infinite flows, dates no header can hold, keys of another
+    // price model, a real firm named twice, a name too long for its folder.
+    for (name, text, expect) in [
+        (
+            "hugeprice",
+            "[price]\ninitial_usd = 1e308\n",
+            &["price.initial_usd", "1e308", "at most 1e9 USD"][..],
+        ),
+        (
+            "farstart",
+            "start = \"9999-12-01\"\n",
+            &["`start`", "2262-01-01T00:00:00Z"][..],
+        ),
+        (
+            "pregenesis",
+            "start = \"1969-12-31\"\n",
+            &["`start`", "2009-01-03T18:15:05Z"][..],
+        ),
+        (
+            "farend",
+            "start = \"2250-01-01\"\nhorizon_years = 20\n",
+            &["`horizon_years`", "April 2262"][..],
+        ),
+        (
+            "othermodel",
+            "[price]\nmodel = \"gbm\"\njumps_per_year = 3\n",
+            &[
+                "price.jumps_per_year",
+                "not used with price.model = \"gbm\"",
+            ][..],
+        ),
+        (
+            "constsigma",
+            "[price]\nsigma = 0.5\n",
+            &["price.sigma", "not used with price.model = \"constant\""][..],
+        ),
+        (
+            "twice",
+            "[hashrate]\nkind = \"fleet\"\n[firms]\npublic_miners = [\"MARA\", \"mara\"]\n",
+            &["firms.public_miners[1]", "once"][..],
+        ),
+        (
+            "longname",
+            format!("name = \"{}\"\n", "a".repeat(201)).as_str(),
+            &["`name`", "at most 200 characters"][..],
+        ),
+    ] {
+        assert_bad_input(name, Some(text), &[], expect);
+    }
+    let price_scen = "start = \"2026-05-29\"\nend = \"2026-05-31\"\n[price]\nmodel = \"csv\"\n\
+                      csv = \"p.csv\"\n";
+    for (value, expect) in [("1e308", "1e308"), ("-5", "-5"), ("0", "= 0")] {
+        let tmp = tempfile::tempdir().unwrap();
+        let csv = format!("date,PriceUSD\n2026-05-29,{value}\n2026-05-30,5\n");
+        std::fs::write(tmp.path().join("p.csv"), csv).unwrap();
+        std::fs::write(tmp.path().join("s.toml"), price_scen).unwrap();
+        let o = hashshift(&["run", "s.toml", "--out", "out"], tmp.path());
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{value}: {err}");
+        for e in [
+            "p.csv",
+            "line 2",
+            expect,
+            "must be finite, > 0 and at most 1e9",
+        ] {
+            assert!(err.contains(e), "{value}: {e:?} not in {err}");
+        }
+        assert!(!tmp.path().join("out").exists(), "{value}");
+    }
     let csv_scen = "start = \"2016-01-01\"\nend = \"2016-01-03\"\n[chain]\nheight = 391104\n\
                     bits = \"0x180a9591\"\n[hashrate]\nkind = \"csv\"\ncsv = \"h.csv\"\n";
     for (name, csv, expect) in [

@@ -248,10 +248,30 @@ fn named_firms(cx: &Ctx<'_>, raw: &RawScenario) -> Result<Vec<NamedFirm>, Scenar
     let mut out = Vec::new();
     if let Some(tickers) = &raw.firms.public_miners {
         let all = public_miners();
-        for t in tickers {
+        let twice = |i: usize, t: &String, why: &str| {
+            cx.invalid(
+                format!("firms.public_miners[{i}]"),
+                format!("{t:?}"),
+                format!("{why}: each real firm may be named once (its sites would count twice)"),
+            )
+        };
+        for (i, t) in tickers.iter().enumerate() {
             if t.eq_ignore_ascii_case("all") {
+                if tickers.len() > 1 {
+                    return Err(twice(i, t, "\"all\" already names every firm of the table"));
+                }
                 out.extend(all.iter().cloned());
                 continue;
+            }
+            if let Some(j) = tickers[..i]
+                .iter()
+                .position(|u| u.trim().eq_ignore_ascii_case(t.trim()))
+            {
+                return Err(twice(
+                    i,
+                    t,
+                    &format!("the same as firms.public_miners[{j}]"),
+                ));
             }
             let f = all
                 .iter()
@@ -385,6 +405,7 @@ fn validate_ai(
                 a.demand_date_column.as_deref(),
                 &[column.as_str()],
                 "AI demand",
+                csv::Allowed::NON_NEGATIVE,
             )
             .map_err(|m| data.err(m))?;
             let start_day = start_unix.div_euclid(86_400);

@@ -12,6 +12,38 @@ use crate::calendar;
 /// One day of the series: (unix time of the row's date, value in the column's unit).
 pub type DailyValue = (i64, f64);
 
+/// The values a column allows: finite, at least 0 (or above 0), at most `max`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Allowed {
+    /// Whether 0 is allowed.
+    pub zero: bool,
+    /// Largest value allowed, in the column's unit.
+    pub max: f64,
+}
+
+impl Allowed {
+    /// Finite and >= 0.
+    pub const NON_NEGATIVE: Allowed = Allowed {
+        zero: true,
+        max: f64::MAX,
+    };
+
+    /// Whether `v` is allowed.
+    pub fn contains(&self, v: f64) -> bool {
+        v.is_finite() && v <= self.max && (v > 0.0 || (self.zero && v == 0.0))
+    }
+
+    /// The rule, for messages: "finite and >= 0", "finite, > 0 and at most 1e9".
+    pub fn describe(&self) -> String {
+        let low = if self.zero { ">= 0" } else { "> 0" };
+        if self.max == f64::MAX {
+            format!("finite and {low}")
+        } else {
+            format!("finite, {low} and at most {:e}", self.max)
+        }
+    }
+}
+
 /// Hashrate columns accepted by default: `btc_daily.csv`'s, then Coin Metrics'.
 pub const HASHRATE_COLUMNS: [&str; 2] = ["HashRate_THs", "HashRate"];
 
@@ -29,13 +61,13 @@ pub struct DailyRow {
 
 /// Reads a daily CSV: the date column (`date_column`, or the first of `date`, `time`) and, for
 /// each requested column, the first present of its candidate names (`(candidates, what)`,
-/// `what` naming it in messages). Returns the columns' header names and the rows. Dates must be
-/// midnight UTC and strictly increasing; present values finite and >= 0. Errors are one line,
-/// naming the line number and the column.
+/// `what` naming it in messages, and the values it allows). Returns the columns' header names
+/// and the rows. Dates must be midnight UTC and strictly increasing; present values within
+/// their column's [`Allowed`]. Errors are one line, naming the line number and the column.
 pub fn parse_daily_columns(
     text: &str,
     date_column: Option<&str>,
-    columns: &[(&[&str], &str)],
+    columns: &[(&[&str], &str, Allowed)],
 ) -> Result<(Vec<String>, Vec<DailyRow>), String> {
     let mut lines = text
         .lines()
@@ -71,7 +103,7 @@ pub fn parse_daily_columns(
     };
     let idx: Vec<usize> = columns
         .iter()
-        .map(|(cands, what)| find(cands, what))
+        .map(|(cands, what, _)| find(cands, what))
         .collect::<Result<_, _>>()?;
 
     let mut rows: Vec<DailyRow> = Vec::new();
@@ -106,7 +138,7 @@ pub fn parse_daily_columns(
             }
         }
         let mut values = Vec::with_capacity(idx.len());
-        for &c in &idx {
+        for (&c, (_, _, allowed)) in idx.iter().zip(columns) {
             let (cell, name) = (cells[c], names[c]);
             if cell.is_empty() {
                 values.push(None);
@@ -115,9 +147,10 @@ pub fn parse_daily_columns(
             let v: f64 = cell
                 .parse()
                 .map_err(|_| format!("line {lineno}: `{name}` = `{cell}` is not a number"))?;
-            if !v.is_finite() || v < 0.0 {
+            if !allowed.contains(v) {
                 return Err(format!(
-                    "line {lineno}: `{name}` = {cell} is not allowed (must be finite and >= 0)"
+                    "line {lineno}: `{name}` = {cell} is not allowed (must be {})",
+                    allowed.describe()
                 ));
             }
             values.push(Some(v));
@@ -131,16 +164,17 @@ pub fn parse_daily_columns(
     Ok((idx.iter().map(|&c| names[c].to_string()).collect(), rows))
 }
 
-/// Reads one value column (the first present of `value_columns`) as a gap-free daily series.
-/// Leading rows with an empty value (Coin Metrics' earliest days) are skipped; an empty value
-/// after the first number is an error.
+/// Reads one value column (the first present of `value_columns`, values within `allowed`) as a
+/// gap-free daily series. Leading rows with an empty value (Coin Metrics' earliest days) are
+/// skipped; an empty value after the first number is an error.
 pub fn parse_daily_series(
     text: &str,
     date_column: Option<&str>,
     value_columns: &[&str],
     what: &str,
+    allowed: Allowed,
 ) -> Result<Vec<DailyValue>, String> {
-    let (names, rows) = parse_daily_columns(text, date_column, &[(value_columns, what)])?;
+    let (names, rows) = parse_daily_columns(text, date_column, &[(value_columns, what, allowed)])?;
     let name = &names[0];
     let mut out: Vec<DailyValue> = Vec::with_capacity(rows.len());
     for r in rows {
@@ -164,7 +198,14 @@ mod tests {
     fn reads_reference_layout() {
         let text =
             "date,PriceUSD,HashRate_THs\n2016-01-01,434.6,697129.1\n2016-01-02,434.4,748768.3\n";
-        let s = parse_daily_series(text, None, &HASHRATE_COLUMNS, "hashrate").unwrap();
+        let s = parse_daily_series(
+            text,
+            None,
+            &HASHRATE_COLUMNS,
+            "hashrate",
+            Allowed::NON_NEGATIVE,
+        )
+        .unwrap();
         assert_eq!(
             s,
             vec![(1_451_606_400, 697129.1), (1_451_692_800, 748768.3)]
@@ -174,7 +215,14 @@ mod tests {
     #[test]
     fn reads_coin_metrics_layout_skipping_leading_blanks() {
         let text = "time,HashRate,PriceUSD\n2009-01-03T00:00:00.000Z,,\n2009-01-04T00:00:00.000Z,0.0000071,\n";
-        let s = parse_daily_series(text, None, &HASHRATE_COLUMNS, "hashrate").unwrap();
+        let s = parse_daily_series(
+            text,
+            None,
+            &HASHRATE_COLUMNS,
+            "hashrate",
+            Allowed::NON_NEGATIVE,
+        )
+        .unwrap();
         assert_eq!(s.len(), 1);
         assert_eq!(s[0].1, 0.0000071);
     }
@@ -200,7 +248,14 @@ mod tests {
             ("date,HashRate\nnope,1\n", "not a UTC date"),
         ];
         for (text, want) in cases {
-            let err = parse_daily_series(text, None, &HASHRATE_COLUMNS, "hashrate").unwrap_err();
+            let err = parse_daily_series(
+                text,
+                None,
+                &HASHRATE_COLUMNS,
+                "hashrate",
+                Allowed::NON_NEGATIVE,
+            )
+            .unwrap_err();
             assert!(err.contains(want), "{text:?}: {err}");
         }
     }

@@ -31,8 +31,20 @@ pub const HASHRATE_EHS: f64 = 1_000.0;
 /// Ramp discretization of piecewise paths, hours.
 pub const RAMP_STEP_HOURS: f64 = 1.0;
 
+/// Earliest `start`: 2009-01-03T18:15:05Z, the genesis block's header time, unix seconds.
+pub const EARLIEST_START_UNIX: i64 = 1_231_006_505;
+/// Latest `end`: 2262-01-01T00:00:00Z, unix seconds. The output's timestamps must stay
+/// readable: pandas' nanosecond timestamps end on 2262-04-11 (a year-10000 date broke
+/// polars). Runs past 2106, when a 32-bit header `nTime` overflows, are allowed: studies of
+/// the fee-only era after the last subsidy (about 2140) need them.
+pub const LATEST_END_UNIX: i64 = 9_214_646_400;
+
 /// BTC price, USD (ref: `btc_daily.csv` 2026-05-23 PriceUSD 76,619.87, Coin Metrics).
 pub const BTC_PRICE_USD: f64 = 76_600.0;
+/// Largest BTC price a scenario may give (`price.initial_usd`, a price CSV), USD: 10^9, about
+/// 13,000 times the default (ASSUMPTION: a bound so that every USD flow stays finite; a price
+/// process may still drift past it).
+pub const MAX_BTC_PRICE_USD: f64 = 1e9;
 
 /// Fees per block, BTC (DESIGN 3.6: recent median about 0.066 BTC per block (ref)).
 pub const FEES_BTC_PER_BLOCK: f64 = 0.066;

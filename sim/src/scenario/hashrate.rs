@@ -129,6 +129,7 @@ pub(super) fn validate_hashrate(
                     .as_deref()
                     .map_or(csv::HASHRATE_COLUMNS.to_vec(), |c| vec![c]),
                 "hashrate",
+                csv::Allowed::NON_NEGATIVE,
             )
             .map_err(data_err)?;
             let unit = *h.unit.get_or_insert(HashUnit::Ths);

@@ -319,7 +319,11 @@ fn parse_bits(text: &str) -> Option<u32> {
 
 /// What an output folder name may be.
 pub(crate) const NAME_ALLOWED: &str =
-    "letters, digits, '-', '_' and '.' only, not starting with '.'";
+    "letters, digits, '-', '_' and '.' only, not starting with '.', at most 200 characters";
+
+/// Longest scenario or sweep name: its folder's staging name (`.<name>.partial-<pid>`) must fit
+/// the 255 bytes most file systems allow in a name.
+pub(crate) const NAME_MAX_CHARS: usize = 200;
 
 /// The output folder name of a scenario or sweep file: `given`, or the file name without its
 /// extension (`fallback` if it has none). `Err` holds the name when it is not allowed
@@ -336,6 +340,7 @@ pub(crate) fn folder_name(
             .map_or_else(|| fallback.into(), |s| s.to_string_lossy().into_owned()),
     };
     let valid = !name.is_empty()
+        && name.len() <= NAME_MAX_CHARS
         && !name.starts_with('.')
         && name
             .chars()
@@ -369,6 +374,18 @@ fn validate(mut raw: RawScenario, file: &Path) -> Result<Scenario, ScenarioError
         .get_or_insert_with(|| defaults::START.into())
         .clone();
     let start_unix = cx.date("start", &start_text)?;
+    let (first, last) = (defaults::EARLIEST_START_UNIX, defaults::LATEST_END_UNIX);
+    let window = || {
+        format!(
+            "must be from {} (the genesis block) to {} (pandas' nanosecond timestamps end in \
+             April 2262)",
+            calendar::format_utc(first),
+            calendar::format_utc(last)
+        )
+    };
+    if !(first..last).contains(&start_unix) {
+        return Err(cx.invalid("start", format!("{start_text:?}"), window()));
+    }
     let end_unix = match (&raw.end, raw.horizon_years) {
         (Some(_), Some(_)) => {
             return Err(cx.invalid(
@@ -411,6 +428,18 @@ fn validate(mut raw: RawScenario, file: &Path) -> Result<Scenario, ScenarioError
             start_unix + (y * defaults::YEAR_S).round() as i64
         }
     };
+    if end_unix > last {
+        let key = if raw.end.is_some() {
+            "end"
+        } else {
+            "horizon_years"
+        };
+        return Err(cx.invalid(
+            key,
+            format!("(ends {})", calendar::format_utc(end_unix)),
+            window(),
+        ));
+    }
 
     // Chain start.
     let height = *raw.chain.height.get_or_insert(defaults::START_HEIGHT);

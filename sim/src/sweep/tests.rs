@@ -128,13 +128,23 @@ values = [0.2, 0.4]
 
     // A data file the runs read is in the hash by content: the same sweep over a changed
     // CSV is a different sweep (a resume refuses to mix their runs).
+    // (Neither the base nor the axis sets `sigma`: a replay does not use it, and unused keys
+    // are refused.)
     let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(tmp.path().join("base.toml"), BASE).unwrap();
+    std::fs::write(
+        tmp.path().join("base.toml"),
+        BASE.replace("sigma = 0.5\n", ""),
+    )
+    .unwrap();
     let file = tmp.path().join("s.toml");
     std::fs::write(
         &file,
         format!(
-            "{base}[set]\nstart = \"2026-01-01\"\nprice.model = \"csv\"\nprice.csv = \"p.csv\"\n"
+            "{}[set]\nstart = \"2026-01-01\"\nprice.model = \"csv\"\nprice.csv = \"p.csv\"\n",
+            base.replace(
+                "path = \"price.sigma\"\nvalues = [0.2, 0.4]",
+                "path = \"network.sites\"\nvalues = [20, 30]"
+            )
         ),
     )
     .unwrap();
@@ -252,8 +262,13 @@ fn bad_input_names_the_key_and_what_is_allowed() {
     assert!(e.contains("replicates.seeds[1]"), "{e}");
     let e = err("scenario = \"base.toml\"\nbogus = 1\n");
     assert!(e.contains("bogus"), "{e}");
-    let e = err(&axis(
-        "path = \"price.sigma\"\nname = \"blocks\"\nvalues = [0.1]",
-    ));
-    assert!(e.contains("axis[0].name"), "{e}");
+    for name in ["blocks", "Blocks", "SEED"] {
+        let e = err(&axis(&format!(
+            "path = \"price.sigma\"\nname = \"{name}\"\nvalues = [0.1]"
+        )));
+        assert!(
+            e.contains("axis[0].name") && e.contains("ignoring case"),
+            "{e}"
+        );
+    }
 }

@@ -224,12 +224,19 @@ pub(super) fn validate(raw: RawSweep, file: &Path) -> Result<Sweep, SweepError> 
                     .iter()
                     .map(|f| f.name().as_str()),
             )
-            .any(|c| c == axis.column);
-        if reserved || axes.iter().any(|b| b.column == axis.column) {
+            .any(|c| c.eq_ignore_ascii_case(&axis.column));
+        // Case-insensitive: SQL engines (DuckDB, Spark) and pandas users fold `Blocks` and
+        // `blocks` to one column.
+        if reserved
+            || axes
+                .iter()
+                .any(|b| b.column.eq_ignore_ascii_case(&axis.column))
+        {
             return Err(cx.invalid(
                 format!("axis[{i}].name"),
                 format!("{:?}", axis.column),
-                "column name already used by the runs table or another axis; set another `name`",
+                "column name already used by the runs table or another axis (names are compared \
+                 ignoring case); set another `name`",
             ));
         }
         axes.push(axis);

@@ -8,7 +8,7 @@ use hashshift_models::market::{
 
 use super::{market_err, FeeSpec, PriceSpec};
 use crate::calendar::{self, DAY_S};
-use crate::scenario::raw::{FeeModelKind, PriceModelKind, RawScenario};
+use crate::scenario::raw::{FeeModelKind, PriceModelKind, RawPrice, RawScenario};
 use crate::scenario::{csv, defaults, Ctx, ScenarioError};
 
 pub(super) fn validate_fees(
@@ -67,9 +67,13 @@ pub(super) fn validate_fees(
             let data_err = |message: String| data.err(message);
             let text = &data.text;
             let column: Option<[&str; 1]> = f.column.as_deref().map(|c| [c]);
-            let wanted: Vec<(&[&str], &str)> = match &column {
-                Some(c) => vec![(c.as_slice(), "fee per block")],
-                None => vec![(&["FeeTotNtv"], "total fees"), (&["BlkCnt"], "block count")],
+            let any = csv::Allowed::NON_NEGATIVE;
+            let wanted: Vec<(&[&str], &str, csv::Allowed)> = match &column {
+                Some(c) => vec![(c.as_slice(), "fee per block", any)],
+                None => vec![
+                    (&["FeeTotNtv"], "total fees", any),
+                    (&["BlkCnt"], "block count", any),
+                ],
             };
             let (names, rows) = csv::parse_daily_columns(text, f.date_column.as_deref(), &wanted)
                 .map_err(data_err)?;
@@ -188,6 +192,51 @@ pub(super) fn validate_price_feedback(
     .map_err(|e| market_err(cx, "price.feedback", e, &[]))
 }
 
+/// Refuses the parameters of price models other than `kind` (a sweep over a key the model does
+/// not use would give identical runs).
+fn refuse_other_models_keys(
+    cx: &Ctx<'_>,
+    p: &RawPrice,
+    kind: PriceModelKind,
+) -> Result<(), ScenarioError> {
+    use PriceModelKind::{Gbm, Merton, Regime};
+    let keys: [(&str, Option<f64>, &[PriceModelKind]); 11] = [
+        ("mu", p.mu, &[Gbm, Merton]),
+        ("sigma", p.sigma, &[Gbm, Merton]),
+        ("jumps_per_year", p.jumps_per_year, &[Merton]),
+        ("jump_mean", p.jump_mean, &[Merton]),
+        ("jump_sd", p.jump_sd, &[Merton]),
+        ("bull_mu", p.bull_mu, &[Regime]),
+        ("bull_sigma", p.bull_sigma, &[Regime]),
+        ("bear_mu", p.bear_mu, &[Regime]),
+        ("bear_sigma", p.bear_sigma, &[Regime]),
+        ("p_bull_to_bear", p.p_bull_to_bear, &[Regime]),
+        ("p_bear_to_bull", p.p_bear_to_bull, &[Regime]),
+    ];
+    for (key, value, used_by) in keys {
+        if let (Some(v), false) = (value, used_by.contains(&kind)) {
+            let model = serde_json::to_value(kind).expect("a unit variant serializes");
+            let models: Vec<String> = used_by
+                .iter()
+                .map(|m| {
+                    serde_json::to_value(m)
+                        .expect("a unit variant serializes")
+                        .to_string()
+                })
+                .collect();
+            return Err(cx.invalid(
+                format!("price.{key}"),
+                v,
+                format!(
+                    "not used with price.model = {model} (only with {}); remove it",
+                    models.join(" or ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 pub(super) fn validate_price(
     cx: &Ctx<'_>,
     raw: &mut RawScenario,
@@ -201,6 +250,7 @@ pub(super) fn validate_price(
         ("initial_price", "initial_usd"),
     ];
     let err = |e| market_err(cx, "price", e, &rename);
+    refuse_other_models_keys(cx, p, kind)?;
     if kind == PriceModelKind::Csv {
         if let Some(v) = p.initial_usd {
             return Err(cx.invalid(
@@ -213,9 +263,17 @@ pub(super) fn validate_price(
         let data_err = |message: String| data.err(message);
         let text = &data.text;
         let column = p.column.get_or_insert_with(|| "PriceUSD".into()).clone();
-        let series =
-            csv::parse_daily_series(text, p.date_column.as_deref(), &[column.as_str()], "price")
-                .map_err(data_err)?;
+        let series = csv::parse_daily_series(
+            text,
+            p.date_column.as_deref(),
+            &[column.as_str()],
+            "price",
+            csv::Allowed {
+                zero: false,
+                max: defaults::MAX_BTC_PRICE_USD,
+            },
+        )
+        .map_err(data_err)?;
         let points: Vec<(i64, f64)> = series
             .iter()
             .map(|&(t, v)| (t.div_euclid(DAY_S), v))
@@ -247,11 +305,20 @@ pub(super) fn validate_price(
         }
     }
     let initial = *p.initial_usd.get_or_insert(defaults::BTC_PRICE_USD);
-    if !(initial.is_finite() && initial > 0.0) {
+    if !(initial.is_finite() && initial > 0.0 && initial <= defaults::MAX_BTC_PRICE_USD) {
+        // Huge values in scientific notation (1e308 printed in full is 309 digits).
+        let shown = if initial.abs() >= 1e15 {
+            format!("{initial:e}")
+        } else {
+            initial.to_string()
+        };
         return Err(cx.invalid(
             "price.initial_usd",
-            initial,
-            "must be a finite price > 0 USD",
+            shown,
+            format!(
+                "must be a finite price > 0 and at most {:e} USD",
+                defaults::MAX_BTC_PRICE_USD
+            ),
         ));
     }
     let model = match kind {
