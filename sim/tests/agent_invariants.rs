@@ -109,7 +109,7 @@ proptest! {
         for d in &rec.days {
             prop_assert!(d.hashrate_ehs.is_finite() && d.hashrate_ehs >= 0.0, "hashrate {}", d.hashrate_ehs);
             let a = d.agents.expect("agent columns");
-            prop_assert!(a.mining_mw >= -1e-6 && a.ai_mw >= -1e-6 && a.converting_mw >= -1e-6);
+            prop_assert!(a.mining_mw >= 0.0 && a.ai_mw >= 0.0 && a.converting_mw >= 0.0 && a.idle_mw >= 0.0);
             prop_assert!(a.ai_share_of_initial_mining_mw.is_finite());
         }
     }

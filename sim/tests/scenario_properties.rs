@@ -350,7 +350,7 @@ fn check_records(rec: &MemoryRecorder, end_unix: i64) -> Result<(), TestCaseErro
         );
         if let Some(a) = d.agents {
             for x in [a.mining_mw, a.converting_mw, a.ai_mw] {
-                prop_assert!(x.is_finite() && x >= -1e-6, "day {}: {:?}", d.date_unix, a);
+                prop_assert!(x.is_finite() && x >= 0.0, "day {}: {:?}", d.date_unix, a);
             }
             prop_assert!(a.ai_share_of_initial_mining_mw.is_finite());
         }

@@ -430,11 +430,13 @@ impl Agents {
         let tot = &self.totals;
         let ai = tot.ai_colo + tot.ai_cloud;
         let idle = tot.capacity - tot.mining - tot.converting - ai;
+        // The totals are running sums: a total back at zero can be off by rounding
+        // (-1e-13 MW), reported as 0.
         let mut d = AgentDay {
-            capacity_mw: tot.capacity,
-            mining_mw: tot.mining,
-            converting_mw: tot.converting,
-            ai_mw: ai,
+            capacity_mw: tot.capacity.max(0.0),
+            mining_mw: tot.mining.max(0.0),
+            converting_mw: tot.converting.max(0.0),
+            ai_mw: ai.max(0.0),
             idle_mw: idle.max(0.0),
             ai_share_of_initial_mining_mw: if self.initial_mining_mw > 0.0 {
                 (ai + tot.converting) / self.initial_mining_mw
