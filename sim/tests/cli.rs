@@ -289,6 +289,53 @@ fn bad_inputs_exit_2_with_a_clear_message_and_no_output() {
     ] {
         assert_bad_input(name, Some(text), &[], expect);
     }
+    // Messages that name the key the user wrote, with the allowed range.
+    let fleet = "[hashrate]\nkind = \"fleet\"\n";
+    for (name, set, expect) in [
+        (
+            "sitemin",
+            "network.site_min_mw=600",
+            &[
+                "`network.site_min_mw` = 600",
+                "below network.site_max_mw = 500 MW",
+            ][..],
+        ),
+        (
+            "emptymix",
+            "network.mix=[]",
+            &["`network.mix`", "at least one"][..],
+        ),
+        (
+            "demandorder",
+            "ai.demand_points=[{at=\"2027-06-01\",mw=1},{at=\"2026-06-01\",mw=1}]",
+            &["`ai.demand_points[1].at` = \"2026-06-01\"", "increasing"][..],
+        ),
+        (
+            "setmap",
+            "hashrate.ehs={a=1}",
+            &["after --set overrides: `hashrate.ehs`", "expected f64"][..],
+        ),
+    ] {
+        let mut args = vec!["--set", set];
+        if name == "demandorder" {
+            args.extend(["--set", "ai.demand_kind=\"piecewise\""]);
+        }
+        let text = if name == "setmap" { "" } else { fleet };
+        assert_bad_input(name, Some(text), &args, expect);
+    }
+    assert_bad_input(
+        "shockkind",
+        Some("[[shocks]]\nkind = \"btc_price\"\n"),
+        &[],
+        &["`shocks[0].at`", "required for kind = \"btc_price\""],
+    );
+    // An error of the file itself keeps its line when overrides are given.
+    assert_bad_input(
+        "ownerror",
+        Some("[hashrate]\nehz = 3\n"),
+        &["--set", "seed=3"],
+        &["line 2", "ehz"],
+    );
     let price_scen = "start = \"2026-05-29\"\nend = \"2026-05-31\"\n[price]\nmodel = \"csv\"\n\
                       csv = \"p.csv\"\n";
     for (value, expect) in [("1e308", "1e308"), ("-5", "-5"), ("0", "= 0")] {

@@ -384,8 +384,18 @@ fn validate_ai(
                 )
             })?;
             let mut out = Vec::with_capacity(pts.len());
+            let mut prev: Option<i64> = None;
             for (i, p) in pts.iter().enumerate() {
-                let t = cx.date(&format!("ai.demand_points[{i}].at"), &p.at)?;
+                let key = format!("ai.demand_points[{i}].at");
+                let t = cx.date(&key, &p.at)?;
+                if prev.is_some_and(|q| t <= q) {
+                    return Err(cx.invalid(
+                        key,
+                        format!("{:?}", p.at),
+                        "points must be in strictly increasing time order",
+                    ));
+                }
+                prev = Some(t);
                 if !(p.mw.is_finite() && p.mw >= 0.0) {
                     return Err(cx.invalid(format!("ai.demand_points[{i}].mw"), p.mw, ">= 0 MW"));
                 }

@@ -112,9 +112,16 @@ impl Scenario {
             for spec in overrides {
                 apply_override(&mut table, spec)?;
             }
-            RawScenario::deserialize_table(table).map_err(|(e, text)| {
+            RawScenario::deserialize_table(table).map_err(|(e, text_after)| {
+                // An error the file has without the overrides is reported as without them,
+                // with the file's line.
+                if let Err(own) = toml::from_str::<RawScenario>(text) {
+                    if own.message() == e.message() {
+                        return parse_err(own.to_string());
+                    }
+                }
                 // The error's line is in the re-serialized text, not the file: name the key.
-                let key = e.span().and_then(|s| key_at(&text, s.start));
+                let key = e.span().and_then(|s| key_at(&text_after, s.start));
                 parse_err(match key {
                     Some(key) => format!("after --set overrides: `{key}`: {}", e.message()),
                     None => format!("after --set overrides: {}", e.message()),
@@ -135,17 +142,22 @@ impl RawScenario {
 }
 
 /// The dotted key of the `key = value` line of TOML `text` that holds byte `pos` (under the
-/// last `[table]` header before it), for messages about re-serialized text.
+/// last `[table]` header before it), or the table of the header line that holds it, for
+/// messages about re-serialized text.
 fn key_at(text: &str, pos: usize) -> Option<String> {
     let mut table = String::new();
     let mut start = 0;
     for line in text.split_inclusive('\n') {
         let t = line.trim();
-        if t.starts_with('[') {
+        let header = t.starts_with('[');
+        if header {
             table = t.trim_matches(|c| c == '[' || c == ']').trim().to_string();
         }
         start += line.len();
         if pos < start {
+            if header {
+                return Some(table);
+            }
             let key = t.split_once('=')?.0.trim();
             return Some(if table.is_empty() {
                 key.to_string()

@@ -4,7 +4,7 @@ use hashshift_models::hardware::{Catalog, Region, DEFAULT_FLEET_MIX_2026};
 use hashshift_models::mining::population::PopulationParams;
 
 use super::{region, NetworkSpec, Shock};
-use crate::scenario::raw::{RawScenario, ShockKind};
+use crate::scenario::raw::{RawNetwork, RawScenario, ShockKind};
 use crate::scenario::{defaults, Ctx, ScenarioError};
 
 pub(super) fn validate_network(
@@ -40,18 +40,7 @@ pub(super) fn validate_network(
             ),
         ));
     }
-    let population = PopulationParams {
-        sites: sites as usize,
-        alpha: *n.site_alpha.get_or_insert(defaults::NETWORK_SITE_ALPHA),
-        min_mw: *n.site_min_mw.get_or_insert(defaults::NETWORK_SITE_MIN_MW),
-        max_mw: *n.site_max_mw.get_or_insert(defaults::NETWORK_SITE_MAX_MW),
-        pue_min: *n.pue_min.get_or_insert(defaults::NETWORK_PUE_MIN),
-        pue_max: *n.pue_max.get_or_insert(defaults::NETWORK_PUE_MAX),
-        price_factor_sd: *n
-            .price_factor_sd
-            .get_or_insert(defaults::NETWORK_PRICE_FACTOR_SD),
-        vintages_per_site: vintages as usize,
-    };
+    let population = validate_site_ranges(cx, n, sites, vintages)?;
     population
         .validate()
         .map_err(|e| cx.invalid("network", "…", e))?;
@@ -103,6 +92,13 @@ pub(super) fn validate_network(
                     )?,
                 ));
             }
+            if mix.is_empty() {
+                return Err(cx.invalid(
+                    "network.mix",
+                    "[]",
+                    "needs at least one { model, share } entry",
+                ));
+            }
             let sum: f64 = mix.iter().map(|m| m.1).sum();
             if (sum - 1.0).abs() > 1e-6 {
                 return Err(cx.invalid(
@@ -137,7 +133,10 @@ pub(super) fn validate_shocks(
                 Err(cx.invalid(
                     key(name),
                     "…",
-                    format!("not used with kind = {:?}; remove it", s.kind),
+                    format!(
+                        "not used with kind = {}; remove it",
+                        shock_kind_name(s.kind)
+                    ),
                 ))
             } else {
                 Ok(())
@@ -159,7 +158,7 @@ pub(super) fn validate_shocks(
             cx.invalid(
                 key("at"),
                 "(missing)",
-                format!("required for kind = {:?}", s.kind),
+                format!("required for kind = {}", shock_kind_name(s.kind)),
             )
         })?;
         let at = cx.date(&key("at"), at_text)?;
@@ -185,7 +184,7 @@ pub(super) fn validate_shocks(
                 cx.invalid(
                     key(name),
                     "(missing)",
-                    format!("required for kind = {:?}", s.kind),
+                    format!("required for kind = {}", shock_kind_name(s.kind)),
                 )
             })
         };
@@ -304,4 +303,98 @@ pub(super) fn validate_shocks(
     }
     shocks.sort_by_key(Shock::at);
     Ok(shocks)
+}
+
+/// The site-size, PUE and energy-price ranges of `[network]`, each checked under its own key;
+/// of a pair out of order, the key the file gives is named (`site_min_mw = 600` against the
+/// default `site_max_mw = 500` names `site_min_mw`).
+fn validate_site_ranges(
+    cx: &Ctx<'_>,
+    n: &mut RawNetwork,
+    sites: u64,
+    vintages: u64,
+) -> Result<PopulationParams, ScenarioError> {
+    let alpha = *n.site_alpha.get_or_insert(defaults::NETWORK_SITE_ALPHA);
+    if !(alpha.is_finite() && alpha > 1.0 && alpha <= 10.0) {
+        return Err(cx.invalid(
+            "network.site_alpha",
+            alpha,
+            "must be a number in (1, 10] (the Pareto tail index of site sizes)",
+        ));
+    }
+    let (min_given, max_given) = (n.site_min_mw.is_some(), n.site_max_mw.is_some());
+    let min_mw = *n.site_min_mw.get_or_insert(defaults::NETWORK_SITE_MIN_MW);
+    let max_mw = *n.site_max_mw.get_or_insert(defaults::NETWORK_SITE_MAX_MW);
+    let min_mw = cx.range("network.site_min_mw", min_mw, 1e-6, 1e5, "MW")?;
+    let max_mw = cx.range("network.site_max_mw", max_mw, 1e-6, 1e5, "MW")?;
+    if max_mw <= min_mw {
+        return Err(if min_given && !max_given {
+            cx.invalid(
+                "network.site_min_mw",
+                min_mw,
+                format!("must be below network.site_max_mw = {max_mw} MW"),
+            )
+        } else {
+            cx.invalid(
+                "network.site_max_mw",
+                max_mw,
+                format!("must be above network.site_min_mw = {min_mw} MW"),
+            )
+        });
+    }
+    let (pmin_given, pmax_given) = (n.pue_min.is_some(), n.pue_max.is_some());
+    let pue_min = cx.range(
+        "network.pue_min",
+        *n.pue_min.get_or_insert(defaults::NETWORK_PUE_MIN),
+        1.0,
+        3.0,
+        "(PUE)",
+    )?;
+    let pue_max = cx.range(
+        "network.pue_max",
+        *n.pue_max.get_or_insert(defaults::NETWORK_PUE_MAX),
+        1.0,
+        3.0,
+        "(PUE)",
+    )?;
+    if pue_max < pue_min {
+        return Err(if pmin_given && !pmax_given {
+            cx.invalid(
+                "network.pue_min",
+                pue_min,
+                format!("must be at most network.pue_max = {pue_max}"),
+            )
+        } else {
+            cx.invalid(
+                "network.pue_max",
+                pue_max,
+                format!("must be at least network.pue_min = {pue_min}"),
+            )
+        });
+    }
+    let price_factor_sd = cx.range(
+        "network.price_factor_sd",
+        *n.price_factor_sd
+            .get_or_insert(defaults::NETWORK_PRICE_FACTOR_SD),
+        0.0,
+        2.0,
+        "(sd of the log energy-price factor)",
+    )?;
+    Ok(PopulationParams {
+        sites: sites as usize,
+        alpha,
+        min_mw,
+        max_mw,
+        pue_min,
+        pue_max,
+        price_factor_sd,
+        vintages_per_site: vintages as usize,
+    })
+}
+
+/// A shock kind as the file spells it, quoted: `"btc_price"`.
+fn shock_kind_name(kind: ShockKind) -> String {
+    serde_json::to_value(kind)
+        .expect("a unit variant serializes")
+        .to_string()
 }
