@@ -194,18 +194,21 @@ pub fn parse_daily_series(
 mod tests {
     use super::*;
 
-    #[test]
-    fn reads_reference_layout() {
-        let text =
-            "date,PriceUSD,HashRate_THs\n2016-01-01,434.6,697129.1\n2016-01-02,434.4,748768.3\n";
-        let s = parse_daily_series(
+    fn hashrate_series(text: &str) -> Result<Vec<DailyValue>, String> {
+        parse_daily_series(
             text,
             None,
             &HASHRATE_COLUMNS,
             "hashrate",
             Allowed::NON_NEGATIVE,
         )
-        .unwrap();
+    }
+
+    #[test]
+    fn reads_reference_layout() {
+        let text =
+            "date,PriceUSD,HashRate_THs\n2016-01-01,434.6,697129.1\n2016-01-02,434.4,748768.3\n";
+        let s = hashrate_series(text).unwrap();
         assert_eq!(
             s,
             vec![(1_451_606_400, 697129.1), (1_451_692_800, 748768.3)]
@@ -215,14 +218,7 @@ mod tests {
     #[test]
     fn reads_coin_metrics_layout_skipping_leading_blanks() {
         let text = "time,HashRate,PriceUSD\n2009-01-03T00:00:00.000Z,,\n2009-01-04T00:00:00.000Z,0.0000071,\n";
-        let s = parse_daily_series(
-            text,
-            None,
-            &HASHRATE_COLUMNS,
-            "hashrate",
-            Allowed::NON_NEGATIVE,
-        )
-        .unwrap();
+        let s = hashrate_series(text).unwrap();
         assert_eq!(s.len(), 1);
         assert_eq!(s[0].1, 0.0000071);
     }
@@ -248,14 +244,7 @@ mod tests {
             ("date,HashRate\nnope,1\n", "not a UTC date"),
         ];
         for (text, want) in cases {
-            let err = parse_daily_series(
-                text,
-                None,
-                &HASHRATE_COLUMNS,
-                "hashrate",
-                Allowed::NON_NEGATIVE,
-            )
-            .unwrap_err();
+            let err = hashrate_series(text).unwrap_err();
             assert!(err.contains(want), "{text:?}: {err}");
         }
     }

@@ -109,28 +109,33 @@ pub fn accounts_close(a: &FirmMonthRecord, b: &FirmMonthRecord) -> Result<(), St
         - b.interest_usd
         - b.capex_usd
         - b.repaid_usd;
+    // |moved - net| within 1e-9 of the largest term (plus a micro-dollar).
+    let check = |what: &str, moved: f64, net: f64, terms: &[f64]| {
+        let scale = terms.iter().fold(1.0f64, |m, x| m.max(x.abs()));
+        if (moved - net).abs() > 1e-9 * scale + 1e-6 {
+            Err(format!(
+                "firm {} at {}: {what} moved {moved} but its flows net {net}",
+                b.firm, b.time_unix
+            ))
+        } else {
+            Ok(())
+        }
+    };
     let change = b.cash_usd - a.cash_usd;
-    let scale = [change.abs(), net.abs(), b.capex_usd, b.borrowed_usd, 1.0]
-        .iter()
-        .fold(0.0f64, |m, x| m.max(*x));
-    if (change - net).abs() > 1e-9 * scale + 1e-6 {
-        return Err(format!(
-            "firm {} at {}: cash moved {change} but flows net {net}",
-            b.firm, b.time_unix
-        ));
-    }
+    check(
+        "cash",
+        change,
+        net,
+        &[change, net, b.capex_usd, b.borrowed_usd],
+    )?;
     // The debt's roll-forward: drawn (capitalized construction interest included) less repaid.
-    let debt_change = b.debt_usd - a.debt_usd;
     let debt_net = b.borrowed_usd - b.repaid_usd;
-    let scale = [a.debt_usd, b.debt_usd, b.borrowed_usd, b.repaid_usd, 1.0]
-        .iter()
-        .fold(0.0f64, |m, x| m.max(*x));
-    if (debt_change - debt_net).abs() > 1e-9 * scale + 1e-6 {
-        return Err(format!(
-            "firm {} at {}: debt moved {debt_change} but borrowed - repaid is {debt_net}",
-            b.firm, b.time_unix
-        ));
-    }
+    check(
+        "debt",
+        b.debt_usd - a.debt_usd,
+        debt_net,
+        &[a.debt_usd, b.debt_usd, b.borrowed_usd, b.repaid_usd],
+    )?;
     Ok(())
 }
 
