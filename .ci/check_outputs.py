@@ -466,7 +466,7 @@ def check_firms_rows(path: str, t: pa.Table) -> dict:
     )
     if n < 2:
         return {"firms": len(pc.unique(t.column("firm"))), "bankrupt": _count(bankrupt),
-                "cash_pairs": 0, "cash_worst_usd": 0.0}
+                "cash_pairs": 0, "cash_worst_usd": 0.0, "debt_worst_usd": 0.0}
     prev, cur = s.slice(0, n - 1), s.slice(1)
     same = pc.equal(prev.column("firm"), cur.column("firm"))
 
@@ -501,10 +501,30 @@ def check_firms_rows(path: str, t: pa.Table) -> dict:
             f" {cash1 - cash0:.6f}) but inflows - outflows = {net:.6f} (difference"
             f" {cash1 - cash0 - net:.6f} USD; {bad} such row pairs); {flows}"
         )
+    # The debt's roll-forward: debt_t - debt_{t-1} = borrowed_t - repaid_t (capitalized
+    # construction interest is in borrowed_usd).
+    ddelta = pc.subtract(cur.column("debt_usd"), prev.column("debt_usd"))
+    dnet = pc.subtract(cur.column("borrowed_usd"), cur.column("repaid_usd"))
+    derr = pc.abs(pc.subtract(ddelta, dnet))
+    dscale = pc.max_element_wise(
+        pc.max_element_wise(prev.column("debt_usd"), cur.column("debt_usd")),
+        pc.max_element_wise(cur.column("borrowed_usd"), cur.column("repaid_usd")),
+    )
+    dbad = pc.and_(check, pc.greater(derr, pc.add(pc.multiply(dscale, REL_TOL), 1.0)))
+    k = _first(dbad)
+    if k is not None:
+        b = _row(cur, k)
+        debt0 = prev.column("debt_usd")[k].as_py()
+        raise CheckError(
+            f"{pair(k)}: debt roll-forward fails: debt_usd {debt0:.6f} -> {b['debt_usd']:.6f}"
+            f" but borrowed_usd - repaid_usd = {b['borrowed_usd'] - b['repaid_usd']:.6f}"
+            f" ({_count(dbad)} such row pairs)"
+        )
     checked = _count(check)
     worst = pc.max(pc.if_else(check, err, 0.0)).as_py() or 0.0
+    dworst = pc.max(pc.if_else(check, derr, 0.0)).as_py() or 0.0
     return {"firms": len(pc.unique(t.column("firm"))), "bankrupt": _count(bankrupt),
-            "cash_pairs": checked, "cash_worst_usd": worst}
+            "cash_pairs": checked, "cash_worst_usd": worst, "debt_worst_usd": dworst}
 
 
 def _iso(ms: int) -> str:
@@ -639,11 +659,28 @@ def check_security(path: str, t: pa.Table, fleet: bool) -> None:
     missing = [c for c in SECURITY_COLUMNS if c not in t.schema.names]
     if missing:
         raise CheckError(f"{path}: missing security columns {missing}")
+    # Shares of the running hashrate are null in a fleet run when nothing runs (a daily row
+    # with hashrate_ehs = 0; in epochs, all of them together).
+    running = ("overhang_share", "hhi", "nakamoto_coefficient", "top1_share", "top5_share",
+               "double_spend_top1_1conf", "double_spend_top1_6conf")
+    stopped = None
+    if "hashrate_ehs" in t.schema.names:
+        stopped = [h == 0.0 for h in t.column("hashrate_ehs").to_pylist()]
+    first_nulls = None
     for c in SECURITY_FLEET_COLUMNS:
-        nulls = t.column(c).null_count
-        if fleet and nulls:
-            raise CheckError(f"{path}: {c} has {nulls} nulls in a fleet run")
-        if not fleet and nulls != t.num_rows:
+        values = t.column(c).to_pylist()
+        nulls = [v is None for v in values]
+        if fleet and any(nulls):
+            if c not in running:
+                raise CheckError(f"{path}: {c} has {sum(nulls)} nulls in a fleet run")
+            if stopped is not None:
+                bad = [i for i, n in enumerate(nulls) if n and not stopped[i]]
+                if bad:
+                    raise CheckError(f"{path}: {c} is null on row {bad[0]}, when machines run")
+            elif first_nulls is not None and nulls != first_nulls:
+                raise CheckError(f"{path}: {c} is null on other rows than {running[0]}")
+            first_nulls = first_nulls if first_nulls is not None else nulls
+        if not fleet and sum(nulls) != t.num_rows:
             raise CheckError(f"{path}: {c} has values in a run without a fleet")
     cols = {c: _col(t, c) for c in SECURITY_COLUMNS}
     for i in range(t.num_rows):
@@ -759,8 +796,9 @@ def check_agents(run_dir: str, summary: pa.Table, daily: pa.Table, readers: dict
                                summary, tables["firms"])
     conv = counts.get("conversion_started", 0)
     return (f"firms={tables['firms'].num_rows} ({fstats['firms']} firms, {fstats['bankrupt']}"
-            f" bankrupt, cash identity on {fstats['cash_pairs']} row pairs, worst"
-            f" {fstats['cash_worst_usd']:.3g} USD) events={tables['events'].num_rows}"
+            f" bankrupt, cash identity and debt roll-forward on {fstats['cash_pairs']} row pairs,"
+            f" worst {fstats['cash_worst_usd']:.3g} and {fstats['debt_worst_usd']:.3g} USD)"
+            f" events={tables['events'].num_rows}"
             f" (conversions {conv})")
 
 

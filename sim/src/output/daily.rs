@@ -59,7 +59,7 @@ pub fn daily_schema() -> SchemaRef {
             nullable_f64(
                 "fleet_efficiency_j_per_th",
                 "J/TH",
-                "Hashrate-weighted efficiency of the running machines, PUE excluded (compare CBECI); null without a fleet.",
+                "Hashrate-weighted efficiency of the running machines, PUE excluded (compare CBECI); null without a fleet or when nothing runs.",
             ),
             nullable_f64("energy_twh_per_year", "TWh/yr", "Energy use at the day's power, annualized; null without a fleet."),
             nullable_f64("emissions_t_per_day", "tCO2/day", "Emissions of the day's power by regional grid intensity; null without a fleet."),
@@ -76,7 +76,7 @@ pub fn daily_schema() -> SchemaRef {
             nullable_f64(
                 "revenue_usd_per_mw_year",
                 "USD/MW/yr",
-                "Mining revenue per MW at the meter per year for the running fleet's average efficiency; null without a fleet.",
+                "Mining revenue per MW at the meter per year for the running fleet's average efficiency; null without a fleet or when nothing runs.",
             ),
             nullable_f64(
                 "frontier_j_per_th",
