@@ -391,6 +391,10 @@ fn damaged_files_in_a_finished_sweep_are_refused_by_finalize_and_redone_by_resum
     fs::write(run(5, "_SUCCESS"), b"complete\n").unwrap(); // an old-style marker
     truncate(root.join("runs.parquet"));
     fs::create_dir(root.join(".run=6.partial-999999")).unwrap(); // a killed process's
+    fs::write(run(6, "_SUCCESS"), b"").unwrap(); // a marker that lost its lines...
+    truncate(run(6, "daily.parquet")); // ...and a table damaged since
+                                       // A killed finalize's runs table (pid_max is at most 2^22: no such process).
+    fs::write(root.join(".runs.parquet.tmp-4294967"), b"").unwrap();
     fs::remove_dir_all(root.join("run=7")).unwrap();
 
     // --finalize checks every run and refuses to assemble the damaged ones.
@@ -398,11 +402,12 @@ fn damaged_files_in_a_finished_sweep_are_refused_by_finalize_and_redone_by_resum
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
     for part in [
-        "5 finished runs are damaged",
+        "6 finished runs are damaged",
         "run 1: daily.parquet (",
         "does not match its SHA-256",
         "run 2: summary.parquet",
         "run 3: firms.parquet, listed in _SUCCESS, is missing",
+        "(3 more)",
         "--resume",
     ] {
         assert!(err.contains(part), "expected {part:?} in: {err}");
@@ -413,11 +418,16 @@ fn damaged_files_in_a_finished_sweep_are_refused_by_finalize_and_redone_by_resum
     let o = run_in(dir, &["sweep", "t.toml", "--out", "d", "--resume", "-q"]);
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
-    for id in [1, 2, 3, 4, 5] {
+    for id in [1, 2, 3, 4, 5, 6] {
         let part = format!("run={id}: ");
         assert!(err.contains(&part), "expected {part:?} in: {err}");
     }
-    assert_eq!(err.matches("redoing this run").count(), 5, "{err}");
+    assert_eq!(err.matches("redoing this run").count(), 6, "{err}");
+    assert!(
+        err.contains("run=6: blocks.parquet is not listed in _SUCCESS"),
+        "{err}"
+    );
+    assert!(!root.join(".runs.parquet.tmp-4294967").exists());
     assert_same_dataset(&dir.join("ref/t"), &root, "damaged + resume vs undamaged");
     manifest::verify(&root).unwrap();
 

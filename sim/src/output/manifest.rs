@@ -115,6 +115,17 @@ pub enum Damage {
         /// Its size now, bytes.
         size: u64,
     },
+    /// A Parquet file in the folder is not in the marker: hashshift lists every table it
+    /// writes, so the marker lost its line (or the file was added since).
+    Unlisted {
+        /// The file.
+        file: String,
+    },
+    /// A run's marker does not list a table every run writes.
+    Incomplete {
+        /// The table file.
+        file: String,
+    },
 }
 
 impl fmt::Display for Damage {
@@ -135,16 +146,26 @@ impl fmt::Display for Damage {
                 "{file} ({size} bytes) does not match its SHA-256 in {COMPLETION_MARKER}: \
                  truncated or corrupted after the run finished"
             ),
+            Damage::Unlisted { file } => write!(
+                f,
+                "{file} is not listed in {COMPLETION_MARKER}: the marker lost its line, or the \
+                 file was added after the run finished"
+            ),
+            Damage::Incomplete { file } => write!(
+                f,
+                "{COMPLETION_MARKER} does not list {file}, which every run writes"
+            ),
         }
     }
 }
 
 impl std::error::Error for Damage {}
 
-/// Checks that `dir` holds a completion marker and that every file it lists still has its
-/// recorded SHA-256. Files the marker does not list (a notebook
-/// saved next to the data, say) are ignored.
-pub fn verify(dir: &Path) -> Result<(), Damage> {
+/// Checks that `dir` holds a completion marker, that every file it lists still has its
+/// recorded SHA-256, and that no Parquet file of the folder is missing from it (hashshift
+/// lists every table it writes). Other files the marker does not list (a notebook saved next
+/// to the data, say) are ignored. Returns the files the marker lists.
+pub fn verify(dir: &Path) -> Result<Vec<String>, Damage> {
     let marker = dir.join(COMPLETION_MARKER);
     let text = match fs::read_to_string(&marker) {
         Ok(t) => t,
@@ -156,6 +177,7 @@ pub fn verify(dir: &Path) -> Result<(), Damage> {
             })
         }
     };
+    let mut listed = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let parsed = line.split_once("  ").filter(|(digest, file)| {
             digest.len() == 64
@@ -187,8 +209,24 @@ pub fn verify(dir: &Path) -> Result<(), Damage> {
                 size,
             });
         }
+        listed.push(file.to_string());
     }
-    Ok(())
+    let entries = fs::read_dir(dir).map_err(|source| Damage::Unreadable {
+        file: ".".into(),
+        source,
+    })?;
+    // In name order, so the message is the same whatever order the folder lists them in.
+    let mut unlisted: Vec<String> = entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.') && n.ends_with(".parquet") && !listed.contains(n))
+        .collect();
+    unlisted.sort();
+    match unlisted.into_iter().next() {
+        Some(file) => Err(Damage::Unlisted { file }),
+        None => Ok(listed),
+    }
 }
 
 #[cfg(test)]
@@ -260,7 +298,23 @@ mod tests {
             Err(Damage::Malformed { line: 1 })
         ));
         fs::write(dir.path().join(COMPLETION_MARKER), b"").unwrap();
-        verify(dir.path()).unwrap(); // a run without files
+        // The tables are still there but the marker lost their lines.
+        assert!(
+            matches!(verify(dir.path()), Err(Damage::Unlisted { file }) if file == "a.parquet")
+        );
+        let m = manifest(dir.path()).unwrap();
+        let without_b: String = m
+            .lines()
+            .filter(|l| !l.ends_with("b.parquet"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        fs::write(dir.path().join(COMPLETION_MARKER), without_b).unwrap();
+        assert!(
+            matches!(verify(dir.path()), Err(Damage::Unlisted { file }) if file == "b.parquet")
+        );
+        let empty = tempfile::tempdir().unwrap();
+        fs::write(empty.path().join(COMPLETION_MARKER), b"").unwrap();
+        assert_eq!(verify(empty.path()).unwrap(), Vec::<String>::new()); // a folder without tables
         let escape = format!("{}  ../a.parquet\n", "0".repeat(64));
         fs::write(dir.path().join(COMPLETION_MARKER), escape).unwrap();
         assert!(matches!(

@@ -72,9 +72,10 @@ pub struct Scenario {
     pub tables: TableSelection,
     /// The resolved scenario (defaults filled, overrides applied, data paths resolved).
     pub resolved: RawScenario,
-    /// The data files the scenario read (CSV paths), as `(path, SHA-256 of the content)`,
-    /// sorted: what a sweep's hash covers beside the scenario text, so a resumed sweep does
-    /// not mix runs made from a changed data file.
+    /// The data files the scenario read, as `(path as the scenario names it, relative to its
+    /// folder; SHA-256 of the content)`, sorted: what a sweep's hash covers beside the
+    /// scenario text, so a resumed sweep does not mix runs made from a changed data file (and
+    /// the same sweep run from another working directory has the same hash).
     pub data_files: Vec<(String, String)>,
 }
 
@@ -241,7 +242,7 @@ impl DataFile {
 
 pub(crate) struct Ctx<'a> {
     file: &'a Path,
-    /// The data files read so far: `(path, SHA-256)`.
+    /// The data files read so far: `(path as written, SHA-256)`.
     data_files: std::cell::RefCell<Vec<(String, String)>>,
 }
 
@@ -293,9 +294,7 @@ impl Ctx<'_> {
         data.text = std::fs::read_to_string(&data.path)
             .map_err(|e| data.err(format!("cannot read it: {e}")))?;
         let hex = crate::output::manifest::sha256_hex(data.text.as_bytes());
-        self.data_files
-            .borrow_mut()
-            .push((data.path.display().to_string(), hex));
+        self.data_files.borrow_mut().push((rel.to_string(), hex));
         Ok(data)
     }
 

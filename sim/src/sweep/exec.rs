@@ -34,7 +34,9 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::root::{conflict, damaged_runs, io, prepare_root, remove_stale, write_atomic};
+use super::root::{
+    conflict, damaged_runs, io, prepare_root, remove_dead_temp_files, remove_stale, write_atomic,
+};
 use super::runs_table::{write_runs_table, RUNS_FILE};
 use super::Sweep;
 use crate::engine::{NoProgress, SimError};
@@ -411,6 +413,7 @@ fn finalize(sweep: &Sweep, root: &Path) -> Result<PathBuf, ExecError> {
             total: n,
         });
     }
+    remove_dead_temp_files(root)?;
     let path = write_runs_table(sweep, root)?;
     let marker = manifest::manifest_of(root, &[MANIFEST_FILE, RUNS_FILE])
         .map_err(io("hashing the files of", root))?;

@@ -155,8 +155,9 @@ pub struct Sweep {
     pub set: Vec<String>,
     /// The resolved base scenario (with `[set]`) as TOML.
     pub base_resolved: String,
-    /// The data files the points read, as `(path, SHA-256)`, sorted (in the hash: a changed
-    /// CSV makes a different sweep).
+    /// The data files the points read, as `(path as the base scenario names it, SHA-256)`,
+    /// sorted (in the hash: a changed CSV makes a different sweep; where the sweep is run from
+    /// does not).
     pub data_files: Vec<(String, String)>,
     /// Design kind.
     pub design: DesignKind,

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use super::exec::{run_dir, ExecError, Options, Shard, MANIFEST_FILE};
 use super::Sweep;
 use crate::output::manifest::{self, Damage};
-use crate::output::{is_complete, OutputError};
+use crate::output::{is_complete, OutputError, SUMMARY_FILE};
 
 pub(super) fn conflict(msg: String) -> ExecError {
     ExecError::Conflict(msg)
@@ -69,7 +69,17 @@ pub(super) fn damaged_runs(root: &Path, ids: &[u64]) -> Vec<(u64, Damage)> {
             if !is_complete(&dir) && !dir.is_dir() {
                 return None;
             }
-            manifest::verify(&dir).err().map(|d| (id, d))
+            match manifest::verify(&dir) {
+                Err(d) => Some((id, d)),
+                // Every run writes its summary table.
+                Ok(listed) if !listed.iter().any(|f| f == SUMMARY_FILE) => Some((
+                    id,
+                    Damage::Incomplete {
+                        file: SUMMARY_FILE.into(),
+                    },
+                )),
+                Ok(_) => None,
+            }
         })
         .collect();
     damaged.sort_by_key(|(id, _)| *id);
@@ -196,9 +206,64 @@ pub(super) fn remove_stale(root: &Path, shard: Option<Shard>) -> Result<(), Exec
     Ok(())
 }
 
+/// Removes the temporary files (`.<file>.tmp-<pid>`: `runs.parquet`, `_sweep.json`,
+/// `_SUCCESS` being written) that a killed process left in the sweep's folder. A file of a
+/// process still running (another shard finalizing now) is kept; whether one runs is known
+/// on Linux (`/proc/<pid>`), so elsewhere nothing is removed.
+pub(super) fn remove_dead_temp_files(root: &Path) -> Result<(), ExecError> {
+    if !cfg!(target_os = "linux") {
+        return Ok(());
+    }
+    let own = std::process::id();
+    for e in fs::read_dir(root).map_err(io("listing", root))? {
+        let e = e.map_err(io("listing", root))?;
+        let name = e.file_name().to_string_lossy().into_owned();
+        let pid = name
+            .strip_prefix('.')
+            .and_then(|n| n.rsplit_once(".tmp-"))
+            .and_then(|(_, pid)| pid.parse::<u32>().ok());
+        if let Some(pid) = pid {
+            let alive = Path::new("/proc").join(pid.to_string()).exists();
+            if pid != own && !alive && e.file_type().is_ok_and(|t| t.is_file()) {
+                let p = e.path();
+                fs::remove_file(&p).map_err(io("removing stale", &p))?;
+            }
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn temporary_files_of_dead_processes_are_removed_and_live_ones_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let own = format!(".runs.parquet.tmp-{}", std::process::id());
+        // pid_max is at most 2^22 on Linux: this process cannot exist.
+        let dead = ".runs.parquet.tmp-4294967";
+        for f in [
+            own.as_str(),
+            dead,
+            "._sweep.json.tmp-4294966",
+            "runs.parquet",
+            ".other",
+        ] {
+            fs::write(tmp.path().join(f), b"x").unwrap();
+        }
+        remove_dead_temp_files(tmp.path()).unwrap();
+        let mut left: Vec<String> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            vec![".other".to_string(), own, "runs.parquet".to_string()]
+        );
+    }
 
     #[test]
     fn root_entries_name_their_run() {

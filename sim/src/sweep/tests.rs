@@ -159,6 +159,13 @@ values = [0.2, 0.4]
     assert_eq!(one.data_files.len(), 1, "{:?}", one.data_files);
     assert!(one.manifest().contains("p.csv"));
     assert_eq!(one.hash(), with_prices(90_000.0).hash());
+    // The file named another way (through a link to its folder, as from another working
+    // directory): the same sweep.
+    let link = tmp.path().join("link");
+    std::os::unix::fs::symlink(tmp.path(), &link).unwrap();
+    let other_path = link.join("s.toml");
+    let same = Sweep::load(&other_path).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(same.manifest(), one.manifest());
     assert_ne!(one.hash(), with_prices(45_000.0).hash());
 }
 
