@@ -103,14 +103,15 @@ fn a_higher_colocation_rate_never_lowers_the_mw_converted() {
 
 #[test]
 fn ai_boom_moves_a_fifth_of_mining_mw_to_ai_in_four_years_and_a_btc_bull_under_5_percent() {
-    // Five price paths (seeds). The boom's share depends on the path: a BTC rally raises the
+    // Ten price paths (seeds). The boom's share depends on the path: a BTC rally raises the
     // mining value firms give up, and firms caught mid-conversion can fail, their unfinished
-    // conversions abandoned when nobody buys the site (seed 4's path gives 0.114), so the
+    // conversions abandoned when nobody buys the site (seed 4's path gives 0.115), so the
     // claim is on the typical path: the median and the mean over the seeds reach 20 %, and no
-    // path stays below 10 %.
+    // path stays below 10 %. (Seeds 1-10 give 0.115-0.255, mean 0.207; five seeds put the
+    // mean at 0.2006, within sampling noise of the threshold; btc-bull stays at 0.025 or less.)
     // The bull stays under 5 % on every path.
     let mut boom_shares = Vec::new();
-    for seed in 1..=5 {
+    for seed in 1..=10 {
         let (boom, _, _) = run(&load("ai-boom", &["horizon_years=4.0"]), seed);
         let (bull, _, _) = run(&load("btc-bull", &["horizon_years=4.0"]), seed);
         let (b, u) = (ai_share(&boom), ai_share(&bull));
