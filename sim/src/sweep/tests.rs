@@ -279,3 +279,38 @@ fn bad_input_names_the_key_and_what_is_allowed() {
         );
     }
 }
+
+#[test]
+fn an_axis_may_make_valid_what_the_base_with_set_is_not() {
+    // The base has 100 firms; [set] lowers the sites to 30, fewer than its firms; every
+    // point's firm count fits.
+    let tmp = tempfile::tempdir().unwrap();
+    let base = format!("{BASE}[firms]\ncount = 100\n");
+    std::fs::write(tmp.path().join("base.toml"), base).unwrap();
+    let file = tmp.path().join("s.toml");
+    let sweep = "scenario = \"base.toml\"\n[set]\nnetwork.sites = 30\n\
+                 [[axis]]\npath = \"firms.count\"\nvalues = [10, 20]\n";
+    std::fs::write(&file, sweep).unwrap();
+    let s = Sweep::load(&file).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s.n_runs(), 2);
+    assert!(
+        s.base_resolved.contains("count = 10"),
+        "{}",
+        s.base_resolved
+    );
+    // A point that does not fit is still refused, naming the point.
+    std::fs::write(&file, sweep.replace("[10, 20]", "[10, 40]")).unwrap();
+    let e = Sweep::load(&file).unwrap_err().to_string();
+    assert!(e.contains("point 1") && e.contains("firms.count"), "{e}");
+    // Without an axis that fixes it, the base's own error is reported.
+    std::fs::write(
+        &file,
+        "scenario = \"base.toml\"\n[set]\nnetwork.sites = 30\n",
+    )
+    .unwrap();
+    let e = Sweep::load(&file).unwrap_err().to_string();
+    assert!(
+        e.contains("the base scenario with [set]") && e.contains("firms.count"),
+        "{e}"
+    );
+}

@@ -141,13 +141,7 @@ pub(super) fn validate(raw: RawSweep, file: &Path) -> Result<Sweep, SweepError> 
         }
         set.push(format!("{path}={value}"));
     }
-    let base = Scenario::from_toml(&base_text, &base_file, &set).map_err(|source| {
-        SweepError::Scenario {
-            file: file.to_path_buf(),
-            context: "the base scenario with [set]".into(),
-            source: Box::new(source),
-        }
-    })?;
+    let base_with_set = Scenario::from_toml(&base_text, &base_file, &set);
 
     // Replicates.
     let seeds: Vec<u64> = match (&raw.replicates.count, &raw.replicates.seeds) {
@@ -411,7 +405,7 @@ pub(super) fn validate(raw: RawSweep, file: &Path) -> Result<Sweep, SweepError> 
         base_file,
         base_text,
         set,
-        base_resolved: base.resolved_toml(),
+        base_resolved: String::new(),
         data_files: Vec::new(),
         design: kind,
         design_params,
@@ -419,6 +413,23 @@ pub(super) fn validate(raw: RawSweep, file: &Path) -> Result<Sweep, SweepError> 
         points,
         seeds,
     };
+    // The base with [set] can be invalid where every point is valid (an axis over
+    // firms.count beyond the base's network.sites, which [set] lowers): the manifest then
+    // holds the base resolved at the first point, and the points are all checked below.
+    let base = base_with_set
+        .or_else(|e| {
+            if sweep.axes.is_empty() || sweep.points.is_empty() {
+                return Err(e);
+            }
+            let mut first = sweep.set.clone();
+            first.extend(sweep.point_overrides(0));
+            Scenario::from_toml(&sweep.base_text, &sweep.base_file, &first).map_err(|_| e)
+        })
+        .map_err(|source| SweepError::Scenario {
+            file: file.to_path_buf(),
+            context: "the base scenario with [set]".into(),
+            source: Box::new(source),
+        })?;
     // Every point must give a valid scenario (the seed is the only per-replicate change and
     // replicate seeds are in range), so the sweep cannot fail on bad input once started.
     // The data files they read go into the sweep's hash.
@@ -437,6 +448,7 @@ pub(super) fn validate(raw: RawSweep, file: &Path) -> Result<Sweep, SweepError> 
     data_files.dedup();
     Ok(Sweep {
         data_files,
+        base_resolved: base.resolved_toml(),
         ..sweep
     })
 }
