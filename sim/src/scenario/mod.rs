@@ -332,6 +332,13 @@ fn parse_bits(text: &str) -> Option<u32> {
 pub(crate) const NAME_ALLOWED: &str =
     "letters, digits, '-', '_' and '.' only, not starting with '.', at most 200 characters";
 
+/// A kind or model as a scenario file spells it, quoted: `"btc_price"`, `"gbm"`.
+pub(crate) fn file_spelling<T: serde::Serialize>(variant: &T) -> String {
+    serde_json::to_value(variant)
+        .expect("a unit variant serializes")
+        .to_string()
+}
+
 /// Longest scenario or sweep name: its folder's staging name (`.<name>.partial-<pid>`) must fit
 /// the 255 bytes most file systems allow in a name.
 pub(crate) const NAME_MAX_CHARS: usize = 200;

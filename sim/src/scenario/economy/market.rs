@@ -9,7 +9,7 @@ use hashshift_models::market::{
 use super::{market_err, FeeSpec, PriceSpec};
 use crate::calendar::{self, DAY_S};
 use crate::scenario::raw::{FeeModelKind, PriceModelKind, RawPrice, RawScenario};
-use crate::scenario::{csv, defaults, Ctx, ScenarioError};
+use crate::scenario::{csv, defaults, file_spelling, Ctx, ScenarioError};
 
 pub(super) fn validate_fees(
     cx: &Ctx<'_>,
@@ -215,15 +215,8 @@ fn refuse_other_models_keys(
     ];
     for (key, value, used_by) in keys {
         if let (Some(v), false) = (value, used_by.contains(&kind)) {
-            let model = serde_json::to_value(kind).expect("a unit variant serializes");
-            let models: Vec<String> = used_by
-                .iter()
-                .map(|m| {
-                    serde_json::to_value(m)
-                        .expect("a unit variant serializes")
-                        .to_string()
-                })
-                .collect();
+            let model = file_spelling(&kind);
+            let models: Vec<String> = used_by.iter().map(file_spelling).collect();
             return Err(cx.invalid(
                 format!("price.{key}"),
                 v,

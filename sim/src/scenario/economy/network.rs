@@ -5,7 +5,7 @@ use hashshift_models::mining::population::PopulationParams;
 
 use super::{region, NetworkSpec, Shock};
 use crate::scenario::raw::{RawNetwork, RawScenario, ShockKind};
-use crate::scenario::{defaults, Ctx, ScenarioError};
+use crate::scenario::{defaults, file_spelling, Ctx, ScenarioError};
 
 pub(super) fn validate_network(
     cx: &Ctx<'_>,
@@ -133,10 +133,7 @@ pub(super) fn validate_shocks(
                 Err(cx.invalid(
                     key(name),
                     "…",
-                    format!(
-                        "not used with kind = {}; remove it",
-                        shock_kind_name(s.kind)
-                    ),
+                    format!("not used with kind = {}; remove it", file_spelling(&s.kind)),
                 ))
             } else {
                 Ok(())
@@ -158,7 +155,7 @@ pub(super) fn validate_shocks(
             cx.invalid(
                 key("at"),
                 "(missing)",
-                format!("required for kind = {}", shock_kind_name(s.kind)),
+                format!("required for kind = {}", file_spelling(&s.kind)),
             )
         })?;
         let at = cx.date(&key("at"), at_text)?;
@@ -184,7 +181,7 @@ pub(super) fn validate_shocks(
                 cx.invalid(
                     key(name),
                     "(missing)",
-                    format!("required for kind = {}", shock_kind_name(s.kind)),
+                    format!("required for kind = {}", file_spelling(&s.kind)),
                 )
             })
         };
@@ -305,9 +302,8 @@ pub(super) fn validate_shocks(
     Ok(shocks)
 }
 
-/// The site-size, PUE and energy-price ranges of `[network]`, each checked under its own key;
-/// of a pair out of order, the key the file gives is named (`site_min_mw = 600` against the
-/// default `site_max_mw = 500` names `site_min_mw`).
+/// The site-size, PUE and energy-price ranges of `[network]`, each checked under its own key
+/// ([`ordered_pair`] for the two ranges).
 fn validate_site_ranges(
     cx: &Ctx<'_>,
     n: &mut RawNetwork,
@@ -322,56 +318,28 @@ fn validate_site_ranges(
             "must be a number in (1, 10] (the Pareto tail index of site sizes)",
         ));
     }
-    let (min_given, max_given) = (n.site_min_mw.is_some(), n.site_max_mw.is_some());
-    let min_mw = *n.site_min_mw.get_or_insert(defaults::NETWORK_SITE_MIN_MW);
-    let max_mw = *n.site_max_mw.get_or_insert(defaults::NETWORK_SITE_MAX_MW);
-    let min_mw = cx.range("network.site_min_mw", min_mw, 1e-6, 1e5, "MW")?;
-    let max_mw = cx.range("network.site_max_mw", max_mw, 1e-6, 1e5, "MW")?;
-    if max_mw <= min_mw {
-        return Err(if min_given && !max_given {
-            cx.invalid(
-                "network.site_min_mw",
-                min_mw,
-                format!("must be below network.site_max_mw = {max_mw} MW"),
-            )
-        } else {
-            cx.invalid(
-                "network.site_max_mw",
-                max_mw,
-                format!("must be above network.site_min_mw = {min_mw} MW"),
-            )
-        });
-    }
-    let (pmin_given, pmax_given) = (n.pue_min.is_some(), n.pue_max.is_some());
-    let pue_min = cx.range(
-        "network.pue_min",
-        *n.pue_min.get_or_insert(defaults::NETWORK_PUE_MIN),
-        1.0,
-        3.0,
-        "(PUE)",
+    let site_mw = ordered_pair(
+        cx,
+        Bound::new(
+            "network.site_min_mw",
+            &mut n.site_min_mw,
+            defaults::NETWORK_SITE_MIN_MW,
+        ),
+        Bound::new(
+            "network.site_max_mw",
+            &mut n.site_max_mw,
+            defaults::NETWORK_SITE_MAX_MW,
+        ),
+        (1e-6, 1e5, "MW"),
+        true,
     )?;
-    let pue_max = cx.range(
-        "network.pue_max",
-        *n.pue_max.get_or_insert(defaults::NETWORK_PUE_MAX),
-        1.0,
-        3.0,
-        "(PUE)",
+    let pue = ordered_pair(
+        cx,
+        Bound::new("network.pue_min", &mut n.pue_min, defaults::NETWORK_PUE_MIN),
+        Bound::new("network.pue_max", &mut n.pue_max, defaults::NETWORK_PUE_MAX),
+        (1.0, 3.0, "(PUE)"),
+        false,
     )?;
-    if pue_max < pue_min {
-        return Err(if pmin_given && !pmax_given {
-            cx.invalid(
-                "network.pue_min",
-                pue_min,
-                format!("must be at most network.pue_max = {pue_max}"),
-            )
-        } else {
-            cx.invalid(
-                "network.pue_max",
-                pue_max,
-                format!("must be at least network.pue_min = {pue_min}"),
-            )
-        });
-    }
     let price_factor_sd = cx.range(
         "network.price_factor_sd",
         *n.price_factor_sd
@@ -383,18 +351,71 @@ fn validate_site_ranges(
     Ok(PopulationParams {
         sites: sites as usize,
         alpha,
-        min_mw,
-        max_mw,
-        pue_min,
-        pue_max,
+        min_mw: site_mw.0,
+        max_mw: site_mw.1,
+        pue_min: pue.0,
+        pue_max: pue.1,
         price_factor_sd,
         vintages_per_site: vintages as usize,
     })
 }
 
-/// A shock kind as the file spells it, quoted: `"btc_price"`.
-fn shock_kind_name(kind: ShockKind) -> String {
-    serde_json::to_value(kind)
-        .expect("a unit variant serializes")
-        .to_string()
+/// One end of a `[network]` range: its key, its value in the raw scenario (defaulted in
+/// place), and whether the file gave it.
+struct Bound<'a> {
+    key: &'static str,
+    value: &'a mut Option<f64>,
+    default: f64,
+}
+
+impl<'a> Bound<'a> {
+    fn new(key: &'static str, value: &'a mut Option<f64>, default: f64) -> Self {
+        Bound {
+            key,
+            value,
+            default,
+        }
+    }
+}
+
+/// The range `(low, high)` of two keys, each within `lo..=hi` `unit`, `low < high` when
+/// `strict` (`low <= high` otherwise). Of a pair out of order the key the file gives is
+/// named (`site_min_mw = 600` against the default `site_max_mw = 500` names `site_min_mw`).
+fn ordered_pair(
+    cx: &Ctx<'_>,
+    low: Bound<'_>,
+    high: Bound<'_>,
+    (lo, hi, unit): (f64, f64, &str),
+    strict: bool,
+) -> Result<(f64, f64), ScenarioError> {
+    let (low_given, high_given) = (low.value.is_some(), high.value.is_some());
+    let a = cx.range(low.key, *low.value.get_or_insert(low.default), lo, hi, unit)?;
+    let b = cx.range(
+        high.key,
+        *high.value.get_or_insert(high.default),
+        lo,
+        hi,
+        unit,
+    )?;
+    if (strict && b <= a) || b < a {
+        let (below, above) = if strict {
+            ("below", "above")
+        } else {
+            ("at most", "at least")
+        };
+        return Err(if low_given && !high_given {
+            cx.invalid(
+                low.key,
+                a,
+                format!("must be {below} {} = {b} {unit}", high.key),
+            )
+        } else {
+            cx.invalid(
+                high.key,
+                b,
+                format!("must be {above} {} = {a} {unit}", low.key),
+            )
+        });
+    }
+    Ok((a, b))
 }
