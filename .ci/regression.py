@@ -65,13 +65,13 @@ def small_sweep(src: Path, dest_dir: Path) -> Path:
     if "seed" in spec:
         lines.append(f"seed = {spec['seed']}")
     merged = dict(flatten(spec.get("set", {})))
+    base = tomllib.loads(scenario.read_text())
     for k, v in SMALL_SET.items():
-        # keep each sweep's own horizon when it is already shorter
-        if k == "horizon_years" and k in merged and merged[k] < v:
+        # keep each sweep's own horizon when it is already shorter, and a base's `end`
+        if k == "horizon_years" and (("end" in base and k not in merged) or merged.get(k, v) < v):
             continue
         merged[k] = v
     # fixed-hashrate bases have no sites or firms
-    base = tomllib.loads(scenario.read_text())
     if base.get("hashrate", {}).get("kind", "fleet") != "fleet":
         merged = {k: v for k, v in merged.items() if not k.startswith(("network.", "firms."))}
     lines.append("[set]")

@@ -1,4 +1,4 @@
-//! The AI compute market that converted mining sites sell into (DESIGN 3.5).
+//! The AI compute market that converted mining sites sell into.
 //!
 //! # Demand and supply
 //!

@@ -1,4 +1,4 @@
-//! Mining firms, the agents of hashshift (DESIGN 3.4): who they are, what they believe, how they
+//! Mining firms, the agents of hashshift: who they are, what they believe, how they
 //! value a megawatt and how they finance themselves. The engine (`hashshift::engine::agents`)
 //! runs their monthly decisions; everything here is pure.
 //!

@@ -1,5 +1,5 @@
-//! Exogenous market processes: BTC price, fees per block, regional energy prices (DESIGN 3.6),
-//! with the multiplicative shocks that scenarios schedule (DESIGN 3.7).
+//! Exogenous market processes: BTC price, fees per block, regional energy prices,
+//! with the multiplicative shocks that scenarios schedule.
 //!
 //! Every process is a plain state machine: it validates its parameters when built
 //! (`Result<_, MarketParamError>`, the error names the parameter, the value and the allowed

@@ -6,6 +6,7 @@
 //! - [`record`]: what a run reports, behind the [`record::Recorder`] trait.
 //! - [`output`]: Parquet tables and atomic run folders.
 //! - [`runner`]: one scenario end to end into a run folder.
+//! - [`storage`]: content hashes and atomic file replacement.
 //! - [`sweep`]: batch sweeps (grids, Monte Carlo, Latin hypercube, Sobol) into one dataset.
 //! - `fuzzing` (hidden): the input loaders on arbitrary bytes, for `fuzz/` and its corpus test.
 //!
@@ -19,4 +20,5 @@ pub mod output;
 pub mod record;
 pub mod runner;
 pub mod scenario;
+pub mod storage;
 pub mod sweep;

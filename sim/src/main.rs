@@ -402,26 +402,19 @@ fn write_generated(file: &Path, generated: &str) -> Result<(), Failure> {
         sayln!("{} is up to date", file.display());
         return Ok(());
     }
-    let name = file
-        .file_name()
-        .ok_or_else(|| bad(anyhow::anyhow!("{}: not a file name", file.display())))?;
-    let tmp = file.with_file_name(format!(
-        ".{}.tmp-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let written = (|| -> std::io::Result<()> {
-        let perms = std::fs::metadata(file)?.permissions();
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(new.as_bytes())?;
-        f.sync_all()?;
-        std::fs::set_permissions(&tmp, perms)?;
-        std::fs::rename(&tmp, file)
-    })();
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(anyhow::anyhow!("writing {}: {e}", file.display()).into());
+    if file.file_name().is_none() {
+        return Err(bad(anyhow::anyhow!("{}: not a file name", file.display())));
     }
+    let perms = std::fs::metadata(file)
+        .map_err(|e| anyhow::anyhow!("reading {}: {e}", file.display()))?
+        .permissions();
+    hashshift::storage::replace_file(
+        file,
+        Some(perms),
+        |mut f| f.write_all(new.as_bytes()).map(|()| f),
+        |op, p, e| std::io::Error::new(e.kind(), format!("{op} {}: {e}", p.display())),
+    )
+    .map_err(|e| anyhow::anyhow!("writing {}: {e}", file.display()))?;
     sayln!("updated the generated block of {}", file.display());
     Ok(())
 }

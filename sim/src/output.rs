@@ -42,6 +42,7 @@ mod security;
 #[cfg(test)]
 mod tests;
 
+pub use crate::record::TableSelection;
 pub use manifest::{is_complete, COMPLETION_MARKER};
 pub use parquet_sink::{
     writer_properties, writer_properties_with, ParquetRecorder, BATCH_ROWS, BLOCKS_FILE,
@@ -50,42 +51,6 @@ pub use parquet_sink::{
 };
 pub use run_dir::RunDir;
 pub use schema::{blocks_schema, epochs_schema, summary_schema};
-
-/// Which optional tables a run writes. The `summary` table is always written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct TableSelection {
-    /// Write `blocks.parquet` (one row per block).
-    pub blocks: bool,
-    /// Write `epochs.parquet` (one row per completed epoch).
-    pub epochs: bool,
-    /// Write `firms.parquet` (one row per firm and decision).
-    pub firms: bool,
-    /// Write `events.parquet` (one row per event).
-    pub events: bool,
-}
-
-impl TableSelection {
-    /// Every table.
-    pub const ALL: TableSelection = TableSelection {
-        blocks: true,
-        epochs: true,
-        firms: true,
-        events: true,
-    };
-    /// Only the summary table.
-    pub const SUMMARY_ONLY: TableSelection = TableSelection {
-        blocks: false,
-        epochs: false,
-        firms: false,
-        events: false,
-    };
-}
-
-impl Default for TableSelection {
-    fn default() -> Self {
-        TableSelection::ALL
-    }
-}
 
 /// Error writing run output; always names the file or folder concerned.
 #[derive(Debug, thiserror::Error)]

@@ -225,6 +225,42 @@ pub struct RunSummary {
     pub security: SecuritySummary,
 }
 
+/// Which optional tables a run writes. The `summary` table is always written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TableSelection {
+    /// Write `blocks.parquet` (one row per block).
+    pub blocks: bool,
+    /// Write `epochs.parquet` (one row per completed epoch).
+    pub epochs: bool,
+    /// Write `firms.parquet` (one row per firm and decision).
+    pub firms: bool,
+    /// Write `events.parquet` (one row per event).
+    pub events: bool,
+}
+
+impl TableSelection {
+    /// Every table.
+    pub const ALL: TableSelection = TableSelection {
+        blocks: true,
+        epochs: true,
+        firms: true,
+        events: true,
+    };
+    /// Only the summary table.
+    pub const SUMMARY_ONLY: TableSelection = TableSelection {
+        blocks: false,
+        epochs: false,
+        firms: false,
+        events: false,
+    };
+}
+
+impl Default for TableSelection {
+    fn default() -> Self {
+        TableSelection::ALL
+    }
+}
+
 /// Run-level metadata written into every output file's key-value metadata.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunMetadata {

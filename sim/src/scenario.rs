@@ -44,7 +44,7 @@ pub struct ChainStart {
     pub epoch_start_time: Option<i64>,
 }
 
-pub use crate::output::TableSelection;
+pub use crate::record::TableSelection;
 
 /// A validated scenario, ready to simulate.
 #[derive(Debug, Clone, PartialEq)]
@@ -293,7 +293,7 @@ impl Ctx<'_> {
         };
         data.text = std::fs::read_to_string(&data.path)
             .map_err(|e| data.err(format!("cannot read it: {e}")))?;
-        let hex = crate::output::manifest::sha256_hex(data.text.as_bytes());
+        let hex = crate::storage::sha256_hex(data.text.as_bytes());
         self.data_files.borrow_mut().push((rel.to_string(), hex));
         Ok(data)
     }

@@ -1,4 +1,4 @@
-//! Property tests over randomly generated valid scenarios (DESIGN section 10): 1,000 short runs
+//! Property tests over randomly generated valid scenarios: 1,000 short runs
 //! mixing every hashrate kind, difficulty rule, price and fee model, firms with and without an
 //! AI market, and shocks (price crashes, energy spikes of up to 100x, carbon taxes, bans, AI
 //! demand and rate shocks, a change of difficulty rule). Each run has the engine's invariant

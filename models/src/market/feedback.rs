@@ -1,4 +1,4 @@
-//! Feedback from security events to the BTC price, for stress studies (DESIGN 3.6): the price
+//! Feedback from security events to the BTC price, for stress studies: the price
 //! falls when the network looks weak, which can make more miners leave (a "death spiral").
 //!
 //! At the end of each simulated day the day is observed; a drop is due when either trigger

@@ -13,7 +13,7 @@
 //!
 //! **Constant**: the same fee for every block; draws nothing from the RNG.
 //!
-//! Suggested defaults: mean 0.066 BTC per block (DESIGN 3.6, the recent median fee per block);
+//! Suggested defaults: mean 0.066 BTC per block (between the 2025 medians of the daily fee per block, see `hashshift::scenario::defaults`);
 //! log-sd 0.74, the standard deviation of the log of the daily mean fee per block over
 //! 2024-05-02 to 2025-05-01 in `shared/reference/btc_daily.csv` (`FeeTotNtv / BlkCnt`, 299
 //! days with fee data). That figure measures day-to-day variation of daily means; independent
@@ -26,7 +26,7 @@ use rand_distr::{Distribution, StandardNormal};
 use super::error::{check_closed, MarketParamError};
 use crate::consensus::{COIN, MAX_MONEY};
 
-/// Suggested mean fees per block, BTC (DESIGN 3.6: recent median about 0.066 BTC per block).
+/// Suggested mean fees per block, BTC (the scenario default).
 pub const DEFAULT_MEAN_BTC: f64 = 0.066;
 /// Suggested log standard deviation: 0.74 (see the module doc for the computation and its
 /// caveat).

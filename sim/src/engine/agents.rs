@@ -1,5 +1,5 @@
 //! The agents at run time: firms owning sites and fleets, their monthly decisions, their cash,
-//! the AI market they sell into and the secondary ASIC market (DESIGN 3.4, 3.5).
+//! the AI market they sell into and the secondary ASIC market.
 //!
 //! # Sites and megawatts
 //!

@@ -1,4 +1,4 @@
-//! The difficulty rule in force and its switches (DESIGN 3.2).
+//! The difficulty rule in force and its switches.
 //!
 //! * `bitcoin`: the exact 2016-block retarget (done by the simulation at each epoch's last
 //!   block); [`DifficultyControl::after_block`] returns `None`.

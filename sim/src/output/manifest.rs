@@ -16,10 +16,8 @@
 
 use std::fmt;
 use std::fs;
-use std::io::{self, Read};
+use std::io;
 use std::path::Path;
-
-use sha2::{Digest, Sha256};
 
 /// Name of the completion marker file, written last into a run folder.
 pub const COMPLETION_MARKER: &str = "_SUCCESS";
@@ -29,31 +27,7 @@ pub fn is_complete(dir: &Path) -> bool {
     dir.join(COMPLETION_MARKER).is_file()
 }
 
-/// The SHA-256 of `bytes`, as 64 lowercase hex digits.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
-fn hex(digest: &[u8]) -> String {
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// The SHA-256 of a file's content, as 64 lowercase hex digits.
-pub fn sha256_file(path: &Path) -> io::Result<String> {
-    let mut file = fs::File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    loop {
-        let n = match file.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        hasher.update(&buf[..n]);
-    }
-    Ok(hex(&hasher.finalize()))
-}
+pub use crate::storage::{sha256_file, sha256_hex};
 
 /// The marker content listing `names` (files of `dir`) with their SHA-256, sorted by name.
 pub fn manifest_of(dir: &Path, names: &[&str]) -> io::Result<String> {

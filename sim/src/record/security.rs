@@ -1,4 +1,4 @@
-//! The security metrics of a day or an epoch (DESIGN 3.8), as plain records.
+//! The security metrics of a day or an epoch, as plain records.
 
 use super::DayRecord;
 

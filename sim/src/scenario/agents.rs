@@ -1,4 +1,4 @@
-//! Stage two for `[firms]` and `[ai]`: the validated agent inputs (DESIGN 3.4, 3.5). Defaults
+//! Stage two for `[firms]` and `[ai]`: the validated agent inputs. Defaults
 //! are in [`super::defaults`] (firms) and `hashshift_models::ai` (market), each with its
 //! source or marked as an assumption.
 

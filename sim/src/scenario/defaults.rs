@@ -46,7 +46,8 @@ pub const BTC_PRICE_USD: f64 = 76_600.0;
 /// process may still drift past it).
 pub const MAX_BTC_PRICE_USD: f64 = 1e9;
 
-/// Fees per block, BTC (DESIGN 3.6: recent median about 0.066 BTC per block (ref)).
+/// Fees per block, BTC: 0.066. ASSUMPTION, between the medians of the daily fee per block in
+/// `btc_daily.csv` (ref: FeeTotNtv / BlkCnt) of 2025-01..06 (0.042) and 2024-05..2025-04 (0.073).
 pub const FEES_BTC_PER_BLOCK: f64 = 0.066;
 
 /// Unit of a CSV hashrate column when none is given: TH/s, the unit of both Coin Metrics'
@@ -73,7 +74,7 @@ pub const ENERGY_SIGMA: f64 = 0.3;
 /// difficulty of epoch 472 implies 995 EH/s at 600 s blocks).
 pub const NETWORK_TARGET_EHS: f64 = 1_000.0;
 
-/// Number of generated sites ("thousands of sites", DESIGN 3.3).
+/// Number of generated sites: thousands of sites, as the network has. ASSUMPTION.
 pub const NETWORK_SITES: u64 = 3_000;
 
 /// Pareto tail index of site capacity: 1.3, ASSUMPTION (heavy tail: the top decile of sites
@@ -113,9 +114,9 @@ pub const FRONTIER_IMPROVEMENT_RATE_PER_YEAR: f64 = 0.155;
 /// 0.5 GB and a daily full scan of them about 20 ms.
 pub const MAX_FLEET_UNITS: u64 = 5_000_000;
 
-// ----- Firms (DESIGN 3.4). Every value below is an ASSUMPTION unless a source is given. -----
+// ----- Firms. Every value below is an ASSUMPTION unless a source is given. -----
 
-/// Generated firms: "thousands" (DESIGN 3.4); with 6,000 sites about two sites per firm, the
+/// Generated firms: thousands; with 6,000 sites about two sites per firm, the
 /// largest firms owning dozens.
 pub const FIRMS: u64 = 3_000;
 /// Share of firms that are public: the 1 % largest (tens of listed miners, ref

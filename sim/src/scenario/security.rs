@@ -1,5 +1,5 @@
 //! Stage two for `[difficulty]`, `[security]` and shocks of kind `difficulty_rule`: the
-//! difficulty rule schedule and the parameters of the security metrics (DESIGN 3.2, 3.8).
+//! difficulty rule schedule and the parameters of the security metrics.
 
 use hashshift_models::security::attack::AttackParams;
 use hashshift_models::security::DoubleSpendModel;
@@ -13,7 +13,8 @@ use super::{Ctx, ScenarioError};
 pub const ASERT_HALF_LIFE_S: u64 = 172_800;
 /// LWMA averaging window, blocks: Bitcoin Gold mainnet (BTCGPU `chainparams.cpp`).
 pub const LWMA_WINDOW: u32 = 45;
-/// Attack duration, hours (DESIGN 3.8: a 51 % attack for 24 hours).
+/// Attack duration, hours: a majority attack held for 24 hours. ASSUMPTION (a day covers the
+/// confirmation depth of most exchanges, which ask for 1 to 6 blocks).
 pub const ATTACK_HOURS: f64 = 24.0;
 /// Attacker's energy price, USD/kWh (ASSUMPTION: an industrial rate, the secondary market's
 /// reference buyer).

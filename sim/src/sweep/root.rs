@@ -23,22 +23,17 @@ pub(super) fn io(op: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -
 
 /// Writes `content` to `path` atomically (temporary name, fsync, rename).
 pub(super) fn write_atomic(path: &Path, content: &[u8]) -> Result<(), ExecError> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    let write = || -> std::io::Result<()> {
-        use std::io::Write;
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(content)?;
-        f.sync_all()?;
-        fs::rename(&tmp, path)
-    };
-    write().map_err(|e| {
-        let _ = fs::remove_file(&tmp);
-        io("writing", path)(e)
-    })
+    crate::storage::replace_file(
+        path,
+        None,
+        |mut f| {
+            use std::io::Write;
+            f.write_all(content)
+                .map(|()| f)
+                .map_err(io("writing", path))
+        },
+        |op, p, e| io(op, p)(e),
+    )
 }
 
 /// The run id a root entry belongs to: `run=<id>`, or a leftover `.run=<id>.partial-<pid>` /

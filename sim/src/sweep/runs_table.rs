@@ -170,56 +170,52 @@ pub fn write_runs_table(sweep: &Sweep, root: &Path) -> Result<PathBuf, ExecError
             .with_metadata(kv.iter().cloned().collect::<HashMap<_, _>>()),
     );
     let final_path = root.join(RUNS_FILE);
-    let tmp = root.join(format!(".{RUNS_FILE}.tmp-{}", std::process::id()));
-    let io = |op: &'static str, path: &Path| {
-        let path = path.to_path_buf();
-        move |e: std::io::Error| {
-            ExecError::Output(OutputError::Io {
-                op,
-                path,
-                source: e,
-            })
-        }
+    let io = |op: &'static str, path: &Path, source: std::io::Error| {
+        ExecError::Output(OutputError::Io {
+            op,
+            path: path.to_path_buf(),
+            source,
+        })
     };
-    let pq = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| ExecError::Output(OutputError::Parquet { path, source })
+    let pq = |source| {
+        ExecError::Output(OutputError::Parquet {
+            path: final_path.clone(),
+            source,
+        })
     };
-    let file = File::create(&tmp).map_err(io("creating", &tmp))?;
-    let result = (|| {
-        let mut writer = ArrowWriter::try_new(
-            file,
-            schema.clone(),
-            Some(writer_properties_with("runs", kv.clone(), &schema)),
-        )
-        .map_err(pq(&tmp))?;
-        for id in 0..sweep.n_runs() {
-            let run = sweep.run(id);
-            let summary = read_summary(&run_dir(root, id).join(SUMMARY_FILE))?;
-            let mut cols: Vec<ArrayRef> = vec![
-                Arc::new(Int64Array::from(vec![id as i64])),
-                Arc::new(Int64Array::from(vec![run.point as i64])),
-                Arc::new(Int64Array::from(vec![run.replicate as i64])),
-            ];
-            for (a, v) in sweep.axes.iter().zip(&sweep.points[run.point as usize]) {
-                cols.push(param_array(a.ty, v));
+    crate::storage::replace_file(
+        &final_path,
+        None,
+        |file| {
+            let mut writer = ArrowWriter::try_new(
+                file,
+                schema.clone(),
+                Some(writer_properties_with("runs", kv.clone(), &schema)),
+            )
+            .map_err(pq)?;
+            for id in 0..sweep.n_runs() {
+                let run = sweep.run(id);
+                let summary = read_summary(&run_dir(root, id).join(SUMMARY_FILE))?;
+                let mut cols: Vec<ArrayRef> = vec![
+                    Arc::new(Int64Array::from(vec![id as i64])),
+                    Arc::new(Int64Array::from(vec![run.point as i64])),
+                    Arc::new(Int64Array::from(vec![run.replicate as i64])),
+                ];
+                for (a, v) in sweep.axes.iter().zip(&sweep.points[run.point as usize]) {
+                    cols.push(param_array(a.ty, v));
+                }
+                cols.extend(summary.columns().iter().cloned());
+                let batch = RecordBatch::try_new(schema.clone(), cols).map_err(|source| {
+                    ExecError::Output(OutputError::Arrow {
+                        path: final_path.clone(),
+                        source,
+                    })
+                })?;
+                writer.write(&batch).map_err(pq)?;
             }
-            cols.extend(summary.columns().iter().cloned());
-            let batch = RecordBatch::try_new(schema.clone(), cols).map_err(|source| {
-                ExecError::Output(OutputError::Arrow {
-                    path: tmp.clone(),
-                    source,
-                })
-            })?;
-            writer.write(&batch).map_err(pq(&tmp))?;
-        }
-        let file = writer.into_inner().map_err(pq(&tmp))?;
-        file.sync_all().map_err(io("syncing", &tmp))
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e);
-    }
-    std::fs::rename(&tmp, &final_path).map_err(io("moving into place", &tmp))?;
+            writer.into_inner().map_err(pq)
+        },
+        io,
+    )?;
     Ok(final_path)
 }

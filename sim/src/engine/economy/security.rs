@@ -1,4 +1,4 @@
-//! The security metrics (DESIGN 3.8), computed once a day and at each retarget from the state
+//! The security metrics (see the README's security section), computed once a day and at each retarget from the state
 //! the economy already keeps: never on the per-block path.
 //!
 //! With `H` the network's running hashrate (TH/s) and `O` the overhang (idle machines plus
