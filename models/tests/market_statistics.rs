@@ -19,6 +19,8 @@ use hashshift_models::market::{
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+#[path = "market_statistics/fee_level.rs"]
+mod fee_level;
 #[path = "market_statistics/long_horizon.rs"]
 mod long_horizon;
 
