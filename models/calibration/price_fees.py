@@ -8,7 +8,7 @@ the data behind it, so anyone can re-derive them:
     python3 models/calibration/price_fees.py [PATH/TO/btc_daily.csv]
 
 (default: `../shared/reference/btc_daily.csv` relative to the repository root). Needs numpy,
-pandas and scipy. Deterministic (fixed seeds); about half a minute.
+pandas and scipy. Deterministic (fixed seeds); one to two minutes.
 
 History rule: the price and fee parameters are fitted on the training window 2016-01-01 ..
 2022-12-31 and checked on the later validation window 2023-01-01 .. 2026-05-23, which is never
