@@ -19,6 +19,11 @@ use hashshift_models::market::{
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
+#[path = "market_statistics/fee_level.rs"]
+mod fee_level;
+#[path = "market_statistics/long_horizon.rs"]
+mod long_horizon;
+
 /// Mean, unbiased variance, and the central fourth moment of a sample.
 fn moments(xs: &[f64]) -> (f64, f64, f64) {
     let n = xs.len() as f64;
@@ -264,28 +269,30 @@ fn regime_share_along_one_chain_and_per_regime_returns() {
         4.0,
     );
     // Each regime's log-returns are N((mu - sigma^2/2) dt, sigma^2 dt).
-    for (name, rets, mu, sigma) in [
-        ("bull", &bull_ret, 1.0, 0.6),
-        ("bear", &bear_ret, -1.0, 0.9),
-    ] {
-        let (mean, var, _) = moments(rets);
-        let m = rets.len() as f64;
-        let v = sigma * sigma * DT_YEARS;
-        within(
-            &format!("{name} mean log-return"),
-            mean,
-            (mu - 0.5 * sigma * sigma) * DT_YEARS,
-            (v / m).sqrt(),
-            4.0,
-        );
-        within(
-            &format!("{name} log-return variance"),
-            var,
-            v,
-            v * (2.0 / (m - 1.0)).sqrt(),
-            4.0,
-        );
-    }
+    gbm_log_returns("bull", &bull_ret, 1.0, 0.6);
+    gbm_log_returns("bear", &bear_ret, -1.0, 0.9);
+}
+
+/// Checks that `rets` are a GBM's daily log-returns, `N((mu - sigma^2/2) dt, sigma^2 dt)`:
+/// SE `sigma sqrt(dt / m)` for the mean, `sigma^2 dt sqrt(2 / (m - 1))` for the variance.
+fn gbm_log_returns(name: &str, rets: &[f64], mu: f64, sigma: f64) {
+    let (mean, var, _) = moments(rets);
+    let m = rets.len() as f64;
+    let v = sigma * sigma * DT_YEARS;
+    within(
+        &format!("{name} mean log-return"),
+        mean,
+        (mu - 0.5 * sigma * sigma) * DT_YEARS,
+        (v / m).sqrt(),
+        4.0,
+    );
+    within(
+        &format!("{name} log-return variance"),
+        var,
+        v,
+        v * (2.0 / (m - 1.0)).sqrt(),
+        4.0,
+    );
 }
 
 #[test]

@@ -44,6 +44,15 @@ pub enum MarketParamError {
         /// The rejected price, USD.
         price: f64,
     },
+    /// A bootstrap was given no returns.
+    EmptyReturns,
+    /// A bootstrap return is not a finite number.
+    BadReturn {
+        /// Index of the offending return.
+        index: usize,
+        /// The rejected value (log-return).
+        value: f64,
+    },
     /// A replay was asked to start on a day the series does not cover.
     ReplayStartOutside {
         /// The requested start day (days since 1970-01-01).
@@ -105,6 +114,13 @@ impl fmt::Display for MarketParamError {
                  (must be finite and > 0)",
                 iso_date(*day)
             ),
+            MarketParamError::EmptyReturns => {
+                write!(f, "the bootstrap was given no daily log-returns")
+            }
+            MarketParamError::BadReturn { index, value } => write!(
+                f,
+                "bootstrap return {index}: {value} is not a finite daily log-return"
+            ),
             MarketParamError::ReplayStartOutside {
                 start_day,
                 first_day,
@@ -151,6 +167,25 @@ pub(crate) fn check_open_closed(
     allowed: &'static str,
 ) -> Result<f64, MarketParamError> {
     if value.is_finite() && value > lo && value <= hi {
+        Ok(value)
+    } else {
+        Err(MarketParamError::OutOfRange {
+            param,
+            value,
+            allowed,
+        })
+    }
+}
+
+/// Checks `lo < value < hi` (and that `value` is finite).
+pub(crate) fn check_open(
+    param: &'static str,
+    value: f64,
+    lo: f64,
+    hi: f64,
+    allowed: &'static str,
+) -> Result<f64, MarketParamError> {
+    if value.is_finite() && value > lo && value < hi {
         Ok(value)
     } else {
         Err(MarketParamError::OutOfRange {
@@ -211,5 +246,15 @@ mod tests {
         assert!(check_open_closed("p", 0.0, 0.0, 1.0, "(0, 1]").is_err());
         assert!(check_open_closed("p", 1.0, 0.0, 1.0, "(0, 1]").is_ok());
         assert!(check_positive("factor", f64::INFINITY).is_err());
+        assert!(check_open("a", 1.0, -1.0, 1.0, "(-1, 1)").is_err());
+        assert!(check_open("a", -1.0, -1.0, 1.0, "(-1, 1)").is_err());
+        assert!(check_open("a", f64::NAN, -1.0, 1.0, "(-1, 1)").is_err());
+        assert!(check_open("a", 0.97, -1.0, 1.0, "(-1, 1)").is_ok());
+        let s = MarketParamError::BadReturn {
+            index: 3,
+            value: f64::NAN,
+        }
+        .to_string();
+        assert!(s.contains("return 3") && s.contains("NaN"), "{s}");
     }
 }

@@ -28,6 +28,12 @@
 //! **Replay**: a daily series keyed by unix day number (days since 1970-01-01), consecutive and
 //! strictly increasing; each step advances one day. After the last day the last price is held.
 //!
+//! **Long-horizon models**, each in its own module with its calibration: a log price
+//! mean-reverting to a trend ([`MeanReverting`], the suggested default for 20-year runs), bull
+//! and bear phases of lognormal length ([`BullBearPhases`]), a GBM whose volatility decays
+//! ([`DecayingVolGbm`]), and a block bootstrap of real daily log-returns ([`BlockBootstrap`],
+//! built with [`PriceProcess::bootstrap`] since it holds the returns).
+//!
 //! [`PriceProcess::apply_shock`] multiplies the current level by a factor (> 0); the process
 //! continues from the shocked level (for a replay, every later price is scaled too).
 //!
@@ -40,8 +46,12 @@ use rand::distr::StandardUniform;
 use rand::Rng;
 use rand_distr::{Distribution, Poisson, StandardNormal};
 
+use super::bootstrap::{BlockBootstrap, BootstrapState};
+use super::decaying_vol::{DecayingVolGbm, DecayingVolState};
 use super::error::{check_closed, check_open_closed, check_positive, MarketParamError};
+use super::phases::{BullBearPhases, PhasesState};
 pub use super::replay::PriceReplay;
+use super::reverting::{MeanReverting, RevertingState};
 use super::DT_YEARS;
 
 /// Suggested GBM volatility, per year: 0.673, the annualized standard deviation of daily
@@ -108,7 +118,7 @@ impl Gbm {
     }
 
     /// Per-step log drift `(mu - sigma^2/2) dt` and log volatility `sigma sqrt(dt)`.
-    fn step_coefficients(&self) -> Diffusion {
+    pub(super) fn step_coefficients(&self) -> Diffusion {
         Diffusion {
             log_drift: (self.mu - 0.5 * self.sigma * self.sigma) * DT_YEARS,
             log_vol: self.sigma * DT_YEARS.sqrt(),
@@ -264,12 +274,19 @@ pub enum PriceModel {
     Merton(Merton),
     /// Two-state regime-switching GBM.
     RegimeSwitching(RegimeSwitching),
+    /// Log price mean-reverting to a trend.
+    MeanReverting(MeanReverting),
+    /// Bull and bear phases of lognormal length.
+    Phases(BullBearPhases),
+    /// GBM with decaying volatility.
+    DecayingVol(DecayingVolGbm),
 }
 
 impl PriceModel {
     /// Annual volatility of log returns: `sigma` (GBM); `sqrt(sigma^2 + lambda (m^2 + s^2))`
     /// (Merton, diffusion plus jumps); the stationary mix of the two regimes' variances
-    /// (regime switching).
+    /// (regime switching, phases); `sigma`, the volatility of daily log-returns (mean
+    /// reverting); the volatility at the start (decaying volatility).
     pub fn volatility(&self) -> f64 {
         match self {
             PriceModel::Gbm(g) => g.sigma(),
@@ -280,13 +297,16 @@ impl PriceModel {
                 let w = r.stationary_bull_share();
                 (w * r.bull().sigma().powi(2) + (1.0 - w) * r.bear().sigma().powi(2)).sqrt()
             }
+            PriceModel::MeanReverting(m) => m.sigma(),
+            PriceModel::Phases(p) => p.volatility(),
+            PriceModel::DecayingVol(d) => d.sigma_start(),
         }
     }
 }
 
 /// Per-step log drift and log volatility of a GBM.
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Diffusion {
+pub(super) struct Diffusion {
     log_drift: f64,
     log_vol: f64,
 }
@@ -294,6 +314,12 @@ struct Diffusion {
 impl Diffusion {
     fn log_return<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         let z: f64 = StandardNormal.sample(rng);
+        self.log_return_for(z)
+    }
+
+    /// The log-return for the standard normal `z`.
+    #[inline]
+    pub(super) fn log_return_for(&self, z: f64) -> f64 {
         self.log_drift + self.log_vol * z
     }
 }
@@ -320,6 +346,10 @@ enum Dynamics {
         day: i64,
         scale: f64,
     },
+    Reverting(RevertingState),
+    Phases(PhasesState),
+    DecayingVol(DecayingVolState),
+    Bootstrap(BootstrapState),
 }
 
 /// The BTC/USD price state: a model, precomputed per-step coefficients and the current price.
@@ -358,10 +388,26 @@ impl PriceProcess {
                 p_bear_to_bull: r.p_bear_to_bull,
                 regime: r.initial,
             },
+            PriceModel::MeanReverting(m) => Dynamics::Reverting(m.state()),
+            PriceModel::Phases(p) => Dynamics::Phases(p.state()),
+            PriceModel::DecayingVol(d) => Dynamics::DecayingVol(d.state()),
         };
         Ok(Self {
             price,
             dynamics,
+            last_jumps: 0,
+        })
+    }
+
+    /// A block bootstrap of `bootstrap`'s returns starting at `initial_price` (USD, finite and
+    /// > 0).
+    pub fn bootstrap(
+        bootstrap: &BlockBootstrap,
+        initial_price: f64,
+    ) -> Result<Self, MarketParamError> {
+        Ok(Self {
+            price: check_positive("initial_price", initial_price)?,
+            dynamics: Dynamics::Bootstrap(bootstrap.state()),
             last_jumps: 0,
         })
     }
@@ -442,6 +488,10 @@ impl PriceProcess {
                 self.price = series.price_on(*day).unwrap_or(self.price) * *scale;
                 return self.price;
             }
+            Dynamics::Reverting(s) => s.log_return(rng),
+            Dynamics::Phases(s) => s.log_return(rng),
+            Dynamics::DecayingVol(s) => s.log_return(rng),
+            Dynamics::Bootstrap(s) => s.log_return(rng),
         };
         self.price *= log_return.exp();
         self.price
@@ -463,11 +513,39 @@ impl PriceProcess {
         Ok(())
     }
 
-    /// Current regime of a regime-switching process (the one that produced the latest step),
-    /// `None` for the other models.
+    /// Current regime of a regime-switching or phase process (the one that produced the
+    /// latest step), `None` for the other models.
     pub fn regime(&self) -> Option<Regime> {
-        match self.dynamics {
-            Dynamics::Regime { regime, .. } => Some(regime),
+        match &self.dynamics {
+            Dynamics::Regime { regime, .. } => Some(*regime),
+            Dynamics::Phases(s) => Some(s.regime()),
+            _ => None,
+        }
+    }
+
+    /// Days left in the current phase after the latest step (phase model; `None` for the
+    /// others).
+    pub fn phase_days_left(&self) -> Option<u32> {
+        match &self.dynamics {
+            Dynamics::Phases(s) => Some(s.days_left()),
+            _ => None,
+        }
+    }
+
+    /// Log deviation of the price from its trend (mean-reverting model; `None` for the
+    /// others). A shock moves the trend with the price, so it does not change the deviation.
+    pub fn trend_deviation(&self) -> Option<f64> {
+        match &self.dynamics {
+            Dynamics::Reverting(s) => Some(s.deviation()),
+            _ => None,
+        }
+    }
+
+    /// Index of the latest return replayed by a bootstrap (0 before its first step; `None`
+    /// for the other models).
+    pub fn bootstrap_index(&self) -> Option<usize> {
+        match &self.dynamics {
+            Dynamics::Bootstrap(s) => Some(s.index()),
             _ => None,
         }
     }
