@@ -147,9 +147,9 @@ fn probes(k: &KeyDef) -> Vec<(String, Option<f64>)> {
 fn inside(k: &KeyDef, v: Option<f64>) -> bool {
     let r = k.range.expect("a range");
     match (v, k.ty) {
-        (Some(v), KeyType::Integer) => v.fract() == 0.0 && v.abs() < 1e19 && {
-            r.contains_int(v as i128)
-        },
+        (Some(v), KeyType::Integer) => {
+            v.fract() == 0.0 && v.abs() < 1e19 && { r.contains_int(v as i128) }
+        }
         (Some(v), _) => r.contains(v),
         (None, _) => false,
     }
@@ -190,7 +190,11 @@ fn every_numeric_key_refuses_values_outside_its_range() {
         covered += 1;
         let path = k.path.replace("[]", "[0]").replace('*', "us");
         for (text, v) in probes(k) {
-            let value = if pair { format!("[{text}, {text}]") } else { text };
+            let value = if pair {
+                format!("[{text}, {text}]")
+            } else {
+                text
+            };
             let o = overrides(k.path, &value);
             let ok = inside(k, v);
             let what = format!("{} = {value} ({})", k.path, o.join(" "));

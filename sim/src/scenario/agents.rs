@@ -78,8 +78,10 @@ pub(super) fn resolve(
         discount_rate_private: cx.pair(&k.discount_rate_private, &mut f.discount_rate_private)?,
         credit_usd_per_mw_public: cx
             .value(&k.credit_usd_per_mw_public, &mut f.credit_usd_per_mw_public)?,
-        credit_usd_per_mw_private: cx
-            .value(&k.credit_usd_per_mw_private, &mut f.credit_usd_per_mw_private)?,
+        credit_usd_per_mw_private: cx.value(
+            &k.credit_usd_per_mw_private,
+            &mut f.credit_usd_per_mw_private,
+        )?,
         project_finance_public: cx
             .value(&k.project_finance_public, &mut f.project_finance_public)?,
         project_finance_private: cx
@@ -109,19 +111,27 @@ pub(super) fn resolve(
         decision_interval_days: cx
             .value(&k.decision_interval_days, &mut f.decision_interval_days)?,
         hybrid: cx.value(&k.hybrid, &mut f.hybrid)?,
-        difficulty_growth_per_year: cx
-            .value(&k.difficulty_growth_per_year, &mut f.difficulty_growth_per_year)?,
-        mining_opex_usd_per_mw_year: cx
-            .value(&k.mining_opex_usd_per_mw_year, &mut f.mining_opex_usd_per_mw_year)?,
+        difficulty_growth_per_year: cx.value(
+            &k.difficulty_growth_per_year,
+            &mut f.difficulty_growth_per_year,
+        )?,
+        mining_opex_usd_per_mw_year: cx.value(
+            &k.mining_opex_usd_per_mw_year,
+            &mut f.mining_opex_usd_per_mw_year,
+        )?,
         asic_lead_time_days: cx.value(&k.asic_lead_time_days, &mut f.asic_lead_time_days)?,
         asic_life_years: cx.value(&k.asic_life_years, &mut f.asic_life_years)?,
         expansion_step: cx.value(&k.expansion_step, &mut f.expansion_step)?,
-        expansion_capex_usd_per_mw: cx
-            .value(&k.expansion_capex_usd_per_mw, &mut f.expansion_capex_usd_per_mw)?,
+        expansion_capex_usd_per_mw: cx.value(
+            &k.expansion_capex_usd_per_mw,
+            &mut f.expansion_capex_usd_per_mw,
+        )?,
         expansion_lead_time_days: cx
             .value(&k.expansion_lead_time_days, &mut f.expansion_lead_time_days)?,
-        relocation_lead_time_days: cx
-            .value(&k.relocation_lead_time_days, &mut f.relocation_lead_time_days)?,
+        relocation_lead_time_days: cx.value(
+            &k.relocation_lead_time_days,
+            &mut f.relocation_lead_time_days,
+        )?,
         debt_interest_rate: cx.value(&k.debt_interest_rate, &mut f.debt_interest_rate)?,
         debt_amortization_years: cx
             .value(&k.debt_amortization_years, &mut f.debt_amortization_years)?,
@@ -187,7 +197,11 @@ fn named_firms(cx: &Ctx<'_>, f: &RawFirms) -> Result<Vec<NamedFirm>, ScenarioErr
     for (i, c) in f.custom.iter().enumerate() {
         let key = |k: &str| format!("firms.custom[{i}].{k}");
         cx.check(&firm.capacity_mw, &key("capacity_mw"), &c.capacity_mw)?;
-        cx.check(&firm.self_mining_ehs, &key("self_mining_ehs"), &c.self_mining_ehs)?;
+        cx.check(
+            &firm.self_mining_ehs,
+            &key("self_mining_ehs"),
+            &c.self_mining_ehs,
+        )?;
         cx.check(
             &firm.efficiency_j_per_th,
             &key("efficiency_j_per_th"),
@@ -330,22 +344,36 @@ fn resolve_ai(cx: &Ctx<'_>, a: &mut RawAi, start_unix: i64) -> Result<Option<Ai>
     let params = Ai {
         demand,
         exogenous_supply_mw: cx.value(&k.exogenous_supply_mw, &mut a.exogenous_supply_mw)?,
-        exogenous_supply_growth_per_year: cx.value(&k.exogenous_supply_growth_per_year, &mut a.exogenous_supply_growth_per_year)?,
-        reference_rate_usd_per_mw_year: cx.value(&k.reference_rate_usd_per_mw_year, &mut a.reference_rate_usd_per_mw_year)?,
-        rate_min_usd_per_mw_year: cx.value(&k.rate_min_usd_per_mw_year, &mut a.rate_min_usd_per_mw_year)?,
-        rate_max_usd_per_mw_year: cx.value(&k.rate_max_usd_per_mw_year, &mut a.rate_max_usd_per_mw_year)?,
+        exogenous_supply_growth_per_year: cx.value(
+            &k.exogenous_supply_growth_per_year,
+            &mut a.exogenous_supply_growth_per_year,
+        )?,
+        reference_rate_usd_per_mw_year: cx.value(
+            &k.reference_rate_usd_per_mw_year,
+            &mut a.reference_rate_usd_per_mw_year,
+        )?,
+        rate_min_usd_per_mw_year: cx
+            .value(&k.rate_min_usd_per_mw_year, &mut a.rate_min_usd_per_mw_year)?,
+        rate_max_usd_per_mw_year: cx
+            .value(&k.rate_max_usd_per_mw_year, &mut a.rate_max_usd_per_mw_year)?,
         rate_elasticity: cx.value(&k.rate_elasticity, &mut a.rate_elasticity)?,
-        colo_capex_usd_per_mw_it: cx.value(&k.colo_capex_usd_per_mw_it, &mut a.colo_capex_usd_per_mw_it)?,
+        colo_capex_usd_per_mw_it: cx
+            .value(&k.colo_capex_usd_per_mw_it, &mut a.colo_capex_usd_per_mw_it)?,
         gross_to_it: cx.value(&k.gross_to_it, &mut a.gross_to_it)?,
         lead_time_months: cx.value(&k.lead_time_months, &mut a.lead_time_months)?,
         tenor_years: cx.value(&k.tenor_years, &mut a.tenor_years)?,
         shell_life_years: cx.value(&k.shell_life_years, &mut a.shell_life_years)?,
         noi_margin: cx.value(&k.noi_margin, &mut a.noi_margin)?,
-        default_hazard_per_year: cx.value(&k.default_hazard_per_year, &mut a.default_hazard_per_year)?,
-        gpu_capex_usd_per_mw_it: cx.value(&k.gpu_capex_usd_per_mw_it, &mut a.gpu_capex_usd_per_mw_it)?,
+        default_hazard_per_year: cx
+            .value(&k.default_hazard_per_year, &mut a.default_hazard_per_year)?,
+        gpu_capex_usd_per_mw_it: cx
+            .value(&k.gpu_capex_usd_per_mw_it, &mut a.gpu_capex_usd_per_mw_it)?,
         gpus_per_mw_it: cx.value(&k.gpus_per_mw_it, &mut a.gpus_per_mw_it)?,
         gpu_hour_usd: cx.value(&k.gpu_hour_usd, &mut a.gpu_hour_usd)?,
-        gpu_price_decline_per_year: cx.value(&k.gpu_price_decline_per_year, &mut a.gpu_price_decline_per_year)?,
+        gpu_price_decline_per_year: cx.value(
+            &k.gpu_price_decline_per_year,
+            &mut a.gpu_price_decline_per_year,
+        )?,
         gpu_utilization: cx.value(&k.gpu_utilization, &mut a.gpu_utilization)?,
         gpu_life_years: cx.value(&k.gpu_life_years, &mut a.gpu_life_years)?,
         cloud_opex_share: cx.value(&k.cloud_opex_share, &mut a.cloud_opex_share)?,

@@ -9,7 +9,9 @@ use hashshift_models::market::{
 use hashshift_models::mining::population::PopulationParams;
 
 use super::keys::KeyDef;
-use super::raw::{RawAi, RawEnergy, RawFees, RawFirms, RawHardware, RawNetwork, RawPrice, RawShock};
+use super::raw::{
+    RawAi, RawEnergy, RawFees, RawFirms, RawHardware, RawNetwork, RawPrice, RawShock,
+};
 use super::raw_network::{EnergyKeys, HardwareKeys, RegionKeys};
 use super::raw_security::RawSecurity;
 use super::{Ctx, ScenarioError};
@@ -245,9 +247,7 @@ pub(super) fn resolve(
     let security = super::security::resolve_security(cx, raw.security)?;
     let frontier = resolve_hardware(cx, raw.hardware)?;
     let agents = match &network {
-        Some(n) => {
-            super::agents::resolve(cx, raw.firms, raw.ai, n.population.sites, start_unix)?
-        }
+        Some(n) => super::agents::resolve(cx, raw.firms, raw.ai, n.population.sites, start_unix)?,
         None => {
             for (key, set) in [
                 ("firms", *raw.firms != Default::default()),
@@ -324,16 +324,32 @@ fn resolve_energy(
             Some(v) => cx.check(k, &path(k), &v).map(|()| *field = v),
             None => Ok(()),
         };
-        set(&r.price_usd_per_kwh, o.price_usd_per_kwh, &mut p.energy_price_usd_per_kwh)?;
-        set(&r.seasonal_amplitude, o.seasonal_amplitude, &mut p.seasonal_amplitude)?;
-        set(&r.seasonal_peak_day, o.seasonal_peak_day, &mut p.seasonal_peak_day)?;
+        set(
+            &r.price_usd_per_kwh,
+            o.price_usd_per_kwh,
+            &mut p.energy_price_usd_per_kwh,
+        )?;
+        set(
+            &r.seasonal_amplitude,
+            o.seasonal_amplitude,
+            &mut p.seasonal_amplitude,
+        )?;
+        set(
+            &r.seasonal_peak_day,
+            o.seasonal_peak_day,
+            &mut p.seasonal_peak_day,
+        )?;
         set(
             &r.carbon_intensity_t_per_mwh,
             o.carbon_intensity_t_per_mwh,
             &mut p.carbon_intensity_t_per_mwh,
         )?;
         set(&r.ai_suitability, o.ai_suitability, &mut p.ai_suitability)?;
-        set(&r.hashrate_share, o.hashrate_share, &mut p.hashrate_share_2026)?;
+        set(
+            &r.hashrate_share,
+            o.hashrate_share,
+            &mut p.hashrate_share_2026,
+        )?;
     }
     let share_sum: f64 = regions.iter().map(|r| r.1.hashrate_share_2026).sum();
     if (share_sum - 1.0).abs() > 1e-6 {
@@ -350,12 +366,18 @@ fn resolve_energy(
 fn resolve_hardware(cx: &Ctx<'_>, h: &mut RawHardware) -> Result<FrontierParams, ScenarioError> {
     let k = HardwareKeys::DEFS;
     let p = FrontierParams {
-        improvement_rate_per_year: cx
-            .value(&k.improvement_rate_per_year, &mut h.improvement_rate_per_year)?,
-        price_per_th_trend_per_year: cx
-            .value(&k.price_per_th_trend_per_year, &mut h.price_per_th_trend_per_year)?,
-        generation_interval_years: cx
-            .value(&k.generation_interval_years, &mut h.generation_interval_years)?,
+        improvement_rate_per_year: cx.value(
+            &k.improvement_rate_per_year,
+            &mut h.improvement_rate_per_year,
+        )?,
+        price_per_th_trend_per_year: cx.value(
+            &k.price_per_th_trend_per_year,
+            &mut h.price_per_th_trend_per_year,
+        )?,
+        generation_interval_years: cx.value(
+            &k.generation_interval_years,
+            &mut h.generation_interval_years,
+        )?,
         depreciation_per_year: cx.value(&k.depreciation_per_year, &mut h.depreciation_per_year)?,
         scrap_usd_per_unit: cx.value(&k.scrap_usd_per_unit, &mut h.scrap_usd_per_unit)?,
     };

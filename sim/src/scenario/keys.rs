@@ -12,7 +12,12 @@ use std::sync::OnceLock;
 
 use serde_json::{json, Value};
 
-use super::{Ctx, ScenarioError};
+mod schema;
+mod value;
+
+pub use schema::annotate;
+pub(crate) use value::text_value;
+pub use value::KeyValue;
 
 /// The TOML type of a scenario key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -225,9 +230,9 @@ impl KeyDef {
         let Some(r) = self.range else {
             return String::new();
         };
-        let what = match (self.ty, self.default) {
-            (KeyType::Integer, _) => "an integer",
-            (KeyType::Array, _) => "[low, high], each a number",
+        let what = match self.ty {
+            KeyType::Integer => "an integer",
+            KeyType::Array => "[low, high], each a number",
             _ => "a number",
         };
         let unit = if self.unit.is_empty() {
@@ -395,64 +400,6 @@ macro_rules! section {
 }
 pub(crate) use section;
 
-/// Adds each key's default, range and unit to its property in a section's JSON Schema.
-pub fn annotate(schema: &mut schemars::Schema, keys: &[KeyDef]) {
-    let Some(props) = schema
-        .get_mut("properties")
-        .and_then(Value::as_object_mut)
-    else {
-        return;
-    };
-    for k in keys {
-        let Some(Value::Object(p)) = props.get_mut(k.name()) else {
-            continue;
-        };
-        if let Some(d) = k.default_json() {
-            p.insert("default".into(), d);
-        }
-        if let (Some(r), KeyType::Number | KeyType::Integer) = (k.range, k.ty) {
-            let num = |v: f64| match k.ty {
-                KeyType::Integer => json!(v as i128),
-                _ => json!(v),
-            };
-            match r.lo {
-                End::Closed(v) => p.insert("minimum".into(), num(v)),
-                End::Open(v) => p.insert("exclusiveMinimum".into(), num(v)),
-            };
-            match r.hi {
-                End::Closed(v) => p.insert("maximum".into(), num(v)),
-                End::Open(v) => p.insert("exclusiveMaximum".into(), num(v)),
-            };
-        }
-        if let (Some(r), DefaultValue::Pair(_)) = (k.range, k.default) {
-            p.insert("minItems".into(), json!(2));
-            p.insert("maxItems".into(), json!(2));
-            let mut item = serde_json::Map::new();
-            item.insert("type".into(), json!("number"));
-            match r.lo {
-                End::Closed(v) => item.insert("minimum".into(), json!(v)),
-                End::Open(v) => item.insert("exclusiveMinimum".into(), json!(v)),
-            };
-            match r.hi {
-                End::Closed(v) => item.insert("maximum".into(), json!(v)),
-                End::Open(v) => item.insert("exclusiveMaximum".into(), json!(v)),
-            };
-            p.insert("items".into(), Value::Object(item));
-        }
-        let summary = k.summary();
-        if !summary.is_empty() {
-            let doc = p
-                .get("description")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .trim_end()
-                .to_string();
-            let sep = if doc.is_empty() { "" } else { " " };
-            p.insert("description".into(), json!(format!("{doc}{sep}{summary}")));
-        }
-    }
-}
-
 /// Every key of the scenario format, in file order (tables' keys where the table is).
 pub fn all() -> &'static [KeyDef] {
     static ALL: OnceLock<Vec<KeyDef>> = OnceLock::new();
@@ -476,194 +423,6 @@ pub fn all() -> &'static [KeyDef] {
 /// The key whose path is exactly `path` (a pattern: `energy.regions.*.sigma`).
 pub fn get(path: &str) -> Option<&'static KeyDef> {
     all().iter().find(|k| k.path == path)
-}
-
-/// A value a key may hold: how its default is read and whether it has a range.
-pub trait KeyValue: Clone {
-    /// The value of default `d`, if it has this type.
-    fn from_default(d: &DefaultValue) -> Option<Self>;
-    /// `Ok(())` when inside `range` (values without a range always are); else the value as a
-    /// message shows it.
-    fn check(&self, _range: &Range) -> Result<(), String> {
-        Ok(())
-    }
-}
-
-impl KeyValue for f64 {
-    fn from_default(d: &DefaultValue) -> Option<Self> {
-        match *d {
-            DefaultValue::Number(v) => Some(v),
-            _ => None,
-        }
-    }
-    fn check(&self, range: &Range) -> Result<(), String> {
-        if range.contains(*self) {
-            Ok(())
-        } else {
-            Err(show_number(*self))
-        }
-    }
-}
-
-macro_rules! int_value {
-    ($($t:ty),*) => {$(
-        impl KeyValue for $t {
-            fn from_default(d: &DefaultValue) -> Option<Self> {
-                match *d {
-                    DefaultValue::Integer(v) => <$t>::try_from(v).ok(),
-                    _ => None,
-                }
-            }
-            fn check(&self, range: &Range) -> Result<(), String> {
-                if range.contains_int(i128::from(*self)) {
-                    Ok(())
-                } else {
-                    Err(self.to_string())
-                }
-            }
-        }
-    )*};
-}
-int_value!(u64, u32);
-
-impl KeyValue for bool {
-    fn from_default(d: &DefaultValue) -> Option<Self> {
-        match *d {
-            DefaultValue::Boolean(v) => Some(v),
-            _ => None,
-        }
-    }
-}
-
-impl KeyValue for String {
-    fn from_default(d: &DefaultValue) -> Option<Self> {
-        match *d {
-            DefaultValue::Text(v) => Some(v.to_string()),
-            _ => None,
-        }
-    }
-}
-
-/// `[low, high]`: the range applies to each element.
-impl KeyValue for Vec<f64> {
-    fn from_default(d: &DefaultValue) -> Option<Self> {
-        match *d {
-            DefaultValue::Pair(v) => Some(v.to_vec()),
-            _ => None,
-        }
-    }
-    fn check(&self, range: &Range) -> Result<(), String> {
-        if self.iter().all(|&v| range.contains(v)) {
-            Ok(())
-        } else {
-            let shown: Vec<String> = self.iter().map(|&v| show_number(v)).collect();
-            Err(format!("[{}]", shown.join(", ")))
-        }
-    }
-}
-
-/// Enumerations: the default is their spelling in the file.
-macro_rules! text_value {
-    ($($t:ty),*) => {$(
-        impl $crate::scenario::keys::KeyValue for $t {
-            fn from_default(d: &$crate::scenario::keys::DefaultValue) -> Option<Self> {
-                match *d {
-                    $crate::scenario::keys::DefaultValue::Text(v) => {
-                        serde_json::from_value(serde_json::Value::String(v.to_string())).ok()
-                    }
-                    _ => None,
-                }
-            }
-        }
-    )*};
-}
-pub(crate) use text_value;
-
-impl Ctx<'_> {
-    /// The value of key `def` in `slot`: the key's default filled in when the file gives
-    /// none, then checked against the key's range.
-    pub(crate) fn value<T: KeyValue>(
-        &self,
-        def: &KeyDef,
-        slot: &mut Option<T>,
-    ) -> Result<T, ScenarioError> {
-        if slot.is_none() {
-            *slot = Some(T::from_default(&def.default).unwrap_or_else(|| {
-                panic!("{}: its default {:?} has another type", def.path, def.default)
-            }));
-        }
-        let v = slot.clone().expect("filled above");
-        self.check(def, def.path, &v)?;
-        Ok(v)
-    }
-
-    /// Like [`Ctx::value`], with a default the resolver works out (`default`) instead of the
-    /// key's own.
-    pub(crate) fn value_or<T: KeyValue>(
-        &self,
-        def: &KeyDef,
-        slot: &mut Option<T>,
-        default: T,
-    ) -> Result<T, ScenarioError> {
-        let v = slot.get_or_insert(default).clone();
-        self.check(def, def.path, &v)?;
-        Ok(v)
-    }
-
-    /// The value of an optional key without a default, checked when given.
-    pub(crate) fn given<T: KeyValue>(
-        &self,
-        def: &KeyDef,
-        slot: &Option<T>,
-    ) -> Result<Option<T>, ScenarioError> {
-        match slot {
-            Some(v) => self.check(def, def.path, v).map(|()| Some(v.clone())),
-            None => Ok(None),
-        }
-    }
-
-    /// Checks `v` against key `def`'s range, naming it `path` (the pattern with the map key
-    /// or array index filled in: `energy.regions.us.sigma`, `shocks[2].factor`).
-    pub(crate) fn check<T: KeyValue>(
-        &self,
-        def: &KeyDef,
-        path: &str,
-        v: &T,
-    ) -> Result<(), ScenarioError> {
-        match def.range {
-            Some(r) => v
-                .check(&r)
-                .map_err(|shown| self.invalid(path, shown, def.allowed())),
-            None => Ok(()),
-        }
-    }
-
-    /// `[low, high]` of pair key `def` (default filled): exactly two numbers, each in the
-    /// key's range, `low <= high`.
-    pub(crate) fn pair(
-        &self,
-        def: &KeyDef,
-        slot: &mut Option<Vec<f64>>,
-    ) -> Result<(f64, f64), ScenarioError> {
-        let v = self.value(def, slot)?;
-        match v.as_slice() {
-            &[lo, hi] if lo <= hi => Ok((lo, hi)),
-            &[_, _] => Err(self.invalid(
-                def.path,
-                format!("{v:?}"),
-                "must be [low, high] with low <= high",
-            )),
-            _ => Err(self.invalid(
-                def.path,
-                format!("{v:?}"),
-                format!(
-                    "must be [low, high]: two numbers, not {}; {}",
-                    v.len(),
-                    def.allowed()
-                ),
-            )),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -696,7 +455,11 @@ mod tests {
                 }
             }
             if let (DefaultValue::Pair(v), Some(r)) = (k.default, k.range) {
-                assert!(r.contains(v[0]) && r.contains(v[1]) && v[0] <= v[1], "{}", k.path);
+                assert!(
+                    r.contains(v[0]) && r.contains(v[1]) && v[0] <= v[1],
+                    "{}",
+                    k.path
+                );
             }
         }
     }

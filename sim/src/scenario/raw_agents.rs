@@ -21,9 +21,10 @@ section! {
     pub struct RawFirms ("firms.", FirmsKeys) {
         /// Firms decide; false keeps the generated fleet fixed, as before agents.
         enabled: Option<bool> = boolean(true),
-        /// Generated firms, at most one per site.
+        /// Generated firms.
         count: Option<u64> = integer_derived("min(3000, network.sites)")
-            .range(ge(1.0), le(1_000_000.0)),
+            .range(ge(1.0), le(1_000_000.0))
+            .unit("firms, at most one per site"),
         /// Share of firms (the largest) that are public.
         public_share: Option<f64> = number(d::FIRMS_PUBLIC_SHARE).range(ge(0.0), le(1.0)),
         /// Mean cash at the start.

@@ -119,7 +119,7 @@ mod tests {
             None => node,
         }
     }
-    
+
     fn leaf_type(node: &Value, defs: &Value) -> KeyType {
         let node = resolve(node, defs);
         let names: Vec<&str> = match node.get("type") {
@@ -165,7 +165,7 @@ mod tests {
         }
         KeyType::Other
     }
-    
+
     fn walk(node: &Value, defs: &Value, prefix: &str, out: &mut Vec<KeyPath>) {
         let node = resolve(node, defs);
         let join = |k: &str| {
