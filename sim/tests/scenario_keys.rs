@@ -163,6 +163,7 @@ fn names(e: &ScenarioError, path: &str, field: &str, loose: bool) -> bool {
             key == path || key.contains(field) || (loose && key.starts_with(table))
         }
         ScenarioError::Parse { message, .. } => message.contains(field),
+        ScenarioError::Override { spec, .. } => spec.starts_with(&format!("{path}=")),
         _ => false,
     }
 }
