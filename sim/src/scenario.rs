@@ -10,26 +10,29 @@
 //! every output file's metadata, so a result always carries the exact inputs that made it.
 
 pub mod agents;
+mod chain;
 pub mod csv;
 pub mod defaults;
 pub mod economy;
 mod error;
 mod hashrate;
+pub mod keys;
 pub mod raw;
 pub mod raw_agents;
+pub mod raw_market;
+pub mod raw_network;
 pub mod raw_security;
 pub mod security;
 
 use std::path::{Path, PathBuf};
 
-use hashshift_models::consensus;
 use hashshift_models::hashrate_path::HashratePath;
 
 use crate::calendar;
 pub use agents::AgentsSpec;
 pub use economy::{EconomySpec, FeeSpec, NetworkSpec, PriceSpec, Shock};
 pub use error::ScenarioError;
-use raw::{HashrateKind, RawScenario};
+use raw::{HashrateKind, OutputKeys, RawOutput, RawScenario, ScenarioKeys};
 pub use security::{DifficultyRule, DifficultySpec, SecuritySpec};
 
 /// The chain at the start of a run.
@@ -199,9 +202,13 @@ pub fn apply_override(table: &mut toml::Table, spec: &str) -> Result<(), Scenari
             v => v,
         },
         Err(_) if value_text.parse::<f64>().is_ok_and(f64::is_finite) => {
-            return Err(err(
-                "not a valid TOML number (integers are 64-bit, at most 9223372036854775807)",
-            ));
+            let digits = value_text.trim_start_matches(['+', '-']);
+            return Err(err(if digits.bytes().all(|b| b.is_ascii_digit()) {
+                "not a valid TOML number (integers are 64-bit, at most 9223372036854775807)"
+            } else {
+                "not a valid TOML number (a decimal point needs a digit on each side: 0.5, \
+                 not .5; 5.0, not 5.)"
+            }));
         }
         Err(_) => toml::Value::String(value_text.to_string()),
     };
@@ -240,6 +247,30 @@ impl DataFile {
     }
 }
 
+/// A value as an error message shows it: numbers far from 1 in scientific notation
+/// ([`keys::show_number`]), everything else as displayed.
+pub(crate) trait Shown {
+    /// The value for a message.
+    fn shown(&self) -> String;
+}
+
+impl Shown for f64 {
+    fn shown(&self) -> String {
+        keys::show_number(*self)
+    }
+}
+
+macro_rules! shown_as_displayed {
+    ($($t:ty),*) => {$(
+        impl Shown for $t {
+            fn shown(&self) -> String {
+                self.to_string()
+            }
+        }
+    )*};
+}
+shown_as_displayed!(u64, u32, i64, usize, bool, &str, String, &String);
+
 pub(crate) struct Ctx<'a> {
     file: &'a Path,
     /// The data files read so far: `(path as written, SHA-256)`.
@@ -250,13 +281,13 @@ impl Ctx<'_> {
     pub(crate) fn invalid(
         &self,
         key: impl AsRef<str>,
-        value: impl ToString,
+        value: impl Shown,
         allowed: impl ToString,
     ) -> ScenarioError {
         ScenarioError::Invalid {
             file: self.file.to_path_buf(),
             key: key.as_ref().to_string(),
-            value: value.to_string(),
+            value: value.shown(),
             allowed: allowed.to_string(),
         }
     }
@@ -301,31 +332,6 @@ impl Ctx<'_> {
     pub(crate) fn date(&self, key: &str, text: &str) -> Result<i64, ScenarioError> {
         calendar::parse_utc(text).map_err(|e| self.invalid(key, format!("{text:?}"), e))
     }
-
-    pub(crate) fn range(
-        &self,
-        key: &str,
-        v: f64,
-        lo: f64,
-        hi: f64,
-        unit: &str,
-    ) -> Result<f64, ScenarioError> {
-        if v.is_finite() && v >= lo && v <= hi {
-            Ok(v)
-        } else {
-            Err(self.invalid(key, v, format!("must be a number in [{lo}, {hi}] {unit}")))
-        }
-    }
-}
-
-fn parse_bits(text: &str) -> Option<u32> {
-    let hex = text
-        .trim()
-        .strip_prefix("0x")
-        .or_else(|| text.trim().strip_prefix("0X"))?;
-    (hex.len() <= 8 && !hex.is_empty())
-        .then(|| u32::from_str_radix(hex, 16).ok())
-        .flatten()
 }
 
 /// What an output folder name may be.
@@ -370,27 +376,22 @@ pub(crate) fn folder_name(
     }
 }
 
-/// Stage two: checks every value and fills defaults.
+/// Stage two: resolves each section (defaults filled, every value checked).
 fn validate(mut raw: RawScenario, file: &Path) -> Result<Scenario, ScenarioError> {
     let cx = Ctx {
         file,
         data_files: Default::default(),
     };
+    let k = ScenarioKeys::DEFS;
 
     // Name and seed.
     let name = folder_name(raw.name.as_deref(), file, "scenario")
         .map_err(|name| cx.invalid("name", format!("{name:?}"), NAME_ALLOWED))?;
     raw.name = Some(name.clone());
-    let seed = *raw.seed.get_or_insert(defaults::SEED);
-    if seed > i64::MAX as u64 {
-        return Err(cx.invalid("seed", seed, "must be in [0, 2^63-1]"));
-    }
+    let seed = cx.value(&k.seed, &mut raw.seed)?;
 
     // Time window.
-    let start_text = raw
-        .start
-        .get_or_insert_with(|| defaults::START.into())
-        .clone();
+    let start_text = cx.value(&k.start, &mut raw.start)?;
     let start_unix = cx.date("start", &start_text)?;
     let (first, last) = (defaults::EARLIEST_START_UNIX, defaults::LATEST_END_UNIX);
     let window = || {
@@ -405,10 +406,10 @@ fn validate(mut raw: RawScenario, file: &Path) -> Result<Scenario, ScenarioError
         return Err(cx.invalid("start", format!("{start_text:?}"), window()));
     }
     let end_unix = match (&raw.end, raw.horizon_years) {
-        (Some(_), Some(_)) => {
+        (Some(_), Some(y)) => {
             return Err(cx.invalid(
                 "horizon_years",
-                raw.horizon_years.unwrap_or_default(),
+                y,
                 "give either `end` or `horizon_years`, not both",
             ))
         }
@@ -430,20 +431,21 @@ fn validate(mut raw: RawScenario, file: &Path) -> Result<Scenario, ScenarioError
             }
             e
         }
-        (None, years) => {
-            let y = years.unwrap_or(defaults::HORIZON_YEARS);
-            if !(y.is_finite() && y > 0.0 && y <= defaults::MAX_HORIZON_YEARS) {
+        (None, _) => {
+            let y = cx.value(&k.horizon_years, &mut raw.horizon_years)?;
+            let end = start_unix + (y * defaults::YEAR_S).round() as i64;
+            if end <= start_unix {
                 return Err(cx.invalid(
                     "horizon_years",
                     y,
                     format!(
-                        "must be a number in (0, {}] years",
-                        defaults::MAX_HORIZON_YEARS
+                        "{}; this one is shorter than half a second, so the run would end at \
+                         its start",
+                        k.horizon_years.allowed()
                     ),
                 ));
             }
-            raw.horizon_years = Some(y);
-            start_unix + (y * defaults::YEAR_S).round() as i64
+            end
         }
     };
     if end_unix > last {
@@ -459,94 +461,35 @@ fn validate(mut raw: RawScenario, file: &Path) -> Result<Scenario, ScenarioError
         ));
     }
 
-    // Chain start.
-    let height = *raw.chain.height.get_or_insert(defaults::START_HEIGHT);
-    let bits_text = raw
-        .chain
-        .bits
-        .get_or_insert_with(|| defaults::START_BITS.into())
-        .clone();
-    let bits = parse_bits(&bits_text).ok_or_else(|| {
-        cx.invalid(
-            "chain.bits",
-            format!("{bits_text:?}"),
-            "must be a compact target in hex, like \"0x1702068f\"",
-        )
-    })?;
-    consensus::target_from_bits(bits).map_err(|e| {
-        cx.invalid(
-            "chain.bits",
-            format!("{bits_text:?}"),
-            format!("{e}; a start needs a valid proof-of-work target (positive, at most powLimit 0x1d00ffff)"),
-        )
-    })?;
-    if height >= 1 << 40 {
-        return Err(cx.invalid("chain.height", height, "must be below 2^40"));
-    }
-    let mid_epoch = height % consensus::DIFFICULTY_ADJUSTMENT_INTERVAL != 0;
-    let epoch_start_time = match (&raw.chain.epoch_start_time, mid_epoch) {
-        (Some(t), true) => {
-            let ts = cx.date("chain.epoch_start_time", t)?;
-            if ts > start_unix {
-                return Err(cx.invalid(
-                    "chain.epoch_start_time",
-                    format!("{t:?}"),
-                    format!("must not be after start {start_text}"),
-                ));
-            }
-            Some(ts)
-        }
-        (None, true) => {
-            return Err(cx.invalid(
-                "chain.height",
-                height,
-                format!(
-                "{height} is inside epoch {} (not a multiple of 2016), so chain.epoch_start_time \
-                     (header time of block {}) is required",
-                height / 2016,
-                height / 2016 * 2016
-            ),
-            ))
-        }
-        (Some(t), false) => {
-            return Err(cx.invalid(
-                "chain.epoch_start_time",
-                format!("{t:?}"),
-                format!("not used: height {height} is the first block of its epoch; remove it"),
-            ))
-        }
-        (None, false) => None,
-    };
-
-    let difficulty = security::validate_difficulty(&cx, &mut raw, height)?;
-
-    let (kind, hashrate) = hashrate::validate_hashrate(&cx, &mut raw, start_unix, end_unix)?;
-
-    let economy = economy::validate(
+    let chain = chain::resolve(&cx, &mut raw.chain, start_unix, &start_text)?;
+    let difficulty =
+        security::resolve_difficulty(&cx, &mut raw.difficulty, &raw.shocks, chain.height)?;
+    let (kind, hashrate) = hashrate::resolve(&cx, &mut raw.hashrate, start_unix, end_unix)?;
+    let economy = economy::resolve(
         &cx,
-        &mut raw,
+        economy::Sections {
+            price: &mut raw.price,
+            fees: &mut raw.fees,
+            energy: &mut raw.energy,
+            network: &mut raw.network,
+            hardware: &mut raw.hardware,
+            shocks: &raw.shocks,
+            firms: &mut raw.firms,
+            ai: &mut raw.ai,
+            security: &mut raw.security,
+        },
         start_unix,
         end_unix,
         kind == HashrateKind::Fleet,
     )?;
-
-    let tables = TableSelection {
-        blocks: *raw.output.blocks.get_or_insert(true),
-        epochs: *raw.output.epochs.get_or_insert(true),
-        firms: *raw.output.firms.get_or_insert(true),
-        events: *raw.output.events.get_or_insert(true),
-    };
+    let tables = resolve_output(&cx, &mut raw.output)?;
 
     Ok(Scenario {
         name,
         seed,
         start_unix,
         end_unix,
-        chain: ChainStart {
-            height,
-            bits,
-            epoch_start_time,
-        },
+        chain,
         hashrate_kind: kind,
         hashrate,
         economy,
@@ -559,6 +502,17 @@ fn validate(mut raw: RawScenario, file: &Path) -> Result<Scenario, ScenarioError
             files.dedup();
             files
         },
+    })
+}
+
+/// Resolves `[output]`: the tables to write.
+fn resolve_output(cx: &Ctx<'_>, o: &mut RawOutput) -> Result<TableSelection, ScenarioError> {
+    let k = OutputKeys::DEFS;
+    Ok(TableSelection {
+        blocks: cx.value(&k.blocks, &mut o.blocks)?,
+        epochs: cx.value(&k.epochs, &mut o.epochs)?,
+        firms: cx.value(&k.firms, &mut o.firms)?,
+        events: cx.value(&k.events, &mut o.events)?,
     })
 }
 

@@ -67,7 +67,12 @@ demand_points = [ { at = "2026-06-01", mw = 1000.0 }, { at = "2027-01-01", mw = 
         "demand",
         Some(&text),
         &[],
-        &["demand.toml", "ai.demand_points[1].mw", "-5", ">= 0 MW"],
+        &[
+            "demand.toml",
+            "ai.demand_points[1].mw",
+            "-5",
+            "[0, 10000000] MW",
+        ],
     );
 }
 

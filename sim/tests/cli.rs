@@ -246,7 +246,7 @@ fn bad_inputs_exit_2_with_a_clear_message_and_no_output() {
         (
             "hugeprice",
             "[price]\ninitial_usd = 1e308\n",
-            &["price.initial_usd", "1e308", "at most 1e9 USD"][..],
+            &["price.initial_usd", "1e308", "(0, 1000000000] USD/BTC"][..],
         ),
         (
             "farstart",

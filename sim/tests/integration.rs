@@ -21,6 +21,7 @@ mod invariants;
 mod migration;
 mod outputs_doc;
 mod price_feedback;
+mod scenario_keys;
 mod scenario_properties;
 mod security;
 mod sweep;

@@ -2,13 +2,14 @@
 //! are in [`super::defaults`] (firms) and `hashshift_models::ai` (market), each with its
 //! source or marked as an assumption.
 
-use hashshift_models::ai::{self as ai_defaults, AiMarketParams, AiMarketParams as Ai, DemandPath};
+use hashshift_models::ai::{AiMarketParams, AiMarketParams as Ai, DemandPath};
 use hashshift_models::firms::named::{public_miners, NamedFirm, NamedSite};
 use hashshift_models::firms::FirmPopulationParams;
 use hashshift_models::hardware::Region;
 
-use super::raw::RawScenario;
-use super::raw_agents::DemandKind;
+use super::raw_agents::{
+    AiKeys, CustomFirmKeys, CustomSiteKeys, DemandKind, DemandPointKeys, FirmsKeys, RawAi, RawFirms,
+};
 use super::{csv, defaults as d, Ctx, ScenarioError};
 
 /// The validated agent inputs of a fleet run.
@@ -53,58 +54,48 @@ pub struct AgentsSpec {
     pub ai: Option<AiMarketParams>,
 }
 
-/// Validates `[firms]` and `[ai]` (fleet runs), filling defaults in place. `sites`: the
+/// Resolves `[firms]` and `[ai]` (fleet runs), filling defaults in place. `sites`: the
 /// number of generated sites. Returns None when firms are disabled.
-pub(super) fn validate(
+pub(super) fn resolve(
     cx: &Ctx<'_>,
-    raw: &mut RawScenario,
+    f: &mut RawFirms,
+    a: &mut RawAi,
     sites: usize,
     start_unix: i64,
 ) -> Result<Option<AgentsSpec>, ScenarioError> {
-    let ai = validate_ai(cx, raw, start_unix)?;
-    let f = &mut raw.firms;
-    if !*f.enabled.get_or_insert(true) {
+    let ai = resolve_ai(cx, a, start_unix)?;
+    let k = FirmsKeys::DEFS;
+    if !cx.value(&k.enabled, &mut f.enabled)? {
         return Ok(None);
     }
-    let v = |o: &mut Option<f64>, def: f64| *o.get_or_insert(def);
-    let r = |o: &mut Option<[f64; 2]>, def: [f64; 2]| {
-        let x = *o.get_or_insert(def);
-        (x[0], x[1])
-    };
-    let count = *f.count.get_or_insert(d::FIRMS.min(sites as u64));
+    let count = cx.value_or(&k.count, &mut f.count, d::FIRMS.min(sites as u64))?;
     let firms = FirmPopulationParams {
         firms: count as usize,
-        public_share: v(&mut f.public_share, d::FIRMS_PUBLIC_SHARE),
-        cash_usd_per_mw: v(&mut f.cash_usd_per_mw, d::FIRMS_CASH_USD_PER_MW),
-        debt_usd_per_mw: v(&mut f.debt_usd_per_mw, d::FIRMS_DEBT_USD_PER_MW),
-        discount_rate_public: r(&mut f.discount_rate_public, d::FIRMS_DISCOUNT_RATE_PUBLIC),
-        discount_rate_private: r(&mut f.discount_rate_private, d::FIRMS_DISCOUNT_RATE_PRIVATE),
-        credit_usd_per_mw_public: v(
-            &mut f.credit_usd_per_mw_public,
-            d::FIRMS_CREDIT_USD_PER_MW_PUBLIC,
-        ),
-        credit_usd_per_mw_private: v(
+        public_share: cx.value(&k.public_share, &mut f.public_share)?,
+        cash_usd_per_mw: cx.value(&k.cash_usd_per_mw, &mut f.cash_usd_per_mw)?,
+        debt_usd_per_mw: cx.value(&k.debt_usd_per_mw, &mut f.debt_usd_per_mw)?,
+        discount_rate_public: cx.pair(&k.discount_rate_public, &mut f.discount_rate_public)?,
+        discount_rate_private: cx.pair(&k.discount_rate_private, &mut f.discount_rate_private)?,
+        credit_usd_per_mw_public: cx
+            .value(&k.credit_usd_per_mw_public, &mut f.credit_usd_per_mw_public)?,
+        credit_usd_per_mw_private: cx.value(
+            &k.credit_usd_per_mw_private,
             &mut f.credit_usd_per_mw_private,
-            d::FIRMS_CREDIT_USD_PER_MW_PRIVATE,
-        ),
-        project_finance_public: v(
-            &mut f.project_finance_public,
-            d::FIRMS_PROJECT_FINANCE_PUBLIC,
-        ),
-        project_finance_private: v(
-            &mut f.project_finance_private,
-            d::FIRMS_PROJECT_FINANCE_PRIVATE,
-        ),
-        horizon_years: r(&mut f.horizon_years, d::FIRMS_HORIZON_YEARS),
-        risk_aversion: r(&mut f.risk_aversion, d::FIRMS_RISK_AVERSION),
-        mining_hurdle: r(&mut f.mining_hurdle, d::FIRMS_MINING_HURDLE),
+        )?,
+        project_finance_public: cx
+            .value(&k.project_finance_public, &mut f.project_finance_public)?,
+        project_finance_private: cx
+            .value(&k.project_finance_private, &mut f.project_finance_private)?,
+        horizon_years: cx.pair(&k.horizon_years, &mut f.horizon_years)?,
+        risk_aversion: cx.pair(&k.risk_aversion, &mut f.risk_aversion)?,
+        mining_hurdle: cx.pair(&k.mining_hurdle, &mut f.mining_hurdle)?,
         belief_shares: [
-            v(&mut f.belief_naive, d::FIRMS_BELIEFS[0]),
-            v(&mut f.belief_adaptive, d::FIRMS_BELIEFS[1]),
-            v(&mut f.belief_drift, d::FIRMS_BELIEFS[2]),
+            cx.value(&k.belief_naive, &mut f.belief_naive)?,
+            cx.value(&k.belief_adaptive, &mut f.belief_adaptive)?,
+            cx.value(&k.belief_drift, &mut f.belief_drift)?,
         ],
-        adaptive_memory_years: v(&mut f.adaptive_memory_years, d::FIRMS_ADAPTIVE_MEMORY_YEARS),
-        drift_mu: v(&mut f.drift_mu, d::FIRMS_DRIFT_MU),
+        adaptive_memory_years: cx.value(&k.adaptive_memory_years, &mut f.adaptive_memory_years)?,
+        drift_mu: cx.value(&k.drift_mu, &mut f.drift_mu)?,
     };
     firms.validate(sites).map_err(|e| {
         let key = match e.param {
@@ -114,139 +105,51 @@ pub(super) fn validate(
         };
         cx.invalid(format!("firms.{key}"), e.value, e.allowed)
     })?;
-    let spec_range = |key: &str, x: f64, lo: f64, hi: f64, unit: &str| {
-        cx.range(&format!("firms.{key}"), x, lo, hi, unit)
-    };
     let spec = AgentsSpec {
         firms,
         named: Vec::new(),
-        decision_interval_days: spec_range(
-            "decision_interval_days",
-            v(
-                &mut f.decision_interval_days,
-                d::FIRMS_DECISION_INTERVAL_DAYS,
-            ),
-            1.0,
-            365.0,
-            "days",
+        decision_interval_days: cx
+            .value(&k.decision_interval_days, &mut f.decision_interval_days)?,
+        hybrid: cx.value(&k.hybrid, &mut f.hybrid)?,
+        difficulty_growth_per_year: cx.value(
+            &k.difficulty_growth_per_year,
+            &mut f.difficulty_growth_per_year,
         )?,
-        hybrid: *f.hybrid.get_or_insert(false),
-        difficulty_growth_per_year: spec_range(
-            "difficulty_growth_per_year",
-            v(
-                &mut f.difficulty_growth_per_year,
-                d::FIRMS_DIFFICULTY_GROWTH_PER_YEAR,
-            ),
-            -1.0,
-            2.0,
-            "per year",
+        mining_opex_usd_per_mw_year: cx.value(
+            &k.mining_opex_usd_per_mw_year,
+            &mut f.mining_opex_usd_per_mw_year,
         )?,
-        mining_opex_usd_per_mw_year: spec_range(
-            "mining_opex_usd_per_mw_year",
-            v(
-                &mut f.mining_opex_usd_per_mw_year,
-                d::FIRMS_MINING_OPEX_USD_PER_MW_YEAR,
-            ),
-            0.0,
-            1e7,
-            "USD per MW-year",
+        asic_lead_time_days: cx.value(&k.asic_lead_time_days, &mut f.asic_lead_time_days)?,
+        asic_life_years: cx.value(&k.asic_life_years, &mut f.asic_life_years)?,
+        expansion_step: cx.value(&k.expansion_step, &mut f.expansion_step)?,
+        expansion_capex_usd_per_mw: cx.value(
+            &k.expansion_capex_usd_per_mw,
+            &mut f.expansion_capex_usd_per_mw,
         )?,
-        asic_lead_time_days: spec_range(
-            "asic_lead_time_days",
-            v(&mut f.asic_lead_time_days, d::FIRMS_ASIC_LEAD_TIME_DAYS),
-            0.0,
-            1000.0,
-            "days",
+        expansion_lead_time_days: cx
+            .value(&k.expansion_lead_time_days, &mut f.expansion_lead_time_days)?,
+        relocation_lead_time_days: cx.value(
+            &k.relocation_lead_time_days,
+            &mut f.relocation_lead_time_days,
         )?,
-        asic_life_years: spec_range(
-            "asic_life_years",
-            v(&mut f.asic_life_years, d::FIRMS_ASIC_LIFE_YEARS),
-            0.5,
-            20.0,
-            "years",
-        )?,
-        expansion_step: spec_range(
-            "expansion_step",
-            v(&mut f.expansion_step, d::FIRMS_EXPANSION_STEP),
-            0.0,
-            1.0,
-            "(share of site capacity)",
-        )?,
-        expansion_capex_usd_per_mw: spec_range(
-            "expansion_capex_usd_per_mw",
-            v(
-                &mut f.expansion_capex_usd_per_mw,
-                d::FIRMS_EXPANSION_CAPEX_USD_PER_MW,
-            ),
-            0.0,
-            1e8,
-            "USD per MW",
-        )?,
-        expansion_lead_time_days: spec_range(
-            "expansion_lead_time_days",
-            v(
-                &mut f.expansion_lead_time_days,
-                d::FIRMS_EXPANSION_LEAD_TIME_DAYS,
-            ),
-            0.0,
-            3650.0,
-            "days",
-        )?,
-        relocation_lead_time_days: spec_range(
-            "relocation_lead_time_days",
-            v(
-                &mut f.relocation_lead_time_days,
-                d::FIRMS_RELOCATION_LEAD_TIME_DAYS,
-            ),
-            0.0,
-            3650.0,
-            "days",
-        )?,
-        debt_interest_rate: spec_range(
-            "debt_interest_rate",
-            v(&mut f.debt_interest_rate, d::FIRMS_DEBT_INTEREST_RATE),
-            0.0,
-            1.0,
-            "per year",
-        )?,
-        debt_amortization_years: spec_range(
-            "debt_amortization_years",
-            v(
-                &mut f.debt_amortization_years,
-                d::FIRMS_DEBT_AMORTIZATION_YEARS,
-            ),
-            0.5,
-            50.0,
-            "years",
-        )?,
-        secondary_payback_years: spec_range(
-            "secondary_payback_years",
-            v(
-                &mut f.secondary_payback_years,
-                d::FIRMS_SECONDARY_PAYBACK_YEARS,
-            ),
-            0.0,
-            10.0,
-            "years",
-        )?,
-        secondary_shelf_days: spec_range(
-            "secondary_shelf_days",
-            v(&mut f.secondary_shelf_days, d::FIRMS_SECONDARY_SHELF_DAYS),
-            1.0,
-            3650.0,
-            "days",
-        )?,
+        debt_interest_rate: cx.value(&k.debt_interest_rate, &mut f.debt_interest_rate)?,
+        debt_amortization_years: cx
+            .value(&k.debt_amortization_years, &mut f.debt_amortization_years)?,
+        secondary_payback_years: cx
+            .value(&k.secondary_payback_years, &mut f.secondary_payback_years)?,
+        secondary_shelf_days: cx.value(&k.secondary_shelf_days, &mut f.secondary_shelf_days)?,
         initial_volatility: 0.5,
         ai,
     };
     let mut spec = spec;
-    spec.named = named_firms(cx, raw)?;
+    spec.named = named_firms(cx, f)?;
     Ok(Some(spec))
 }
 
-fn named_firms(cx: &Ctx<'_>, raw: &RawScenario) -> Result<Vec<NamedFirm>, ScenarioError> {
+/// The real public miners `firms.public_miners` names and the firms of `[[firms.custom]]`.
+fn named_firms(cx: &Ctx<'_>, f: &RawFirms) -> Result<Vec<NamedFirm>, ScenarioError> {
     let mut out = Vec::new();
-    if let Some(tickers) = &raw.firms.public_miners {
+    if let Some(tickers) = &f.public_miners {
         let all = public_miners();
         let twice = |i: usize, t: &String, why: &str| {
             cx.invalid(
@@ -290,16 +193,19 @@ fn named_firms(cx: &Ctx<'_>, raw: &RawScenario) -> Result<Vec<NamedFirm>, Scenar
             out.push(f.clone());
         }
     }
-    for (i, c) in raw.firms.custom.iter().enumerate() {
+    let (firm, site) = (CustomFirmKeys::DEFS, CustomSiteKeys::DEFS);
+    for (i, c) in f.custom.iter().enumerate() {
         let key = |k: &str| format!("firms.custom[{i}].{k}");
-        cx.range(&key("capacity_mw"), c.capacity_mw, 1e-6, 1e6, "MW")?;
-        cx.range(&key("self_mining_ehs"), c.self_mining_ehs, 0.0, 1e6, "EH/s")?;
-        cx.range(
+        cx.check(&firm.capacity_mw, &key("capacity_mw"), &c.capacity_mw)?;
+        cx.check(
+            &firm.self_mining_ehs,
+            &key("self_mining_ehs"),
+            &c.self_mining_ehs,
+        )?;
+        cx.check(
+            &firm.efficiency_j_per_th,
             &key("efficiency_j_per_th"),
-            c.efficiency_j_per_th,
-            1.0,
-            500.0,
-            "J/TH",
+            &c.efficiency_j_per_th,
         )?;
         if c.sites.is_empty() {
             return Err(cx.invalid(key("sites"), "[]", "at least one site"));
@@ -307,7 +213,7 @@ fn named_firms(cx: &Ctx<'_>, raw: &RawScenario) -> Result<Vec<NamedFirm>, Scenar
         let mut sites = Vec::new();
         for (j, s) in c.sites.iter().enumerate() {
             let sk = |k: &str| format!("firms.custom[{i}].sites[{j}].{k}");
-            cx.range(&sk("capacity_mw"), s.capacity_mw, 1e-6, 1e6, "MW")?;
+            cx.check(&site.capacity_mw, &sk("capacity_mw"), &s.capacity_mw)?;
             let region: Region = s
                 .region
                 .parse()
@@ -356,24 +262,17 @@ fn named_firms(cx: &Ctx<'_>, raw: &RawScenario) -> Result<Vec<NamedFirm>, Scenar
     Ok(out)
 }
 
-fn validate_ai(
-    cx: &Ctx<'_>,
-    raw: &mut RawScenario,
-    start_unix: i64,
-) -> Result<Option<Ai>, ScenarioError> {
-    let a = &mut raw.ai;
-    if !*a.enabled.get_or_insert(true) {
+/// Resolves `[ai]` (None when the AI market is disabled).
+fn resolve_ai(cx: &Ctx<'_>, a: &mut RawAi, start_unix: i64) -> Result<Option<Ai>, ScenarioError> {
+    let k = AiKeys::DEFS;
+    if !cx.value(&k.enabled, &mut a.enabled)? {
         return Ok(None);
     }
-    let v = |o: &mut Option<f64>, def: f64| *o.get_or_insert(def);
-    let kind = *a.demand_kind.get_or_insert(DemandKind::Growth);
+    let kind = cx.value(&k.demand_kind, &mut a.demand_kind)?;
     let demand = match kind {
         DemandKind::Growth => DemandPath::Growth {
-            mw: v(&mut a.demand_mw, ai_defaults::DEFAULT_DEMAND_MW),
-            growth_per_year: v(
-                &mut a.demand_growth_per_year,
-                ai_defaults::DEFAULT_DEMAND_GROWTH_PER_YEAR,
-            ),
+            mw: cx.value(&k.demand_mw, &mut a.demand_mw)?,
+            growth_per_year: cx.value(&k.demand_growth_per_year, &mut a.demand_growth_per_year)?,
         },
         DemandKind::Piecewise => {
             let pts = a.demand_points.as_ref().ok_or_else(|| {
@@ -396,9 +295,11 @@ fn validate_ai(
                     ));
                 }
                 prev = Some(t);
-                if !(p.mw.is_finite() && p.mw >= 0.0) {
-                    return Err(cx.invalid(format!("ai.demand_points[{i}].mw"), p.mw, ">= 0 MW"));
-                }
+                cx.check(
+                    &DemandPointKeys::DEFS.mw,
+                    &format!("ai.demand_points[{i}].mw"),
+                    &p.mw,
+                )?;
                 out.push(((t - start_unix) as f64 / d::YEAR_S, p.mw));
             }
             DemandPath::Piecewise(out)
@@ -409,7 +310,7 @@ fn validate_ai(
                 a.demand_csv.as_deref(),
                 "ai.demand_kind = \"csv\"",
             )?;
-            let column = a.demand_column.get_or_insert_with(|| "mw".into()).clone();
+            let column = cx.value(&k.demand_column, &mut a.demand_column)?;
             let series = csv::parse_daily_series(
                 &data.text,
                 a.demand_date_column.as_deref(),
@@ -442,62 +343,40 @@ fn validate_ai(
     };
     let params = Ai {
         demand,
-        exogenous_supply_mw: v(
-            &mut a.exogenous_supply_mw,
-            ai_defaults::DEFAULT_EXOGENOUS_SUPPLY_MW,
-        ),
-        exogenous_supply_growth_per_year: v(
+        exogenous_supply_mw: cx.value(&k.exogenous_supply_mw, &mut a.exogenous_supply_mw)?,
+        exogenous_supply_growth_per_year: cx.value(
+            &k.exogenous_supply_growth_per_year,
             &mut a.exogenous_supply_growth_per_year,
-            ai_defaults::DEFAULT_EXOGENOUS_SUPPLY_GROWTH_PER_YEAR,
-        ),
-        reference_rate_usd_per_mw_year: v(
+        )?,
+        reference_rate_usd_per_mw_year: cx.value(
+            &k.reference_rate_usd_per_mw_year,
             &mut a.reference_rate_usd_per_mw_year,
-            ai_defaults::DEFAULT_REFERENCE_RATE,
-        ),
-        rate_min_usd_per_mw_year: v(
-            &mut a.rate_min_usd_per_mw_year,
-            ai_defaults::DEFAULT_RATE_MIN,
-        ),
-        rate_max_usd_per_mw_year: v(
-            &mut a.rate_max_usd_per_mw_year,
-            ai_defaults::DEFAULT_RATE_MAX,
-        ),
-        rate_elasticity: v(&mut a.rate_elasticity, ai_defaults::DEFAULT_RATE_ELASTICITY),
-        colo_capex_usd_per_mw_it: v(
-            &mut a.colo_capex_usd_per_mw_it,
-            ai_defaults::DEFAULT_COLO_CAPEX_USD_PER_MW_IT,
-        ),
-        gross_to_it: v(&mut a.gross_to_it, ai_defaults::DEFAULT_GROSS_TO_IT),
-        lead_time_months: v(
-            &mut a.lead_time_months,
-            ai_defaults::DEFAULT_LEAD_TIME_MONTHS,
-        ),
-        tenor_years: v(&mut a.tenor_years, ai_defaults::DEFAULT_TENOR_YEARS),
-        shell_life_years: v(
-            &mut a.shell_life_years,
-            ai_defaults::DEFAULT_SHELL_LIFE_YEARS,
-        ),
-        noi_margin: v(&mut a.noi_margin, ai_defaults::DEFAULT_NOI_MARGIN),
-        default_hazard_per_year: v(
-            &mut a.default_hazard_per_year,
-            ai_defaults::DEFAULT_DEFAULT_HAZARD_PER_YEAR,
-        ),
-        gpu_capex_usd_per_mw_it: v(
-            &mut a.gpu_capex_usd_per_mw_it,
-            ai_defaults::DEFAULT_GPU_CAPEX_USD_PER_MW_IT,
-        ),
-        gpus_per_mw_it: v(&mut a.gpus_per_mw_it, ai_defaults::DEFAULT_GPUS_PER_MW_IT),
-        gpu_hour_usd: v(&mut a.gpu_hour_usd, ai_defaults::DEFAULT_GPU_HOUR_USD),
-        gpu_price_decline_per_year: v(
+        )?,
+        rate_min_usd_per_mw_year: cx
+            .value(&k.rate_min_usd_per_mw_year, &mut a.rate_min_usd_per_mw_year)?,
+        rate_max_usd_per_mw_year: cx
+            .value(&k.rate_max_usd_per_mw_year, &mut a.rate_max_usd_per_mw_year)?,
+        rate_elasticity: cx.value(&k.rate_elasticity, &mut a.rate_elasticity)?,
+        colo_capex_usd_per_mw_it: cx
+            .value(&k.colo_capex_usd_per_mw_it, &mut a.colo_capex_usd_per_mw_it)?,
+        gross_to_it: cx.value(&k.gross_to_it, &mut a.gross_to_it)?,
+        lead_time_months: cx.value(&k.lead_time_months, &mut a.lead_time_months)?,
+        tenor_years: cx.value(&k.tenor_years, &mut a.tenor_years)?,
+        shell_life_years: cx.value(&k.shell_life_years, &mut a.shell_life_years)?,
+        noi_margin: cx.value(&k.noi_margin, &mut a.noi_margin)?,
+        default_hazard_per_year: cx
+            .value(&k.default_hazard_per_year, &mut a.default_hazard_per_year)?,
+        gpu_capex_usd_per_mw_it: cx
+            .value(&k.gpu_capex_usd_per_mw_it, &mut a.gpu_capex_usd_per_mw_it)?,
+        gpus_per_mw_it: cx.value(&k.gpus_per_mw_it, &mut a.gpus_per_mw_it)?,
+        gpu_hour_usd: cx.value(&k.gpu_hour_usd, &mut a.gpu_hour_usd)?,
+        gpu_price_decline_per_year: cx.value(
+            &k.gpu_price_decline_per_year,
             &mut a.gpu_price_decline_per_year,
-            ai_defaults::DEFAULT_GPU_PRICE_DECLINE_PER_YEAR,
-        ),
-        gpu_utilization: v(&mut a.gpu_utilization, ai_defaults::DEFAULT_GPU_UTILIZATION),
-        gpu_life_years: v(&mut a.gpu_life_years, ai_defaults::DEFAULT_GPU_LIFE_YEARS),
-        cloud_opex_share: v(
-            &mut a.cloud_opex_share,
-            ai_defaults::DEFAULT_CLOUD_OPEX_SHARE,
-        ),
+        )?,
+        gpu_utilization: cx.value(&k.gpu_utilization, &mut a.gpu_utilization)?,
+        gpu_life_years: cx.value(&k.gpu_life_years, &mut a.gpu_life_years)?,
+        cloud_opex_share: cx.value(&k.cloud_opex_share, &mut a.cloud_opex_share)?,
     };
     params.validate().map_err(|e| {
         let key = match e.param {

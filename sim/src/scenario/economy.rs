@@ -8,14 +8,19 @@ use hashshift_models::market::{
 };
 use hashshift_models::mining::population::PopulationParams;
 
-use super::raw::RawScenario;
-use super::{defaults, Ctx, ScenarioError};
+use super::keys::KeyDef;
+use super::raw::{
+    RawAi, RawEnergy, RawFees, RawFirms, RawHardware, RawNetwork, RawPrice, RawShock,
+};
+use super::raw_network::{EnergyKeys, HardwareKeys, RegionKeys};
+use super::raw_security::RawSecurity;
+use super::{Ctx, ScenarioError};
 
 mod market;
 mod network;
 
-use market::{validate_fee_spikes, validate_fees, validate_price, validate_price_feedback};
-use network::{validate_network, validate_shocks};
+use market::{resolve_fee_spikes, resolve_fees, resolve_price, resolve_price_feedback};
+use network::{resolve_network, resolve_shocks};
 
 /// The BTC price input of a run.
 #[derive(Debug, Clone, PartialEq)]
@@ -196,108 +201,57 @@ fn region(cx: &Ctx<'_>, key: &str, name: &str) -> Result<Region, ScenarioError> 
         .map_err(|e| cx.invalid(key, format!("{name:?}"), e))
 }
 
-/// Validates the economic sections of `raw`, filling defaults in place.
-pub(super) fn validate(
+/// The raw sections the economy is resolved from, each by its own function.
+pub(super) struct Sections<'a> {
+    pub price: &'a mut RawPrice,
+    pub fees: &'a mut RawFees,
+    pub energy: &'a mut RawEnergy,
+    pub network: &'a mut RawNetwork,
+    pub hardware: &'a mut RawHardware,
+    pub shocks: &'a [RawShock],
+    pub firms: &'a mut RawFirms,
+    pub ai: &'a mut RawAi,
+    pub security: &'a mut RawSecurity,
+}
+
+/// Resolves the economic sections, filling defaults in place. `fleet`: hashrate.kind =
+/// "fleet" (the sections of the generated network, the firms and the AI market are used).
+pub(super) fn resolve(
     cx: &Ctx<'_>,
-    raw: &mut RawScenario,
+    raw: Sections<'_>,
     start_unix: i64,
     end_unix: i64,
     fleet: bool,
 ) -> Result<EconomySpec, ScenarioError> {
-    let price = validate_price(cx, raw, start_unix, end_unix)?;
+    let price = resolve_price(cx, raw.price, start_unix, end_unix)?;
 
     // Spikes first: with a CSV they are an error whatever the file holds.
-    let fee_spikes = validate_fee_spikes(cx, raw)?;
-    let price_feedback = validate_price_feedback(cx, raw)?;
-    let fees = validate_fees(cx, raw, start_unix, end_unix)?;
-
-    // Energy and regions.
-    let e = &mut raw.energy;
-    let energy_kappa = cx.range(
-        "energy.kappa",
-        *e.kappa.get_or_insert(defaults::ENERGY_KAPPA),
-        0.1,
-        365.0,
-        "per year",
-    )?;
-    let energy_sigma = cx.range(
-        "energy.sigma",
-        *e.sigma.get_or_insert(defaults::ENERGY_SIGMA),
-        0.0,
-        5.0,
-        "per sqrt(year)",
-    )?;
-    // The stationary sd of the log price, sigma / sqrt(2 kappa), must stay moderate: beyond 1
-    // prices span orders of magnitude and lose meaning.
-    let stationary_sd = energy_sigma / (2.0 * energy_kappa).sqrt();
-    if stationary_sd > 1.0 {
-        return Err(cx.invalid(
-            "energy.sigma",
-            energy_sigma,
-            format!("with energy.kappa = {energy_kappa} the log price would spread by sd {stationary_sd:.2}; sigma / sqrt(2 kappa) must be at most 1"),
-        ));
-    }
-    let mut regions: Vec<(Region, RegionProfile)> = Region::ALL
-        .iter()
-        .map(|&r| (r, r.default_profile()))
-        .collect();
-    for (name, o) in &e.regions {
-        let r = region(cx, &format!("energy.regions.{name}"), name)?;
-        let p = &mut regions[r.index()].1;
-        let key = |k: &str| format!("energy.regions.{name}.{k}");
-        if let Some(v) = o.price_usd_per_kwh {
-            p.energy_price_usd_per_kwh =
-                cx.range(&key("price_usd_per_kwh"), v, 1e-9, 10.0, "USD/kWh")?;
-        }
-        if let Some(v) = o.seasonal_amplitude {
-            p.seasonal_amplitude =
-                cx.range(&key("seasonal_amplitude"), v, 0.0, 1.0, "(log amplitude)")?;
-        }
-        if let Some(v) = o.seasonal_peak_day {
-            p.seasonal_peak_day =
-                cx.range(&key("seasonal_peak_day"), v, 0.0, 365.999, "day of year")?;
-        }
-        if let Some(v) = o.carbon_intensity_t_per_mwh {
-            p.carbon_intensity_t_per_mwh =
-                cx.range(&key("carbon_intensity_t_per_mwh"), v, 0.0, 2.0, "tCO2/MWh")?;
-        }
-        if let Some(v) = o.ai_suitability {
-            p.ai_suitability = cx.range(&key("ai_suitability"), v, 0.0, 1.0, "(share of sites)")?;
-        }
-        if let Some(v) = o.hashrate_share {
-            p.hashrate_share_2026 = cx.range(&key("hashrate_share"), v, 0.0, 1.0, "(share)")?;
-        }
-    }
-    let share_sum: f64 = regions.iter().map(|r| r.1.hashrate_share_2026).sum();
-    if (share_sum - 1.0).abs() > 1e-6 {
-        return Err(cx.invalid(
-            "energy.regions.*.hashrate_share",
-            format!("(sum {share_sum:.6})"),
-            "regional hashrate shares must sum to 1",
-        ));
-    }
+    let fee_spikes = resolve_fee_spikes(cx, raw.fees)?;
+    let price_feedback = resolve_price_feedback(cx, raw.price)?;
+    let fees = resolve_fees(cx, raw.fees, start_unix, end_unix)?;
+    let (energy_kappa, energy_sigma, regions) = resolve_energy(cx, raw.energy)?;
 
     let network = if fleet {
-        Some(validate_network(cx, raw)?)
+        Some(resolve_network(cx, raw.network)?)
     } else {
         None
     };
-    if !fleet && raw.network != Default::default() {
+    if !fleet && *raw.network != Default::default() {
         return Err(cx.invalid(
             "network",
             "{…}",
             "[network] is only used with hashrate.kind = \"fleet\"; remove it",
         ));
     }
-    let shocks = validate_shocks(cx, raw, start_unix, fleet)?;
-    let security = super::security::validate_security(cx, raw)?;
-    let frontier = validate_frontier(cx, raw)?;
+    let shocks = resolve_shocks(cx, raw.shocks, start_unix, fleet)?;
+    let security = super::security::resolve_security(cx, raw.security)?;
+    let frontier = resolve_hardware(cx, raw.hardware)?;
     let agents = match &network {
-        Some(n) => super::agents::validate(cx, raw, n.population.sites, start_unix)?,
+        Some(n) => super::agents::resolve(cx, raw.firms, raw.ai, n.population.sites, start_unix)?,
         None => {
             for (key, set) in [
-                ("firms", raw.firms != Default::default()),
-                ("ai", raw.ai != Default::default()),
+                ("firms", *raw.firms != Default::default()),
+                ("ai", *raw.ai != Default::default()),
             ] {
                 if set {
                     return Err(cx.invalid(
@@ -326,23 +280,106 @@ pub(super) fn validate(
     })
 }
 
-fn validate_frontier(cx: &Ctx<'_>, raw: &mut RawScenario) -> Result<FrontierParams, ScenarioError> {
-    let h = &mut raw.hardware;
-    let d = FrontierParams::default();
+/// Resolves `[energy]`: the mean reversion and volatility of the log price, and each region's
+/// profile (defaults with the file's overrides), in `Region::ALL` order.
+#[allow(clippy::type_complexity)]
+fn resolve_energy(
+    cx: &Ctx<'_>,
+    e: &mut RawEnergy,
+) -> Result<(f64, f64, Vec<(Region, RegionProfile)>), ScenarioError> {
+    let k = EnergyKeys::DEFS;
+    let energy_kappa = cx.value(&k.kappa, &mut e.kappa)?;
+    let energy_sigma = cx.value(&k.sigma, &mut e.sigma)?;
+    // The stationary sd of the log price, sigma / sqrt(2 kappa), must stay moderate: beyond 1
+    // prices span orders of magnitude and lose meaning.
+    let stationary_sd = energy_sigma / (2.0 * energy_kappa).sqrt();
+    if stationary_sd > 1.0 {
+        return Err(cx.invalid(
+            "energy.sigma",
+            energy_sigma,
+            format!("with energy.kappa = {energy_kappa} the log price would spread by sd {stationary_sd:.2}; sigma / sqrt(2 kappa) must be at most 1"),
+        ));
+    }
+    let mut regions: Vec<(Region, RegionProfile)> = Region::ALL
+        .iter()
+        .map(|&r| (r, r.default_profile()))
+        .collect();
+    let mut named: Vec<Option<&str>> = vec![None; regions.len()];
+    let r = RegionKeys::DEFS;
+    for (name, o) in &e.regions {
+        let region = region(cx, &format!("energy.regions.{name}"), name)?;
+        if let Some(first) = named[region.index()].replace(name) {
+            return Err(cx.invalid(
+                format!("energy.regions.{name}"),
+                "{…}",
+                format!(
+                    "the same region as energy.regions.{first} (names ignore case); give each \
+                     region once"
+                ),
+            ));
+        }
+        let p = &mut regions[region.index()].1;
+        let path = |k: &KeyDef| format!("energy.regions.{name}.{}", k.name());
+        let set = |k: &KeyDef, v: Option<f64>, field: &mut f64| match v {
+            Some(v) => cx.check(k, &path(k), &v).map(|()| *field = v),
+            None => Ok(()),
+        };
+        set(
+            &r.price_usd_per_kwh,
+            o.price_usd_per_kwh,
+            &mut p.energy_price_usd_per_kwh,
+        )?;
+        set(
+            &r.seasonal_amplitude,
+            o.seasonal_amplitude,
+            &mut p.seasonal_amplitude,
+        )?;
+        set(
+            &r.seasonal_peak_day,
+            o.seasonal_peak_day,
+            &mut p.seasonal_peak_day,
+        )?;
+        set(
+            &r.carbon_intensity_t_per_mwh,
+            o.carbon_intensity_t_per_mwh,
+            &mut p.carbon_intensity_t_per_mwh,
+        )?;
+        set(&r.ai_suitability, o.ai_suitability, &mut p.ai_suitability)?;
+        set(
+            &r.hashrate_share,
+            o.hashrate_share,
+            &mut p.hashrate_share_2026,
+        )?;
+    }
+    let share_sum: f64 = regions.iter().map(|r| r.1.hashrate_share_2026).sum();
+    if (share_sum - 1.0).abs() > 1e-6 {
+        return Err(cx.invalid(
+            "energy.regions.*.hashrate_share",
+            format!("(sum {share_sum:.6})"),
+            "regional hashrate shares must sum to 1",
+        ));
+    }
+    Ok((energy_kappa, energy_sigma, regions))
+}
+
+/// Resolves `[hardware]`: the ASIC efficiency frontier.
+fn resolve_hardware(cx: &Ctx<'_>, h: &mut RawHardware) -> Result<FrontierParams, ScenarioError> {
+    let k = HardwareKeys::DEFS;
     let p = FrontierParams {
-        improvement_rate_per_year: *h
-            .improvement_rate_per_year
-            .get_or_insert(defaults::FRONTIER_IMPROVEMENT_RATE_PER_YEAR),
-        price_per_th_trend_per_year: *h
-            .price_per_th_trend_per_year
-            .get_or_insert(d.price_per_th_trend_per_year),
-        generation_interval_years: *h
-            .generation_interval_years
-            .get_or_insert(d.generation_interval_years),
-        depreciation_per_year: *h
-            .depreciation_per_year
-            .get_or_insert(d.depreciation_per_year),
-        scrap_usd_per_unit: *h.scrap_usd_per_unit.get_or_insert(d.scrap_usd_per_unit),
+        improvement_rate_per_year: cx.value(
+            &k.improvement_rate_per_year,
+            &mut h.improvement_rate_per_year,
+        )?,
+        price_per_th_trend_per_year: cx.value(
+            &k.price_per_th_trend_per_year,
+            &mut h.price_per_th_trend_per_year,
+        )?,
+        generation_interval_years: cx.value(
+            &k.generation_interval_years,
+            &mut h.generation_interval_years,
+        )?,
+        depreciation_per_year: cx.value(&k.depreciation_per_year, &mut h.depreciation_per_year)?,
+        scrap_usd_per_unit: cx.value(&k.scrap_usd_per_unit, &mut h.scrap_usd_per_unit)?,
     };
     p.validate().map_err(|e| match e {
         hashshift_models::hardware::FrontierError::BadParam { name, value, rule } => {

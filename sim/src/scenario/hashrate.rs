@@ -3,20 +3,20 @@
 
 use hashshift_models::hashrate_path::{HashratePath, Segment, EH_PER_S};
 
-use super::raw::{HashUnit, HashrateKind, RawScenario};
+use super::raw::{HashrateKeys, HashrateKind, PointKeys, RawHashrate};
 use super::{csv, defaults, Ctx, ScenarioError};
 use crate::calendar;
 
-/// Validates `[hashrate]`: its kind, and the exogenous path over `[start_unix, end_unix)`
+/// Resolves `[hashrate]`: its kind, and the exogenous path over `[start_unix, end_unix)`
 /// (None for `kind = "fleet"`). Keys of another kind are an error.
-pub(super) fn validate_hashrate(
+pub(super) fn resolve(
     cx: &Ctx<'_>,
-    raw: &mut RawScenario,
+    h: &mut RawHashrate,
     start_unix: i64,
     end_unix: i64,
 ) -> Result<(HashrateKind, Option<HashratePath>), ScenarioError> {
-    let h = &mut raw.hashrate;
-    let kind = *h.kind.get_or_insert(HashrateKind::Constant);
+    let k = HashrateKeys::DEFS;
+    let kind = cx.value(&k.kind, &mut h.kind)?;
     let kind_name = match kind {
         HashrateKind::Constant => "constant",
         HashrateKind::Piecewise => "piecewise",
@@ -68,23 +68,11 @@ pub(super) fn validate_hashrate(
     let hashrate = match kind {
         HashrateKind::Fleet => None,
         HashrateKind::Constant => {
-            let ehs = cx.range(
-                "hashrate.ehs",
-                *h.ehs.get_or_insert(defaults::HASHRATE_EHS),
-                0.0,
-                max_ehs,
-                "EH/s",
-            )?;
+            let ehs = cx.value(&k.ehs, &mut h.ehs)?;
             Some(HashratePath::constant(ehs * EH_PER_S).expect("range-checked"))
         }
         HashrateKind::Piecewise => {
-            let step_h = cx.range(
-                "hashrate.ramp_step_hours",
-                *h.ramp_step_hours.get_or_insert(defaults::RAMP_STEP_HOURS),
-                1.0 / 3600.0,
-                24.0 * 366.0,
-                "hours",
-            )?;
+            let step_h = cx.value(&k.ramp_step_hours, &mut h.ramp_step_hours)?;
             let points = h.points.as_deref().unwrap_or_default();
             if points.is_empty() {
                 return Err(cx.invalid("hashrate.points", "[]", "kind = \"piecewise\" needs at least one point { at = \"YYYY-MM-DD\", ehs = ... }"));
@@ -109,7 +97,8 @@ pub(super) fn validate_hashrate(
                     ));
                 }
                 prev = Some(t);
-                let ehs = cx.range(&format!("{key}.ehs"), p.ehs, 0.0, max_ehs, "EH/s")?;
+                cx.check(&PointKeys::DEFS.ehs, &format!("{key}.ehs"), &p.ehs)?;
+                let ehs = p.ehs;
                 let seg = if p.ramp { Segment::Ramp } else { Segment::Step };
                 pts.push((rel(t), ehs * EH_PER_S, seg));
             }
@@ -132,7 +121,7 @@ pub(super) fn validate_hashrate(
                 csv::Allowed::NON_NEGATIVE,
             )
             .map_err(data_err)?;
-            let unit = *h.unit.get_or_insert(HashUnit::Ths);
+            let unit = cx.value(&k.unit, &mut h.unit)?;
             let (first, last) = (series[0].0, series[series.len() - 1].0 + calendar::DAY_S);
             if start_unix < first || end_unix > last {
                 return Err(data_err(format!(

@@ -1,7 +1,11 @@
-//! Stage one for `[difficulty]` and `[security]`: the serde mirror (unknown keys rejected).
+//! Stage one for `[difficulty]` and `[security]`: each key once, with its doc, default,
+//! allowed range and unit.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+
+use super::keys::{ge, gt, integer, le, number, section, text, text_value};
+use super::security as s;
 
 /// A difficulty-adjustment rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -17,19 +21,24 @@ pub enum RuleName {
     Lwma,
 }
 
-/// `[difficulty]`: the difficulty-adjustment rule.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawDifficulty {
-    /// Rule in force at the start: "bitcoin" (default), "asert" or "lwma". A shock of kind
-    /// `difficulty_rule` switches rules at a height.
-    pub rule: Option<RuleName>,
-    /// ASERT half-life, seconds, [600, 31,557,600]. Default 172,800 (2 days, as on Bitcoin
-    /// Cash since 2020-11-15).
-    pub asert_half_life_s: Option<u64>,
-    /// LWMA averaging window N, blocks, [2, 10,000]. Default 45 (Bitcoin Gold mainnet; zawy12
-    /// recommends N = 45 for 600 s blocks).
-    pub lwma_window: Option<u32>,
+section! {
+    /// `[difficulty]`: the difficulty-adjustment rule.
+    #[derive(Default)]
+    pub struct RawDifficulty ("difficulty.", DifficultyKeys) {
+        /// Rule in force at the start: "bitcoin", "asert" or "lwma". A shock of kind
+        /// `difficulty_rule` switches rules at a height.
+        rule: Option<RuleName> = text("bitcoin"),
+        /// ASERT half-life.
+        asert_half_life_s: Option<u64> = integer(s::ASERT_HALF_LIFE_S)
+            .range(ge(600.0), le(31_557_600.0))
+            .unit("seconds")
+            .note("2 days, as on Bitcoin Cash since 2020-11-15"),
+        /// LWMA averaging window N.
+        lwma_window: Option<u32> = integer(s::LWMA_WINDOW as u64)
+            .range(ge(2.0), le(10_000.0))
+            .unit("blocks")
+            .note("Bitcoin Gold mainnet; zawy12 recommends N = 45 for 600 s blocks"),
+    }
 }
 
 /// Double-spend model.
@@ -42,26 +51,36 @@ pub enum DoubleSpendName {
     Rosenfeld,
 }
 
-/// `[security]`: how the security metrics are computed.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawSecurity {
-    /// Duration of the majority attack priced by the attack-cost metrics, hours, (0, 8766].
-    /// Default 24.
-    pub attack_hours: Option<f64>,
-    /// Energy price the attacker pays, USD/kWh, [0, 10]. Default 0.05.
-    pub attacker_energy_usd_per_kwh: Option<f64>,
-    /// PUE of the attacker's machines, [1, 3]. Default 1.1.
-    pub attacker_pue: Option<f64>,
-    /// Share of network hashrate for rent (NiceHash-style), [0, 1]. Default 0: no rental
-    /// market, the rental attack cost is null.
-    pub rental_share: Option<f64>,
-    /// Rental price over the hashprice, [0, 10] (0.2 = hashprice x 1.2). Default 0.
-    pub rental_premium: Option<f64>,
-    /// Double-spend model: "rosenfeld" (default, exact) or "nakamoto" (whitepaper).
-    pub double_spend_model: Option<DoubleSpendName>,
-    /// Without firms: years of margin a buyer pays for idle machines (their secondary
-    /// price), [0, 10]. Default 1 (the firms' default `firms.secondary_payback_years`, which
-    /// applies with firms).
-    pub secondary_payback_years: Option<f64>,
+text_value!(RuleName, DoubleSpendName);
+
+section! {
+    /// `[security]`: how the security metrics are computed.
+    #[derive(Default)]
+    pub struct RawSecurity ("security.", SecurityKeys) {
+        /// Duration of the majority attack priced by the attack-cost metrics.
+        attack_hours: Option<f64> = number(s::ATTACK_HOURS).range(gt(0.0), le(8766.0)).unit("hours"),
+        /// Energy price the attacker pays.
+        attacker_energy_usd_per_kwh: Option<f64> = number(s::ATTACKER_ENERGY_USD_PER_KWH)
+            .range(ge(0.0), le(10.0))
+            .unit("USD/kWh"),
+        /// PUE of the attacker's machines.
+        attacker_pue: Option<f64> = number(s::ATTACKER_PUE).range(ge(1.0), le(3.0)),
+        /// Share of network hashrate for rent (NiceHash-style); 0: no rental market, the rental
+        /// attack cost is null.
+        rental_share: Option<f64> = number(0.0)
+            .range(ge(0.0), le(1.0))
+            .unit("(share of network hashrate)"),
+        /// Rental price over the hashprice (0.2 = hashprice x 1.2).
+        rental_premium: Option<f64> = number(0.0)
+            .range(ge(0.0), le(10.0))
+            .unit("(fraction over the hashprice)"),
+        /// Double-spend model: "rosenfeld" (exact) or "nakamoto" (whitepaper).
+        double_spend_model: Option<DoubleSpendName> = text("rosenfeld"),
+        /// Without firms: years of margin a buyer pays for idle machines (their secondary
+        /// price).
+        secondary_payback_years: Option<f64> = number(s::SECONDARY_PAYBACK_YEARS)
+            .range(ge(0.0), le(10.0))
+            .unit("years")
+            .note("the firms' default `firms.secondary_payback_years`, which applies with firms"),
+    }
 }

@@ -4,8 +4,11 @@
 use hashshift_models::security::attack::AttackParams;
 use hashshift_models::security::DoubleSpendModel;
 
-use super::raw::{RawScenario, ShockKind};
-use super::raw_security::{DoubleSpendName, RuleName};
+use super::raw::{RawShock, ShockKind};
+use super::raw_network::ShockKeys;
+use super::raw_security::{
+    DifficultyKeys, DoubleSpendName, RawDifficulty, RawSecurity, RuleName, SecurityKeys,
+};
 use super::{Ctx, ScenarioError};
 
 /// ASERT half-life, seconds: 2 days, aserti3-2d on Bitcoin Cash (BCH upgrade spec
@@ -77,57 +80,28 @@ pub struct SecuritySpec {
     pub secondary_payback_years: f64,
 }
 
-/// Validates `[security]`, filling defaults in place.
-pub(super) fn validate_security(
+/// Resolves `[security]`, filling defaults in place.
+pub(super) fn resolve_security(
     cx: &Ctx<'_>,
-    raw: &mut RawScenario,
+    s: &mut RawSecurity,
 ) -> Result<SecuritySpec, ScenarioError> {
-    let s = &mut raw.security;
-    let hours = *s.attack_hours.get_or_insert(ATTACK_HOURS);
-    let energy = *s
-        .attacker_energy_usd_per_kwh
-        .get_or_insert(ATTACKER_ENERGY_USD_PER_KWH);
-    let pue = *s.attacker_pue.get_or_insert(ATTACKER_PUE);
-    cx.range("security.attack_hours", hours, 1e-9, 8766.0, "hours (> 0)")?;
-    cx.range(
-        "security.attacker_energy_usd_per_kwh",
-        energy,
-        0.0,
-        10.0,
-        "USD/kWh",
+    let k = SecurityKeys::DEFS;
+    let hours = cx.value(&k.attack_hours, &mut s.attack_hours)?;
+    let energy = cx.value(
+        &k.attacker_energy_usd_per_kwh,
+        &mut s.attacker_energy_usd_per_kwh,
     )?;
-    cx.range("security.attacker_pue", pue, 1.0, 3.0, "")?;
+    let pue = cx.value(&k.attacker_pue, &mut s.attacker_pue)?;
     let attack = AttackParams::new(hours, energy, pue)
         .map_err(|e| cx.invalid(format!("security.{}", e.param), e.value, e.allowed))?;
-    let rental_share = cx.range(
-        "security.rental_share",
-        *s.rental_share.get_or_insert(0.0),
-        0.0,
-        1.0,
-        "(share of network hashrate)",
-    )?;
-    let rental_premium = cx.range(
-        "security.rental_premium",
-        *s.rental_premium.get_or_insert(0.0),
-        0.0,
-        10.0,
-        "(fraction over the hashprice)",
-    )?;
-    let double_spend = match *s
-        .double_spend_model
-        .get_or_insert(DoubleSpendName::Rosenfeld)
-    {
+    let rental_share = cx.value(&k.rental_share, &mut s.rental_share)?;
+    let rental_premium = cx.value(&k.rental_premium, &mut s.rental_premium)?;
+    let double_spend = match cx.value(&k.double_spend_model, &mut s.double_spend_model)? {
         DoubleSpendName::Nakamoto => DoubleSpendModel::NakamotoPoisson,
         DoubleSpendName::Rosenfeld => DoubleSpendModel::RosenfeldExact,
     };
-    let secondary_payback_years = cx.range(
-        "security.secondary_payback_years",
-        *s.secondary_payback_years
-            .get_or_insert(SECONDARY_PAYBACK_YEARS),
-        0.0,
-        10.0,
-        "years",
-    )?;
+    let secondary_payback_years =
+        cx.value(&k.secondary_payback_years, &mut s.secondary_payback_years)?;
     Ok(SecuritySpec {
         attack,
         rental_share,
@@ -137,30 +111,17 @@ pub(super) fn validate_security(
     })
 }
 
-/// Validates `[difficulty]` and the `difficulty_rule` shocks, filling defaults in place.
+/// Resolves `[difficulty]` and the `difficulty_rule` shocks, filling defaults in place.
 /// `start_height`: the first simulated block.
-pub(super) fn validate_difficulty(
+pub(super) fn resolve_difficulty(
     cx: &Ctx<'_>,
-    raw: &mut RawScenario,
+    d: &mut RawDifficulty,
+    shocks: &[RawShock],
     start_height: u64,
 ) -> Result<DifficultySpec, ScenarioError> {
-    let d = &mut raw.difficulty;
-    let half_life = *d.asert_half_life_s.get_or_insert(ASERT_HALF_LIFE_S);
-    if !(600..=31_557_600).contains(&half_life) {
-        return Err(cx.invalid(
-            "difficulty.asert_half_life_s",
-            half_life,
-            "must be an integer in [600, 31557600] seconds",
-        ));
-    }
-    let window = *d.lwma_window.get_or_insert(LWMA_WINDOW);
-    if !(2..=10_000).contains(&window) {
-        return Err(cx.invalid(
-            "difficulty.lwma_window",
-            window,
-            "must be an integer in [2, 10000] blocks",
-        ));
-    }
+    let k = DifficultyKeys::DEFS;
+    let half_life = cx.value(&k.asert_half_life_s, &mut d.asert_half_life_s)?;
+    let window = cx.value(&k.lwma_window, &mut d.lwma_window)?;
     let rule = |name: RuleName| match name {
         RuleName::Bitcoin => DifficultyRule::Bitcoin,
         RuleName::Asert => DifficultyRule::Asert {
@@ -168,9 +129,9 @@ pub(super) fn validate_difficulty(
         },
         RuleName::Lwma => DifficultyRule::Lwma { window },
     };
-    let initial = rule(*d.rule.get_or_insert(RuleName::Bitcoin));
+    let initial = rule(cx.value(&k.rule, &mut d.rule)?);
     let mut switches: Vec<(u64, DifficultyRule)> = Vec::new();
-    for (i, s) in raw.shocks.iter().enumerate() {
+    for (i, s) in shocks.iter().enumerate() {
         let key = |k: &str| format!("shocks[{i}].{k}");
         if s.kind != ShockKind::DifficultyRule {
             continue;
@@ -182,7 +143,8 @@ pub(super) fn validate_difficulty(
                 "a difficulty_rule shock needs the height of the first block under the new rule",
             )
         })?;
-        if height < start_height || height >= 1 << 40 {
+        cx.check(&ShockKeys::DEFS.height, &key("height"), &height)?;
+        if height < start_height {
             return Err(cx.invalid(
                 key("height"),
                 height,

@@ -228,3 +228,93 @@ fn csv_paths_are_checked() {
     let e = Scenario::from_toml(&format!("{base}\n"), &scen, &[]).unwrap_err();
     assert!(e.to_string().contains("hashrate.csv"), "{e}");
 }
+
+/// The message of the scenario `text` with `sets`, which must be refused.
+fn refused(text: &str, sets: &[&str]) -> String {
+    let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+    Scenario::from_toml(text, Path::new("x.toml"), &sets)
+        .unwrap_err()
+        .to_string()
+}
+
+const FLEET: &str = "[hashrate]\nkind = \"fleet\"\n[network]\nsites = 20\n";
+
+#[test]
+fn a_range_pair_has_exactly_two_numbers() {
+    // A third element was dropped silently.
+    let e = refused(FLEET, &["firms.discount_rate_public=[0.1, 0.2, 0.3]"]);
+    assert!(
+        e.contains("`firms.discount_rate_public`") && e.contains("two numbers, not 3"),
+        "{e}"
+    );
+    let e = refused(FLEET, &["firms.horizon_years=[10]"]);
+    assert!(e.contains("`firms.horizon_years`"), "{e}");
+    let e = refused(FLEET, &["firms.risk_aversion=[0.2, 0.1]"]);
+    assert!(e.contains("low <= high"), "{e}");
+    let e = refused(FLEET, &["firms.mining_hurdle=[0.5, 2]"]);
+    assert!(
+        e.contains("`firms.mining_hurdle` = [0.5, 2]") && e.contains("[1, 5]"),
+        "{e}"
+    );
+    let s = Scenario::from_toml(FLEET, Path::new("x.toml"), &[]).unwrap();
+    assert!(s
+        .resolved_toml()
+        .contains("discount_rate_public = [0.08, 0.12]"));
+}
+
+#[test]
+fn documented_upper_ends_are_enforced() {
+    // (-1, 10] was documented, but only > -1 was checked.
+    for v in ["11", "1e6", "1e308"] {
+        let e = refused("", &[&format!("hardware.price_per_th_trend_per_year={v}")]);
+        assert!(e.contains("(-1, 10] per year"), "{v}: {e}");
+    }
+    // ">= 0" without a maximum let 1e308 through to infinite attack costs.
+    let e = refused("", &["hardware.scrap_usd_per_unit=1e308"]);
+    assert!(
+        e.contains("`hardware.scrap_usd_per_unit` = 1e308") && e.contains("[0, 100000]"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_region_is_given_once_whatever_its_case() {
+    let text = "[energy.regions.us]\nprice_usd_per_kwh = 0.05\n\
+                [energy.regions.US]\nprice_usd_per_kwh = 0.09\n";
+    let e = refused(text, &[]);
+    assert!(
+        e.contains("energy.regions.us") && e.contains("energy.regions.US"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_horizon_shorter_than_a_second_names_its_key() {
+    let e = refused("horizon_years = 1e-9", &[]);
+    assert!(e.contains("`horizon_years` = 1e-9"), "{e}");
+}
+
+#[test]
+fn override_numbers_that_toml_refuses_are_explained() {
+    for v in [".5", "5."] {
+        let e = refused("", &[&format!("price.sigma={v}")]);
+        assert!(
+            e.contains("digit on each side") && !e.contains("64-bit"),
+            "{v}: {e}"
+        );
+    }
+    let e = refused("", &["seed=99999999999999999999"]);
+    assert!(e.contains("64-bit"), "{e}");
+}
+
+#[test]
+fn large_and_small_values_are_shown_in_scientific_notation() {
+    let e = refused("[hashrate]\nehs = 1e308\n", &[]);
+    assert!(e.contains("`hashrate.ehs` = 1e308"), "{e}");
+    assert!(e.len() < 200, "{e}");
+    let e = refused("[security]\nattack_hours = -1e-300\n", &[]);
+    assert!(
+        e.contains("= -1e-300") && e.contains("(0, 8766] hours"),
+        "{e}"
+    );
+}

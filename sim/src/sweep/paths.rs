@@ -1,29 +1,12 @@
-//! The scenario key paths a sweep may set, derived from the scenario format itself (the JSON
-//! Schema of [`RawScenario`] that `hashshift schema` prints), so every key the scenario
-//! format accepts is sweepable and a new key becomes sweepable without edits here.
+//! The scenario key paths a sweep may set, derived from the scenario's key registry
+//! ([`crate::scenario::keys::all`], the same definitions the serde mirror, the range checks
+//! and `hashshift schema` come from), so every key the scenario format accepts is sweepable and
+//! a new key becomes sweepable without edits here.
 
 use std::sync::OnceLock;
 
-use serde_json::Value;
-
-use crate::scenario::raw::RawScenario;
-
-/// The JSON type of a scenario key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyType {
-    /// A floating-point number.
-    Number,
-    /// An integer.
-    Integer,
-    /// true / false.
-    Boolean,
-    /// Text (including enumerations such as `price.model`).
-    String,
-    /// An array (e.g. `shocks`, `firms.horizon_years`): settable in `[set]`, not sweepable.
-    Array,
-    /// Anything else (an object without fixed keys).
-    Other,
-}
+use crate::scenario::keys;
+pub use crate::scenario::keys::KeyType;
 
 /// One settable key: its dotted path (`*` stands for any map key, e.g. a region name) and type.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,113 +17,22 @@ pub struct KeyPath {
     pub ty: KeyType,
 }
 
-/// Every settable key of the scenario format, in schema order.
+/// Every settable key of the scenario format (not the keys inside array elements such as
+/// `shocks[].factor`: an array is set whole), in the order of its path's parts.
 pub fn scenario_keys() -> &'static [KeyPath] {
     static KEYS: OnceLock<Vec<KeyPath>> = OnceLock::new();
     KEYS.get_or_init(|| {
-        let schema = serde_json::to_value(schemars::schema_for!(RawScenario))
-            .expect("the scenario schema serializes");
-        let defs = schema.get("$defs").cloned().unwrap_or(Value::Null);
-        let mut out = Vec::new();
-        walk(&schema, &defs, "", &mut out);
+        let mut out: Vec<KeyPath> = keys::all()
+            .iter()
+            .filter(|k| !k.path.contains("[]"))
+            .map(|k| KeyPath {
+                pattern: k.path.to_string(),
+                ty: k.ty,
+            })
+            .collect();
+        out.sort_by(|a, b| a.pattern.split('.').cmp(b.pattern.split('.')));
         out
     })
-}
-
-fn resolve<'a>(node: &'a Value, defs: &'a Value) -> &'a Value {
-    match node.get("$ref").and_then(Value::as_str) {
-        Some(r) => r
-            .rsplit('/')
-            .next()
-            .and_then(|name| defs.get(name))
-            .map_or(node, |d| resolve(d, defs)),
-        None => node,
-    }
-}
-
-fn leaf_type(node: &Value, defs: &Value) -> KeyType {
-    let node = resolve(node, defs);
-    let names: Vec<&str> = match node.get("type") {
-        Some(Value::String(s)) => vec![s.as_str()],
-        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
-        _ => Vec::new(),
-    };
-    let non_null: Vec<&str> = names.into_iter().filter(|t| *t != "null").collect();
-    if let [t] = non_null.as_slice() {
-        return match *t {
-            "number" => KeyType::Number,
-            "integer" => KeyType::Integer,
-            "boolean" => KeyType::Boolean,
-            "string" => KeyType::String,
-            "array" => KeyType::Array,
-            _ => KeyType::Other,
-        };
-    }
-    // Enumerations and optional references: `anyOf`/`oneOf` alternatives.
-    for key in ["anyOf", "oneOf"] {
-        if let Some(Value::Array(alts)) = node.get(key) {
-            let types: Vec<KeyType> = alts
-                .iter()
-                .filter(|a| a.get("type").and_then(Value::as_str) != Some("null"))
-                .map(|a| {
-                    let a = resolve(a, defs);
-                    if a.get("const").is_some() || a.get("enum").is_some() {
-                        KeyType::String
-                    } else {
-                        leaf_type(a, defs)
-                    }
-                })
-                .collect();
-            if let Some(first) = types.first() {
-                if types.iter().all(|t| t == first) {
-                    return *first;
-                }
-            }
-        }
-    }
-    if node.get("enum").is_some() {
-        return KeyType::String;
-    }
-    KeyType::Other
-}
-
-fn walk(node: &Value, defs: &Value, prefix: &str, out: &mut Vec<KeyPath>) {
-    let node = resolve(node, defs);
-    let join = |k: &str| {
-        if prefix.is_empty() {
-            k.to_string()
-        } else {
-            format!("{prefix}.{k}")
-        }
-    };
-    if let Some(Value::Object(props)) = node.get("properties") {
-        for (k, v) in props {
-            walk(v, defs, &join(k), out);
-        }
-        return;
-    }
-    if let Some(ap @ Value::Object(_)) = node.get("additionalProperties") {
-        walk(ap, defs, &join("*"), out);
-        return;
-    }
-    // An optional table (`Option<T>`: `anyOf [T, null]`): its keys.
-    if let Some(Value::Array(alts)) = node.get("anyOf") {
-        let tables: Vec<&Value> = alts
-            .iter()
-            .map(|a| resolve(a, defs))
-            .filter(|a| a.get("properties").is_some())
-            .collect();
-        if let ([table], 2) = (tables.as_slice(), alts.len()) {
-            walk(table, defs, prefix, out);
-            return;
-        }
-    }
-    if !prefix.is_empty() {
-        out.push(KeyPath {
-            pattern: prefix.to_string(),
-            ty: leaf_type(node, defs),
-        });
-    }
 }
 
 fn matches(pattern: &str, path: &str) -> bool {
@@ -202,6 +94,116 @@ fn levenshtein(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::raw::RawScenario;
+    use serde_json::Value;
+
+    /// The registry has a key for every leaf of the serde mirror's JSON Schema, of the same
+    /// type, and no other (a table field declared as a key, or a key without a field, would
+    /// show here).
+    #[test]
+    fn registry_matches_the_serde_mirror() {
+        let schema = serde_json::to_value(schemars::schema_for!(RawScenario)).unwrap();
+        let defs = schema.get("$defs").cloned().unwrap_or(Value::Null);
+        let mut from_schema = Vec::new();
+        walk(&schema, &defs, "", &mut from_schema);
+        assert_eq!(from_schema, scenario_keys());
+    }
+
+    fn resolve<'a>(node: &'a Value, defs: &'a Value) -> &'a Value {
+        match node.get("$ref").and_then(Value::as_str) {
+            Some(r) => r
+                .rsplit('/')
+                .next()
+                .and_then(|name| defs.get(name))
+                .map_or(node, |d| resolve(d, defs)),
+            None => node,
+        }
+    }
+
+    fn leaf_type(node: &Value, defs: &Value) -> KeyType {
+        let node = resolve(node, defs);
+        let names: Vec<&str> = match node.get("type") {
+            Some(Value::String(s)) => vec![s.as_str()],
+            Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        let non_null: Vec<&str> = names.into_iter().filter(|t| *t != "null").collect();
+        if let [t] = non_null.as_slice() {
+            return match *t {
+                "number" => KeyType::Number,
+                "integer" => KeyType::Integer,
+                "boolean" => KeyType::Boolean,
+                "string" => KeyType::String,
+                "array" => KeyType::Array,
+                _ => KeyType::Other,
+            };
+        }
+        // Enumerations and optional references: `anyOf`/`oneOf` alternatives.
+        for key in ["anyOf", "oneOf"] {
+            if let Some(Value::Array(alts)) = node.get(key) {
+                let types: Vec<KeyType> = alts
+                    .iter()
+                    .filter(|a| a.get("type").and_then(Value::as_str) != Some("null"))
+                    .map(|a| {
+                        let a = resolve(a, defs);
+                        if a.get("const").is_some() || a.get("enum").is_some() {
+                            KeyType::String
+                        } else {
+                            leaf_type(a, defs)
+                        }
+                    })
+                    .collect();
+                if let Some(first) = types.first() {
+                    if types.iter().all(|t| t == first) {
+                        return *first;
+                    }
+                }
+            }
+        }
+        if node.get("enum").is_some() {
+            return KeyType::String;
+        }
+        KeyType::Other
+    }
+
+    fn walk(node: &Value, defs: &Value, prefix: &str, out: &mut Vec<KeyPath>) {
+        let node = resolve(node, defs);
+        let join = |k: &str| {
+            if prefix.is_empty() {
+                k.to_string()
+            } else {
+                format!("{prefix}.{k}")
+            }
+        };
+        if let Some(Value::Object(props)) = node.get("properties") {
+            for (k, v) in props {
+                walk(v, defs, &join(k), out);
+            }
+            return;
+        }
+        if let Some(ap @ Value::Object(_)) = node.get("additionalProperties") {
+            walk(ap, defs, &join("*"), out);
+            return;
+        }
+        // An optional table (`Option<T>`: `anyOf [T, null]`): its keys.
+        if let Some(Value::Array(alts)) = node.get("anyOf") {
+            let tables: Vec<&Value> = alts
+                .iter()
+                .map(|a| resolve(a, defs))
+                .filter(|a| a.get("properties").is_some())
+                .collect();
+            if let ([table], 2) = (tables.as_slice(), alts.len()) {
+                walk(table, defs, prefix, out);
+                return;
+            }
+        }
+        if !prefix.is_empty() {
+            out.push(KeyPath {
+                pattern: prefix.to_string(),
+                ty: leaf_type(node, defs),
+            });
+        }
+    }
 
     #[test]
     fn keys_come_from_the_scenario_format() {

@@ -2,23 +2,25 @@
 //! `[price.feedback]`.
 
 use hashshift_models::market::{
-    fee_spikes, feedback, fees as fee_defaults, price as price_defaults, FeeModel, FeeSpikes, Gbm,
-    Merton, PriceFeedback, PriceModel, PriceReplay, RegimeSwitching,
+    price, FeeModel, FeeSpikes, Gbm, Merton, PriceFeedback, PriceModel, PriceReplay,
+    RegimeSwitching,
 };
 
 use super::{market_err, FeeSpec, PriceSpec};
 use crate::calendar::{self, DAY_S};
-use crate::scenario::raw::{FeeModelKind, PriceModelKind, RawPrice, RawScenario};
+use crate::scenario::raw::{FeeModelKind, PriceModelKind, RawFees, RawPrice};
+use crate::scenario::raw_market::{FeedbackKeys, FeesKeys, PriceKeys, SpikesKeys};
 use crate::scenario::{csv, defaults, file_spelling, Ctx, ScenarioError};
 
-pub(super) fn validate_fees(
+/// Resolves `[fees]` (without its spikes) over `[start_unix, end_unix)`.
+pub(super) fn resolve_fees(
     cx: &Ctx<'_>,
-    raw: &mut RawScenario,
+    f: &mut RawFees,
     start_unix: i64,
     end_unix: i64,
 ) -> Result<FeeSpec, ScenarioError> {
-    let f = &mut raw.fees;
-    let kind = *f.model.get_or_insert(FeeModelKind::Constant);
+    let k = FeesKeys::DEFS;
+    let kind = cx.value(&k.model, &mut f.model)?;
     let rename = [("mean_btc", "mean_btc"), ("sigma", "log_sd")];
     if kind != FeeModelKind::Csv {
         for (key, set) in [
@@ -44,13 +46,12 @@ pub(super) fn validate_fees(
                     "not used with fees.model = \"constant\"; remove it",
                 ));
             }
-            let mean = *f.mean_btc.get_or_insert(fee_defaults::DEFAULT_MEAN_BTC);
-            FeeModel::constant(mean)
+            FeeModel::constant(cx.value(&k.mean_btc, &mut f.mean_btc)?)
         }
-        FeeModelKind::Lognormal => {
-            let mean = *f.mean_btc.get_or_insert(fee_defaults::DEFAULT_MEAN_BTC);
-            FeeModel::lognormal(mean, *f.log_sd.get_or_insert(fee_defaults::DEFAULT_LOG_SD))
-        }
+        FeeModelKind::Lognormal => FeeModel::lognormal(
+            cx.value(&k.mean_btc, &mut f.mean_btc)?,
+            cx.value(&k.log_sd, &mut f.log_sd)?,
+        ),
         FeeModelKind::Csv => {
             if let Some(m) = f.mean_btc {
                 return Err(cx.invalid(
@@ -59,9 +60,7 @@ pub(super) fn validate_fees(
                     "not used with fees.model = \"csv\" (the file gives the means); remove it",
                 ));
             }
-            let log_sd = *f.log_sd.get_or_insert(0.0);
-            // Checks log_sd's range.
-            FeeModel::lognormal(0.0, log_sd).map_err(|e| market_err(cx, "fees", e, &rename))?;
+            let log_sd = cx.value_or(&k.log_sd, &mut f.log_sd, 0.0)?;
             let data =
                 cx.required_data_file("fees.csv", f.csv.as_deref(), "fees.model = \"csv\"")?;
             let data_err = |message: String| data.err(message);
@@ -140,37 +139,38 @@ pub(super) fn validate_fees(
     Ok(FeeSpec::Model(model))
 }
 
-pub(super) fn validate_fee_spikes(
+/// Resolves `[fees.spikes]` (None when not given).
+pub(super) fn resolve_fee_spikes(
     cx: &Ctx<'_>,
-    raw: &mut RawScenario,
+    f: &mut RawFees,
 ) -> Result<Option<FeeSpikes>, ScenarioError> {
-    let Some(sp) = raw.fees.spikes.as_mut() else {
+    let Some(sp) = f.spikes.as_mut() else {
         return Ok(None);
     };
-    if raw.fees.model == Some(FeeModelKind::Csv) {
+    if f.model == Some(FeeModelKind::Csv) {
         return Err(cx.invalid(
             "fees.spikes",
             "…",
             "not used with fees.model = \"csv\" (the file has its own spikes); remove it",
         ));
     }
+    let k = SpikesKeys::DEFS;
     FeeSpikes::new(
-        *sp.rate_per_year
-            .get_or_insert(fee_spikes::DEFAULT_RATE_PER_YEAR),
-        *sp.mean_days.get_or_insert(fee_spikes::DEFAULT_MEAN_DAYS),
-        *sp.multiplier_median
-            .get_or_insert(fee_spikes::DEFAULT_MULTIPLIER_MEDIAN),
-        *sp.log_sd.get_or_insert(fee_spikes::DEFAULT_LOG_SD),
+        cx.value(&k.rate_per_year, &mut sp.rate_per_year)?,
+        cx.value(&k.mean_days, &mut sp.mean_days)?,
+        cx.value(&k.multiplier_median, &mut sp.multiplier_median)?,
+        cx.value(&k.log_sd, &mut sp.log_sd)?,
     )
     .map(Some)
     .map_err(|e| market_err(cx, "fees.spikes", e, &[]))
 }
 
-pub(super) fn validate_price_feedback(
+/// Resolves `[price.feedback]` (None when not given).
+pub(super) fn resolve_price_feedback(
     cx: &Ctx<'_>,
-    raw: &mut RawScenario,
+    p: &mut RawPrice,
 ) -> Result<Option<PriceFeedback>, ScenarioError> {
-    let Some(fb) = raw.price.feedback.as_mut() else {
+    let Some(fb) = p.feedback.as_mut() else {
         return Ok(None);
     };
     if fb.slow_blocks_s.is_none() && fb.drawdown.is_none() {
@@ -180,13 +180,13 @@ pub(super) fn validate_price_feedback(
             "give slow_blocks_s (s), drawdown (share) or both",
         ));
     }
+    let k = FeedbackKeys::DEFS;
     PriceFeedback::new(
-        fb.slow_blocks_s,
-        fb.drawdown,
-        *fb.window_days.get_or_insert(feedback::DEFAULT_WINDOW_DAYS),
-        *fb.drop.get_or_insert(feedback::DEFAULT_DROP),
-        *fb.cooldown_days
-            .get_or_insert(feedback::DEFAULT_COOLDOWN_DAYS),
+        cx.given(&k.slow_blocks_s, &fb.slow_blocks_s)?,
+        cx.given(&k.drawdown, &fb.drawdown)?,
+        cx.value(&k.window_days, &mut fb.window_days)?,
+        cx.value(&k.drop, &mut fb.drop)?,
+        cx.value(&k.cooldown_days, &mut fb.cooldown_days)?,
     )
     .map(Some)
     .map_err(|e| market_err(cx, "price.feedback", e, &[]))
@@ -230,14 +230,15 @@ fn refuse_other_models_keys(
     Ok(())
 }
 
-pub(super) fn validate_price(
+/// Resolves `[price]` (without its feedback) over `[start_unix, end_unix)`.
+pub(super) fn resolve_price(
     cx: &Ctx<'_>,
-    raw: &mut RawScenario,
+    p: &mut RawPrice,
     start_unix: i64,
     end_unix: i64,
 ) -> Result<PriceSpec, ScenarioError> {
-    let p = &mut raw.price;
-    let kind = *p.model.get_or_insert(PriceModelKind::Constant);
+    let k = PriceKeys::DEFS;
+    let kind = cx.value(&k.model, &mut p.model)?;
     let rename = [
         ("lambda", "jumps_per_year"),
         ("initial_price", "initial_usd"),
@@ -255,7 +256,7 @@ pub(super) fn validate_price(
         let data = cx.required_data_file("price.csv", p.csv.as_deref(), "price.model = \"csv\"")?;
         let data_err = |message: String| data.err(message);
         let text = &data.text;
-        let column = p.column.get_or_insert_with(|| "PriceUSD".into()).clone();
+        let column = cx.value(&k.column, &mut p.column)?;
         let series = csv::parse_daily_series(
             text,
             p.date_column.as_deref(),
@@ -297,42 +298,23 @@ pub(super) fn validate_price(
             ));
         }
     }
-    let initial = *p.initial_usd.get_or_insert(defaults::BTC_PRICE_USD);
-    if !(initial.is_finite() && initial > 0.0 && initial <= defaults::MAX_BTC_PRICE_USD) {
-        // Huge values in scientific notation (1e308 printed in full is 309 digits).
-        let shown = if initial.abs() >= 1e15 {
-            format!("{initial:e}")
-        } else {
-            initial.to_string()
-        };
-        return Err(cx.invalid(
-            "price.initial_usd",
-            shown,
-            format!(
-                "must be a finite price > 0 and at most {:e} USD",
-                defaults::MAX_BTC_PRICE_USD
-            ),
-        ));
-    }
+    let initial = cx.value(&k.initial_usd, &mut p.initial_usd)?;
     let model = match kind {
         PriceModelKind::Constant => return Ok(PriceSpec::Constant(initial)),
         PriceModelKind::Gbm => PriceModel::Gbm(
             Gbm::new(
-                *p.mu.get_or_insert(price_defaults::DEFAULT_MU),
-                *p.sigma.get_or_insert(price_defaults::DEFAULT_SIGMA),
+                cx.value(&k.mu, &mut p.mu)?,
+                cx.value(&k.sigma, &mut p.sigma)?,
             )
             .map_err(err)?,
         ),
         PriceModelKind::Merton => PriceModel::Merton(
             Merton::new(
-                *p.mu.get_or_insert(price_defaults::DEFAULT_MU),
-                *p.sigma.get_or_insert(price_defaults::DEFAULT_MERTON_SIGMA),
-                *p.jumps_per_year
-                    .get_or_insert(price_defaults::DEFAULT_MERTON_LAMBDA),
-                *p.jump_mean
-                    .get_or_insert(price_defaults::DEFAULT_MERTON_JUMP_MEAN),
-                *p.jump_sd
-                    .get_or_insert(price_defaults::DEFAULT_MERTON_JUMP_SD),
+                cx.value(&k.mu, &mut p.mu)?,
+                cx.value_or(&k.sigma, &mut p.sigma, price::DEFAULT_MERTON_SIGMA)?,
+                cx.value(&k.jumps_per_year, &mut p.jumps_per_year)?,
+                cx.value(&k.jump_mean, &mut p.jump_mean)?,
+                cx.value(&k.jump_sd, &mut p.jump_sd)?,
             )
             .map_err(err)?,
         ),
@@ -341,25 +323,21 @@ pub(super) fn validate_price(
                 Gbm::new(mu, sigma).map_err(|e| market_err(cx, "price", e, &keys))
             };
             let bull = leg(
-                *p.bull_mu.get_or_insert(price_defaults::DEFAULT_BULL_MU),
-                *p.bull_sigma
-                    .get_or_insert(price_defaults::DEFAULT_BULL_SIGMA),
+                cx.value(&k.bull_mu, &mut p.bull_mu)?,
+                cx.value(&k.bull_sigma, &mut p.bull_sigma)?,
                 [("mu", "bull_mu"), ("sigma", "bull_sigma")],
             )?;
             let bear = leg(
-                *p.bear_mu.get_or_insert(price_defaults::DEFAULT_BEAR_MU),
-                *p.bear_sigma
-                    .get_or_insert(price_defaults::DEFAULT_BEAR_SIGMA),
+                cx.value(&k.bear_mu, &mut p.bear_mu)?,
+                cx.value(&k.bear_sigma, &mut p.bear_sigma)?,
                 [("mu", "bear_mu"), ("sigma", "bear_sigma")],
             )?;
             PriceModel::RegimeSwitching(
                 RegimeSwitching::new(
                     bull,
                     bear,
-                    *p.p_bull_to_bear
-                        .get_or_insert(price_defaults::DEFAULT_P_BULL_TO_BEAR),
-                    *p.p_bear_to_bull
-                        .get_or_insert(price_defaults::DEFAULT_P_BEAR_TO_BULL),
+                    cx.value(&k.p_bull_to_bear, &mut p.p_bull_to_bear)?,
+                    cx.value(&k.p_bear_to_bull, &mut p.p_bear_to_bull)?,
                 )
                 .map_err(err)?,
             )

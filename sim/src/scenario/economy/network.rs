@@ -4,31 +4,20 @@ use hashshift_models::hardware::{Catalog, Region, DEFAULT_FLEET_MIX_2026};
 use hashshift_models::mining::population::PopulationParams;
 
 use super::{region, NetworkSpec, Shock};
-use crate::scenario::raw::{RawNetwork, RawScenario, ShockKind};
+use crate::scenario::keys::KeyDef;
+use crate::scenario::raw::{RawNetwork, RawShock, ShockKind};
+use crate::scenario::raw_network::{MixKeys, NetworkKeys, ShockKeys};
 use crate::scenario::{defaults, file_spelling, Ctx, ScenarioError};
 
-pub(super) fn validate_network(
+/// Resolves `[network]`: the generated population of sites and machines.
+pub(super) fn resolve_network(
     cx: &Ctx<'_>,
-    raw: &mut RawScenario,
+    n: &mut RawNetwork,
 ) -> Result<NetworkSpec, ScenarioError> {
-    let n = &mut raw.network;
-    let target_ehs = cx.range(
-        "network.target_ehs",
-        *n.target_ehs.get_or_insert(defaults::NETWORK_TARGET_EHS),
-        1e-9,
-        defaults::MAX_HASHRATE_EHS,
-        "EH/s",
-    )?;
-    let sites = *n.sites.get_or_insert(defaults::NETWORK_SITES);
-    let vintages = *n
-        .vintages_per_site
-        .get_or_insert(defaults::NETWORK_VINTAGES_PER_SITE);
-    if !(1..=64).contains(&vintages) {
-        return Err(cx.invalid("network.vintages_per_site", vintages, "must be in 1 ..= 64"));
-    }
-    if !(1..=1_000_000).contains(&sites) {
-        return Err(cx.invalid("network.sites", sites, "must be in 1 ..= 1,000,000"));
-    }
+    let k = NetworkKeys::DEFS;
+    let target_ehs = cx.value(&k.target_ehs, &mut n.target_ehs)?;
+    let vintages = cx.value(&k.vintages_per_site, &mut n.vintages_per_site)?;
+    let sites = cx.value(&k.sites, &mut n.sites)?;
     if sites * vintages > defaults::MAX_FLEET_UNITS {
         return Err(cx.invalid(
             "network.sites",
@@ -40,17 +29,11 @@ pub(super) fn validate_network(
             ),
         ));
     }
-    let population = validate_site_ranges(cx, n, sites, vintages)?;
+    let population = resolve_site_ranges(cx, n, sites, vintages)?;
     population
         .validate()
         .map_err(|e| cx.invalid("network", "…", e))?;
-    let hysteresis = cx.range(
-        "network.hysteresis",
-        *n.hysteresis.get_or_insert(defaults::NETWORK_HYSTERESIS),
-        0.0,
-        0.5,
-        "(relative band)",
-    )?;
+    let hysteresis = cx.value(&k.hysteresis, &mut n.hysteresis)?;
     let catalog = match &n.catalog {
         None => Catalog::default_catalog(),
         Some(rel) => {
@@ -81,16 +64,8 @@ pub(super) fn validate_network(
                         format!("not in the catalog; known models: {}", names.join(", ")),
                     )
                 })?;
-                mix.push((
-                    model.id(),
-                    cx.range(
-                        &format!("{key}.share"),
-                        m.share,
-                        1e-12,
-                        1.0,
-                        "(share of hashrate)",
-                    )?,
-                ));
+                cx.check(&MixKeys::DEFS.share, &format!("{key}.share"), &m.share)?;
+                mix.push((model.id(), m.share));
             }
             if mix.is_empty() {
                 return Err(cx.invalid(
@@ -119,14 +94,17 @@ pub(super) fn validate_network(
     })
 }
 
-pub(super) fn validate_shocks(
+/// Resolves `[[shocks]]` (all but those of kind `difficulty_rule`, which
+/// `super::super::security` resolves with `[difficulty]`), sorted by start time.
+pub(super) fn resolve_shocks(
     cx: &Ctx<'_>,
-    raw: &RawScenario,
+    raw: &[RawShock],
     start_unix: i64,
     fleet: bool,
 ) -> Result<Vec<Shock>, ScenarioError> {
-    let mut shocks = Vec::with_capacity(raw.shocks.len());
-    for (i, s) in raw.shocks.iter().enumerate() {
+    let k = ShockKeys::DEFS;
+    let mut shocks = Vec::with_capacity(raw.len());
+    for (i, s) in raw.iter().enumerate() {
         let key = |k: &str| format!("shocks[{i}].{k}");
         let unused = |name: &str, set: bool| -> Result<(), ScenarioError> {
             if set {
@@ -196,13 +174,7 @@ pub(super) fn validate_shocks(
                 (None, false) => Ok(None),
             }
         };
-        let positive = |name: &str, v: f64| {
-            if v.is_finite() && v > 0.0 && v <= 1e6 {
-                Ok(v)
-            } else {
-                Err(cx.invalid(key(name), v, "must be a finite factor in (0, 1e6]"))
-            }
-        };
+        let checked = |def: &KeyDef, v: f64| cx.check(def, &key(def.name()), &v).map(|()| v);
         let needs_fleet = |what: &str| {
             if fleet {
                 Ok(())
@@ -222,7 +194,7 @@ pub(super) fn validate_shocks(
                 unused("share", s.share.is_some())?;
                 Shock::BtcPrice {
                     at,
-                    factor: positive("factor", need("factor", s.factor)?)?,
+                    factor: checked(&k.factor, need("factor", s.factor)?)?,
                 }
             }
             ShockKind::EnergyPrice => {
@@ -240,7 +212,7 @@ pub(super) fn validate_shocks(
                     region: reg(true)?.expect("required"),
                     at,
                     until,
-                    factor: positive("factor", need("factor", s.factor)?)?,
+                    factor: checked(&k.factor, need("factor", s.factor)?)?,
                 }
             }
             ShockKind::CarbonTax => {
@@ -249,7 +221,7 @@ pub(super) fn validate_shocks(
                 unused("factor", s.factor.is_some())?;
                 unused("share", s.share.is_some())?;
                 let usd = need("usd_per_t", s.usd_per_t)?;
-                let usd_per_t = cx.range(&key("usd_per_t"), usd, 0.0, 10_000.0, "USD/tCO2")?;
+                let usd_per_t = checked(&k.usd_per_t, usd)?;
                 Shock::CarbonTax {
                     region: reg(false)?,
                     at,
@@ -267,13 +239,7 @@ pub(super) fn validate_shocks(
                         "a ban needs the date its full share is offline",
                     )
                 })?;
-                let share = cx.range(
-                    &key("share"),
-                    need("share", s.share)?,
-                    1e-9,
-                    1.0,
-                    "(share of the region's capacity)",
-                )?;
+                let share = checked(&k.share, need("share", s.share)?)?;
                 Shock::Ban {
                     region: reg(true)?.expect("required"),
                     at,
@@ -287,7 +253,7 @@ pub(super) fn validate_shocks(
                 unused("region", s.region.is_some())?;
                 unused("usd_per_t", s.usd_per_t.is_some())?;
                 unused("share", s.share.is_some())?;
-                let factor = positive("factor", need("factor", s.factor)?)?;
+                let factor = checked(&k.factor, need("factor", s.factor)?)?;
                 let until = until.unwrap_or(i64::MAX);
                 if s.kind == ShockKind::AiDemand {
                     Shock::AiDemand { at, until, factor }
@@ -304,50 +270,27 @@ pub(super) fn validate_shocks(
 
 /// The site-size, PUE and energy-price ranges of `[network]`, each checked under its own key
 /// ([`ordered_pair`] for the two ranges).
-fn validate_site_ranges(
+fn resolve_site_ranges(
     cx: &Ctx<'_>,
     n: &mut RawNetwork,
     sites: u64,
     vintages: u64,
 ) -> Result<PopulationParams, ScenarioError> {
-    let alpha = *n.site_alpha.get_or_insert(defaults::NETWORK_SITE_ALPHA);
-    if !(alpha.is_finite() && alpha > 1.0 && alpha <= 10.0) {
-        return Err(cx.invalid(
-            "network.site_alpha",
-            alpha,
-            "must be a number in (1, 10] (the Pareto tail index of site sizes)",
-        ));
-    }
+    let k = NetworkKeys::DEFS;
+    let alpha = cx.value(&k.site_alpha, &mut n.site_alpha)?;
     let site_mw = ordered_pair(
         cx,
-        Bound::new(
-            "network.site_min_mw",
-            &mut n.site_min_mw,
-            defaults::NETWORK_SITE_MIN_MW,
-        ),
-        Bound::new(
-            "network.site_max_mw",
-            &mut n.site_max_mw,
-            defaults::NETWORK_SITE_MAX_MW,
-        ),
-        (1e-6, 1e5, "MW"),
+        (&k.site_min_mw, &mut n.site_min_mw),
+        (&k.site_max_mw, &mut n.site_max_mw),
         true,
     )?;
     let pue = ordered_pair(
         cx,
-        Bound::new("network.pue_min", &mut n.pue_min, defaults::NETWORK_PUE_MIN),
-        Bound::new("network.pue_max", &mut n.pue_max, defaults::NETWORK_PUE_MAX),
-        (1.0, 3.0, "(PUE)"),
+        (&k.pue_min, &mut n.pue_min),
+        (&k.pue_max, &mut n.pue_max),
         false,
     )?;
-    let price_factor_sd = cx.range(
-        "network.price_factor_sd",
-        *n.price_factor_sd
-            .get_or_insert(defaults::NETWORK_PRICE_FACTOR_SD),
-        0.0,
-        2.0,
-        "(sd of the log energy-price factor)",
-    )?;
+    let price_factor_sd = cx.value(&k.price_factor_sd, &mut n.price_factor_sd)?;
     Ok(PopulationParams {
         sites: sites as usize,
         alpha,
@@ -360,60 +303,37 @@ fn validate_site_ranges(
     })
 }
 
-/// One end of a `[network]` range: its key, its value in the raw scenario (defaulted in
-/// place), and whether the file gave it.
-struct Bound<'a> {
-    key: &'static str,
-    value: &'a mut Option<f64>,
-    default: f64,
-}
-
-impl<'a> Bound<'a> {
-    fn new(key: &'static str, value: &'a mut Option<f64>, default: f64) -> Self {
-        Bound {
-            key,
-            value,
-            default,
-        }
-    }
-}
-
-/// The range `(low, high)` of two keys, each within `lo..=hi` `unit`, `low < high` when
-/// `strict` (`low <= high` otherwise). Of a pair out of order the key the file gives is
-/// named (`site_min_mw = 600` against the default `site_max_mw = 500` names `site_min_mw`).
+/// The range `(low, high)` of two keys (each its definition and its value in the raw
+/// section, default filled in place), each within its own range, `low < high` when `strict`
+/// (`low <= high` otherwise). Of a pair out of order the key the file gives is named
+/// (`site_min_mw = 600` against the default `site_max_mw = 500` names `site_min_mw`).
 fn ordered_pair(
     cx: &Ctx<'_>,
-    low: Bound<'_>,
-    high: Bound<'_>,
-    (lo, hi, unit): (f64, f64, &str),
+    (low, low_value): (&KeyDef, &mut Option<f64>),
+    (high, high_value): (&KeyDef, &mut Option<f64>),
     strict: bool,
 ) -> Result<(f64, f64), ScenarioError> {
-    let (low_given, high_given) = (low.value.is_some(), high.value.is_some());
-    let a = cx.range(low.key, *low.value.get_or_insert(low.default), lo, hi, unit)?;
-    let b = cx.range(
-        high.key,
-        *high.value.get_or_insert(high.default),
-        lo,
-        hi,
-        unit,
-    )?;
+    let (low_given, high_given) = (low_value.is_some(), high_value.is_some());
+    let a = cx.value(low, low_value)?;
+    let b = cx.value(high, high_value)?;
     if (strict && b <= a) || b < a {
         let (below, above) = if strict {
             ("below", "above")
         } else {
             ("at most", "at least")
         };
+        let unit = low.unit;
         return Err(if low_given && !high_given {
             cx.invalid(
-                low.key,
+                low.path,
                 a,
-                format!("must be {below} {} = {b} {unit}", high.key),
+                format!("must be {below} {} = {b} {unit}", high.path),
             )
         } else {
             cx.invalid(
-                high.key,
+                high.path,
                 b,
-                format!("must be {above} {} = {a} {unit}", low.key),
+                format!("must be {above} {} = {a} {unit}", low.path),
             )
         });
     }
