@@ -66,7 +66,7 @@ fn overrides(path: &str, v: &str) -> Vec<String> {
         "firms.custom[].capacity_mw"
         | "firms.custom[].self_mining_ehs"
         | "firms.custom[].efficiency_j_per_th" => {
-            let mut firm = vec![
+            let mut firm = [
                 ("capacity_mw", "10".to_string()),
                 ("self_mining_ehs", "0".to_string()),
                 ("efficiency_j_per_th", "20".to_string()),

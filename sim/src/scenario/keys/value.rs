@@ -176,8 +176,8 @@ impl Ctx<'_> {
     ) -> Result<(f64, f64), ScenarioError> {
         let v = self.value(def, slot)?;
         match v.as_slice() {
-            &[lo, hi] if lo <= hi => Ok((lo, hi)),
-            &[_, _] => Err(self.invalid(
+            [lo, hi] if lo <= hi => Ok((*lo, *hi)),
+            [_, _] => Err(self.invalid(
                 def.path,
                 format!("{v:?}"),
                 "must be [low, high] with low <= high",
