@@ -91,6 +91,16 @@ pub enum SweepError {
         /// The scenario's error.
         source: Box<ScenarioError>,
     },
+    /// The scenario of a point is valid key by key, but its simulation cannot start (e.g. no
+    /// machine of the generated network is profitable at the start).
+    Simulation {
+        /// The sweep file.
+        file: PathBuf,
+        /// Where: "point 3 (price.initial_usd = 1e-9)".
+        context: String,
+        /// The simulation's message.
+        message: String,
+    },
 }
 
 impl fmt::Display for SweepError {
@@ -117,6 +127,11 @@ impl fmt::Display for SweepError {
                 context,
                 source,
             } => write!(f, "{}: {context}: {source}", file.display()),
+            SweepError::Simulation {
+                file,
+                context,
+                message,
+            } => write!(f, "{}: {context}: {message}", file.display()),
         }
     }
 }

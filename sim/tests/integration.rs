@@ -7,6 +7,7 @@ mod common;
 
 mod agent_inputs;
 mod agent_invariants;
+mod bad_input;
 mod china_ban_2021;
 mod cli;
 mod economics;

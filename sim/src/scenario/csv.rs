@@ -81,6 +81,17 @@ pub fn parse_daily_columns(
         .split(',')
         .map(|s| s.trim().trim_matches('"'))
         .collect();
+    // A name given twice would leave which column is read to chance: refuse it.
+    for (j, n) in names.iter().enumerate() {
+        if let Some(k) = names[..j].iter().position(|m| m == n).filter(|_| !n.is_empty()) {
+            return Err(format!(
+                "the header names column `{n}` twice (fields {} and {}); each column name must \
+                 be unique",
+                k + 1,
+                j + 1
+            ));
+        }
+    }
     let find = |candidates: &[&str], what: &str| -> Result<usize, String> {
         candidates
             .iter()
@@ -242,6 +253,10 @@ mod tests {
             ("date,HashRate\n2016-01-01,1,2\n", "3 fields"),
             ("date,HashRate\n2016-01-01T12:00:00Z,1\n", "not midnight"),
             ("date,HashRate\nnope,1\n", "not a UTC date"),
+            (
+                "date,HashRate,HashRate\n2016-01-01,1,2\n",
+                "names column `HashRate` twice (fields 2 and 3)",
+            ),
         ];
         for (text, want) in cases {
             let err = hashrate_series(text).unwrap_err();

@@ -4,10 +4,13 @@
 use std::fmt;
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use super::design::{self, AxisSpec, ParamType, ParamValue};
 use super::paths::{self, KeyType};
 use super::raw::{DesignKind, RawAxis, RawSweep};
 use super::{replicate_seed, sobol, Axis, Sweep, SweepError, ID_COLUMNS, MAX_RUNS, MAX_SOBOL_N};
+use crate::engine::SimulationBuilder;
 use crate::scenario::{folder_name, Scenario, NAME_ALLOWED};
 
 struct Cx<'a> {
@@ -433,15 +436,41 @@ pub(super) fn validate(raw: RawSweep, file: &Path) -> Result<Sweep, SweepError> 
     // Every point must give a valid scenario (the seed is the only per-replicate change and
     // replicate seeds are in range), so the sweep cannot fail on bad input once started.
     // The data files they read go into the sweep's hash.
+    // Each point's simulation is built too (its first replicate; building generates the
+    // network and its firms, a tenth of a second for the baseline), so what only the built
+    // network reveals (no machine profitable at the start) is refused before anything is
+    // written, not after the first runs.
     let mut data_files = base.data_files.clone();
-    for p in 0..sweep.points.len() {
-        let sc = sweep
-            .scenario(p as u64 * sweep.seeds.len() as u64)
-            .map_err(|source| SweepError::Scenario {
-                file: file.to_path_buf(),
-                context: format!("point {p} ({})", sweep.describe_point(p)),
-                source: Box::new(source),
-            })?;
+    let context = |p: usize| format!("point {p} ({})", sweep.describe_point(p));
+    let scenarios = (0..sweep.points.len())
+        .map(|p| {
+            sweep
+                .scenario(p as u64 * sweep.seeds.len() as u64)
+                .map_err(|source| SweepError::Scenario {
+                    file: file.to_path_buf(),
+                    context: context(p),
+                    source: Box::new(source),
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    // In parallel, the first failing point (in point order) reported.
+    scenarios
+        .par_iter()
+        .enumerate()
+        .map(|(p, sc)| {
+            SimulationBuilder::new(sc)
+                .build()
+                .map(drop)
+                .map_err(|e| SweepError::Simulation {
+                    file: file.to_path_buf(),
+                    context: context(p),
+                    message: e.to_string(),
+                })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect::<Result<Vec<()>, _>>()?;
+    for sc in scenarios {
         data_files.extend(sc.data_files);
     }
     data_files.sort();
