@@ -204,17 +204,51 @@ fn ctrl_c_sigterm_and_sighup_stop_a_sweep_cleanly_and_resume_finishes() {
     }
 }
 
-/// `hashshift ARGS` under a file-size limit of `kib` KiB, with SIGXFSZ ignored so that a
-/// write past the limit fails with EFBIG, as a write to a full disk fails with ENOSPC.
+/// `hashshift ARGS` under a file-size limit of `kib` KiB: a write past the limit fails with
+/// EFBIG, as a write to a full disk fails with ENOSPC (hashshift ignores SIGXFSZ, which would
+/// otherwise kill it).
 fn with_file_size_limit(dir: &Path, kib: u64, args: &[&str]) -> Output {
     Command::new("bash")
         .arg("-c")
-        .arg(format!("trap '' XFSZ; ulimit -f {kib}; exec \"$0\" \"$@\""))
+        .arg(format!("ulimit -f {kib}; exec \"$0\" \"$@\""))
         .arg(env!("CARGO_BIN_EXE_hashshift"))
         .args(args)
         .current_dir(dir)
         .output()
         .unwrap()
+}
+
+/// `hashshift run` of [`TINY_FLEET`] over 0.3 years into `o`.
+const TINY_RUN: [&str; 7] = [
+    "run",
+    "tiny.toml",
+    "--out",
+    "o",
+    "-q",
+    "--set",
+    "horizon_years=0.3",
+];
+
+/// [`TINY_RUN`] with its blocks table past a 100 KiB file-size
+/// limit: checks that it fails as a full disk does (exit 1, the cause and the run folder
+/// named, no hidden leftovers in `dir/o`).
+fn assert_run_fails_past_a_file_size_limit(dir: &Path) {
+    let mut args = TINY_RUN.to_vec();
+    args.extend(["--set", "output.blocks=true"]);
+    let o = with_file_size_limit(dir, 100, &args);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{:?}: {err}", o.status);
+    assert!(
+        err.contains("out of disk space") && err.contains("o/tiny"),
+        "{err}"
+    );
+    assert!(err.contains("File too large"), "the cause is kept: {err}");
+    assert!(err.contains(".parquet"), "the file is named: {err}");
+    assert!(
+        hidden(&dir.join("o")).is_empty(),
+        "{:?}",
+        hidden(&dir.join("o"))
+    );
 }
 
 #[test]
@@ -223,33 +257,10 @@ fn a_full_disk_fails_the_run_cleanly_and_resume_finishes_the_sweep() {
     let dir = tmp.path();
 
     // A run: the earlier complete run of the same name stays; nothing partial is left.
-    let args = [
-        "run",
-        "tiny.toml",
-        "--out",
-        "o",
-        "-q",
-        "--set",
-        "horizon_years=0.3",
-    ];
-    let o = run_in(dir, &args);
+    let o = run_in(dir, &TINY_RUN);
     assert!(o.status.success(), "{}", stderr(&o));
     let first = common::files(&dir.join("o/tiny"));
-    let mut big = args.to_vec();
-    big.extend(["--set", "output.blocks=true"]);
-    let o = with_file_size_limit(dir, 100, &big);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(1), "{err}");
-    assert!(
-        err.contains("out of disk space") && err.contains("o/tiny"),
-        "{err}"
-    );
-    assert!(err.contains("File too large"), "the cause is kept: {err}");
-    assert!(
-        hidden(&dir.join("o")).is_empty(),
-        "{:?}",
-        hidden(&dir.join("o"))
-    );
+    assert_run_fails_past_a_file_size_limit(dir);
     assert_eq!(common::files(&dir.join("o/tiny")), first);
 
     // A sweep, one job: runs 0-3 fit, run 4 (blocks table) does not; no further run starts.
@@ -441,4 +452,14 @@ fn damaged_files_in_a_finished_sweep_are_refused_by_finalize_and_redone_by_resum
         "{err}"
     );
     assert!(root.join("run=1/_SUCCESS").is_file());
+}
+
+/// Issue 33, case 5: under `ulimit -f` the kernel killed the process by SIGXFSZ (exit 153
+/// from a shell, no message, the staging folder left behind). Now the write fails with
+/// EFBIG: exit 1, a message naming the file, nothing partial.
+#[test]
+fn a_file_size_limit_fails_with_exit_1_and_a_message_instead_of_sigxfsz() {
+    let tmp = setup();
+    assert_run_fails_past_a_file_size_limit(tmp.path());
+    assert_eq!(fs::read_dir(tmp.path().join("o")).unwrap().count(), 0);
 }
