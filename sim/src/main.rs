@@ -1,8 +1,8 @@
 //! The `hashshift` command line.
 //!
 //! Exit codes: 0 ok, 2 bad input (scenario, sweep, flags, data files, an output folder that is
-//! not the sweep's), 1 any other failure, 130 a run or sweep stopped by Ctrl-C (or SIGTERM,
-//! SIGHUP).
+//! not the run's or the sweep's, or that another hashshift process is writing), 1 any other
+//! failure, 130 a run or sweep stopped by Ctrl-C (or SIGTERM, SIGHUP).
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -210,14 +210,15 @@ fn dispatch(cmd: Command) -> Result<(), Failure> {
                             dir.display()
                         ),
                     },
-                    // Refusing to replace a folder that is not a run is a bad `--out`; an
-                    // invalid simulation input (e.g. nothing profitable at the start) is bad
-                    // input too.
+                    // Refusing to replace a folder that is not a run, or one another process
+                    // is writing, is a bad `--out`; an invalid simulation input (e.g. nothing
+                    // profitable at the start) is bad input too.
                     e => Failure {
                         code: if matches!(
                             e,
-                            RunError::Output(OutputError::WouldClobber { .. })
-                                | RunError::Sim(SimError::Invalid(_))
+                            RunError::Output(
+                                OutputError::WouldClobber { .. } | OutputError::InUse(_)
+                            ) | RunError::Sim(SimError::Invalid(_))
                         ) {
                             2
                         } else {

@@ -1,16 +1,21 @@
-//! Bytes on disk: content hashes, atomic file replacement and bounded reads of input files,
-//! shared by the run folders ([`crate::output`]), the sweeps ([`crate::sweep`]), the scenario loader
+//! Bytes on disk: content hashes, atomic file replacement, bounded reads of input files, the
+//! swap of a run folder into place and the output folders' lock files ([`lock`]), shared by
+//! the run folders ([`crate::output`]), the sweeps ([`crate::sweep`]), the scenario loader
 //! and the command line.
 //!
 //! Nothing here knows about runs, tables or scenarios; callers map the I/O errors into their
 //! own error types (through the `io_error` constructor they pass in, or by naming the path
 //! in their own message), so every message still names the operation and the path.
 
+pub mod lock;
+
 use std::fs::{self, File, Permissions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
+
+pub use lock::{FolderLock, InUse, LockError, LockMode};
 
 /// Most bytes read from a scenario or sweep file (64 MiB; the shipped ones are under 20 KB).
 pub const MAX_INPUT_FILE_BYTES: u64 = 64 << 20;
@@ -107,6 +112,17 @@ fn open_regular(path: &Path) -> io::Result<File> {
     Ok(file)
 }
 
+/// Removes a file or folder at `path` if there is one (a symbolic link itself, not what it
+/// points to).
+pub fn remove_any(path: &Path) -> io::Result<()> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => fs::remove_dir_all(path),
+        Ok(_) => fs::remove_file(path),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
 /// Reads the UTF-8 text of the input file `path`, at most `max_bytes` of it
 /// ([`MAX_INPUT_FILE_BYTES`], [`MAX_DATA_FILE_BYTES`]). A path that is not a regular file (a
 /// FIFO, which would block the open until a writer comes, `/dev/zero`, which never ends, a
@@ -136,6 +152,47 @@ pub fn read_text(path: &Path) -> io::Result<String> {
 /// [`read_input`] of a data file a scenario names (at most [`MAX_DATA_FILE_BYTES`]).
 pub fn read_data(path: &Path) -> io::Result<String> {
     read_input(path, MAX_DATA_FILE_BYTES)
+}
+
+/// Swaps the folders (or files) `a` and `b` in one atomic step (Linux `renameat2` with
+/// `RENAME_EXCHANGE`): at every instant each name holds one of the two. `Ok(false)` where
+/// the system or the file system cannot (other systems; some network file systems), for
+/// the caller to fall back to two renames.
+pub fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::ffi::CString;
+        use std::os::unix::ffi::OsStrExt;
+        let c = |p: &Path| {
+            CString::new(p.as_os_str().as_bytes())
+                .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "a NUL byte in a path"))
+        };
+        let (ca, cb) = (c(a)?, c(b)?);
+        // SAFETY: both are NUL-terminated paths that outlive the call; AT_FDCWD resolves them
+        // as `rename` does.
+        let r = unsafe {
+            libc::renameat2(
+                libc::AT_FDCWD,
+                ca.as_ptr(),
+                libc::AT_FDCWD,
+                cb.as_ptr(),
+                libc::RENAME_EXCHANGE,
+            )
+        };
+        if r == 0 {
+            return Ok(true);
+        }
+        let e = io::Error::last_os_error();
+        match e.raw_os_error() {
+            Some(libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP) => Ok(false),
+            _ => Err(e),
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (a, b);
+        Ok(false)
+    }
 }
 
 /// Makes a write past a file-size limit (`ulimit -f`) fail with an error (`EFBIG`, "File
@@ -296,6 +353,22 @@ mod tests {
         assert!(e.to_string().contains("a FIFO (named pipe)"), "{e}");
         let e = read_input(Path::new("/dev/zero"), 100).unwrap_err();
         assert!(e.to_string().contains("a character device"), "{e}");
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn exchange_swaps_two_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        fs::create_dir(&a).unwrap();
+        fs::create_dir(&b).unwrap();
+        fs::write(a.join("from-a"), b"").unwrap();
+        fs::write(b.join("from-b"), b"").unwrap();
+        // tmpfs, ext4, xfs and btrfs support it; elsewhere the caller falls back.
+        if exchange(&a, &b).unwrap() {
+            assert!(a.join("from-b").exists() && b.join("from-a").exists());
+        }
+        assert!(exchange(&a, &dir.path().join("none")).is_err());
     }
 
     #[test]

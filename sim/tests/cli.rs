@@ -591,6 +591,63 @@ fn a_run_never_replaces_a_sweep_of_the_same_name() {
     assert_eq!(listing(&tmp.path().join("out")), vec!["tiny"]);
 }
 
+/// Issue 33, case 1: a folder holding any `_SUCCESS` (Spark and Hadoop write an empty one)
+/// and no sub-folders was taken for a finished run and replaced, deleting the user's files.
+#[test]
+fn a_folder_with_a_foreign_success_marker_or_a_users_file_is_never_replaced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let scen = repo().join("scenarios/constant-hashrate.toml");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "run",
+            scen.to_str().unwrap(),
+            "--out",
+            "o",
+            "-q",
+            "--set",
+            "horizon_years=0.05",
+        ];
+        args.extend(extra);
+        hashshift(&args, dir)
+    };
+    let folder = dir.join("o/constant-hashrate");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("x.csv"), "data\n").unwrap();
+    std::fs::write(folder.join("_SUCCESS"), "").unwrap();
+    let o = run(&[]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    for part in [
+        "o/constant-hashrate exists and is not a completed hashshift run",
+        "_SUCCESS is not a hashshift run's list of checksums",
+        "refusing to replace it",
+    ] {
+        assert!(err.contains(part), "expected {part:?} in: {err}");
+    }
+    assert_eq!(std::fs::read(folder.join("x.csv")).unwrap(), b"data\n");
+    assert_eq!(std::fs::read(folder.join("_SUCCESS")).unwrap(), b"");
+    assert_eq!(std::fs::read_dir(dir.join("o")).unwrap().count(), 1);
+
+    // A finished run with a file of the user's added is not replaced either; without it, it is.
+    std::fs::remove_dir_all(&folder).unwrap();
+    let o = run(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    std::fs::write(folder.join("notes.md"), "mine").unwrap();
+    let o = run(&["--seed", "2"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("it holds notes.md, which its _SUCCESS does not list"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(folder.join("notes.md")).unwrap(), b"mine");
+    std::fs::remove_file(folder.join("notes.md")).unwrap();
+    let o = run(&["--seed", "2"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read_dir(dir.join("o")).unwrap().count(), 1);
+}
+
 /// Issue 33, case 13: an `--out` that is a symbolic link to nothing said only "File exists".
 #[test]
 #[cfg(unix)]

@@ -7,6 +7,10 @@
 //!   and then only with `--resume` (or, for `--shard`, when none of the shard's runs is
 //!   there yet); anything else is refused, so runs of two sweeps never mix and nothing is
 //!   clobbered.
+//! * Locks: the process holds `<out>/.<name>.lock` from start to end, alone; the shards of a
+//!   sweep share it and each holds `<out>/.<name>.shard-<K>-of-<N>.lock` alone
+//!   ([`crate::storage::lock`]). A second sweep, `--resume` or `--finalize` of the same
+//!   folder, or the same shard twice, is refused at once ([`ExecError::InUse`], exit 2).
 //! * Resume: runs whose completion marker exists and whose files still have the SHA-256 it
 //!   lists are skipped; a run damaged since it finished (a truncated or corrupted file) is
 //!   reported, removed and redone, as are runs whose staging folders a killed process left
@@ -35,7 +39,8 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::root::{
-    conflict, damaged_runs, io, prepare_root, remove_dead_temp_files, remove_stale, write_atomic,
+    conflict, damaged_runs, io, lock_root, prepare_root, remove_dead_temp_files, remove_stale,
+    write_atomic,
 };
 use super::runs_table::{write_runs_table, RUNS_FILE};
 use super::Sweep;
@@ -43,6 +48,7 @@ use crate::engine::{NoProgress, SimError};
 use crate::output::manifest;
 use crate::output::{is_complete, OutputError, COMPLETION_MARKER};
 use crate::runner::{run_in_dir, RunError};
+use crate::storage::InUse;
 
 /// Name of the manifest at the sweep's root.
 pub const MANIFEST_FILE: &str = "_sweep.json";
@@ -117,6 +123,9 @@ pub enum ExecError {
     /// The output folder cannot be used (bad `--out`, another sweep, no `--resume`): exit 2.
     #[error("{0}")]
     Conflict(String),
+    /// Another process is writing the sweep's folder (or this shard of it): exit 2.
+    #[error(transparent)]
+    InUse(#[from] InUse),
     /// Writing output failed.
     #[error(transparent)]
     Output(#[from] OutputError),
@@ -183,11 +192,11 @@ pub enum ExecError {
 }
 
 impl ExecError {
-    /// The process exit code: 2 for bad input (the output folder), 130 when interrupted,
-    /// 1 otherwise.
+    /// The process exit code: 2 for bad input (the output folder, one in use), 130 when
+    /// interrupted, 1 otherwise.
     pub fn exit_code(&self) -> u8 {
         match self {
-            ExecError::Conflict(_) => 2,
+            ExecError::Conflict(_) | ExecError::InUse(_) => 2,
             ExecError::Interrupted { .. } => 130,
             ExecError::Failed { failed, .. }
                 if failed.iter().all(|(_, e)| e.starts_with(BAD_INPUT)) =>
@@ -255,6 +264,14 @@ fn progress_bar(len: u64, quiet: bool) -> ProgressBar {
 pub fn execute(sweep: &Sweep, opts: &Options, stop: &AtomicBool) -> Result<Report, ExecError> {
     let t0 = Instant::now();
     let root = opts.out.join(&sweep.name);
+    if opts.finalize_only && !root.exists() {
+        return Err(conflict(format!(
+            "{}: no sweep output to finalize (run the sweep or its shards first)",
+            root.display()
+        )));
+    }
+    // Held to the end: no other process writes the folder (or this shard of it) meanwhile.
+    let _locks = lock_root(&root, opts)?;
     prepare_root(sweep, &root, opts)?;
     let n = sweep.n_runs();
     let mine: Vec<u64> = (0..n)

@@ -1,6 +1,6 @@
-//! The sweep's output folder `<out>/<name>/`: checking that it is this sweep's before
-//! writing into it, the leftovers of killed processes, damaged runs, and atomic writes of
-//! its root files. See [`super::exec`] for the rules.
+//! The sweep's output folder `<out>/<name>/`: its locks, checking that it is this sweep's
+//! before writing into it, the leftovers of killed processes, damaged runs, and atomic writes
+//! of its root files. See [`super::exec`] for the rules.
 
 use std::fs;
 use std::path::Path;
@@ -11,6 +11,7 @@ use super::exec::{run_dir, ExecError, Options, Shard, MANIFEST_FILE};
 use super::Sweep;
 use crate::output::manifest::{self, Damage};
 use crate::output::{is_complete, OutputError, SUMMARY_FILE};
+use crate::storage::lock::{self, FolderLock, LockError, LockMode};
 
 pub(super) fn conflict(msg: String) -> ExecError {
     ExecError::Conflict(msg)
@@ -36,12 +37,64 @@ pub(super) fn write_atomic(path: &Path, content: &[u8]) -> Result<(), ExecError>
     )
 }
 
+/// Takes the locks of the sweep's folder `root` for `opts` (see [`crate::storage::lock`]):
+/// `<out>/.<name>.lock` alone, or shared by the shards of a sweep, each of which also holds
+/// `<out>/.<name>.shard-<K>-of-<N>.lock` alone. Creates `<out>` as needed.
+pub(super) fn lock_root(root: &Path, opts: &Options) -> Result<Vec<FolderLock>, ExecError> {
+    let out = root.parent().unwrap_or(Path::new("."));
+    let out = if out.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        out
+    };
+    fs::create_dir_all(out).map_err(io("creating", out))?;
+    let take = |path: &Path, mode, what: String| {
+        FolderLock::acquire(path, mode, &what).map_err(|e| match e {
+            LockError::InUse(e) => ExecError::InUse(e),
+            LockError::Io { op, path, source } => io(op, &path)(source),
+        })
+    };
+    let whole = lock::lock_path(root);
+    let folder = format!("the sweep folder {}", root.display());
+    let name = root.file_name().unwrap_or_default().to_string_lossy();
+    let shard_lock = |s: Shard| out.join(format!(".{name}.shard-{}-of-{}.lock", s.k, s.n));
+    Ok(match opts.shard {
+        None => {
+            let lock = take(&whole, LockMode::Exclusive, folder)?;
+            // No shard runs now (each would share this lock): the shard lock files that
+            // killed shards left are free.
+            let prefix = format!(".{name}.shard-");
+            for e in fs::read_dir(out).map_err(io("listing", out))? {
+                let e = e.map_err(io("listing", out))?;
+                let n = e.file_name().to_string_lossy().into_owned();
+                if n.starts_with(&prefix) && n.ends_with(".lock") {
+                    let p = e.path();
+                    lock::remove_if_free(&p).map_err(io("removing stale", &p))?;
+                }
+            }
+            vec![lock]
+        }
+        Some(s) => {
+            let shared = take(&whole, LockMode::Shared, folder.clone())?;
+            let own = shard_lock(s);
+            vec![
+                take(
+                    &own,
+                    LockMode::Exclusive,
+                    format!("shard {}/{} of {folder}", s.k, s.n),
+                )?,
+                shared,
+            ]
+        }
+    })
+}
+
 /// The run id a root entry belongs to: `run=<id>`, or a leftover `.run=<id>.partial-<pid>` /
-/// `.run=<id>.old-<pid>` (second element true).
+/// `.run=<id>.old-<pid>` / `.run=<id>.lock` (second element true).
 fn entry_run_id(name: &str) -> Option<(u64, bool)> {
     if let Some(rest) = name.strip_prefix(".run=") {
         let (id, tail) = rest.split_once('.')?;
-        (tail.starts_with("partial-") || tail.starts_with("old-"))
+        (tail.starts_with("partial-") || tail.starts_with("old-") || tail == "lock")
             .then(|| id.parse().ok().map(|id| (id, true)))
             .flatten()
     } else {
@@ -186,7 +239,8 @@ pub(super) fn prepare_root(sweep: &Sweep, root: &Path, opts: &Options) -> Result
     }
 }
 
-/// Removes the staging folders a killed process left for this shard's runs.
+/// Removes what a killed process left for this shard's runs: staging folders, previous runs
+/// moved aside, lock files.
 pub(super) fn remove_stale(root: &Path, shard: Option<Shard>) -> Result<(), ExecError> {
     for e in fs::read_dir(root).map_err(io("listing", root))? {
         let e = e.map_err(io("listing", root))?;
@@ -194,7 +248,11 @@ pub(super) fn remove_stale(root: &Path, shard: Option<Shard>) -> Result<(), Exec
         if let Some((id, true)) = entry_run_id(&name) {
             if shard.is_none_or(|s| s.contains(id)) {
                 let p = e.path();
-                fs::remove_dir_all(&p).map_err(io("removing stale", &p))?;
+                if name.ends_with(".lock") {
+                    lock::remove_if_free(&p).map_err(io("removing stale", &p))?;
+                } else {
+                    crate::storage::remove_any(&p).map_err(io("removing stale", &p))?;
+                }
             }
         }
     }
@@ -265,6 +323,8 @@ mod tests {
         assert_eq!(entry_run_id("run=12"), Some((12, false)));
         assert_eq!(entry_run_id(".run=12.partial-999"), Some((12, true)));
         assert_eq!(entry_run_id(".run=3.old-1"), Some((3, true)));
+        assert_eq!(entry_run_id(".run=3.lock"), Some((3, true)));
+        assert_eq!(entry_run_id(".run=3.locked"), None);
         assert_eq!(entry_run_id(".run=3.other"), None);
         assert_eq!(entry_run_id("runs.parquet"), None);
         assert_eq!(entry_run_id("_sweep.json"), None);
