@@ -121,6 +121,12 @@ pub enum Damage {
         /// The table file.
         file: String,
     },
+    /// An intact run folder that is not the run its name says, of the sweep it is in (a
+    /// folder copied from another sweep, two folders swapped, a symbolic link).
+    Foreign {
+        /// Why, e.g. "its _run.json says it is run 2 (seed 5) ...".
+        reason: String,
+    },
 }
 
 impl fmt::Display for Damage {
@@ -150,6 +156,7 @@ impl fmt::Display for Damage {
                 f,
                 "{COMPLETION_MARKER} does not list {file}, which every run writes"
             ),
+            Damage::Foreign { reason } => write!(f, "not this sweep's run: {reason}"),
         }
     }
 }
