@@ -10,9 +10,10 @@
 //! reuses and removes.
 //!
 //! ASSUMPTION: every writer of the folder is a hashshift that takes the lock (it is
-//! advisory), and `flock` locks are shared by every node that mounts the file system
-//! (true of local file systems; of NFS since Linux 2.6.12, where `flock` is emulated with
-//! byte-range locks, and of Lustre and GPFS as usually mounted on clusters).
+//! advisory), and `flock` locks are seen by every node that mounts the file system (true of
+//! local file systems; of NFS since Linux 2.6.12, where `flock` is emulated with byte-range
+//! locks; of GPFS; of Lustre mounted with `-o flock`). Where `flock` fails as unsupported,
+//! the folder is written without a lock ([`FolderLock`] then guards nothing).
 //!
 //! Removing a lock file cannot race with another process taking it: a process that opened
 //! the old file before it was unlinked and then got its lock checks that the path still
@@ -72,6 +73,10 @@ pub enum LockError {
 pub struct FolderLock {
     file: File,
     path: PathBuf,
+    /// False where the file system has no `flock` (it fails with ENOSYS, ENOLCK or
+    /// EOPNOTSUPP: Lustre mounted without `-o flock`, NFS without its lock daemon): the
+    /// folder is then written unguarded, as before locks existed, rather than not at all.
+    held: bool,
 }
 
 /// The lock file guarding `<parent>/<name>`: `<parent>/.<name>.lock`.
@@ -106,6 +111,13 @@ impl FolderLock {
             // Exclusive first even for a shared lock, so the first holder records its pid.
             let exclusive = match sys::try_lock(&file, LockMode::Exclusive) {
                 Ok(got) => got,
+                Err(e) if sys::no_locks(&e) => {
+                    return Ok(FolderLock {
+                        file,
+                        path: path.to_path_buf(),
+                        held: false,
+                    })
+                }
                 Err(e) => return Err(io_err("locking")(e)),
             };
             if !exclusive {
@@ -127,6 +139,7 @@ impl FolderLock {
             let lock = FolderLock {
                 file,
                 path: path.to_path_buf(),
+                held: true,
             };
             if exclusive {
                 // Only for the message another process gets: a full disk must not fail it.
@@ -163,9 +176,8 @@ impl Drop for FolderLock {
     fn drop(&mut self) {
         // Only the last holder removes the file (it alone can lock it exclusively); the lock
         // itself goes with the file descriptor.
-        if sys::try_lock(&self.file, LockMode::Exclusive).unwrap_or(false)
-            && sys::same_file(&self.file, &self.path).unwrap_or(false)
-        {
+        let last = !self.held || sys::try_lock(&self.file, LockMode::Exclusive).unwrap_or(false);
+        if last && sys::same_file(&self.file, &self.path).unwrap_or(false) {
             let _ = fs::remove_file(&self.path);
         }
     }
@@ -222,6 +234,14 @@ mod sys {
         }
     }
 
+    /// Whether `flock` failed because the file system has none.
+    pub fn no_locks(e: &io::Error) -> bool {
+        matches!(
+            e.raw_os_error(),
+            Some(libc::ENOSYS | libc::ENOLCK | libc::EOPNOTSUPP)
+        )
+    }
+
     /// Whether `path` still names the open `file`.
     pub fn same_file(file: &File, path: &Path) -> io::Result<bool> {
         let ours = file.metadata()?;
@@ -254,6 +274,9 @@ mod sys {
 
     pub fn try_lock(_: &File, _: LockMode) -> io::Result<bool> {
         Ok(true)
+    }
+    pub fn no_locks(_: &io::Error) -> bool {
+        false
     }
     pub fn same_file(_: &File, path: &Path) -> io::Result<bool> {
         Ok(path.exists())
