@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A real full disk (ENOSPC): a run and the CI smoke sweep written into a 4 MiB tmpfs.
 # Checks: exit code 1 with a message naming the cause, nothing partial left (no hidden staging
-# folder, every run folder that exists passes `sha256sum -c _SUCCESS`), and after the disk
+# folder or lock file, every run folder that exists passes `sha256sum -c _SUCCESS`), and after the disk
 # grows, `--resume` finishes the sweep with the same bytes as a sweep that had space.
 # sim/tests/faults.rs covers the same cases everywhere with a file-size limit; this needs
 # permission to mount (root with CAP_SYS_ADMIN) and says clearly when it did not run.
@@ -42,6 +42,7 @@ cat "$work/sweep.err"
 grep -q "no further run was started" "$work/sweep.err" || fail "sweep: unexpected message"
 root=$disk/ci-sweep
 no_hidden "$root"
+[ ! -e "$disk/.ci-sweep.lock" ] || fail "sweep: its lock file was left behind"
 [ ! -e "$root/_SUCCESS" ] || fail "sweep: marked complete"
 done_runs=0
 for run in "$root"/run=*; do

@@ -1,8 +1,8 @@
 //! The `hashshift` command line.
 //!
 //! Exit codes: 0 ok, 2 bad input (scenario, sweep, flags, data files, an output folder that is
-//! not the sweep's), 1 any other failure, 130 a run or sweep stopped by Ctrl-C (or SIGTERM,
-//! SIGHUP).
+//! not the run's or the sweep's, or that another hashshift process is writing), 1 any other
+//! failure, 130 a run or sweep stopped by Ctrl-C (or SIGTERM, SIGHUP).
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -167,6 +167,8 @@ impl From<anyhow::Error> for Failure {
 }
 
 fn main() -> ExitCode {
+    // A file-size limit (`ulimit -f`) then fails the write like a full disk (exit 1, message).
+    hashshift::storage::ignore_file_size_signal();
     let cli = Cli::parse();
     match dispatch(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
@@ -208,14 +210,15 @@ fn dispatch(cmd: Command) -> Result<(), Failure> {
                             dir.display()
                         ),
                     },
-                    // Refusing to replace a folder that is not a run is a bad `--out`; an
-                    // invalid simulation input (e.g. nothing profitable at the start) is bad
-                    // input too.
+                    // Refusing to replace a folder that is not a run, or one another process
+                    // is writing, is a bad `--out`; an invalid simulation input (e.g. nothing
+                    // profitable at the start) is bad input too.
                     e => Failure {
                         code: if matches!(
                             e,
-                            RunError::Output(OutputError::WouldClobber { .. })
-                                | RunError::Sim(SimError::Invalid(_))
+                            RunError::Output(
+                                OutputError::WouldClobber { .. } | OutputError::InUse(_)
+                            ) | RunError::Sim(SimError::Invalid(_))
                         ) {
                             2
                         } else {
@@ -367,8 +370,27 @@ fn dispatch(cmd: Command) -> Result<(), Failure> {
 }
 
 /// Refuses an `--out` that goes through a file (exit 2, nothing written): the first part of
-/// the path that exists must be a folder.
+/// the path that exists must be a folder, and no part may be a symbolic link to nothing
+/// (creating the folder would fail with a bare "File exists").
 fn check_out_folder(out: &Path) -> Result<(), Failure> {
+    let dangling = out.ancestors().find(|p| {
+        !p.as_os_str().is_empty()
+            && !p.exists()
+            && std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink())
+    });
+    if let Some(link) = dangling {
+        let target = std::fs::read_link(link).unwrap_or_default();
+        return Err(Failure {
+            code: 2,
+            error: anyhow::anyhow!(
+                "--out {}: {} is a symbolic link to {}, which does not exist; create it or \
+                 choose another --out",
+                out.display(),
+                link.display(),
+                target.display()
+            ),
+        });
+    }
     match out
         .ancestors()
         .find(|p| !p.as_os_str().is_empty() && p.exists())
@@ -389,7 +411,7 @@ fn check_out_folder(out: &Path) -> Result<(), Failure> {
 /// the same folder, renamed over it); leaves the file alone when it is already up to date.
 fn write_generated(file: &Path, generated: &str) -> Result<(), Failure> {
     let bad = |error: anyhow::Error| Failure { code: 2, error };
-    let text = std::fs::read_to_string(file)
+    let text = hashshift::storage::read_text(file)
         .map_err(|e| bad(anyhow::anyhow!("cannot read {}: {e}", file.display())))?;
     let new = replace_generated(&text, generated).map_err(|e| {
         bad(anyhow::anyhow!(
@@ -430,7 +452,7 @@ fn list(dir: &Path) -> Result<(), Failure> {
         .collect();
     files.sort();
     for f in files {
-        let text = std::fs::read_to_string(&f).unwrap_or_default();
+        let text = hashshift::storage::read_text(&f).unwrap_or_default();
         let desc = toml::from_str::<RawScenario>(&text)
             .ok()
             .and_then(|r| r.description)
@@ -471,7 +493,7 @@ fn install_stop_handler() {
 
 /// A sweep file names its base `scenario`; a scenario file has no such key.
 fn is_sweep_file(f: &Path) -> bool {
-    std::fs::read_to_string(f)
+    hashshift::storage::read_text(f)
         .ok()
         .and_then(|t| toml::from_str::<toml::Table>(&t).ok())
         .is_some_and(|t| t.contains_key("scenario"))

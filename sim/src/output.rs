@@ -104,20 +104,23 @@ pub enum OutputError {
         /// Why.
         reason: &'static str,
     },
-    /// The final run folder exists but does not look like a previous run (not empty, no
-    /// completion marker, or folders inside it such as a sweep's runs), so it is not
-    /// replaced.
+    /// The final run folder exists but is not a completed run of hashshift (not a folder,
+    /// folders inside it such as a sweep's runs, no completion marker, or files the marker
+    /// does not list), so it is not replaced.
     #[error(
-        "{path} exists and is not a completed hashshift run (a run folder holds {marker} and \
-         no folders; a sweep's folder holds its runs); refusing to replace it: choose another \
-         --out or scenario name",
-        path = .path.display(),
-        marker = COMPLETION_MARKER
+        "{path} exists and is not a completed hashshift run ({reason}); refusing to replace \
+         it: choose another --out or scenario name, or remove it",
+        path = .path.display()
     )]
     WouldClobber {
         /// The existing folder.
         path: PathBuf,
+        /// Why it is not a run, e.g. "it holds x.csv, which its _SUCCESS does not list".
+        reason: String,
     },
+    /// Another process is writing the same run folder.
+    #[error(transparent)]
+    InUse(#[from] crate::storage::InUse),
 }
 
 impl OutputError {

@@ -110,19 +110,23 @@ pub fn run_to_dir<P: Progress + ?Sized>(
         scenario,
         &out_parent.join(&scenario.name),
         0,
+        &[],
         progress,
         stop,
     )
 }
 
 /// Simulates `scenario` as run `run_id` into the run folder `final_dir`, with the same
-/// staging and completion guarantees as [`run_to_dir`]. With `stop`, the run is abandoned
-/// (its staging folder removed, [`RunError::Stopped`] returned) at the first simulated day
-/// that ends after the flag is raised.
+/// staging and completion guarantees as [`run_to_dir`], and writes `extra_files` (name,
+/// content) beside the tables (a sweep's `_run.json`), listed in the completion marker like
+/// them. With `stop`, the run is abandoned (its staging folder removed,
+/// [`RunError::Stopped`] returned) at the first simulated day that ends after the flag is
+/// raised.
 pub fn run_in_dir<P: Progress + ?Sized>(
     scenario: &Scenario,
     final_dir: &Path,
     run_id: u64,
+    extra_files: &[(&str, String)],
     progress: &mut P,
     stop: Option<&AtomicBool>,
 ) -> Result<RunOutcome, RunError> {
@@ -142,6 +146,19 @@ pub fn run_in_dir<P: Progress + ?Sized>(
         Err(e) => return Err(e.into()),
     };
     recorder.inner.finish()?;
+    for (name, content) in extra_files {
+        let path = stage.path().join(name);
+        let write = || -> std::io::Result<()> {
+            let mut f = std::fs::File::create(&path)?;
+            std::io::Write::write_all(&mut f, content.as_bytes())?;
+            f.sync_all()
+        };
+        write().map_err(|e| OutputError::Io {
+            op: "writing",
+            path,
+            source: e,
+        })?;
+    }
     stage.commit()?;
     Ok(RunOutcome {
         dir: final_dir.to_path_buf(),

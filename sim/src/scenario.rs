@@ -95,7 +95,7 @@ impl Scenario {
 
     /// Loads and validates a scenario file, applying `--set` overrides.
     pub fn load(file: &Path, overrides: &[String]) -> Result<Self, ScenarioError> {
-        let text = std::fs::read_to_string(file).map_err(|e| ScenarioError::Read {
+        let text = crate::storage::read_text(file).map_err(|e| ScenarioError::Read {
             file: file.to_path_buf(),
             message: e.to_string(),
         })?;
@@ -322,7 +322,7 @@ impl Ctx<'_> {
             path,
             text: String::new(),
         };
-        data.text = std::fs::read_to_string(&data.path)
+        data.text = crate::storage::read_data(&data.path)
             .map_err(|e| data.err(format!("cannot read it: {e}")))?;
         let hex = crate::storage::sha256_hex(data.text.as_bytes());
         self.data_files.borrow_mut().push((rel.to_string(), hex));

@@ -19,7 +19,7 @@
 //! <out>/<sweep name>/
 //!   _sweep.json        the resolved sweep and its hash (written first; guards --resume)
 //!   run=<id>/          one folder per run, written atomically (see crate::output::RunDir)
-//!     daily.parquet ... summary.parquet _SUCCESS
+//!     daily.parquet ... summary.parquet _run.json _SUCCESS
 //!   runs.parquet       one row per run: ids, seed, typed parameters, summary metrics
 //!   _SUCCESS           written after runs.parquet: the sweep is complete
 //! ```
@@ -189,7 +189,7 @@ pub struct Sweep {
 impl Sweep {
     /// Loads and validates a sweep file (see the module docs).
     pub fn load(file: &Path) -> Result<Sweep, SweepError> {
-        let text = std::fs::read_to_string(file).map_err(|e| SweepError::Read {
+        let text = crate::storage::read_text(file).map_err(|e| SweepError::Read {
             file: file.to_path_buf(),
             message: e.to_string(),
         })?;

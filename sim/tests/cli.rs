@@ -3,6 +3,7 @@
 
 use std::fs::File;
 use std::path::Path;
+use std::process::Command;
 
 use crate::common;
 
@@ -588,4 +589,175 @@ fn a_run_never_replaces_a_sweep_of_the_same_name() {
     assert!(stderr(&o).contains("refusing to replace"), "{}", stderr(&o));
     assert_eq!(listing(&sweep), before);
     assert_eq!(listing(&tmp.path().join("out")), vec!["tiny"]);
+}
+
+/// Issue 33, case 1: a folder holding any `_SUCCESS` (Spark and Hadoop write an empty one)
+/// and no sub-folders was taken for a finished run and replaced, deleting the user's files.
+#[test]
+fn a_folder_with_a_foreign_success_marker_or_a_users_file_is_never_replaced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let scen = repo().join("scenarios/constant-hashrate.toml");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "run",
+            scen.to_str().unwrap(),
+            "--out",
+            "o",
+            "-q",
+            "--set",
+            "horizon_years=0.05",
+        ];
+        args.extend(extra);
+        hashshift(&args, dir)
+    };
+    let folder = dir.join("o/constant-hashrate");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("x.csv"), "data\n").unwrap();
+    std::fs::write(folder.join("_SUCCESS"), "").unwrap();
+    let o = run(&[]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    for part in [
+        "o/constant-hashrate exists and is not a completed hashshift run",
+        "_SUCCESS is not a hashshift run's list of checksums",
+        "refusing to replace it",
+    ] {
+        assert!(err.contains(part), "expected {part:?} in: {err}");
+    }
+    assert_eq!(std::fs::read(folder.join("x.csv")).unwrap(), b"data\n");
+    assert_eq!(std::fs::read(folder.join("_SUCCESS")).unwrap(), b"");
+    assert_eq!(std::fs::read_dir(dir.join("o")).unwrap().count(), 1);
+
+    // A finished run with a file of the user's added is not replaced either; without it, it is.
+    std::fs::remove_dir_all(&folder).unwrap();
+    let o = run(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    std::fs::write(folder.join("notes.md"), "mine").unwrap();
+    let o = run(&["--seed", "2"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("it holds notes.md, which its _SUCCESS does not list"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(folder.join("notes.md")).unwrap(), b"mine");
+    std::fs::remove_file(folder.join("notes.md")).unwrap();
+    let o = run(&["--seed", "2"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read_dir(dir.join("o")).unwrap().count(), 1);
+}
+
+/// Issue 33, case 13: an `--out` that is a symbolic link to nothing said only "File exists".
+#[test]
+#[cfg(unix)]
+fn an_out_folder_that_is_a_dangling_symbolic_link_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::os::unix::fs::symlink("gone/away", dir.join("o")).unwrap();
+    std::fs::write(dir.join("tiny.toml"), common::TINY_FLEET).unwrap();
+    std::fs::write(
+        dir.join("t.toml"),
+        "scenario = \"tiny.toml\"\n[replicates]\ncount = 2\n",
+    )
+    .unwrap();
+    for args in [
+        &["run", "tiny.toml", "--out", "o", "-q"][..],
+        &["run", "tiny.toml", "--out", "o/deeper", "-q"],
+        &["sweep", "t.toml", "--out", "o", "-q"],
+    ] {
+        let o = hashshift(args, dir);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("o is a symbolic link to gone/away, which does not exist"),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("File exists"), "{args:?}: {err}");
+    }
+    assert!(!dir.join("gone").exists());
+}
+
+/// Issue 33, cases 12 and 14: `/dev/zero` as the scenario or a CSV was read without limit
+/// (4.4 GB in 6 s), and a FIFO blocked forever. Input must be a regular file, of a size
+/// within the documented limits; each refusal is exit 2 naming the file, within seconds.
+#[test]
+#[cfg(unix)]
+fn fifos_devices_and_oversized_files_are_refused_as_input_at_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    for fifo in ["fifo.toml", "fifo.csv"] {
+        let st = Command::new("mkfifo").arg(dir.join(fifo)).status().unwrap();
+        assert!(st.success(), "mkfifo");
+    }
+    // Sparse files one byte past each limit: nothing of them may be read.
+    let sparse = |name: &str, len: u64| {
+        std::fs::File::create(dir.join(name))
+            .unwrap()
+            .set_len(len)
+            .unwrap();
+    };
+    sparse("huge.toml", (64 << 20) + 1);
+    sparse("huge.csv", (256 << 20) + 1);
+    let price = |csv: &str| {
+        format!(
+            "start = \"2026-05-29\"\nend = \"2026-05-31\"\n[hashrate]\nkind = \"constant\"\n\
+             ehs = 1000.0\n[price]\nmodel = \"csv\"\ncsv = \"{csv}\"\n"
+        )
+    };
+    for (name, csv) in [
+        ("p-fifo", "fifo.csv"),
+        ("p-zero", "/dev/zero"),
+        ("p-huge", "huge.csv"),
+        ("p-dir", "."),
+    ] {
+        std::fs::write(dir.join(format!("{name}.toml")), price(csv)).unwrap();
+    }
+    std::fs::write(
+        dir.join("sweep-fifo.toml"),
+        "scenario = \"fifo.toml\"\n[replicates]\ncount = 2\n",
+    )
+    .unwrap();
+    let cases: [(&[&str], &[&str]); 11] = [
+        (&["run", "fifo.toml"], &["fifo.toml", "a FIFO (named pipe)"]),
+        (&["run", "/dev/zero"], &["/dev/zero", "a character device"]),
+        (&["run", "huge.toml"], &["huge.toml", "larger than 64 MiB"]),
+        (&["run", "."], &["a folder, not a regular file"]),
+        (&["validate", "fifo.toml"], &["fifo.toml", "FIFO"]),
+        (
+            &["sweep", "fifo.toml"],
+            &["sweep file", "fifo.toml", "FIFO"],
+        ),
+        (
+            &["sweep", "sweep-fifo.toml"],
+            &["`scenario`", "fifo.toml", "FIFO"],
+        ),
+        (
+            &["run", "p-fifo.toml"],
+            &["`price.csv`", "fifo.csv", "FIFO"],
+        ),
+        (
+            &["run", "p-zero.toml"],
+            &["`price.csv`", "/dev/zero", "character device"],
+        ),
+        (
+            &["run", "p-huge.toml"],
+            &["`price.csv`", "huge.csv", "larger than 256 MiB"],
+        ),
+        (&["run", "p-dir.toml"], &["`price.csv`", "a folder"]),
+    ];
+    for (args, expect) in cases {
+        let mut cmd = common::bin();
+        cmd.args(args).current_dir(dir);
+        if args[0] != "validate" {
+            cmd.args(["--out", "out"]);
+        }
+        let o = common::output_within(&mut cmd, 20);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        for e in expect {
+            assert!(err.contains(e), "{args:?}: expected {e:?} in: {err}");
+        }
+        assert!(!dir.join("out").exists(), "{args:?}: output written");
+    }
 }

@@ -324,3 +324,162 @@ fn sobol_dry_run_lists_salib_sized_designs() {
         assert!(v.status.success(), "{}", stderr(&v));
     }
 }
+
+/// Copies the folder `from` to `to` (flat: a run folder).
+fn copy_run(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
+    }
+}
+
+/// Issue 33, case 11: `--resume` and `--finalize` accepted run folders that are not theirs
+/// (a run of another sweep, two folders swapped, one a symbolic link to another), each
+/// intact by its own `_SUCCESS`, and `runs.parquet` then carried a foreign seed or the wrong
+/// run id. Each run's `_run.json` (sweep hash, run id, seed) must match: `--finalize`
+/// refuses (exit 2, naming them), `--resume` redoes them.
+#[test]
+#[cfg(unix)]
+fn run_folders_of_another_sweep_swapped_or_linked_are_refused_or_redone() {
+    let small = SWEEP.replace("count = 25", "count = 2");
+    let tmp = setup(&small);
+    let dir = tmp.path();
+    fs::write(
+        dir.join("other.toml"),
+        small.replace("seed = 2026", "seed = 7"),
+    )
+    .unwrap();
+    for out in ["ref", "d"] {
+        assert_ok(&sweep(dir, &["--out", out, "-q"]), out);
+    }
+    let o = bin()
+        .args(["sweep", "other.toml", "--out", "other", "-q"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert_ok(&o, "other sweep");
+    let root = dir.join("d/t");
+    let certified = fs::read(root.join("_SUCCESS")).unwrap();
+    let run = |id: u64| root.join(format!("run={id}"));
+    // Another sweep's run 3 (another seed) copied in.
+    fs::remove_dir_all(run(3)).unwrap();
+    copy_run(&dir.join("other/other/run=3"), &run(3));
+    // Runs 4 and 5 swapped.
+    fs::rename(run(4), root.join("tmp")).unwrap();
+    fs::rename(run(5), run(4)).unwrap();
+    fs::rename(root.join("tmp"), run(5)).unwrap();
+    // Run 6 a link to run 7.
+    fs::remove_dir_all(run(6)).unwrap();
+    std::os::unix::fs::symlink("run=7", run(6)).unwrap();
+
+    let o = sweep(dir, &["--out", "d", "--finalize", "-q"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    for part in [
+        "4 finished runs are damaged",
+        "run 3: not this sweep's run: its _run.json says it is run 3 (seed ",
+        "of the sweep with hash ",
+        "run 4: not this sweep's run: its _run.json says it is run 5 (seed",
+        "run 5: not this sweep's run",
+        "(1 more)",
+        "--resume",
+    ] {
+        assert!(err.contains(part), "expected {part:?} in: {err}");
+    }
+    assert_eq!(
+        fs::read(root.join("_SUCCESS")).unwrap(),
+        certified,
+        "not certified again"
+    );
+
+    let o = sweep(dir, &["--out", "d", "--resume", "-q"]);
+    let err = stderr(&o);
+    assert_ok(&o, "resume");
+    assert!(
+        err.contains("run=6: not this sweep's run: it is a symbolic link (to run=7)"),
+        "{err}"
+    );
+    assert_eq!(err.matches("redoing this run").count(), 4, "{err}");
+    assert!(
+        dir.join("d/t/run=7/_SUCCESS").is_file(),
+        "the link's target stays"
+    );
+    assert_same_dataset(&dir.join("ref/t"), &root, "foreign runs redone");
+}
+
+/// Issue 33, case 16: a `_sweep.json` edited by hand (its seed changed, its hash left
+/// alone) was accepted by `--finalize` and `--resume`, and the root `_SUCCESS` re-certified
+/// it. The manifest must be what its hash stands for.
+#[test]
+fn an_edited_sweep_manifest_is_refused() {
+    let tmp = setup(&SWEEP.replace("count = 25", "count = 2"));
+    let dir = tmp.path();
+    assert_ok(&sweep(dir, &["--out", "o", "-q"]), "sweep");
+    let root = dir.join("o/t");
+    let manifest = fs::read_to_string(root.join("_sweep.json")).unwrap();
+    assert!(manifest.contains("\"seed\": 2026"), "{manifest}");
+    fs::write(
+        root.join("_sweep.json"),
+        manifest.replace("\"seed\": 2026", "\"seed\": 2027"),
+    )
+    .unwrap();
+    let before = files(&root);
+    for args in [&["--finalize"][..], &["--resume"]] {
+        let mut all = vec!["--out", "o", "-q"];
+        all.extend(args);
+        let o = sweep(dir, &all);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        for part in [
+            "_sweep.json does not match its own hash",
+            "`seed` (2027 then, 2026 now)",
+            "Restore the file",
+        ] {
+            assert!(err.contains(part), "{args:?}: expected {part:?} in: {err}");
+        }
+    }
+    assert_eq!(files(&root), before, "nothing re-certified");
+}
+
+/// Issue 33, case 13: a `--resume` refused because a CSV the runs read changed did not say
+/// which; the message names the file and both checksums.
+#[test]
+fn a_resume_refused_after_a_csv_changed_names_the_csv() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(
+        dir.join("base.toml"),
+        "start = \"2026-05-29\"\nend = \"2026-06-05\"\n[hashrate]\nkind = \"constant\"\n\
+         ehs = 1000.0\n[price]\nmodel = \"csv\"\ncsv = \"prices.csv\"\n",
+    )
+    .unwrap();
+    // Daily prices 2026-05-29 to 2026-06-09; then the last one changes.
+    let prices = |last: u32| {
+        let mut csv =
+            "date,PriceUSD\n2026-05-29,76000\n2026-05-30,76000\n2026-05-31,76000\n".to_string();
+        for day in 1..=9 {
+            let price = if day == 9 { last } else { 76000 };
+            csv.push_str(&format!("2026-06-0{day},{price}\n"));
+        }
+        csv
+    };
+    fs::write(dir.join("prices.csv"), prices(77000)).unwrap();
+    fs::write(
+        dir.join("t.toml"),
+        "scenario = \"base.toml\"\n[replicates]\ncount = 2\n",
+    )
+    .unwrap();
+    assert_ok(&sweep(dir, &["--out", "o", "-q"]), "sweep");
+    fs::write(dir.join("prices.csv"), prices(78000)).unwrap();
+    let o = sweep(dir, &["--out", "o", "--resume", "-q"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    for part in [
+        "different sweep",
+        "changed since: the data file prices.csv (SHA-256 ",
+        "... then, ",
+    ] {
+        assert!(err.contains(part), "expected {part:?} in: {err}");
+    }
+}

@@ -59,6 +59,27 @@ pub fn manifest(dir: &Path) -> io::Result<String> {
     manifest_of(dir, &names)
 }
 
+/// One marker line, `<sha256>  <file>`, as `(digest, file)`; `None` if it is not one (the
+/// file must be a plain name in the folder).
+fn parse_line(line: &str) -> Option<(&str, &str)> {
+    line.split_once("  ").filter(|(digest, file)| {
+        digest.len() == 64
+            && digest.bytes().all(|b| b.is_ascii_hexdigit())
+            && !file.is_empty()
+            && !file.contains(['/', '\\'])
+            && *file != ".."
+            && *file != "."
+    })
+}
+
+/// The files a marker's `text` lists, in its order; `None` unless every line is
+/// `<sha256>  <file>` (an empty marker lists nothing). Nothing is read or checked.
+pub fn parse_marker(text: &str) -> Option<Vec<String>> {
+    text.lines()
+        .map(|l| parse_line(l).map(|(_, f)| f.to_string()))
+        .collect()
+}
+
 /// Why a folder is not an intact completed run.
 #[derive(Debug)]
 pub enum Damage {
@@ -100,6 +121,12 @@ pub enum Damage {
         /// The table file.
         file: String,
     },
+    /// An intact run folder that is not the run its name says, of the sweep it is in (a
+    /// folder copied from another sweep, two folders swapped, a symbolic link).
+    Foreign {
+        /// Why, e.g. "its _run.json says it is run 2 (seed 5) ...".
+        reason: String,
+    },
 }
 
 impl fmt::Display for Damage {
@@ -129,6 +156,7 @@ impl fmt::Display for Damage {
                 f,
                 "{COMPLETION_MARKER} does not list {file}, which every run writes"
             ),
+            Damage::Foreign { reason } => write!(f, "not this sweep's run: {reason}"),
         }
     }
 }
@@ -153,14 +181,7 @@ pub fn verify(dir: &Path) -> Result<Vec<String>, Damage> {
     };
     let mut listed = Vec::new();
     for (i, line) in text.lines().enumerate() {
-        let parsed = line.split_once("  ").filter(|(digest, file)| {
-            digest.len() == 64
-                && digest.bytes().all(|b| b.is_ascii_hexdigit())
-                && !file.is_empty()
-                && !file.contains(['/', '\\'])
-                && *file != ".."
-        });
-        let Some((digest, file)) = parsed else {
+        let Some((digest, file)) = parse_line(line) else {
             return Err(Damage::Malformed { line: i + 1 });
         };
         let path = dir.join(file);

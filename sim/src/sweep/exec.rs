@@ -7,12 +7,19 @@
 //!   and then only with `--resume` (or, for `--shard`, when none of the shard's runs is
 //!   there yet); anything else is refused, so runs of two sweeps never mix and nothing is
 //!   clobbered.
+//! * Locks: the process holds `<out>/.<name>.lock` from start to end, alone; the shards of a
+//!   sweep share it and each holds `<out>/.<name>.shard-<K>-of-<N>.lock` alone
+//!   ([`crate::storage::lock`]). A second sweep, `--resume` or `--finalize` of the same
+//!   folder, or the same shard twice, is refused at once ([`ExecError::InUse`], exit 2).
+//! * Whose runs: `_sweep.json` must be exactly what its hash stands for (a hand-edited one is
+//!   refused), and each run folder's [`RUN_FILE`] must name this sweep's hash, the run's id
+//!   and seed (a folder copied from another sweep, swapped or linked is not this run).
 //! * Resume: runs whose completion marker exists and whose files still have the SHA-256 it
-//!   lists are skipped; a run damaged since it finished (a truncated or corrupted file) is
-//!   reported, removed and redone, as are runs whose staging folders a killed process left
-//!   (`.run=<id>.partial-<pid>`, removed, only this shard's). Runs are redone from scratch,
-//!   so the result is the same bytes as an uninterrupted sweep. `--finalize` checks every
-//!   run the same way and refuses damaged ones.
+//!   lists are skipped; a run damaged since it finished (a truncated or corrupted file), or
+//!   not this sweep's run, is reported, removed and redone, as are runs whose staging
+//!   folders a killed process left (`.run=<id>.partial-<pid>`, removed, only this shard's).
+//!   Runs are redone from scratch, so the result is the same bytes as an uninterrupted
+//!   sweep. `--finalize` checks every run the same way and refuses damaged ones.
 //! * Disk full: a run that fails for want of space (or a file-size or quota limit) stops
 //!   the sweep from starting further runs, which would fail the same way.
 //! * Stop: when the stop flag is raised (Ctrl-C), no new run starts and the runs in flight
@@ -35,17 +42,24 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::root::{
-    conflict, damaged_runs, io, prepare_root, remove_dead_temp_files, remove_stale, write_atomic,
+    conflict, damaged_runs, io, lock_root, prepare_root, remove_dead_temp_files, remove_stale,
+    run_tag, write_atomic,
 };
 use super::runs_table::{write_runs_table, RUNS_FILE};
 use super::Sweep;
 use crate::engine::{NoProgress, SimError};
-use crate::output::manifest;
+use crate::output::manifest::{self, Damage};
 use crate::output::{is_complete, OutputError, COMPLETION_MARKER};
 use crate::runner::{run_in_dir, RunError};
+use crate::storage::InUse;
 
 /// Name of the manifest at the sweep's root.
 pub const MANIFEST_FILE: &str = "_sweep.json";
+
+/// Name of the file in each run folder of a sweep saying which run of which sweep it is
+/// (the sweep hash, run id, point, replicate and seed), listed in the run's marker;
+/// `--resume` redoes, and `--finalize` refuses, a run folder whose file does not match.
+pub const RUN_FILE: &str = "_run.json";
 
 /// The folder of run `id` under `root`: `run=<id>` (not zero-padded, so Hive readers type the
 /// key as an integer).
@@ -117,6 +131,9 @@ pub enum ExecError {
     /// The output folder cannot be used (bad `--out`, another sweep, no `--resume`): exit 2.
     #[error("{0}")]
     Conflict(String),
+    /// Another process is writing the sweep's folder (or this shard of it): exit 2.
+    #[error(transparent)]
+    InUse(#[from] InUse),
     /// Writing output failed.
     #[error(transparent)]
     Output(#[from] OutputError),
@@ -160,13 +177,17 @@ pub enum ExecError {
         /// The sweep's folder.
         root: PathBuf,
     },
-    /// `--finalize` found finished runs whose files changed since they finished.
+    /// `--finalize` found finished runs whose files changed since they finished, or that
+    /// are not this sweep's.
     #[error("{root}: {} finished runs are damaged ({}); rerun the sweep with --resume to redo them", .damaged.len(), summarize(.damaged), root = .root.display())]
     Damaged {
         /// The sweep's folder.
         root: PathBuf,
         /// `(run id, what is wrong)`, in id order.
         damaged: Vec<(u64, String)>,
+        /// Whether every one is intact but not this sweep's (exit 2: the folder holds
+        /// another sweep's runs; otherwise exit 1).
+        foreign_only: bool,
     },
     /// `--finalize` while runs are missing.
     #[error("{root}: {} of {total} runs are not complete (ids {}); run the missing shards or --resume before --finalize", .missing_count, list_ids(.missing), root = .root.display())]
@@ -183,11 +204,14 @@ pub enum ExecError {
 }
 
 impl ExecError {
-    /// The process exit code: 2 for bad input (the output folder), 130 when interrupted,
-    /// 1 otherwise.
+    /// The process exit code: 2 for bad input (the output folder, one in use, runs of
+    /// another sweep), 130 when interrupted, 1 otherwise.
     pub fn exit_code(&self) -> u8 {
         match self {
-            ExecError::Conflict(_) => 2,
+            ExecError::Conflict(_) | ExecError::InUse(_) => 2,
+            ExecError::Damaged {
+                foreign_only: true, ..
+            } => 2,
             ExecError::Interrupted { .. } => 130,
             ExecError::Failed { failed, .. }
                 if failed.iter().all(|(_, e)| e.starts_with(BAD_INPUT)) =>
@@ -255,7 +279,16 @@ fn progress_bar(len: u64, quiet: bool) -> ProgressBar {
 pub fn execute(sweep: &Sweep, opts: &Options, stop: &AtomicBool) -> Result<Report, ExecError> {
     let t0 = Instant::now();
     let root = opts.out.join(&sweep.name);
+    if opts.finalize_only && !root.exists() {
+        return Err(conflict(format!(
+            "{}: no sweep output to finalize (run the sweep or its shards first)",
+            root.display()
+        )));
+    }
+    // Held to the end: no other process writes the folder (or this shard of it) meanwhile.
+    let _locks = lock_root(&root, opts)?;
     prepare_root(sweep, &root, opts)?;
+    let hash = sweep.hash();
     let n = sweep.n_runs();
     let mine: Vec<u64> = (0..n)
         .filter(|&id| opts.shard.is_none_or(|s| s.contains(id)))
@@ -277,10 +310,10 @@ pub fn execute(sweep: &Sweep, opts: &Options, stop: &AtomicBool) -> Result<Repor
     if !opts.finalize_only {
         remove_stale(&root, opts.shard)?;
         if opts.resume {
-            for (id, damage) in pool.install(|| damaged_runs(&root, &mine)) {
+            for (id, damage) in pool.install(|| damaged_runs(sweep, &root, &mine)) {
                 let dir = run_dir(&root, id);
                 eprintln!("warning: {}: {damage}; redoing this run", dir.display());
-                fs::remove_dir_all(&dir).map_err(io("removing damaged run", &dir))?;
+                crate::storage::remove_any(&dir).map_err(io("removing damaged run", &dir))?;
             }
         }
         let todo: Vec<u64> = mine
@@ -314,8 +347,10 @@ pub fn execute(sweep: &Sweep, opts: &Options, stop: &AtomicBool) -> Result<Repor
                         .scenario(id)
                         .map_err(|e| format!("{BAD_INPUT}{e}"))
                         .and_then(|sc| {
-                            run_in_dir(&sc, &run_dir(&root, id), id, &mut NoProgress, Some(stop))
-                                .map_err(|e| match e {
+                            let tag = [(RUN_FILE, run_tag(sweep, &hash, id))];
+                            let dir = run_dir(&root, id);
+                            run_in_dir(&sc, &dir, id, &tag, &mut NoProgress, Some(stop)).map_err(
+                                |e| match e {
                                     RunError::Sim(SimError::Invalid(m)) => {
                                         format!("{BAD_INPUT}{m}")
                                     }
@@ -327,7 +362,8 @@ pub fn execute(sweep: &Sweep, opts: &Options, stop: &AtomicBool) -> Result<Repor
                                         e.to_string()
                                     }
                                     e => e.to_string(),
-                                })
+                                },
+                            )
                         });
                     match result {
                         Ok(_) => {
@@ -381,10 +417,13 @@ pub fn execute(sweep: &Sweep, opts: &Options, stop: &AtomicBool) -> Result<Repor
     if opts.finalize_only {
         // Shards may have been copied in from elsewhere: check every run's bytes.
         let all: Vec<u64> = (0..sweep.n_runs()).collect();
-        let damaged = pool.install(|| damaged_runs(&root, &all));
+        let damaged = pool.install(|| damaged_runs(sweep, &root, &all));
         if !damaged.is_empty() {
             return Err(ExecError::Damaged {
                 root,
+                foreign_only: damaged
+                    .iter()
+                    .all(|(_, d)| matches!(d, Damage::Foreign { .. })),
                 damaged: damaged
                     .into_iter()
                     .map(|(id, d)| (id, d.to_string()))

@@ -110,7 +110,7 @@ pub(super) fn validate(raw: RawSweep, file: &Path) -> Result<Sweep, SweepError> 
         )
     })?;
     let base_file = file.parent().unwrap_or_else(|| Path::new(".")).join(rel);
-    let base_text = std::fs::read_to_string(&base_file).map_err(|e| {
+    let base_text = crate::storage::read_text(&base_file).map_err(|e| {
         cx.invalid(
             "scenario",
             format!("{rel:?}"),

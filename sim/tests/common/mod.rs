@@ -205,3 +205,28 @@ model = "lognormal"
 [output]
 blocks = false
 "#;
+
+/// Runs `cmd` to completion, capturing its output; kills it and panics if it takes longer
+/// than `secs` seconds (for inputs that once made the program block or run away).
+pub fn output_within(cmd: &mut Command, secs: u64) -> Output {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while child.try_wait().expect("waiting").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let o = child.wait_with_output().expect("waiting");
+            panic!(
+                "{cmd:?} did not finish within {secs} s (killed); stderr: {}",
+                stderr(&o)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.wait_with_output().expect("waiting")
+}
