@@ -12,7 +12,9 @@ use std::fmt;
 mod agents;
 mod security;
 
-pub use agents::{AgentDay, EventKind, EventRecord, FirmMonthRecord, SiteSnapshot};
+pub use agents::{
+    AgentDay, AiMarketDay, EventKind, EventRecord, EventScope, FirmMonthRecord, SiteSnapshot,
+};
 pub use security::{IntervalStats, SecuritySnapshot, SecuritySummary};
 
 /// One mined block. Emitted once per block, in height order.
@@ -178,6 +180,8 @@ pub struct RegionDayRecord {
     pub power_gw: f64,
     /// Emissions, tCO2/day.
     pub emissions_t_per_day: f64,
+    /// Energy use at the day's power, annualized, TWh/yr.
+    pub energy_twh_per_year: f64,
 }
 
 /// Headline numbers of one run (the single row of the `summary` table).
