@@ -6,9 +6,10 @@
 //! appears under its final name only then. `outputs/README.md` lists the tables and every
 //! column.
 //!
-//! * [`schema`]: [`schema::Column`], one output column (name, Arrow type, nullability, unit,
-//!   description, how to fill it from its record), and the `unit` / `description` field
-//!   metadata keys;
+//! * [`columns`]: [`columns::Columns`], a table's column list: each column defined once
+//!   (name, Arrow type, nullability, unit, description, how to fill it from its record);
+//! * [`schema`]: what a column is apart from its fill ([`schema::ColumnDoc`], [`schema::NullWhen`]),
+//!   the `unit` / `description` field metadata keys and the units;
 //! * [`tables`]: the registry of the run's tables ([`tables::RUN_TABLES`]: name, file,
 //!   description, optional or not, writer settings) and one column list per table, from
 //!   which the Arrow schemas, the arrays, the docs and the checks derive;
@@ -24,6 +25,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod columns;
 pub mod doc;
 mod encode;
 pub mod manifest;
@@ -36,7 +38,7 @@ pub mod tables;
 mod tests;
 
 pub use crate::record::TableSelection;
-pub use encode::encode_rows;
+pub use encode::{encode_rows, RowBuffer};
 pub use manifest::{is_complete, COMPLETION_MARKER};
 pub use parquet_sink::{
     writer_properties, writer_properties_with, ParquetRecorder, Tuning, AGENT_ZSTD_LEVEL,

@@ -23,7 +23,7 @@ use parquet::file::properties::{
 };
 use parquet::schema::types::ColumnPath;
 
-use super::encode::Rows;
+use super::encode::RowBuffer;
 use super::tables::{
     Table, TableMeta, BLOCKS, DAILY, DAILY_REGIONS, EPOCHS, EVENTS, FIRMS, SUMMARY,
 };
@@ -241,7 +241,7 @@ impl TableFile {
 /// One table being written: its rows not yet written, column by column, and its file.
 pub(super) struct TableWriter<R: 'static> {
     table: &'static Table<R>,
-    rows: Rows<R>,
+    rows: Box<dyn RowBuffer<R>>,
     file: TableFile,
 }
 
@@ -254,7 +254,7 @@ impl<R> TableWriter<R> {
     ) -> Result<Self, OutputError> {
         Ok(TableWriter {
             table,
-            rows: Rows::new(table.columns(), table.meta.batch_rows),
+            rows: table.columns().rows(table.meta.batch_rows),
             file: TableFile::create(dir, &table.meta, table.schema(), meta)?,
         })
     }
@@ -275,9 +275,8 @@ impl<R> TableWriter<R> {
     /// Appends a row; writes a batch when the buffers are full.
     #[inline]
     fn push(&mut self, r: &R) -> Result<(), OutputError> {
-        self.rows.push(r);
         let n = self.table.meta.batch_rows;
-        if self.rows.len() == n {
+        if self.rows.push(r) == n {
             self.file.write(self.rows.take_arrays(n))?;
         }
         Ok(())
@@ -285,7 +284,7 @@ impl<R> TableWriter<R> {
 
     /// Writes the rows left, the footer, and fsyncs the file.
     fn finish(mut self) -> Result<(), OutputError> {
-        if self.rows.len() > 0 {
+        if !self.rows.is_empty() {
             self.file.write(self.rows.take_arrays(0))?;
         }
         self.file.finish()

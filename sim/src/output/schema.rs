@@ -1,8 +1,6 @@
-//! Columns: one [`Column`] per output column (name, Arrow type, nullability, unit,
-//! description, and how to fill it from a record), collected in one list per table
-//! ([`Columns`]). The Arrow schema ([`Columns::schema`]), the arrays (`super::encode`), the
-//! column reference of `outputs/README.md` and `hashshift schema --outputs --format json`
-//! (`super::doc`) and the schema tests all derive from those lists.
+//! What an output column is, apart from how it is filled ([`ColumnDoc`]: name, Arrow type,
+//! when it is null, unit, description; [`super::columns`] pairs it with the fill function in
+//! one list per table), the field metadata keys and the units.
 //!
 //! Every field carries two metadata entries:
 //!
@@ -22,10 +20,9 @@
 //! them, with at most a fixed unit scaling written in its fill function (hashrates are stored
 //! in EH/s, [`HS_PER_EHS`], where the records carry H/s).
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
-use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
+use arrow_schema::{DataType, Field, TimeUnit};
 
 /// Field metadata key holding the unit.
 pub const UNIT_KEY: &str = "unit";
@@ -142,79 +139,6 @@ impl NullWhen {
     }
 }
 
-/// How a column is filled from a record of type `R`: one variant per Arrow type, the
-/// nullable ones with the condition under which the value is `None`.
-pub enum Fill<R> {
-    /// `UInt32`.
-    U32(fn(&R) -> u32),
-    /// `UInt64`.
-    U64(fn(&R) -> u64),
-    /// `Int64`.
-    I64(fn(&R) -> i64),
-    /// `Float64`.
-    F64(fn(&R) -> f64),
-    /// `Boolean`.
-    Bool(fn(&R) -> bool),
-    /// `Utf8`.
-    Text(fn(&R) -> &str),
-    /// Whole unix seconds, written as a UTC timestamp in milliseconds.
-    Time(fn(&R) -> i64),
-    /// Nullable `UInt32`.
-    OptU32(NullWhen, fn(&R) -> Option<u32>),
-    /// Nullable `Float64`.
-    OptF64(NullWhen, fn(&R) -> Option<f64>),
-    /// Nullable `Utf8`.
-    OptText(NullWhen, for<'a> fn(&'a R) -> Option<&'a str>),
-}
-
-impl<R> Fill<R> {
-    /// The Arrow type of the column.
-    pub fn data_type(&self) -> DataType {
-        match self {
-            Fill::U32(_) | Fill::OptU32(..) => DataType::UInt32,
-            Fill::U64(_) => DataType::UInt64,
-            Fill::I64(_) => DataType::Int64,
-            Fill::F64(_) | Fill::OptF64(..) => DataType::Float64,
-            Fill::Bool(_) => DataType::Boolean,
-            Fill::Text(_) | Fill::OptText(..) => DataType::Utf8,
-            Fill::Time(_) => timestamp_type(),
-        }
-    }
-
-    /// When the column is null (`None`: never).
-    pub fn null_when(&self) -> Option<NullWhen> {
-        match self {
-            Fill::OptU32(w, _) | Fill::OptF64(w, _) | Fill::OptText(w, _) => Some(*w),
-            _ => None,
-        }
-    }
-}
-
-/// One column of a table whose rows are records of type `R`.
-pub struct Column<R> {
-    /// Column name.
-    pub name: &'static str,
-    /// Unit ([`UNIT_KEY`] metadata).
-    pub unit: &'static str,
-    /// One sentence ([`DESCRIPTION_KEY`] metadata).
-    pub description: Cow<'static, str>,
-    /// How the column is filled from a record.
-    pub fill: Fill<R>,
-}
-
-impl<R> Column<R> {
-    /// The column, without its fill: what the documentation and the checks see.
-    pub fn doc(&self) -> ColumnDoc<'_> {
-        ColumnDoc {
-            name: self.name,
-            data_type: self.fill.data_type(),
-            null_when: self.fill.null_when(),
-            unit: self.unit,
-            description: &self.description,
-        }
-    }
-}
-
 /// A column as documented: everything but how it is filled.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ColumnDoc<'a> {
@@ -260,97 +184,29 @@ pub fn field(
         .with_metadata([(UNIT_KEY, unit), (DESCRIPTION_KEY, description)])
 }
 
-/// The columns of one table, in order.
-pub struct Columns<R>(Vec<Column<R>>);
-
-impl<R> Default for Columns<R> {
-    fn default() -> Self {
-        Columns(Vec::new())
-    }
-}
-
-impl<R> Columns<R> {
-    /// No columns yet.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Appends a column.
-    pub fn col(
-        mut self,
-        name: &'static str,
-        unit: &'static str,
-        description: impl Into<Cow<'static, str>>,
-        fill: Fill<R>,
-    ) -> Self {
-        self.0.push(Column {
-            name,
-            unit,
-            description: description.into(),
-            fill,
-        });
-        self
-    }
-
-    /// Appends a timestamp column (unit [`UNIT_UNIX_TIME_UTC`]) filled with unix seconds.
-    pub fn time(self, name: &'static str, description: &'static str, f: fn(&R) -> i64) -> Self {
-        self.col(name, UNIT_UNIX_TIME_UTC, description, Fill::Time(f))
-    }
-
-    /// Appends `more`.
-    pub fn extend(mut self, more: Columns<R>) -> Self {
-        self.0.extend(more.0);
-        self
-    }
-
-    /// The columns, in order.
-    pub fn as_slice(&self) -> &[Column<R>] {
-        &self.0
-    }
-
-    /// The Arrow schema: one field per column, in order.
-    pub fn schema(&self) -> SchemaRef {
-        Arc::new(Schema::new(
-            self.0.iter().map(|c| c.doc().field()).collect::<Vec<_>>(),
-        ))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    struct Row {
-        a: u64,
-        b: Option<f64>,
-    }
-
     #[test]
     fn fields_carry_type_nullability_and_metadata() {
-        let cols = Columns::<Row>::new()
-            .col("a", UNIT_DIMENSIONLESS, "A count.", Fill::U64(|r| r.a))
-            .col(
-                "b",
-                UNIT_EHS,
-                format!("B, {} long.", 2),
-                Fill::OptF64(NullWhen::NoFleet, |r| r.b),
-            )
-            .time("t", "When (UTC).", |r| r.a as i64);
-        let schema = cols.schema();
-        let names: Vec<_> = schema.fields().iter().map(|f| f.name().as_str()).collect();
-        assert_eq!(names, ["a", "b", "t"]);
-        let b = schema.field(1);
-        assert!(b.is_nullable() && !schema.field(0).is_nullable());
-        assert_eq!(b.data_type(), &DataType::Float64);
-        assert_eq!(b.metadata()[UNIT_KEY], "EH/s");
-        assert_eq!(b.metadata()[DESCRIPTION_KEY], "B, 2 long.");
-        assert_eq!(schema.field(2).data_type(), &timestamp_type());
-        assert_eq!(schema.field(2).metadata()[UNIT_KEY], UNIT_UNIX_TIME_UTC);
-        let row = Row { a: 3, b: None };
-        match &cols.as_slice()[1].fill {
-            Fill::OptF64(w, f) => assert_eq!((*w, f(&row)), (NullWhen::NoFleet, None)),
-            _ => panic!("b is a nullable Float64"),
-        }
+        let c = ColumnDoc {
+            name: "b",
+            data_type: DataType::Float64,
+            null_when: Some(NullWhen::NoFleet),
+            unit: UNIT_EHS,
+            description: "B.",
+        };
+        let f = c.field();
+        assert_eq!((f.name().as_str(), f.is_nullable()), ("b", true));
+        assert_eq!(f.metadata()[UNIT_KEY], "EH/s");
+        assert_eq!(f.metadata()[DESCRIPTION_KEY], "B.");
+        let t = ColumnDoc {
+            null_when: None,
+            data_type: timestamp_type(),
+            ..c
+        };
+        assert!(!t.field().is_nullable());
     }
 
     #[test]

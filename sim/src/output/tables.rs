@@ -12,8 +12,9 @@ use std::sync::OnceLock;
 
 use arrow_schema::SchemaRef;
 
+use super::columns::ColumnList;
 use super::parquet_sink::Tuning;
-use super::schema::{Column, ColumnDoc, Columns};
+use super::schema::ColumnDoc;
 use crate::record::{
     BlockRecord, DayRecord, EpochRecord, EventRecord, FirmMonthRecord, RegionDayRecord, RunSummary,
     TableSelection,
@@ -66,18 +67,21 @@ impl TableMeta {
     }
 }
 
+/// The column list of a table whose rows are `R`.
+type List<R> = Box<dyn ColumnList<R>>;
+
 /// A table whose rows are records of type `R`: its [`TableMeta`] and its column list, built
 /// once.
 pub struct Table<R: 'static> {
     /// What the table is.
     pub meta: TableMeta,
-    columns: fn() -> Columns<R>,
-    built: OnceLock<(Columns<R>, SchemaRef)>,
+    columns: fn() -> List<R>,
+    built: OnceLock<(List<R>, SchemaRef)>,
 }
 
 impl<R> Table<R> {
     /// The table `meta` with the columns that `columns` lists.
-    pub const fn new(meta: TableMeta, columns: fn() -> Columns<R>) -> Self {
+    pub const fn new(meta: TableMeta, columns: fn() -> List<R>) -> Self {
         Table {
             meta,
             columns,
@@ -85,7 +89,7 @@ impl<R> Table<R> {
         }
     }
 
-    fn built(&self) -> &(Columns<R>, SchemaRef) {
+    fn built(&self) -> &(List<R>, SchemaRef) {
         self.built.get_or_init(|| {
             let columns = (self.columns)();
             let schema = columns.schema();
@@ -93,9 +97,9 @@ impl<R> Table<R> {
         })
     }
 
-    /// The columns, in order.
-    pub fn columns(&self) -> &[Column<R>] {
-        self.built().0.as_slice()
+    /// The column list.
+    pub fn columns(&self) -> &dyn ColumnList<R> {
+        self.built().0.as_ref()
     }
 
     /// The Arrow schema (built once).
@@ -124,7 +128,7 @@ impl<R> RunTable for Table<R> {
     }
 
     fn column_docs(&self) -> Vec<ColumnDoc<'_>> {
-        self.columns().iter().map(Column::doc).collect()
+        self.columns().docs()
     }
 }
 
@@ -248,6 +252,7 @@ pub fn run_table(name: &str) -> Option<&'static dyn RunTable> {
 mod tests {
     use arrow_schema::DataType;
 
+    use super::super::columns::Columns;
     use super::super::schema::{NullWhen, DESCRIPTION_KEY, UNIT_KEY, UNIT_UNIX_TIME_UTC};
     use super::*;
 
@@ -369,7 +374,10 @@ mod tests {
             assert_eq!(names, fields, "{}", t.meta().name);
         }
         // The security columns close both the daily and the epochs table.
-        let n = security::snapshot_columns::<DayRecord>().as_slice().len();
+        let n = Columns::<DayRecord>::new()
+            .then(security::snapshot_columns)
+            .docs()
+            .len();
         let tail = |t: &dyn RunTable| -> Vec<String> {
             let f = t
                 .schema()

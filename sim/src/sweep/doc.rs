@@ -11,6 +11,7 @@ use super::design::ParamType;
 use super::runs_table::{
     axis_data_type, axis_field, key_columns, RUNS_DESCRIPTION, RUNS_FILE, RUNS_TABLE,
 };
+use crate::output::columns::ColumnList;
 use crate::output::doc::{
     column_json, column_row, row, run_tables_json, run_tables_markdown, section, type_name,
 };
@@ -31,8 +32,8 @@ fn either(items: &[String]) -> String {
 pub fn runs_markdown() -> String {
     let mut out = String::new();
     section(&mut out, RUNS_FILE, " (sweeps)", RUNS_DESCRIPTION);
-    for c in key_columns().as_slice() {
-        column_row(&mut out, &c.doc());
+    for c in key_columns().docs() {
+        column_row(&mut out, &c);
     }
     let axis = axis_field("<name>", ParamType::F64, "<path>");
     let types: Vec<String> = ParamType::ALL
@@ -47,7 +48,7 @@ pub fn runs_markdown() -> String {
         axis.is_nullable(),
         &axis.metadata()[DESCRIPTION_KEY],
     );
-    let names: Vec<&str> = SUMMARY.columns().iter().map(|c| c.name).collect();
+    let names: Vec<&str> = SUMMARY.columns().docs().iter().map(|c| c.name).collect();
     let listed = match names.as_slice() {
         [a, b, .., z] => format!("`{a}`, `{b}`, ..., `{z}`"),
         all => all
@@ -80,7 +81,7 @@ pub fn runs_json() -> Value {
         "name": RUNS_TABLE,
         "file": RUNS_FILE,
         "description": RUNS_DESCRIPTION,
-        "columns": key_columns().as_slice().iter().map(|c| column_json(&c.doc())).collect::<Vec<_>>(),
+        "columns": key_columns().docs().iter().map(column_json).collect::<Vec<_>>(),
         "axis_columns": {
             "types": types,
             "unit": axis.metadata()[UNIT_KEY],
@@ -124,14 +125,14 @@ mod tests {
         assert!(md.contains("scenario key `<path>`"));
         assert!(md.contains("`run_id`, `seed`, ..., `max_double_spend_6conf`"));
         assert!(md.ends_with("|\n") && !md.contains("\n\n\n"));
-        for c in key_columns().as_slice() {
+        for c in key_columns().docs() {
             assert!(c.description.ends_with('.'), "{}", c.name);
         }
     }
 
     #[test]
     fn key_columns_are_the_reserved_names() {
-        let names: Vec<_> = key_columns().as_slice().iter().map(|c| c.name).collect();
+        let names: Vec<_> = key_columns().docs().iter().map(|c| c.name).collect();
         assert_eq!(names, ID_COLUMNS);
         let j = outputs_json();
         let runs = &j["sweep_tables"][0];

@@ -23,7 +23,8 @@ use parquet::arrow::ArrowWriter;
 use super::design::{ParamType, ParamValue};
 use super::exec::{run_dir, ExecError};
 use super::{RunSpec, Sweep};
-use crate::output::schema::{field, Columns, Fill, UNIT_DIMENSIONLESS};
+use crate::output::columns::{ColumnList, Columns, List};
+use crate::output::schema::{field, UNIT_DIMENSIONLESS};
 use crate::output::{
     encode_rows, summary_schema, writer_properties_with, OutputError, Tuning, KV_TABLE, KV_VERSION,
     SUMMARY_FILE,
@@ -44,26 +45,26 @@ pub const KV_SWEEP: &str = "hashshift.sweep";
 
 /// The leading columns of every runs table: `run`, `point` and `replicate` (Int64, like the
 /// Hive key readers infer).
-pub fn key_columns() -> Columns<RunSpec> {
+pub fn key_columns() -> Columns<RunSpec, impl List<RunSpec>> {
     Columns::<RunSpec>::new()
-        .col(
+        .i64(
             "run",
             UNIT_DIMENSIONLESS,
             "Run id: the run's folder is run=<id> (the Hive partition key of the per-run tables).",
-            Fill::I64(|r| r.id as i64),
+            |r| r.id as i64,
         )
-        .col(
+        .i64(
             "point",
             UNIT_DIMENSIONLESS,
             "Design point (run = point x replicates + replicate); runs of one point differ only \
              by their seed.",
-            Fill::I64(|r| r.point as i64),
+            |r| r.point as i64,
         )
-        .col(
+        .i64(
             "replicate",
             UNIT_DIMENSIONLESS,
             "Replicate: replicate r has the same seed at every point (common random numbers).",
-            Fill::I64(|r| r.replicate as i64),
+            |r| r.replicate as i64,
         )
 }
 
@@ -205,7 +206,7 @@ pub fn write_runs_table(sweep: &Sweep, root: &Path) -> Result<PathBuf, ExecError
             for id in 0..sweep.n_runs() {
                 let run = sweep.run(id);
                 let summary = read_summary(&run_dir(root, id).join(SUMMARY_FILE))?;
-                let mut cols = encode_rows(keys.as_slice(), std::slice::from_ref(&run));
+                let mut cols = encode_rows(&keys, std::slice::from_ref(&run));
                 for (a, v) in sweep.axes.iter().zip(&sweep.points[run.point as usize]) {
                     cols.push(param_array(a.ty, v));
                 }

@@ -3,9 +3,9 @@
 
 use hashshift_models::security::attack::{DEFAULT_ENERGY_USD_PER_KWH, DEFAULT_HOURS, DEFAULT_PUE};
 
-use super::super::schema::Fill::{OptF64, OptU32, F64, U64};
+use super::super::columns::{Columns, List};
 use super::super::schema::NullWhen::{NoAttackCost, NoFleet, NoRelease, NoRental, NothingRuns};
-use super::super::schema::{Columns, UNIT_DIMENSIONLESS, UNIT_EHS, UNIT_SECONDS};
+use super::super::schema::{UNIT_DIMENSIONLESS, UNIT_EHS, UNIT_SECONDS};
 use crate::record::{DayRecord, EpochRecord, RunSummary, SecuritySnapshot};
 
 /// A record that carries a [`SecuritySnapshot`] (a day, an epoch).
@@ -26,10 +26,12 @@ impl HasSecurity for EpochRecord {
     }
 }
 
-/// The security columns of a snapshot, in order (all nullable).
-pub fn snapshot_columns<R: HasSecurity>() -> Columns<R> {
-    Columns::<R>::new()
-        .col(
+/// `columns` followed by the security columns of a snapshot, in order (all nullable).
+pub fn snapshot_columns<R: HasSecurity + 'static, L: List<R>>(
+    columns: Columns<R, L>,
+) -> Columns<R, impl List<R>> {
+    columns
+        .opt_f64(
             "attack_cost_new_usd",
             "USD",
             format!(
@@ -39,159 +41,176 @@ pub fn snapshot_columns<R: HasSecurity>() -> Columns<R> {
                  security.attacker_energy_usd_per_kwh (default {DEFAULT_ENERGY_USD_PER_KWH}) and \
                  security.attacker_pue (default {DEFAULT_PUE})."
             ),
-            OptF64(NoRelease, |r| r.security().attack_cost_new_usd),
+            NoRelease,
+            |r| r.security().attack_cost_new_usd,
         )
-        .col(
+        .opt_f64(
             "attack_cost_overhang_usd",
             "USD",
             "The same from the overhang (idle and unsold machines at secondary-market prices, \
              cheapest first, plus energy), completed with new ASICs when too small; null without \
              a fleet.",
-            OptF64(NoFleet, |r| r.security().attack_cost_overhang_usd),
+            NoFleet,
+            |r| r.security().attack_cost_overhang_usd,
         )
-        .col(
+        .opt_f64(
             "attack_cost_rental_usd",
             "USD",
             "The same with rented hashrate (at most security.rental_share of the network at the \
              hashprice x (1 + rental_premium)), completed with new ASICs; null when \
              security.rental_share = 0 (the default).",
-            OptF64(NoRental, |r| r.security().attack_cost_rental_usd),
+            NoRental,
+            |r| r.security().attack_cost_rental_usd,
         )
-        .col(
+        .opt_f64(
             "attack_cost_min_usd",
             "USD",
             "The cheapest of the three attack costs (null only if all three are).",
-            OptF64(NoAttackCost, |r| r.security().attack_cost_min_usd),
+            NoAttackCost,
+            |r| r.security().attack_cost_min_usd,
         )
-        .col(
+        .opt_f64(
             "unsold_ehs",
             UNIT_EHS,
             "Machines unsold on the secondary market (decommissioned by firms); null without a \
              fleet (0 without firms).",
-            OptF64(NoFleet, |r| r.security().unsold_ehs),
+            NoFleet,
+            |r| r.security().unsold_ehs,
         )
-        .col(
+        .opt_f64(
             "overhang_ehs",
             UNIT_EHS,
             "Overhang: idle (installed, switched off, now) plus unsold machines; null without a \
              fleet.",
-            OptF64(NoFleet, |r| r.security().overhang_ehs),
+            NoFleet,
+            |r| r.security().overhang_ehs,
         )
-        .col(
+        .opt_f64(
             "overhang_share",
             UNIT_DIMENSIONLESS,
             "Overhang over the network (running) hashrate; can exceed 1; null without a fleet or \
              when nothing runs.",
-            OptF64(NothingRuns, |r| r.security().overhang_share),
+            NothingRuns,
+            |r| r.security().overhang_share,
         )
-        .col(
+        .opt_f64(
             "hhi",
             UNIT_DIMENSIONLESS,
             "Herfindahl-Hirschman index of firms' running hashrate (each site its own owner \
              without firms), 0..1; null without a fleet or when nothing runs.",
-            OptF64(NothingRuns, |r| r.security().hhi),
+            NothingRuns,
+            |r| r.security().hhi,
         )
-        .col(
+        .opt_u32(
             "nakamoto_coefficient",
             UNIT_DIMENSIONLESS,
             "Fewest firms holding more than half the running hashrate; null without a fleet or \
              when nothing runs.",
-            OptU32(NothingRuns, |r| r.security().nakamoto_coefficient),
+            NothingRuns,
+            |r| r.security().nakamoto_coefficient,
         )
-        .col(
+        .opt_f64(
             "top1_share",
             UNIT_DIMENSIONLESS,
             "Largest firm's share of the running hashrate; null without a fleet or when nothing \
              runs.",
-            OptF64(NothingRuns, |r| r.security().top1_share),
+            NothingRuns,
+            |r| r.security().top1_share,
         )
-        .col(
+        .opt_f64(
             "top5_share",
             UNIT_DIMENSIONLESS,
             "Five largest firms' share of the running hashrate; null without a fleet or when \
              nothing runs.",
-            OptF64(NothingRuns, |r| r.security().top5_share),
+            NothingRuns,
+            |r| r.security().top5_share,
         )
-        .col(
+        .opt_f64(
             "double_spend_top1_1conf",
             UNIT_DIMENSIONLESS,
             "Probability that an attacker with the largest firm's share reverses a payment after \
              1 confirmation (security.double_spend_model: Rosenfeld's exact race by default, or \
              the whitepaper's formula); null without a fleet or when nothing runs.",
-            OptF64(NothingRuns, |r| r.security().double_spend_top1_1conf),
+            NothingRuns,
+            |r| r.security().double_spend_top1_1conf,
         )
-        .col(
+        .opt_f64(
             "double_spend_top1_6conf",
             UNIT_DIMENSIONLESS,
             "The same after 6 confirmations; null without a fleet or when nothing runs.",
-            OptF64(NothingRuns, |r| r.security().double_spend_top1_6conf),
+            NothingRuns,
+            |r| r.security().double_spend_top1_6conf,
         )
-        .col(
+        .opt_f64(
             "double_spend_overhang_1conf",
             UNIT_DIMENSIONLESS,
             "Probability that an attacker with the whole overhang (share overhang / (network + \
              overhang)) reverses a payment after 1 confirmation; null without a fleet.",
-            OptF64(NoFleet, |r| r.security().double_spend_overhang_1conf),
+            NoFleet,
+            |r| r.security().double_spend_overhang_1conf,
         )
-        .col(
+        .opt_f64(
             "double_spend_overhang_6conf",
             UNIT_DIMENSIONLESS,
             "The same after 6 confirmations; null without a fleet.",
-            OptF64(NoFleet, |r| r.security().double_spend_overhang_6conf),
+            NoFleet,
+            |r| r.security().double_spend_overhang_6conf,
         )
 }
 
-/// The security columns of the `summary` table, in order.
-pub fn summary_columns() -> Columns<RunSummary> {
-    Columns::<RunSummary>::new()
-        .col(
+/// `columns` followed by the security columns of the `summary` table, in order.
+pub fn summary_columns<L: List<RunSummary>>(
+    columns: Columns<RunSummary, L>,
+) -> Columns<RunSummary, impl List<RunSummary>> {
+    columns
+        .f64(
             "max_daily_mean_interval_s",
             UNIT_SECONDS,
             "Highest daily mean block interval (NaN without blocks).",
-            F64(|r| r.security.max_daily_mean_interval_s),
+            |r| r.security.max_daily_mean_interval_s,
         )
-        .col(
+        .f64(
             "worst_interval_stretch",
             UNIT_DIMENSIONLESS,
             "That over the 600 s target: the worst block-interval stretch.",
-            F64(|r| r.security.worst_interval_stretch),
+            |r| r.security.worst_interval_stretch,
         )
-        .col(
+        .u64(
             "days_mean_interval_above_15min",
             UNIT_DIMENSIONLESS,
             "Days whose mean block interval exceeded 900 s, or that found no block.",
-            U64(|r| r.security.days_mean_interval_above_15min),
+            |r| r.security.days_mean_interval_above_15min,
         )
-        .col(
+        .f64(
             "min_attack_cost_usd",
             "USD",
             "Lowest daily cheapest attack cost (attack_cost_min_usd).",
-            F64(|r| r.security.min_attack_cost_usd),
+            |r| r.security.min_attack_cost_usd,
         )
-        .col(
+        .f64(
             "max_overhang_share",
             UNIT_DIMENSIONLESS,
             "Highest daily overhang share (NaN without a fleet).",
-            F64(|r| r.security.max_overhang_share),
+            |r| r.security.max_overhang_share,
         )
-        .col(
+        .f64(
             "max_top1_share",
             UNIT_DIMENSIONLESS,
             "Highest daily share of the largest firm (NaN without a fleet).",
-            F64(|r| r.security.max_top1_share),
+            |r| r.security.max_top1_share,
         )
-        .col(
+        .f64(
             "max_double_spend_1conf",
             UNIT_DIMENSIONLESS,
             "Highest daily double-spend probability after 1 confirmation, either attacker (NaN \
              without a fleet).",
-            F64(|r| r.security.max_double_spend_1conf),
+            |r| r.security.max_double_spend_1conf,
         )
-        .col(
+        .f64(
             "max_double_spend_6conf",
             UNIT_DIMENSIONLESS,
             "Highest daily double-spend probability after 6 confirmations, either attacker (NaN \
              without a fleet).",
-            F64(|r| r.security.max_double_spend_6conf),
+            |r| r.security.max_double_spend_6conf,
         )
 }
