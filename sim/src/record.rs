@@ -99,7 +99,7 @@ pub struct EpochRecord {
 
 /// One simulated UTC day (the `daily` table). Written at the end of the day; fleet metrics are
 /// `None` when the hashrate is an exogenous path.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct DayRecord {
     /// Start of the day, unix seconds (UTC midnight; the run start for a first partial day).
     pub date_unix: i64,

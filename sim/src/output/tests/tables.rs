@@ -30,35 +30,14 @@ fn days() -> [DayRecord; 2] {
     let day = DayRecord {
         date_unix: START_TIME,
         price_usd: 95_000.0,
-        blocks: 0,
-        fees_btc: 0.0,
-        fee_multiplier: 1.0,
-        subsidy_btc: 0.0,
-        miner_revenue_usd: 0.0,
-        difficulty: 1.1e14,
-        hashprice_usd_per_ph_day: 50.0,
-        hashrate_ehs: 800.0,
-        implied_hashrate_ehs: 787.0,
-        intervals: None,
-        fee_share: None,
         difficulty_rule: "bitcoin",
         security: SecuritySnapshot {
             overhang_ehs: Some(3.5),
             ..SecuritySnapshot::default()
         },
         idle_ehs: Some(3.0),
-        offline_ehs: Some(0.0),
-        power_gw: Some(20.0),
-        fleet_efficiency_j_per_th: Some(22.0),
-        energy_twh_per_year: Some(175.0),
-        emissions_t_per_day: Some(1e5),
-        marginal_breakeven_usd_per_kwh: None,
-        marginal_energy_usd_per_kwh: None,
-        revenue_usd_per_mw_year: None,
-        frontier_j_per_th: Some(15.0),
-        frontier_usd_per_th: Some(18.0),
-        new_machine_usd_per_th: Some(16.0),
         agents: Some(agents),
+        ..DayRecord::default()
     };
     let mut next = day;
     next.date_unix += 86_400;
