@@ -18,7 +18,8 @@ from pathlib import Path
 import pyarrow as pa
 
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_BINARY = REPO / "target" / "release" / "hashshift"
+# The release build of this checkout (as .ci/run and .ci/slurm_sweep.sh build it).
+DEFAULT_BINARY = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target")) / "release" / "hashshift"
 
 # Arrow type names of the registry (`hashshift::output::doc::type_name`) as pyarrow types.
 PA_TYPES = {
@@ -39,7 +40,7 @@ def add_arguments(ap) -> None:
         metavar="BINARY",
         default=os.environ.get("HASHSHIFT", str(DEFAULT_BINARY)),
         help="hashshift binary whose table registry is checked against (default: $HASHSHIFT or "
-        "target/release/hashshift)",
+        "the release build, ${CARGO_TARGET_DIR:-target}/release/hashshift)",
     )
     ap.add_argument(
         "--registry",
