@@ -1,5 +1,5 @@
 //! The security columns shared by the `daily` and `epochs` tables ([`SecuritySnapshot`]) and
-//! the security columns of the `summary` table ([`SecuritySummary`]).
+//! the security columns of the `summary` table ([`crate::record::SecuritySummary`]).
 
 use hashshift_models::security::attack::{DEFAULT_ENERGY_USD_PER_KWH, DEFAULT_HOURS, DEFAULT_PUE};
 
