@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
 """Check a finished hashshift sweep folder with pyarrow, pandas, polars and DuckDB.
 
-usage: check_sweep.py SWEEP_DIR
+usage: check_sweep.py [--hashshift BINARY | --registry JSON] SWEEP_DIR
 
   * `_sweep.json`, `_SUCCESS` and `runs.parquet` exist; runs.parquet has one row per run, in
     `run` order 0..n-1, `run = point * replicates + replicate`;
-  * parameter columns have the types the manifest names (f64 -> double, i64 -> int64,
-    bool -> boolean, utf8 -> string): never strings for numbers;
+  * runs.parquet has the columns of the table registry (`hashshift schema --outputs --format
+    json`, see .ci/outputs_registry.py): its key columns, one per axis in the manifest's order,
+    then every column of the summary table, with the registry's types, nullability, units and
+    descriptions;
+  * parameter columns have the types the registry gives the manifest's axis types (f64 ->
+    double, i64 -> int64, bool -> boolean, utf8 -> string): never strings for numbers;
   * replicate r has the same seed at every point (common random numbers);
   * every per-run table opens as one Hive-partitioned dataset in one line with polars
     (`scan_parquet("<dir>/run=*/<table>.parquet", hive_partitioning=True)`), DuckDB
@@ -21,6 +25,7 @@ The one-liners used here are the ones README.md and outputs/README.md document.
 
 from __future__ import annotations
 
+import argparse
 import glob
 import json
 import os
@@ -33,14 +38,37 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-PA_TYPES = {"f64": pa.float64(), "i64": pa.int64(), "bool": pa.bool_(), "utf8": pa.string()}
+import outputs_registry
 
 
 def fail(msg: str) -> None:
     sys.exit(f"check_sweep.py: {msg}")
 
 
-def main(root: str) -> None:
+def check_runs_columns(registry: dict, manifest: dict, schema: pa.Schema) -> None:
+    """runs.parquet: the key columns, one per axis, then the summary's columns."""
+    runs = next(t for t in registry["sweep_tables"] if t["name"] == "runs")
+    problem = outputs_registry.column_problem(runs, schema)
+    if problem:
+        fail(f"runs.parquet: {problem}")
+    at = len(runs["columns"])
+    axis = runs["axis_columns"]
+    for a in manifest["axes"]:
+        f = schema.field(at)
+        want = outputs_registry.pa_type(axis["types"][a["type"]])
+        if f.name != a["column"] or f.type != want or f.nullable != axis["nullable"]:
+            fail(f"runs.parquet column {at} is {f.name} {f.type}, expected axis {a['column']}"
+                 f" {want}")
+        at += 1
+    summary = outputs_registry.table(registry, runs["then_columns_of"])
+    problem = outputs_registry.column_problem(summary, schema, offset=at)
+    if problem:
+        fail(f"runs.parquet after the axes: {problem}")
+    if len(schema) != at + len(summary["columns"]):
+        fail(f"runs.parquet has {len(schema)} columns, expected {at + len(summary['columns'])}")
+
+
+def main(root: str, registry: dict) -> None:
     root = root.rstrip("/")
     for f in ("_sweep.json", "_SUCCESS", "runs.parquet"):
         if not os.path.isfile(os.path.join(root, f)):
@@ -56,10 +84,7 @@ def main(root: str) -> None:
     md = t.schema.metadata or {}
     if md.get(b"hashshift.table") != b"runs" or md.get(b"hashshift.sweep_hash", b"").decode() != manifest["hash"]:
         fail("runs.parquet key-value metadata: hashshift.table / hashshift.sweep_hash")
-    for a in manifest["axes"]:
-        got = t.schema.field(a["column"]).type
-        if got != PA_TYPES[a["type"]]:
-            fail(f"runs.{a['column']} is {got}, expected {a['type']}")
+    check_runs_columns(registry, manifest, t.schema)
     runs = pl.read_parquet(runs_path)
     if runs["run"].to_list() != list(range(n)):
         fail("runs.parquet is not in run order 0..n-1")
@@ -127,6 +152,8 @@ def main(root: str) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit(__doc__)
-    main(sys.argv[1])
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("sweep_dir", metavar="SWEEP_DIR")
+    outputs_registry.add_arguments(ap)
+    args = ap.parse_args()
+    main(args.sweep_dir, outputs_registry.load(args))

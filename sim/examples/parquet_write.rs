@@ -12,7 +12,8 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use hashshift::output::{ParquetRecorder, RunDir, TableSelection, BLOCKS_FILE};
+use hashshift::output::tables;
+use hashshift::output::{ParquetRecorder, RunDir, TableSelection};
 use hashshift::record::{BlockRecord, EpochRecord, Recorder, RunMetadata, RunSummary};
 
 const BLOCKS: u64 = 1_050_000;
@@ -172,7 +173,7 @@ fn main() {
     for run in 0..RUNS {
         let tmp = tempfile::tempdir().expect("tempdir");
         let (dt, pushed) = write(tmp.path(), &blocks, &epochs, &summary);
-        let size = std::fs::metadata(tmp.path().join(BLOCKS_FILE))
+        let size = std::fs::metadata(tmp.path().join(tables::BLOCKS.meta.file))
             .expect("blocks file")
             .len();
         println!(

@@ -14,10 +14,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use hashshift::calendar::{format_date, DAY_S};
 use hashshift::engine::{Progress, SimError, SimulationBuilder};
-use hashshift::output::doc::{outputs_markdown, replace_generated, BEGIN_MARKER, END_MARKER};
+use hashshift::output::doc::{replace_generated, BEGIN_MARKER, END_MARKER};
 use hashshift::output::OutputError;
 use hashshift::runner::{run_to_dir, RunError, RunOutcome};
 use hashshift::scenario::{raw::RawScenario, Scenario, ScenarioError};
+use hashshift::sweep::doc::{outputs_json, outputs_markdown};
 use hashshift::sweep::exec::{execute, Options, Shard};
 use hashshift::sweep::raw::RawSweep;
 use hashshift::sweep::{Sweep, SweepError};
@@ -117,14 +118,19 @@ enum Command {
         files: Vec<PathBuf>,
     },
     /// Print the JSON Schema of the scenario file format, or with --outputs the columns of
-    /// the output tables (Markdown).
+    /// the output tables (Markdown, or JSON with --format json).
     Schema {
-        /// Print the column reference of every output table (Markdown, from the Arrow
-        /// schemas: type, unit, nullability, meaning) instead.
+        /// Print the column reference of every output table (from the table registry: type,
+        /// unit, nullability, meaning) instead.
         #[arg(long)]
         outputs: bool,
+        /// Format of the column reference: markdown, or json (the tables with their files
+        /// and columns, each column's type, unit, nullability and when it is null, and the
+        /// event kinds: for scripts).
+        #[arg(long, value_enum, default_value_t = SchemaFormat::Markdown, requires = "outputs")]
+        format: SchemaFormat,
         /// Replace the generated block of FILE (between its marker lines) with the column
-        /// reference instead of printing it, e.g. --write outputs/README.md.
+        /// reference (Markdown) instead of printing it, e.g. --write outputs/README.md.
         #[arg(long, value_name = "FILE", requires = "outputs")]
         write: Option<PathBuf>,
     },
@@ -134,6 +140,15 @@ enum Command {
         #[arg(default_value = "scenarios")]
         dir: PathBuf,
     },
+}
+
+/// Format of `hashshift schema --outputs`.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum SchemaFormat {
+    /// The Markdown column reference (the generated block of outputs/README.md).
+    Markdown,
+    /// JSON, for scripts.
+    Json,
 }
 
 /// A failure and the exit code it maps to.
@@ -345,17 +360,27 @@ fn dispatch(cmd: Command) -> Result<(), Failure> {
         }
         Command::Schema {
             outputs: true,
+            format,
             write,
-        } => {
-            let md = outputs_markdown();
-            match write {
-                Some(file) => write_generated(&file, &md),
-                None => {
-                    say!("{md}");
-                    Ok(())
-                }
+        } => match (format, write) {
+            (SchemaFormat::Markdown, Some(file)) => write_generated(&file, &outputs_markdown()),
+            (SchemaFormat::Markdown, None) => {
+                say!("{}", outputs_markdown());
+                Ok(())
             }
-        }
+            (SchemaFormat::Json, None) => {
+                let json = serde_json::to_string_pretty(&outputs_json())
+                    .map_err(|e| anyhow::anyhow!("serializing the column reference: {e}"))?;
+                sayln!("{json}");
+                Ok(())
+            }
+            (SchemaFormat::Json, Some(_)) => Err(Failure {
+                code: 2,
+                error: anyhow::anyhow!(
+                    "--write replaces a Markdown block; it cannot be used with --format json"
+                ),
+            }),
+        },
         Command::Schema { outputs: false, .. } => {
             let schema = schemars::schema_for!(RawScenario);
             sayln!(

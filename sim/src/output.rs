@@ -1,27 +1,22 @@
 //! Parquet output of a run.
 //!
-//! A run writes one folder holding up to seven Parquet files and a completion marker:
+//! A run writes one folder holding a Parquet file per table of [`tables::RUN_TABLES`] (the
+//! optional ones only when its [`TableSelection`] selects them) and a completion marker,
+//! `_SUCCESS`, written last: the SHA-256 of each file (`sha256sum -c` format); the folder
+//! appears under its final name only then. `outputs/README.md` lists the tables and every
+//! column.
 //!
-//! ```text
-//! <run dir>/
-//!   blocks.parquet          one row per block           (optional, see TableSelection)
-//!   epochs.parquet          one row per completed epoch (optional)
-//!   daily.parquet           one row per simulated day
-//!   daily_regions.parquet   one row per day and region  (empty without a fleet)
-//!   firms.parquet           one row per firm and decision (optional; empty without firms)
-//!   events.parquet          one row per event           (optional; network events only
-//!                                                        without firms)
-//!   summary.parquet         exactly one row
-//!   _SUCCESS                written last: the SHA-256 of each file (`sha256sum -c` format);
-//!                           the folder appears under its final name only then
-//! ```
-//!
-//! * [`schema`]: the fixed Arrow schema of each table, with `unit` and `description`
-//!   field metadata ([`daily`] and [`agents`] hold those of their tables).
-//! * [`doc`]: the column reference of `outputs/README.md`, generated from those schemas
-//!   (`hashshift schema --outputs`).
+//! * [`columns`]: [`columns::Columns`], a table's column list: each column defined once
+//!   (name, Arrow type, nullability, unit, description, how to fill it from its record);
+//! * [`schema`]: what a column is apart from its fill ([`schema::ColumnDoc`], [`schema::NullWhen`]),
+//!   the `unit` / `description` field metadata keys and the units;
+//! * [`tables`]: the registry of the run's tables ([`tables::RUN_TABLES`]: name, file,
+//!   description, optional or not, writer settings) and one column list per table, from
+//!   which the Arrow schemas, the arrays, the docs and the checks derive;
+//! * [`doc`]: the column reference of `outputs/README.md` and its JSON form, generated from
+//!   the registry (`hashshift schema --outputs [--format json]`);
 //! * [`ParquetRecorder`]: a [`crate::record::Recorder`] streaming records into the files in
-//!   fixed-size batches (flat memory for any number of blocks).
+//!   fixed-size batches (flat memory for any number of blocks);
 //! * [`RunDir`]: stages the folder under a hidden sibling name and renames it into place on
 //!   [`RunDir::commit`], so readers never see a half-written run.
 //!
@@ -30,27 +25,33 @@
 
 use std::path::{Path, PathBuf};
 
-pub mod agents;
-pub mod daily;
+pub mod columns;
 pub mod doc;
+mod encode;
 pub mod manifest;
 mod parquet_sink;
 mod run_dir;
 pub mod schema;
-mod security;
+pub mod tables;
 
 #[cfg(test)]
 mod tests;
 
 pub use crate::record::TableSelection;
+pub use encode::{encode_rows, RowBuffer};
 pub use manifest::{is_complete, COMPLETION_MARKER};
 pub use parquet_sink::{
-    writer_properties, writer_properties_with, ParquetRecorder, BATCH_ROWS, BLOCKS_FILE,
-    EPOCHS_FILE, KV_RUN_ID, KV_SCENARIO, KV_SCENARIO_NAME, KV_SEED, KV_TABLE, KV_VERSION,
-    MAX_ROW_GROUP_ROWS, SUMMARY_FILE, ZSTD_LEVEL,
+    writer_properties, writer_properties_with, ParquetRecorder, Tuning, AGENT_ZSTD_LEVEL,
+    KV_RUN_ID, KV_SCENARIO, KV_SCENARIO_NAME, KV_SEED, KV_TABLE, KV_VERSION, MAX_ROW_GROUP_ROWS,
+    ZSTD_LEVEL,
 };
 pub use run_dir::RunDir;
-pub use schema::{blocks_schema, epochs_schema, summary_schema};
+pub use tables::{RunTable, RUN_TABLES, SUMMARY_FILE};
+
+/// The Arrow schema of the `summary` table (a sweep's `runs` table repeats its columns).
+pub fn summary_schema() -> arrow_schema::SchemaRef {
+    tables::SUMMARY.schema()
+}
 
 /// Error writing run output; always names the file or folder concerned.
 #[derive(Debug, thiserror::Error)]

@@ -12,7 +12,9 @@ use std::fmt;
 mod agents;
 mod security;
 
-pub use agents::{AgentDay, EventKind, EventRecord, FirmMonthRecord, SiteSnapshot};
+pub use agents::{
+    AgentDay, AiMarketDay, EventKind, EventRecord, EventScope, FirmMonthRecord, SiteSnapshot,
+};
 pub use security::{IntervalStats, SecuritySnapshot, SecuritySummary};
 
 /// One mined block. Emitted once per block, in height order.
@@ -97,7 +99,7 @@ pub struct EpochRecord {
 
 /// One simulated UTC day (the `daily` table). Written at the end of the day; fleet metrics are
 /// `None` when the hashrate is an exogenous path.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct DayRecord {
     /// Start of the day, unix seconds (UTC midnight; the run start for a first partial day).
     pub date_unix: i64,
@@ -178,6 +180,8 @@ pub struct RegionDayRecord {
     pub power_gw: f64,
     /// Emissions, tCO2/day.
     pub emissions_t_per_day: f64,
+    /// Energy use at the day's power, annualized, TWh/yr.
+    pub energy_twh_per_year: f64,
 }
 
 /// Headline numbers of one run (the single row of the `summary` table).

@@ -28,6 +28,7 @@
 //! when the sweep is finalized, so it holds whatever the summary schema holds.
 
 pub mod design;
+pub mod doc;
 pub mod exec;
 pub mod paths;
 pub mod plan;

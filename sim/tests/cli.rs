@@ -475,22 +475,41 @@ fn schema_outputs_prints_every_table_and_write_needs_markers() {
     let o = hashshift(&["schema", "--outputs"], tmp.path());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let md = String::from_utf8(o.stdout).unwrap();
-    for table in [
-        "blocks",
-        "epochs",
-        "daily",
-        "daily_regions",
-        "firms",
-        "events",
-        "summary",
-        "runs",
-    ] {
-        assert!(
-            md.contains(&format!("### `{table}.parquet`")),
-            "{table}: {md}"
-        );
+    let files = hashshift::output::RUN_TABLES
+        .iter()
+        .map(|t| t.meta().file)
+        .chain(["runs.parquet"]);
+    for file in files {
+        assert!(md.contains(&format!("### `{file}`")), "{file}: {md}");
     }
     assert!(md.contains("| column | type | unit | null | meaning |"));
+
+    // The same as JSON, for scripts: every table with its columns, and the event kinds.
+    let o = hashshift(&["schema", "--outputs", "--format", "json"], tmp.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json, hashshift::sweep::doc::outputs_json());
+    let names: Vec<_> = json["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap().to_string())
+        .collect();
+    let registry: Vec<_> = hashshift::output::RUN_TABLES
+        .iter()
+        .map(|t| t.meta().name.to_string())
+        .collect();
+    assert_eq!(names, registry);
+    assert!(json["event_kinds"].as_array().unwrap().len() > 20);
+    // --format json prints only; it needs --outputs.
+    let o = hashshift(
+        &["schema", "--outputs", "--format", "json", "--write", "x.md"],
+        tmp.path(),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--format json"), "{}", stderr(&o));
+    let o = hashshift(&["schema", "--format", "json"], tmp.path());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 
     // --write replaces the block between the markers, atomically, and nothing else.
     let begin = hashshift::output::doc::BEGIN_MARKER;

@@ -121,8 +121,9 @@ fn ai_boom_moves_a_fifth_of_mining_mw_to_ai_in_four_years_and_a_btc_bull_under_5
         boom_shares.push(b);
         // The boom's colocation rate starts near $1.8M and cloud earns 20-25x mining per kWh.
         let d0 = boom.days[0].agents.unwrap();
-        let ratio = d0.cloud_usd_per_kwh / d0.mining_usd_per_kwh;
-        let rate = d0.ai_colo_rate_usd_per_mw_year;
+        let ai0 = d0.ai_market.unwrap();
+        let ratio = ai0.cloud_usd_per_kwh / d0.mining_usd_per_kwh;
+        let rate = ai0.colo_rate_usd_per_mw_year;
         assert!(
             (20.0..=25.0).contains(&ratio),
             "cloud/mining per kWh {ratio}"

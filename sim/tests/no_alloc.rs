@@ -1,13 +1,16 @@
 //! The per-block path allocates nothing: two runs over the same 20 years (same days, same
 //! ASIC generations, same hashrate changes) perform exactly the same number of heap
-//! allocations although one mines ~1.05 million blocks and the other about a thousand.
+//! allocations although one mines ~1.05 million blocks and the other about a thousand; and
+//! the Parquet writer appends a block row into reserved memory.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::path::Path;
 
 use hashshift::engine::{NoProgress, SimulationBuilder};
-use hashshift::record::NullRecorder;
+use hashshift::output::tables::BLOCKS;
+use hashshift::output::{ParquetRecorder, TableSelection};
+use hashshift::record::{BlockRecord, NullRecorder, Recorder, RunMetadata};
 use hashshift::scenario::Scenario;
 
 struct Counting;
@@ -82,4 +85,34 @@ fn per_block_path_does_not_allocate() {
         ramp, idle,
         "{ramp} allocations with ~87,600 hashrate changes"
     );
+}
+
+#[test]
+fn parquet_block_rows_do_not_allocate() {
+    let tmp = tempfile::tempdir().unwrap();
+    let meta = RunMetadata {
+        version: "0".into(),
+        run_id: 0,
+        seed: 1,
+        scenario_name: "alloc".into(),
+        resolved_scenario_toml: String::new(),
+    };
+    let mut rec = ParquetRecorder::create(tmp.path(), &meta, TableSelection::ALL).unwrap();
+    let rows = BLOCKS.meta.batch_rows as u64 - 1; // one batch, not yet written
+    let before = allocations();
+    for height in 0..rows {
+        let block = BlockRecord {
+            height,
+            time_unix: 1_700_000_000 + 600 * height as i64,
+            interval_s: 600.0,
+            bits: 0x1702_0000,
+            difficulty: 1.1e14,
+            hashrate_hs: 8e20,
+            subsidy_sat: 312_500_000,
+            fees_sat: height,
+            price_usd: 1e5,
+        };
+        rec.block(&block).unwrap();
+    }
+    assert_eq!(allocations() - before, 0, "{rows} block rows");
 }

@@ -1,7 +1,8 @@
 //! `outputs/README.md` documents every output column from the code: its generated block must
-//! be exactly what `hashshift schema --outputs` renders from the Arrow schemas.
+//! be exactly what `hashshift schema --outputs` renders from the table registry.
 
-use hashshift::output::doc::{outputs_markdown, replace_generated, BEGIN_MARKER, END_MARKER};
+use hashshift::output::doc::{replace_generated, BEGIN_MARKER, END_MARKER};
+use hashshift::sweep::doc::outputs_markdown;
 
 const README_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../outputs/README.md");
 

@@ -32,6 +32,15 @@
 
 use crate::param::{check, ParamError};
 
+/// Attack duration by default, hours: a majority attack held for 24 hours. ASSUMPTION (a day
+/// covers the confirmation depth of most exchanges, which ask for 1 to 6 blocks).
+pub const DEFAULT_HOURS: f64 = 24.0;
+/// Attacker's energy price by default, USD/kWh (ASSUMPTION: an industrial rate, the secondary
+/// market's reference buyer).
+pub const DEFAULT_ENERGY_USD_PER_KWH: f64 = 0.05;
+/// Attacker's PUE by default (ASSUMPTION: as the secondary market's reference buyer).
+pub const DEFAULT_PUE: f64 = 1.1;
+
 /// Validated parameters of an attack cost.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct AttackParams {

@@ -57,7 +57,7 @@ pub(crate) use state::{Contract, ContractKind, Firm, Lot, Order, OrderKind, Site
 
 use super::event::Event;
 use super::rng::{Component, RngStreams};
-use crate::record::{AgentDay, EventKind, EventRecord, FirmMonthRecord};
+use crate::record::{AgentDay, AiMarketDay, EventKind, EventRecord, FirmMonthRecord};
 use crate::scenario::AgentsSpec;
 
 /// Seconds per day.
@@ -452,16 +452,20 @@ impl Agents {
             secondary_ths: self.pool.iter().fold(0.0, |a, l| a + l.ths), // 0, not -0, when empty
             ..AgentDay::default()
         };
-        if let Some(m) = &self.market {
+        d.ai_market = self.market.as_ref().map(|m| {
             let kwh_per_mw_year = 8_766.0 * 1000.0;
-            d.ai_colo_rate_usd_per_mw_year = m.colocation_rate(t);
-            d.gpu_hour_usd = m.gpu_hour_usd(t);
-            d.ai_demand_mw = m.demand_mw(t);
-            d.ai_supply_mw = m.supply_mw(t);
-            d.colo_usd_per_kwh = d.ai_colo_rate_usd_per_mw_year / kwh_per_mw_year;
-            d.cloud_usd_per_kwh =
-                m.params().cloud_revenue_usd_per_mw_year(d.gpu_hour_usd) / kwh_per_mw_year;
-        }
+            let colo_rate_usd_per_mw_year = m.colocation_rate(t);
+            let gpu_hour_usd = m.gpu_hour_usd(t);
+            AiMarketDay {
+                colo_rate_usd_per_mw_year,
+                gpu_hour_usd,
+                demand_mw: m.demand_mw(t),
+                supply_mw: m.supply_mw(t),
+                colo_usd_per_kwh: colo_rate_usd_per_mw_year / kwh_per_mw_year,
+                cloud_usd_per_kwh: m.params().cloud_revenue_usd_per_mw_year(gpu_hour_usd)
+                    / kwh_per_mw_year,
+            }
+        });
         d
     }
 

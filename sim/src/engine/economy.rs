@@ -486,14 +486,16 @@ impl Economy {
             }
             rec.agents = self.agent_day(day_unix, s.power_w, s.running_ths);
             for (r, region) in self.regions.iter().enumerate() {
+                let power_gw = s.region_power_w[r] / 1e9;
                 regions_out.push(RegionDayRecord {
                     date_unix: day_unix,
                     region: region.name(),
                     energy_usd_per_kwh: self.region_price[r],
                     carbon_tax_usd_per_t: self.carbon_tax[r],
                     hashrate_ehs: s.region_running_ths[r] / 1e6,
-                    power_gw: s.region_power_w[r] / 1e9,
+                    power_gw,
                     emissions_t_per_day: emissions(r),
+                    energy_twh_per_year: power_gw * 24.0 * DAYS_PER_YEAR / 1000.0,
                 });
             }
         }

@@ -1,9 +1,12 @@
-//! The fixed Arrow schemas of the output tables (`blocks`, `epochs`, `summary`).
+//! What an output column is, apart from how it is filled ([`ColumnDoc`]: name, Arrow type,
+//! when it is null, unit, description; [`super::columns`] pairs it with the fill function in
+//! one list per table), the field metadata keys and the units.
 //!
 //! Every field carries two metadata entries:
 //!
 //! * [`UNIT_KEY`] (`unit`): the physical unit, one of the `UNIT_*` constants of this module
-//!   (`"1"` for dimensionless quantities, counts, indices and flags);
+//!   or a unit such as `"USD/kWh"` (`"1"` for dimensionless quantities, counts, indices and
+//!   flags);
 //! * [`DESCRIPTION_KEY`] (`description`): a one-sentence description (the doc comment of the
 //!   corresponding field in [`crate::record`], adapted where the unit is converted).
 //!
@@ -13,11 +16,13 @@
 //! Milliseconds map onto `TIMESTAMP(MILLIS, isAdjustedToUTC = true)`, which every reader
 //! recognises as a UTC instant; the values are exact (seconds x 1000).
 //!
-//! Hashrates are stored in EH/s (1e18 H/s) for readability; the records carry H/s.
+//! Records carry final values, `None` where a value does not exist; a column only encodes
+//! them, with at most a fixed unit scaling written in its fill function (hashrates are stored
+//! in EH/s, [`HS_PER_EHS`], where the records carry H/s).
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
-use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
+use arrow_schema::{DataType, Field, TimeUnit};
 
 /// Field metadata key holding the unit.
 pub const UNIT_KEY: &str = "unit";
@@ -41,13 +46,6 @@ pub const UNIT_UNIX_TIME_UTC: &str = "unix time, UTC";
 /// Unit of free text (no physical unit).
 pub const UNIT_TEXT: &str = "text";
 
-/// Name of the per-block table (file `blocks.parquet`).
-pub const BLOCKS_TABLE: &str = "blocks";
-/// Name of the per-epoch table (file `epochs.parquet`).
-pub const EPOCHS_TABLE: &str = "epochs";
-/// Name of the one-row summary table (file `summary.parquet`).
-pub const SUMMARY_TABLE: &str = "summary";
-
 /// Hashes per second in one EH/s.
 pub const HS_PER_EHS: f64 = 1e18;
 
@@ -56,298 +54,134 @@ pub fn timestamp_type() -> DataType {
     DataType::Timestamp(TimeUnit::Millisecond, Some(Arc::from("UTC")))
 }
 
-pub(super) fn field(name: &str, data_type: DataType, unit: &str, description: &str) -> Field {
-    Field::new(name, data_type, false)
+/// When a nullable column is null. Part of the column's definition (nullable columns only),
+/// printed by `hashshift schema --outputs --format json` and checked by
+/// `.ci/check_outputs.py`; the description says the same in words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NullWhen {
+    /// On days without blocks.
+    NoBlocks,
+    /// Without a fleet (the hashrate is an exogenous path).
+    NoFleet,
+    /// Without a fleet, or when no machine runs.
+    NothingRuns,
+    /// Without firms (exogenous hashrate, or `firms.enabled = false`).
+    NoFirms,
+    /// Without firms or an AI market (`ai.enabled = false`).
+    NoAiMarket,
+    /// Before the first machine release (catalog models, then the frontier's generations).
+    NoRelease,
+    /// When no hashrate can be rented (`security.rental_share = 0`).
+    NoRental,
+    /// When none of the attack costs exists.
+    NoAttackCost,
+    /// For a firm without machines installed.
+    NoMachines,
+    /// For a generated (not named) firm.
+    GeneratedFirm,
+    /// For a network-level event (no firm).
+    NetworkEvent,
+    /// For an event that concerns no site.
+    NoSite,
+}
+
+impl NullWhen {
+    /// Every condition, in declaration order.
+    pub const ALL: [NullWhen; 12] = [
+        NullWhen::NoBlocks,
+        NullWhen::NoFleet,
+        NullWhen::NothingRuns,
+        NullWhen::NoFirms,
+        NullWhen::NoAiMarket,
+        NullWhen::NoRelease,
+        NullWhen::NoRental,
+        NullWhen::NoAttackCost,
+        NullWhen::NoMachines,
+        NullWhen::GeneratedFirm,
+        NullWhen::NetworkEvent,
+        NullWhen::NoSite,
+    ];
+
+    /// The name in `hashshift schema --outputs --format json` (snake_case).
+    pub fn name(self) -> &'static str {
+        match self {
+            NullWhen::NoBlocks => "no_blocks",
+            NullWhen::NoFleet => "no_fleet",
+            NullWhen::NothingRuns => "nothing_runs",
+            NullWhen::NoFirms => "no_firms",
+            NullWhen::NoAiMarket => "no_ai_market",
+            NullWhen::NoRelease => "no_release",
+            NullWhen::NoRental => "no_rental",
+            NullWhen::NoAttackCost => "no_attack_cost",
+            NullWhen::NoMachines => "no_machines",
+            NullWhen::GeneratedFirm => "generated_firm",
+            NullWhen::NetworkEvent => "network_event",
+            NullWhen::NoSite => "no_site",
+        }
+    }
+
+    /// What the condition means, in words.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            NullWhen::NoBlocks => "on days without blocks",
+            NullWhen::NoFleet => "without a fleet (the hashrate is an exogenous path)",
+            NullWhen::NothingRuns => "without a fleet, or when no machine runs",
+            NullWhen::NoFirms => "without firms (exogenous hashrate, or firms.enabled = false)",
+            NullWhen::NoAiMarket => "without firms or an AI market (ai.enabled = false)",
+            NullWhen::NoRelease => "before the first machine release",
+            NullWhen::NoRental => "when security.rental_share = 0",
+            NullWhen::NoAttackCost => "when none of the attack costs exists",
+            NullWhen::NoMachines => "for a firm without machines installed",
+            NullWhen::GeneratedFirm => "for a generated (not named) firm",
+            NullWhen::NetworkEvent => "for a network-level event",
+            NullWhen::NoSite => "for an event that concerns no site",
+        }
+    }
+}
+
+/// A column as documented: everything but how it is filled.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnDoc<'a> {
+    /// Column name.
+    pub name: &'static str,
+    /// Arrow type.
+    pub data_type: DataType,
+    /// When the column is null (`None`: never; the column is not nullable).
+    pub null_when: Option<NullWhen>,
+    /// Unit.
+    pub unit: &'static str,
+    /// One sentence.
+    pub description: &'a str,
+}
+
+impl ColumnDoc<'_> {
+    /// Whether the column is nullable.
+    pub fn nullable(&self) -> bool {
+        self.null_when.is_some()
+    }
+
+    /// The Arrow field: name, type, nullability, and the unit and description metadata.
+    pub fn field(&self) -> Field {
+        field(
+            self.name,
+            self.data_type.clone(),
+            self.nullable(),
+            self.unit,
+            self.description,
+        )
+    }
+}
+
+/// An Arrow field with the [`UNIT_KEY`] and [`DESCRIPTION_KEY`] metadata.
+pub fn field(
+    name: &str,
+    data_type: DataType,
+    nullable: bool,
+    unit: &str,
+    description: &str,
+) -> Field {
+    Field::new(name, data_type, nullable)
         .with_metadata([(UNIT_KEY, unit), (DESCRIPTION_KEY, description)])
-}
-
-pub(super) fn u64_field(name: &str, unit: &str, description: &str) -> Field {
-    field(name, DataType::UInt64, unit, description)
-}
-
-pub(super) fn u32_field(name: &str, unit: &str, description: &str) -> Field {
-    field(name, DataType::UInt32, unit, description)
-}
-
-pub(super) fn i64_field(name: &str, unit: &str, description: &str) -> Field {
-    field(name, DataType::Int64, unit, description)
-}
-
-pub(super) fn f64_field(name: &str, unit: &str, description: &str) -> Field {
-    field(name, DataType::Float64, unit, description)
-}
-
-pub(super) fn time_field(name: &str, description: &str) -> Field {
-    field(name, timestamp_type(), UNIT_UNIX_TIME_UTC, description)
-}
-
-/// Schema of the `blocks` table: one row per mined block, in height order.
-pub fn blocks_schema() -> SchemaRef {
-    static SCHEMA: OnceLock<SchemaRef> = OnceLock::new();
-    SCHEMA
-        .get_or_init(|| {
-            Arc::new(Schema::new(vec![
-                u64_field("height", UNIT_DIMENSIONLESS, "Block height."),
-                time_field(
-                    "time",
-                    "Header timestamp (UTC): scenario start + floor(simulation clock).",
-                ),
-                f64_field(
-                    "interval_s",
-                    UNIT_SECONDS,
-                    "Exact simulated time since the previous block (or since the run start for \
-                     the first simulated block), seconds.",
-                ),
-                u32_field(
-                    "bits",
-                    UNIT_DIMENSIONLESS,
-                    "Compact target (nBits) this block was mined at.",
-                ),
-                f64_field(
-                    "difficulty",
-                    UNIT_DIMENSIONLESS,
-                    "Difficulty of `bits` (Bitcoin Core GetDifficulty), dimensionless.",
-                ),
-                f64_field(
-                    "hashrate_ehs",
-                    UNIT_EHS,
-                    "Network hashrate in force when the block was found, EH/s (1e18 hashes per \
-                     second).",
-                ),
-                u64_field("subsidy_sat", UNIT_SAT, "Block subsidy, satoshi."),
-                u64_field(
-                    "fees_sat",
-                    UNIT_SAT,
-                    "Transaction fees paid to the miner, satoshi.",
-                ),
-                f64_field(
-                    "price_usd",
-                    UNIT_USD_PER_BTC,
-                    "BTC price when the block was found, USD per BTC.",
-                ),
-            ]))
-        })
-        .clone()
-}
-
-/// Schema of the `epochs` table: one row per completed difficulty epoch (2016 blocks).
-pub fn epochs_schema() -> SchemaRef {
-    static SCHEMA: OnceLock<SchemaRef> = OnceLock::new();
-    SCHEMA
-        .get_or_init(|| {
-            Arc::new(Schema::new(
-                vec![
-                u64_field(
-                    "epoch",
-                    UNIT_DIMENSIONLESS,
-                    "Epoch index = start_height / 2016.",
-                ),
-                u64_field(
-                    "start_height",
-                    UNIT_DIMENSIONLESS,
-                    "Height of the epoch's first block.",
-                ),
-                u64_field(
-                    "end_height",
-                    UNIT_DIMENSIONLESS,
-                    "Height of the epoch's last block (start_height + 2015).",
-                ),
-                time_field(
-                    "first_block_time",
-                    "Header time of the epoch's first block (UTC).",
-                ),
-                time_field(
-                    "last_block_time",
-                    "Header time of the epoch's last block (UTC).",
-                ),
-                i64_field(
-                    "timespan_s",
-                    UNIT_SECONDS,
-                    "Measured timespan last - first (2015 intervals, the consensus quirk), \
-                     seconds.",
-                ),
-                i64_field(
-                    "timespan_clamped_s",
-                    UNIT_SECONDS,
-                    "Timespan after the [302,400, 4,838,400] s clamp, seconds.",
-                ),
-                field(
-                    "clamped",
-                    DataType::Boolean,
-                    UNIT_DIMENSIONLESS,
-                    "Whether the clamp changed the timespan (a 4x-limited retarget).",
-                ),
-                u32_field(
-                    "bits",
-                    UNIT_DIMENSIONLESS,
-                    "nBits in force during this epoch.",
-                ),
-                u32_field(
-                    "next_bits",
-                    UNIT_DIMENSIONLESS,
-                    "nBits of the next epoch (result of the retarget).",
-                ),
-                f64_field(
-                    "difficulty",
-                    UNIT_DIMENSIONLESS,
-                    "Difficulty during this epoch.",
-                ),
-                f64_field(
-                    "next_difficulty",
-                    UNIT_DIMENSIONLESS,
-                    "Difficulty of the next epoch.",
-                ),
-                f64_field(
-                    "difficulty_change_pct",
-                    UNIT_PERCENT,
-                    "Relative change next/this - 1, percent.",
-                ),
-                u64_field(
-                    "blocks_simulated",
-                    UNIT_DIMENSIONLESS,
-                    "Number of blocks of this epoch simulated in this run (2016 unless the run \
-                     started mid-epoch).",
-                ),
-                f64_field(
-                    "mean_interval_s",
-                    UNIT_SECONDS,
-                    "Mean exact interval over the simulated blocks of the epoch, seconds.",
-                ),
-                f64_field(
-                    "mean_hashrate_ehs",
-                    UNIT_EHS,
-                    "Time-weighted mean network hashrate over the simulated part of the epoch, \
-                     EH/s.",
-                ),
-                f64_field(
-                    "implied_hashrate_ehs",
-                    UNIT_EHS,
-                    "Hashrate implied by this epoch's difficulty, difficulty x 2^32 / 600, EH/s.",
-                ),
-                f64_field(
-                    "p95_interval_s",
-                    UNIT_SECONDS,
-                    "95th percentile (nearest rank) of the simulated blocks' exact intervals.",
-                ),
-                f64_field(
-                    "max_interval_s",
-                    UNIT_SECONDS,
-                    "Longest exact interval of the simulated blocks.",
-                ),
-                f64_field(
-                    "blocks_per_day",
-                    "1/day",
-                    "Simulated blocks per day of simulated epoch time.",
-                ),
-                f64_field(
-                    "miner_revenue_usd_per_day",
-                    "USD/day",
-                    "Subsidy + fees at each block's price per day of the epoch (the security \
-                     budget).",
-                ),
-                f64_field(
-                    "fee_share",
-                    UNIT_DIMENSIONLESS,
-                    "Fees over subsidy + fees of the epoch's simulated blocks.",
-                ),
-                field(
-                    "difficulty_rule",
-                    DataType::Utf8,
-                    UNIT_TEXT,
-                    "Rule that set next_bits: bitcoin, asert or lwma (under a per-block rule \
-                     the epoch is a reporting window of 2016 blocks and nothing is clamped).",
-                ),
-            ]
-                .into_iter()
-                .chain(super::security::security_fields())
-                .collect::<Vec<_>>(),
-            ))
-        })
-        .clone()
-}
-
-/// Schema of the `summary` table: the single row of headline numbers of a run.
-pub fn summary_schema() -> SchemaRef {
-    static SCHEMA: OnceLock<SchemaRef> = OnceLock::new();
-    SCHEMA
-        .get_or_init(|| {
-            Arc::new(Schema::new(
-                vec![
-                    u64_field(
-                        "run_id",
-                        UNIT_DIMENSIONLESS,
-                        "Run id (0 for a single `hashshift run`; the sweep's run id otherwise).",
-                    ),
-                    u64_field("seed", UNIT_DIMENSIONLESS, "Master seed of the run."),
-                    field("scenario", DataType::Utf8, UNIT_TEXT, "Scenario name."),
-                    time_field("start_time", "Scenario start (UTC)."),
-                    time_field("end_time", "Scenario end (horizon) (UTC)."),
-                    u64_field(
-                        "start_height",
-                        UNIT_DIMENSIONLESS,
-                        "Height of the first simulated block.",
-                    ),
-                    u64_field(
-                        "end_height",
-                        UNIT_DIMENSIONLESS,
-                        "Height of the last simulated block (start_height - 1 if no block was \
-                     found).",
-                    ),
-                    u64_field("blocks", UNIT_DIMENSIONLESS, "Blocks simulated."),
-                    u64_field("retargets", UNIT_DIMENSIONLESS, "Retargets performed."),
-                    u64_field(
-                        "clamped_retargets",
-                        UNIT_DIMENSIONLESS,
-                        "Retargets whose timespan hit the 4x clamp.",
-                    ),
-                    u64_field(
-                        "halvings",
-                        UNIT_DIMENSIONLESS,
-                        "Halvings crossed during the run.",
-                    ),
-                    u32_field(
-                        "start_bits",
-                        UNIT_DIMENSIONLESS,
-                        "nBits in force at the start.",
-                    ),
-                    u32_field("end_bits", UNIT_DIMENSIONLESS, "nBits in force at the end."),
-                    f64_field(
-                        "start_difficulty",
-                        UNIT_DIMENSIONLESS,
-                        "Difficulty at the start.",
-                    ),
-                    f64_field(
-                        "end_difficulty",
-                        UNIT_DIMENSIONLESS,
-                        "Difficulty at the end.",
-                    ),
-                    f64_field(
-                        "mean_interval_s",
-                        UNIT_SECONDS,
-                        "Mean exact block interval, seconds (NaN if no block).",
-                    ),
-                    f64_field(
-                        "max_interval_s",
-                        UNIT_SECONDS,
-                        "Longest exact block interval, seconds (NaN if no block).",
-                    ),
-                    u64_field(
-                        "subsidy_issued_sat",
-                        UNIT_SAT,
-                        "Subsidy issued during the run, satoshi.",
-                    ),
-                    u64_field(
-                        "fees_paid_sat",
-                        UNIT_SAT,
-                        "Fees paid during the run, satoshi.",
-                    ),
-                ]
-                .into_iter()
-                .chain(super::security::summary_security_fields())
-                .collect::<Vec<_>>(),
-            ))
-        })
-        .clone()
 }
 
 #[cfg(test)]
@@ -355,51 +189,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_field_has_unit_and_description_and_is_required() {
-        // The tables whose every column is required but for the security metrics (the daily,
-        // agent and region tables have more nullable columns, documented as such).
-        let required = [
-            (BLOCKS_TABLE, blocks_schema()),
-            (EPOCHS_TABLE, epochs_schema()),
-            (SUMMARY_TABLE, summary_schema()),
-        ];
-        for (table, schema) in required {
-            assert!(!schema.fields().is_empty(), "{table}");
-            for f in schema.fields() {
-                let md = f.metadata();
-                assert!(
-                    md.get(UNIT_KEY).is_some_and(|u| !u.is_empty()),
-                    "{table}.{} lacks a unit",
-                    f.name()
-                );
-                assert!(
-                    md.get(DESCRIPTION_KEY).is_some_and(|d| !d.is_empty()),
-                    "{table}.{} lacks a description",
-                    f.name()
-                );
-                // Only the security metrics may be null (where a run cannot compute them).
-                let security = super::super::security::security_fields();
-                assert!(
-                    !f.is_nullable() || security.iter().any(|s| s.name() == f.name()),
-                    "{table}.{} is nullable",
-                    f.name()
-                );
-                if matches!(f.data_type(), DataType::Timestamp(..)) {
-                    assert_eq!(md[UNIT_KEY], UNIT_UNIX_TIME_UTC);
-                }
-            }
-        }
+    fn fields_carry_type_nullability_and_metadata() {
+        let c = ColumnDoc {
+            name: "b",
+            data_type: DataType::Float64,
+            null_when: Some(NullWhen::NoFleet),
+            unit: UNIT_EHS,
+            description: "B.",
+        };
+        let f = c.field();
+        assert_eq!((f.name().as_str(), f.is_nullable()), ("b", true));
+        assert_eq!(f.metadata()[UNIT_KEY], "EH/s");
+        assert_eq!(f.metadata()[DESCRIPTION_KEY], "B.");
+        let t = ColumnDoc {
+            null_when: None,
+            data_type: timestamp_type(),
+            ..c
+        };
+        assert!(!t.field().is_nullable());
     }
 
     #[test]
-    fn schemas_are_cached_and_stable() {
-        assert!(Arc::ptr_eq(&blocks_schema(), &blocks_schema()));
-        assert_eq!(blocks_schema().fields().len(), 9);
-        assert_eq!(epochs_schema().fields().len(), 38);
-        assert_eq!(summary_schema().fields().len(), 27);
-        assert_eq!(
-            blocks_schema().field_with_name("time").unwrap().data_type(),
-            &timestamp_type()
-        );
+    fn null_conditions_have_distinct_names() {
+        let mut names: Vec<_> = NullWhen::ALL.iter().map(|w| w.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), NullWhen::ALL.len());
+        assert!(NullWhen::ALL.iter().all(|w| !w.meaning().is_empty()));
     }
 }

@@ -1,5 +1,5 @@
 //! Round-trip tests of the Parquet output (write with `ParquetRecorder`, read back with the
-//! parquet crate's Arrow reader).
+//! parquet crate's Arrow reader): the chain's tables here, the others in [`tables`].
 
 use std::fs::File;
 use std::path::Path;
@@ -15,10 +15,13 @@ use parquet::basic::Compression;
 use parquet::file::metadata::ParquetMetaData;
 
 use super::schema::{UNIT_KEY, UNIT_UNIX_TIME_UTC};
+use super::tables::{BLOCKS, EPOCHS, SUMMARY};
 use super::*;
 use crate::record::{
     BlockRecord, EpochRecord, Recorder, RunMetadata, RunSummary, SecuritySnapshot, SecuritySummary,
 };
+
+mod tables;
 
 const START_TIME: i64 = 1_735_689_600; // 2025-01-01T00:00:00Z
 const START_HEIGHT: u64 = 434 * 2016; // an epoch boundary (874,944)
@@ -252,8 +255,8 @@ fn roundtrip_200k_blocks() {
     write_run(tmp.path(), TableSelection::ALL, &blocks, &epochs, &summary);
 
     // blocks
-    let path = tmp.path().join(BLOCKS_FILE);
-    let batches = check_file_layout(&path, "blocks", &blocks_schema());
+    let path = tmp.path().join(BLOCKS.meta.file);
+    let batches = check_file_layout(&path, "blocks", &BLOCKS.schema());
     let (_, md, _) = read(&path);
     assert_eq!(md.file_metadata().num_rows(), n as i64);
     assert_eq!(
@@ -289,8 +292,8 @@ fn roundtrip_200k_blocks() {
     assert_eq!(hashrate[0], 800.0);
 
     // epochs
-    let path = tmp.path().join(EPOCHS_FILE);
-    let batches = check_file_layout(&path, "epochs", &epochs_schema());
+    let path = tmp.path().join(EPOCHS.meta.file);
+    let batches = check_file_layout(&path, "epochs", &EPOCHS.schema());
     let starts = col_u64(&batches, "start_height");
     let ends = col_u64(&batches, "end_height");
     assert_eq!(starts.len(), epochs.len());
@@ -315,8 +318,8 @@ fn roundtrip_200k_blocks() {
     assert_eq!(implied[0], epochs[0].implied_hashrate_hs / 1e18);
 
     // summary
-    let path = tmp.path().join(SUMMARY_FILE);
-    let batches = check_file_layout(&path, "summary", &summary_schema());
+    let path = tmp.path().join(SUMMARY.meta.file);
+    let batches = check_file_layout(&path, "summary", &SUMMARY.schema());
     assert_eq!(batches.iter().map(|b| b.num_rows()).sum::<usize>(), 1);
     assert_eq!(col_u64(&batches, "blocks"), vec![n]);
     assert_eq!(
@@ -345,7 +348,7 @@ fn output_is_byte_deterministic() {
     let b = tempfile::tempdir().unwrap();
     write_run(a.path(), TableSelection::ALL, &blocks, &epochs, &summary);
     write_run(b.path(), TableSelection::ALL, &blocks, &epochs, &summary);
-    for file in [BLOCKS_FILE, EPOCHS_FILE, SUMMARY_FILE] {
+    for file in [BLOCKS.meta.file, EPOCHS.meta.file, SUMMARY.meta.file] {
         let x = std::fs::read(a.path().join(file)).unwrap();
         let y = std::fs::read(b.path().join(file)).unwrap();
         assert!(x.len() > 100);
@@ -364,16 +367,29 @@ fn summary_only_and_no_blocks() {
         &epochs,
         &summary,
     );
-    assert!(!tmp.path().join(BLOCKS_FILE).exists());
-    assert!(!tmp.path().join(EPOCHS_FILE).exists());
-    assert!(!tmp.path().join(super::agents::FIRMS_FILE).exists());
-    assert!(!tmp.path().join(super::agents::EVENTS_FILE).exists());
-    check_file_layout(&tmp.path().join(SUMMARY_FILE), "summary", &summary_schema());
+    for t in RUN_TABLES {
+        let m = t.meta();
+        assert_eq!(
+            tmp.path().join(m.file).exists(),
+            !m.is_optional(),
+            "{}",
+            m.name
+        );
+    }
+    check_file_layout(
+        &tmp.path().join(SUMMARY.meta.file),
+        "summary",
+        &SUMMARY.schema(),
+    );
 
     // Selected tables with zero rows are still valid files with the fixed schema.
     let tmp = tempfile::tempdir().unwrap();
     write_run(tmp.path(), TableSelection::ALL, &[], &[], &summary);
-    let batches = check_file_layout(&tmp.path().join(BLOCKS_FILE), "blocks", &blocks_schema());
+    let batches = check_file_layout(
+        &tmp.path().join(BLOCKS.meta.file),
+        "blocks",
+        &BLOCKS.schema(),
+    );
     assert_eq!(batches.iter().map(|b| b.num_rows()).sum::<usize>(), 0);
 }
 
@@ -384,7 +400,7 @@ fn summary_is_required_exactly_once() {
     let rec = ParquetRecorder::create(tmp.path(), &meta(), TableSelection::ALL).unwrap();
     let err = rec.finish().unwrap_err();
     assert!(matches!(err, OutputError::MissingSummary { .. }), "{err}");
-    assert!(err.to_string().contains(SUMMARY_FILE), "{err}");
+    assert!(err.to_string().contains(SUMMARY.meta.file), "{err}");
 
     let mut rec = ParquetRecorder::create(tmp.path(), &meta(), TableSelection::ALL).unwrap();
     rec.summary(&summary).unwrap();
@@ -419,25 +435,20 @@ fn run_dir_with_recorder() {
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     names.sort();
-    assert_eq!(
-        names,
-        [
-            COMPLETION_MARKER,
-            BLOCKS_FILE,
-            super::daily::DAILY_FILE,
-            super::daily::DAILY_REGIONS_FILE,
-            EPOCHS_FILE,
-            super::agents::EVENTS_FILE,
-            super::agents::FIRMS_FILE,
-            SUMMARY_FILE
-        ]
-    );
+    let mut expected: Vec<_> = RUN_TABLES.iter().map(|t| t.meta().file).collect();
+    expected.push(COMPLETION_MARKER);
+    expected.sort_unstable();
+    assert_eq!(names, expected);
     assert_eq!(
         std::fs::read_dir(tmp.path().join("runs")).unwrap().count(),
         1
     );
-    let batches = check_file_layout(&final_dir.join(BLOCKS_FILE), "blocks", &blocks_schema());
+    let batches = check_file_layout(
+        &final_dir.join(BLOCKS.meta.file),
+        "blocks",
+        &BLOCKS.schema(),
+    );
     assert_eq!(col_u64(&batches, "height").len(), 4100);
-    let time_field = blocks_schema().field_with_name("time").unwrap().clone();
+    let time_field = BLOCKS.schema().field_with_name("time").unwrap().clone();
     assert_eq!(time_field.metadata()[UNIT_KEY], UNIT_UNIX_TIME_UTC);
 }

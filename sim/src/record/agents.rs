@@ -4,14 +4,8 @@
 /// The agents' and AI market's state at the end of a day (agent runs only).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct AgentDay {
-    /// Colocation rate a contract signed now would lock, USD per MW of critical IT per year.
-    pub ai_colo_rate_usd_per_mw_year: f64,
-    /// GPU-hour price, USD.
-    pub gpu_hour_usd: f64,
-    /// AI demand that converted sites can serve, MW of critical IT.
-    pub ai_demand_mw: f64,
-    /// AI supply (exogenous + contracted by mining sites), MW of critical IT.
-    pub ai_supply_mw: f64,
+    /// The AI market (None when the run has none: `ai.enabled = false`).
+    pub ai_market: Option<AiMarketDay>,
     /// Sites' capacity, MW (gross).
     pub capacity_mw: f64,
     /// MW with ASICs installed.
@@ -24,16 +18,29 @@ pub struct AgentDay {
     pub idle_mw: f64,
     /// Share of the initial mining MW now in AI or converting to it.
     pub ai_share_of_initial_mining_mw: f64,
-    /// Revenue per kWh of colocation at the current rate (per kWh of critical IT), USD.
-    pub colo_usd_per_kwh: f64,
-    /// Revenue per kWh of GPU cloud at the current GPU-hour price (per kWh of critical IT), USD.
-    pub cloud_usd_per_kwh: f64,
     /// Revenue per kWh of mining (running fleet at the meter), USD.
     pub mining_usd_per_kwh: f64,
     /// Firms not bankrupt.
     pub active_firms: u64,
     /// ASIC hashrate offered on the secondary market, TH/s.
     pub secondary_ths: f64,
+}
+
+/// The AI market at the end of a day (runs with firms and an AI market).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct AiMarketDay {
+    /// Colocation rate a contract signed now would lock, USD per MW of critical IT per year.
+    pub colo_rate_usd_per_mw_year: f64,
+    /// GPU-hour price, USD.
+    pub gpu_hour_usd: f64,
+    /// AI demand that converted sites can serve, MW of critical IT.
+    pub demand_mw: f64,
+    /// AI supply (exogenous + contracted by mining sites), MW of critical IT.
+    pub supply_mw: f64,
+    /// Revenue per kWh of colocation at the current rate (per kWh of critical IT), USD.
+    pub colo_usd_per_kwh: f64,
+    /// Revenue per kWh of GPU cloud at the current GPU-hour price (per kWh of critical IT), USD.
+    pub cloud_usd_per_kwh: f64,
 }
 
 /// One site's state (for analyses and tests: [`crate::engine::Simulation::sites`]).
@@ -57,80 +64,110 @@ pub struct SiteSnapshot {
     pub efficiency_j_per_th: f64,
 }
 
-/// What happened, in the `events` table.
+/// Which ids an event of a kind carries: the `firm` and `site` columns of the `events` table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EventKind {
-    /// A firm started converting MW to AI (MW offline for the lead time).
-    ConversionStarted,
-    /// A conversion was energized: the MW now serves AI.
-    ConversionCompleted,
-    /// An AI contract was signed (rate locked for its tenor).
-    ContractSigned,
-    /// An AI contract reached the end of its tenor.
-    ContractEnded,
-    /// An AI tenant defaulted.
-    ContractDefaulted,
-    /// ASICs were ordered (paid at order).
-    AsicPurchase,
-    /// Ordered ASICs arrived and were installed.
-    AsicDelivery,
-    /// ASICs were bought from the secondary market (installed at once).
-    AsicSecondaryPurchase,
-    /// ASICs were sold on the secondary market.
-    AsicSale,
-    /// Unsold secondary-market ASICs were scrapped.
-    AsicScrapped,
-    /// A site's capacity was expanded (build-out completed).
-    SiteExpanded,
-    /// A firm went bankrupt.
-    Bankruptcy,
-    /// A bankrupt firm's site was sold to another firm.
-    SiteSold,
-    /// A bankrupt firm's site was shut (no buyer).
-    SiteShut,
-    /// A banned site moved to another region, its capacity to be rebuilt there.
-    SiteRelocated,
-    /// A scheduled shock took effect.
-    Shock,
-    /// The block subsidy halved.
-    Halving,
-    /// A retarget was limited by the 4x clamp.
-    RetargetClamped,
-    /// A fee spike began (`value`: its multiplier of the fees).
-    FeeSpikeStarted,
-    /// A fee spike ended (`value`: its multiplier).
-    FeeSpikeEnded,
-    /// The price fell on a security event (`detail`: the trigger; `value`: the price factor).
-    PriceFeedback,
+pub enum EventScope {
+    /// Network-level: neither a firm nor a site.
+    Network,
+    /// A firm, no site.
+    Firm,
+    /// A firm and one of the sites it owns (or buys).
+    Site,
 }
 
-impl EventKind {
-    /// The name written to the `events` table (snake_case).
-    pub fn name(self) -> &'static str {
-        match self {
-            EventKind::ConversionStarted => "conversion_started",
-            EventKind::ConversionCompleted => "conversion_completed",
-            EventKind::ContractSigned => "contract_signed",
-            EventKind::ContractEnded => "contract_ended",
-            EventKind::ContractDefaulted => "contract_defaulted",
-            EventKind::AsicPurchase => "asic_purchase",
-            EventKind::AsicDelivery => "asic_delivery",
-            EventKind::AsicSecondaryPurchase => "asic_secondary_purchase",
-            EventKind::AsicSale => "asic_sale",
-            EventKind::AsicScrapped => "asic_scrapped",
-            EventKind::SiteExpanded => "site_expanded",
-            EventKind::Bankruptcy => "bankruptcy",
-            EventKind::SiteSold => "site_sold",
-            EventKind::SiteShut => "site_shut",
-            EventKind::SiteRelocated => "site_relocated",
-            EventKind::Shock => "shock",
-            EventKind::Halving => "halving",
-            EventKind::RetargetClamped => "retarget_clamped",
-            EventKind::FeeSpikeStarted => "fee_spike_started",
-            EventKind::FeeSpikeEnded => "fee_spike_ended",
-            EventKind::PriceFeedback => "price_feedback",
-        }
+impl EventScope {
+    /// Whether events of this scope name a firm.
+    pub fn has_firm(self) -> bool {
+        self != EventScope::Network
     }
+
+    /// Whether events of this scope name a site.
+    pub fn has_site(self) -> bool {
+        self == EventScope::Site
+    }
+}
+
+/// Defines [`EventKind`] from one list: each kind's doc comment, name in the `events` table and
+/// scope.
+macro_rules! event_kinds {
+    ($($(#[doc = $doc:literal])+ $kind:ident = $name:literal, $scope:ident;)+) => {
+        /// What happened, in the `events` table.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum EventKind {
+            $($(#[doc = $doc])+ $kind,)+
+        }
+
+        impl EventKind {
+            /// Every kind, in declaration order (the order of the `kind` column's description).
+            pub const ALL: &'static [EventKind] = &[$(EventKind::$kind),+];
+
+            /// The name written to the `events` table (snake_case).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(EventKind::$kind => $name,)+
+                }
+            }
+
+            /// Which ids the kind's events carry.
+            pub fn scope(self) -> EventScope {
+                match self {
+                    $(EventKind::$kind => EventScope::$scope,)+
+                }
+            }
+
+            /// What the kind means (its doc comment).
+            pub fn description(self) -> &'static str {
+                match self {
+                    $(EventKind::$kind => concat!($($doc),+).trim_ascii(),)+
+                }
+            }
+        }
+    };
+}
+
+event_kinds! {
+    /// A firm started converting MW to AI (MW offline for the lead time).
+    ConversionStarted = "conversion_started", Site;
+    /// A conversion was energized: the MW now serves AI.
+    ConversionCompleted = "conversion_completed", Site;
+    /// An AI contract was signed (rate locked for its tenor).
+    ContractSigned = "contract_signed", Site;
+    /// An AI contract reached the end of its tenor.
+    ContractEnded = "contract_ended", Site;
+    /// An AI tenant defaulted.
+    ContractDefaulted = "contract_defaulted", Site;
+    /// ASICs were ordered (paid at order).
+    AsicPurchase = "asic_purchase", Site;
+    /// Ordered ASICs arrived and were installed.
+    AsicDelivery = "asic_delivery", Site;
+    /// ASICs were bought from the secondary market (installed at once).
+    AsicSecondaryPurchase = "asic_secondary_purchase", Site;
+    /// ASICs were sold on the secondary market.
+    AsicSale = "asic_sale", Site;
+    /// Unsold secondary-market ASICs were scrapped.
+    AsicScrapped = "asic_scrapped", Network;
+    /// A site's capacity was expanded (build-out completed).
+    SiteExpanded = "site_expanded", Site;
+    /// A firm went bankrupt.
+    Bankruptcy = "bankruptcy", Firm;
+    /// A bankrupt firm's site was sold to another firm.
+    SiteSold = "site_sold", Site;
+    /// A bankrupt firm's site was shut (no buyer).
+    SiteShut = "site_shut", Site;
+    /// A banned site moved to another region, its capacity to be rebuilt there.
+    SiteRelocated = "site_relocated", Site;
+    /// A scheduled shock took effect.
+    Shock = "shock", Network;
+    /// The block subsidy halved.
+    Halving = "halving", Network;
+    /// A retarget was limited by the 4x clamp.
+    RetargetClamped = "retarget_clamped", Network;
+    /// A fee spike began (`value`: its multiplier of the fees).
+    FeeSpikeStarted = "fee_spike_started", Network;
+    /// A fee spike ended (`value`: its multiplier).
+    FeeSpikeEnded = "fee_spike_ended", Network;
+    /// The price fell on a security event (`detail`: the trigger; `value`: the price factor).
+    PriceFeedback = "price_feedback", Network;
 }
 
 /// One event of the `events` table.
@@ -204,8 +241,8 @@ pub struct FirmMonthRecord {
     pub installed_ths: f64,
     /// Running hashrate, TH/s.
     pub running_ths: f64,
-    /// Hashrate-weighted efficiency of the installed machines, J/TH (NaN without machines).
-    pub efficiency_j_per_th: f64,
+    /// Hashrate-weighted efficiency of the installed machines, J/TH (None without machines).
+    pub efficiency_j_per_th: Option<f64>,
     /// Cash after the month's flows, USD.
     pub cash_usd: f64,
     /// Debt (corporate and project), USD.

@@ -26,6 +26,8 @@ pub struct SecuritySnapshot {
     pub idle_ehs: Option<f64>,
     /// Machines unsold on the secondary market (decommissioned by their owners), EH/s.
     pub unsold_ehs: Option<f64>,
+    /// The overhang: idle plus unsold, EH/s.
+    pub overhang_ehs: Option<f64>,
     /// Idle plus unsold, over the network hashrate (can exceed 1).
     pub overhang_share: Option<f64>,
     /// Herfindahl-Hirschman index of firms' running hashrate (sites' without firms), 0..1.

@@ -16,14 +16,10 @@ use super::{Ctx, ScenarioError};
 pub const ASERT_HALF_LIFE_S: u64 = 172_800;
 /// LWMA averaging window, blocks: Bitcoin Gold mainnet (BTCGPU `chainparams.cpp`).
 pub const LWMA_WINDOW: u32 = 45;
-/// Attack duration, hours: a majority attack held for 24 hours. ASSUMPTION (a day covers the
-/// confirmation depth of most exchanges, which ask for 1 to 6 blocks).
-pub const ATTACK_HOURS: f64 = 24.0;
-/// Attacker's energy price, USD/kWh (ASSUMPTION: an industrial rate, the secondary market's
-/// reference buyer).
-pub const ATTACKER_ENERGY_USD_PER_KWH: f64 = 0.05;
-/// Attacker's PUE (ASSUMPTION: as the secondary market's reference buyer).
-pub const ATTACKER_PUE: f64 = 1.1;
+pub use hashshift_models::security::attack::{
+    DEFAULT_ENERGY_USD_PER_KWH as ATTACKER_ENERGY_USD_PER_KWH, DEFAULT_HOURS as ATTACK_HOURS,
+    DEFAULT_PUE as ATTACKER_PUE,
+};
 /// Secondary-market payback without firms, years (the firms' default).
 pub const SECONDARY_PAYBACK_YEARS: f64 = super::defaults::FIRMS_SECONDARY_PAYBACK_YEARS;
 

@@ -1,8 +1,8 @@
 //! The sweep's `runs` table: one row per run, assembled from the runs' own
 //! `summary.parquet` files.
 //!
-//! Columns: `run` (= the `run=<id>` folder, Int64 like the Hive key readers infer), `point`,
-//! `replicate`, one typed column per axis (Float64, Int64, Boolean or Utf8, from the scenario
+//! Columns: [`key_columns`] (`run` = the `run=<id>` folder, Int64 like the Hive key readers
+//! infer, `point`, `replicate`), one typed column per axis (Float64, Int64, Boolean or Utf8, from the scenario
 //! key's type), then every field of [`crate::output::summary_schema`] in its order, so new
 //! summary fields appear here without changes.
 //!
@@ -22,10 +22,12 @@ use parquet::arrow::ArrowWriter;
 
 use super::design::{ParamType, ParamValue};
 use super::exec::{run_dir, ExecError};
-use super::Sweep;
-use crate::output::schema::{DESCRIPTION_KEY, UNIT_DIMENSIONLESS, UNIT_KEY};
+use super::{RunSpec, Sweep};
+use crate::output::columns::{ColumnList, Columns, List};
+use crate::output::schema::{field, UNIT_DIMENSIONLESS};
 use crate::output::{
-    summary_schema, writer_properties_with, OutputError, KV_TABLE, KV_VERSION, SUMMARY_FILE,
+    encode_rows, summary_schema, writer_properties_with, OutputError, Tuning, KV_TABLE, KV_VERSION,
+    SUMMARY_FILE,
 };
 use crate::runner::VERSION;
 
@@ -33,40 +35,37 @@ use crate::runner::VERSION;
 pub const RUNS_FILE: &str = "runs.parquet";
 /// Table name (`hashshift.table`).
 pub const RUNS_TABLE: &str = "runs";
+/// What a row of the runs table is.
+pub const RUNS_DESCRIPTION: &str =
+    "One row per run of a sweep, in `run` order, at the sweep's root.";
 /// Key-value metadata key: the sweep hash.
 pub const KV_SWEEP_HASH: &str = "hashshift.sweep_hash";
 /// Key-value metadata key: the resolved sweep (`_sweep.json`).
 pub const KV_SWEEP: &str = "hashshift.sweep";
 
-fn field(name: &str, dt: DataType, unit: &str, description: &str) -> Field {
-    Field::new(name, dt, false).with_metadata(HashMap::from([
-        (UNIT_KEY.to_string(), unit.to_string()),
-        (DESCRIPTION_KEY.to_string(), description.to_string()),
-    ]))
-}
-
-/// The leading columns of every runs table: `run`, `point` and `replicate`.
-pub fn runs_fixed_fields() -> Vec<Field> {
-    vec![
-        field(
+/// The leading columns of every runs table: `run`, `point` and `replicate` (Int64, like the
+/// Hive key readers infer).
+pub fn key_columns() -> Columns<RunSpec, impl List<RunSpec>> {
+    Columns::<RunSpec>::new()
+        .i64(
             "run",
-            DataType::Int64,
             UNIT_DIMENSIONLESS,
             "Run id: the run's folder is run=<id> (the Hive partition key of the per-run tables).",
-        ),
-        field(
+            |r| r.id as i64,
+        )
+        .i64(
             "point",
-            DataType::Int64,
             UNIT_DIMENSIONLESS,
-            "Design point (run = point x replicates + replicate); runs of one point differ only by their seed.",
-        ),
-        field(
+            "Design point (run = point x replicates + replicate); runs of one point differ only \
+             by their seed.",
+            |r| r.point as i64,
+        )
+        .i64(
             "replicate",
-            DataType::Int64,
             UNIT_DIMENSIONLESS,
             "Replicate: replicate r has the same seed at every point (common random numbers).",
-        ),
-    ]
+            |r| r.replicate as i64,
+        )
 }
 
 /// The Arrow type of an axis column whose scenario key has type `ty`.
@@ -84,6 +83,7 @@ pub fn axis_field(column: &str, ty: ParamType, path: &str) -> Field {
     field(
         column,
         axis_data_type(ty),
+        false,
         &format!("as scenario key {path}"),
         &format!(
             "Swept parameter: scenario key `{path}` at this run's point (`hashshift schema` \
@@ -92,10 +92,15 @@ pub fn axis_field(column: &str, ty: ParamType, path: &str) -> Field {
     )
 }
 
-/// The Arrow schema of `sweep`'s runs table (see the module docs): [`runs_fixed_fields`], one
+/// The Arrow schema of `sweep`'s runs table (see the module docs): [`key_columns`], one
 /// [`axis_field`] per axis, then every field of the summary table.
 pub fn runs_schema(sweep: &Sweep) -> SchemaRef {
-    let mut fields = runs_fixed_fields();
+    let mut fields: Vec<Field> = key_columns()
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.as_ref().clone())
+        .collect();
     fields.extend(
         sweep
             .axes
@@ -169,6 +174,7 @@ pub fn write_runs_table(sweep: &Sweep, root: &Path) -> Result<PathBuf, ExecError
             .clone()
             .with_metadata(kv.iter().cloned().collect::<HashMap<_, _>>()),
     );
+    let keys = key_columns();
     let final_path = root.join(RUNS_FILE);
     let io = |op: &'static str, path: &Path, source: std::io::Error| {
         ExecError::Output(OutputError::Io {
@@ -190,17 +196,17 @@ pub fn write_runs_table(sweep: &Sweep, root: &Path) -> Result<PathBuf, ExecError
             let mut writer = ArrowWriter::try_new(
                 file,
                 schema.clone(),
-                Some(writer_properties_with("runs", kv.clone(), &schema)),
+                Some(writer_properties_with(
+                    &Tuning::DEFAULT,
+                    kv.clone(),
+                    &schema,
+                )),
             )
             .map_err(pq)?;
             for id in 0..sweep.n_runs() {
                 let run = sweep.run(id);
                 let summary = read_summary(&run_dir(root, id).join(SUMMARY_FILE))?;
-                let mut cols: Vec<ArrayRef> = vec![
-                    Arc::new(Int64Array::from(vec![id as i64])),
-                    Arc::new(Int64Array::from(vec![run.point as i64])),
-                    Arc::new(Int64Array::from(vec![run.replicate as i64])),
-                ];
+                let mut cols = encode_rows(&keys, std::slice::from_ref(&run));
                 for (a, v) in sweep.axes.iter().zip(&sweep.points[run.point as usize]) {
                     cols.push(param_array(a.ty, v));
                 }

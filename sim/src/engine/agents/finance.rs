@@ -213,7 +213,7 @@ impl Agents {
             idle_mw: 0.0,
             installed_ths: 0.0,
             running_ths: 0.0,
-            efficiency_j_per_th: f64::NAN,
+            efficiency_j_per_th: None,
             cash_usd: firm.cash,
             debt_usd: firm.debt(),
             mining_revenue_usd: firm.ledger.mining_revenue,
@@ -245,7 +245,7 @@ impl Agents {
             }
         }
         if r.installed_ths > 0.0 {
-            r.efficiency_j_per_th = w_e / r.installed_ths;
+            r.efficiency_j_per_th = Some(w_e / r.installed_ths);
         }
         self.firm_rows.push(r);
         self.firms[f].ledger = Ledger::default();

@@ -225,6 +225,7 @@ impl Economy {
         let overhang_ths = idle_ths + unsold_ths;
         snap.idle_ehs = Some(idle_ths / 1e6);
         snap.unsold_ehs = Some(unsold_ths / 1e6);
+        snap.overhang_ehs = Some(idle_ths / 1e6 + unsold_ths / 1e6);
         if honest_ths > 0.0 {
             snap.overhang_share = Some(overhang_ths / honest_ths);
         }
