@@ -83,7 +83,11 @@ pub fn parse_daily_columns(
         .collect();
     // A name given twice would leave which column is read to chance: refuse it.
     for (j, n) in names.iter().enumerate() {
-        if let Some(k) = names[..j].iter().position(|m| m == n).filter(|_| !n.is_empty()) {
+        if let Some(k) = names[..j]
+            .iter()
+            .position(|m| m == n)
+            .filter(|_| !n.is_empty())
+        {
             return Err(format!(
                 "the header names column `{n}` twice (fields {} and {}); each column name must \
                  be unique",
