@@ -19,6 +19,7 @@
 //! - [`fees`]: fees per block in satoshi, lognormal with a given mean, or constant.
 //! - [`fee_spikes`]: episodes of congestion that multiply the fees for days at a time.
 //! - [`feedback`]: price drops triggered by slow blocks or a hashrate drawdown (stress studies).
+//! - [`volatility`]: the firms' running estimate of BTC's volatility (EWMA of daily returns).
 //! - [`energy`]: energy price per region, USD/kWh: log price mean-reverting
 //!   (Ornstein-Uhlenbeck, exact discretization) around a level with a yearly cosine season.
 
@@ -31,6 +32,7 @@ pub mod price;
 mod replay;
 #[cfg(test)]
 mod tests;
+pub mod volatility;
 
 pub use energy::EnergyPrice;
 pub use error::MarketParamError;
@@ -38,6 +40,7 @@ pub use fee_spikes::FeeSpikes;
 pub use feedback::{FeedbackTrigger, PriceFeedback};
 pub use fees::FeeModel;
 pub use price::{Gbm, Merton, PriceModel, PriceProcess, PriceReplay, Regime, RegimeSwitching};
+pub use volatility::EwmaVolatility;
 
 /// Days per year (Julian year); the annualization used by every market process.
 pub const DAYS_PER_YEAR: f64 = 365.25;
