@@ -47,9 +47,12 @@
 pub(crate) mod agents;
 mod difficulty;
 pub(crate) mod economy;
+mod error;
 pub mod event;
+mod outbox;
 pub mod queue;
 pub mod rng;
 mod simulation;
 
-pub use simulation::{NoProgress, Progress, SimError, Simulation, SimulationBuilder};
+pub use error::{DifficultyError, InvalidInput, InvariantError, SimError};
+pub use simulation::{NoProgress, Progress, RunOptions, Simulation, SimulationBuilder};

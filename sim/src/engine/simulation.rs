@@ -1,7 +1,5 @@
 //! The simulation: a builder that validates inputs and returns a runnable [`Simulation`].
 
-use std::fmt;
-
 use hashshift_models::consensus::{self, DIFFICULTY_ADJUSTMENT_INTERVAL, SUBSIDY_HALVING_INTERVAL};
 use hashshift_models::hashrate_path::HashratePath;
 use rand_chacha::ChaCha8Rng;
@@ -9,54 +7,21 @@ use rand_distr::{Distribution, Exp1};
 
 use super::difficulty::DifficultyControl;
 use super::economy::Economy;
+use super::error::{InvalidInput, InvariantError, SimError};
 use super::event::Event;
+use super::outbox::Outbox;
 use super::queue::{EventQueue, Scheduled};
 use crate::calendar::DAY_S;
 use crate::record::RegionDayRecord;
-use crate::record::{
-    BlockRecord, EventKind, IntervalStats, RecordError, Recorder, RunSummary, SecuritySummary,
-};
+use crate::record::{BlockRecord, EventKind, IntervalStats, Recorder, RunSummary, SecuritySummary};
 
 mod builder;
 mod retarget;
 
-pub use builder::SimulationBuilder;
+pub use builder::{RunOptions, SimulationBuilder};
 
 /// 2^32, the expected hashes per block at difficulty 1 (in the hashrate-quoting convention).
 const TWO_POW_32: f64 = 4_294_967_296.0;
-
-/// Why a simulation could not be built or run.
-#[derive(Debug)]
-pub enum SimError {
-    /// Inputs that cannot be simulated (normally caught by scenario validation).
-    Invalid(String),
-    /// The recorder failed.
-    Record(RecordError),
-}
-
-impl fmt::Display for SimError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SimError::Invalid(m) => write!(f, "invalid simulation input: {m}"),
-            SimError::Record(e) => e.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for SimError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            SimError::Invalid(_) => None,
-            SimError::Record(e) => Some(e),
-        }
-    }
-}
-
-impl From<RecordError> for SimError {
-    fn from(e: RecordError) -> Self {
-        SimError::Record(e)
-    }
-}
 
 /// Progress reports, called at every simulated midnight (UTC). Must be cheap.
 pub trait Progress {
@@ -132,8 +97,8 @@ pub struct Simulation {
     day_start_unix: i64,
     /// Scratch buffer for region-day records (reused daily).
     region_days: Vec<RegionDayRecord>,
-    /// Scratch buffer for events the agents schedule.
-    agent_schedule: Vec<(f64, Event)>,
+    /// Records and events to schedule that handlers produced, lent to them.
+    outbox: Outbox,
     /// Check the agents' invariants after every non-block event (tests).
     check_invariants: bool,
     /// The difficulty rule in force and its switches.
@@ -201,19 +166,19 @@ impl Simulation {
         progress: &mut P,
     ) -> Result<RunSummary, SimError> {
         if self.finished {
-            return Err(SimError::Invalid("this simulation has already run".into()));
+            return Err(SimError::AlreadyRun);
         }
         self.finished = true;
-        self.economy
-            .set_record_firm_rows(recorder.wants_firm_months());
         self.start();
-        self.flush_agents(recorder)?;
+        self.flush_outbox(recorder)?;
         while let Some(ev) = self.queue.pop_before(&mut self.next_block) {
             if self.check_invariants && (ev.time < self.clock || ev.time.is_nan()) {
-                return Err(SimError::Invalid(format!(
-                    "invariant broken: event {:?} at {} s comes before the clock {} s",
-                    ev.event, ev.time, self.clock
-                )));
+                return Err(InvariantError::TimeWentBack {
+                    event: format!("{:?}", ev.event),
+                    time_s: ev.time,
+                    clock_s: self.clock,
+                }
+                .into());
             }
             self.clock = ev.time;
             match ev.event {
@@ -228,7 +193,10 @@ impl Simulation {
                     self.end_day(now, recorder)?;
                     progress.update(now, self.height);
                     let subsidy = consensus::block_subsidy(self.height);
-                    if let Some(h) = self.economy.new_day(now, self.difficulty, subsidy) {
+                    if let Some(h) =
+                        self.economy
+                            .new_day(now, self.difficulty, subsidy, &mut self.outbox)
+                    {
                         self.set_hashrate(h);
                     }
                     let next = self.clock + DAY_S as f64;
@@ -239,14 +207,14 @@ impl Simulation {
                 Event::End => break,
                 agent_event => {
                     let now = self.start_unix + self.clock.floor() as i64;
-                    self.economy.on_agent_event(agent_event, now, self.height);
+                    self.economy
+                        .on_agent_event(agent_event, now, self.height, &mut self.outbox);
                 }
             }
             if !matches!(ev.event, Event::BlockFound { .. }) {
-                self.flush_agents(recorder)?;
+                self.flush_outbox(recorder)?;
                 if self.check_invariants && matches!(ev.event, Event::DailyTick) {
-                    self.check_invariants_now()
-                        .map_err(|e| SimError::Invalid(format!("invariant broken: {e}")))?;
+                    self.check_invariants_now()?;
                 }
             }
         }
@@ -255,7 +223,7 @@ impl Simulation {
             self.end_day(self.end_unix, recorder)?;
         }
         // Records of the blocks since the last other event (a halving in the last hours).
-        self.flush_agents(recorder)?;
+        self.flush_outbox(recorder)?;
         progress.update(self.end_unix, self.height);
         let summary = self.summary();
         recorder.summary(&summary)?;
@@ -265,7 +233,7 @@ impl Simulation {
     /// The invariants checked at every midnight by [`Simulation::with_invariant_checks`]: the
     /// network's (hashrate, price and difficulty finite and non-negative, the issued supply
     /// within the cap) and the agents' (see `Agents::check_invariants`).
-    fn check_invariants_now(&self) -> Result<(), String> {
+    fn check_invariants_now(&self) -> Result<(), InvariantError> {
         let network = [
             ("hashrate", self.hashrate),
             ("price", self.economy.price()),
@@ -273,33 +241,37 @@ impl Simulation {
         ];
         for (what, x) in network {
             if !(x.is_finite() && x >= 0.0) {
-                return Err(format!("{what} is {x} at {} s", self.clock));
+                return Err(InvariantError::Network {
+                    what,
+                    value: x,
+                    clock_s: self.clock,
+                });
             }
         }
         let before = consensus::subsidy_issued_below(self.start_height);
         let supply = before + self.stats.subsidy;
         let expected = consensus::subsidy_issued_below(self.start_height + self.stats.blocks);
         if supply != expected || supply > consensus::TOTAL_SUBSIDY_SAT {
-            return Err(format!(
-                "supply {supply} sat after {} blocks from height {} (the subsidies sum to \
-                 {expected} sat; cap {} sat)",
-                self.stats.blocks,
-                self.start_height,
-                consensus::TOTAL_SUBSIDY_SAT
-            ));
+            return Err(InvariantError::Supply {
+                supply_sat: supply,
+                blocks: self.stats.blocks,
+                start_height: self.start_height,
+                expected_sat: expected,
+                cap_sat: consensus::TOTAL_SUBSIDY_SAT,
+            });
         }
         self.economy.check_agent_invariants()
     }
 
-    /// Schedules the events the agents asked for and records their events and firm rows.
-    fn flush_agents<R: Recorder + ?Sized>(&mut self, recorder: &mut R) -> Result<(), SimError> {
-        self.economy.take_scheduled(&mut self.agent_schedule);
-        for (t, ev) in self.agent_schedule.drain(..) {
+    /// Schedules the events handlers asked for (those before the horizon, never before now)
+    /// and sends their records to `recorder`.
+    fn flush_outbox<R: Recorder + ?Sized>(&mut self, recorder: &mut R) -> Result<(), SimError> {
+        for (t, ev) in self.outbox.drain_scheduled() {
             if t < self.horizon {
                 self.queue.schedule(t.max(self.clock), ev);
             }
         }
-        self.economy.drain_records(recorder)
+        Ok(self.outbox.send(recorder)?)
     }
 
     fn start(&mut self) {
@@ -473,7 +445,7 @@ impl Simulation {
         s.fees += fees;
         if height > 0 && height % SUBSIDY_HALVING_INTERVAL == 0 {
             s.halvings += 1;
-            self.economy
+            self.outbox
                 .network_event(time_unix, EventKind::Halving, "", height as f64);
         }
         let e = &mut self.epoch;
@@ -490,9 +462,9 @@ impl Simulation {
         let (per_block_bits, switched) = self
             .difficulty_ctl
             .after_block(height, time_unix, self.bits)
-            .map_err(SimError::Invalid)?;
+            .map_err(InvalidInput::Difficulty)?;
         if let Some(rule) = switched {
-            self.economy.network_event(
+            self.outbox.network_event(
                 time_unix,
                 EventKind::Shock,
                 rule.name(),

@@ -563,10 +563,6 @@ impl Recorder for ParquetRecorder {
         self.agents.push_firm(rec).map_err(RecordError::new)
     }
 
-    fn wants_firm_months(&self) -> bool {
-        self.agents.writes_firms()
-    }
-
     fn event(&mut self, rec: &EventRecord) -> Result<(), RecordError> {
         self.agents.push_event(rec).map_err(RecordError::new)
     }

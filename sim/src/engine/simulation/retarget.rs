@@ -72,7 +72,7 @@ impl Simulation {
         self.stats.retargets += 1;
         self.stats.clamped += u64::from(rec.clamped);
         if rec.clamped {
-            self.economy.network_event(
+            self.outbox.network_event(
                 rec.last_block_time_unix,
                 EventKind::RetargetClamped,
                 "",
