@@ -72,6 +72,7 @@ use outlook::RewardCache;
 use registry::{Firm, Registry, SiteState};
 use secondary::SecondaryMarket;
 
+use super::clock::SimTime;
 use super::error::InvalidInput;
 use super::event::Event;
 use super::outbox::Outbox;
@@ -232,7 +233,8 @@ impl Agents {
         let interval = spec.decision_interval_days * DAY_S;
         for f in 0..a.registry.firms().len() {
             let offset = a.registry.firm_mut(f).rng.random::<f64>() * interval;
-            out.schedule(offset, Event::FirmDecision { firm: f as u32 });
+            let at = SimTime::from_secs(offset);
+            out.schedule(at, Event::FirmDecision { firm: f as u32 });
         }
         Ok(a)
     }
@@ -257,7 +259,7 @@ impl Agents {
         }
         let scrapped = self
             .secondary
-            .scrap(cx.v.now_days, self.spec.secondary_shelf_days);
+            .scrap(cx.v.now_days(), self.spec.secondary_shelf_days);
         if scrapped > 0.0 {
             let time = cx.v.now_unix();
             let e = cx

@@ -48,8 +48,6 @@ mod market;
 mod security;
 mod shocks;
 
-use std::cell::Cell;
-
 use hashshift_models::consensus::COIN;
 use hashshift_models::mining::economics::{revenue_usd_per_mw_year, DAYS_PER_YEAR};
 
@@ -57,36 +55,10 @@ use self::fleet::FleetState;
 use self::market::Market;
 use self::shocks::{shock_label, Shocks};
 use super::agents::Agents;
+use super::clock::{day_of_year, year_fraction};
 use super::outbox::Outbox;
-use crate::calendar::{civil_from_days, days_from_civil, DAY_S};
 use crate::record::{DayRecord, EventKind, RegionDayRecord};
 use crate::scenario::{SecuritySpec, Shock};
-
-/// Calendar year with its fraction, e.g. 2028.5 in early July 2028.
-fn year_fraction(t: i64) -> f64 {
-    thread_local! {
-        /// The last year asked for: (year, start, end), unix seconds. Agent events ask
-        /// thousands of times per year; the calendar arithmetic runs once per year.
-        static YEAR: Cell<(i64, i64, i64)> = const { Cell::new((0, 0, 0)) };
-    }
-    let (mut y, mut a, mut b) = YEAR.get();
-    if !(a <= t && t < b) {
-        y = civil_from_days(t.div_euclid(DAY_S)).0;
-        (a, b) = (
-            days_from_civil(y, 1, 1) * DAY_S,
-            days_from_civil(y + 1, 1, 1) * DAY_S,
-        );
-        YEAR.set((y, a, b));
-    }
-    y as f64 + (t - a) as f64 / (b - a) as f64
-}
-
-/// Day of year (0-based) of unix time `t`.
-fn day_of_year(t: i64) -> f64 {
-    let day = t.div_euclid(DAY_S);
-    let (y, _, _) = civil_from_days(day);
-    (day - days_from_civil(y, 1, 1)) as f64
-}
 
 /// 2^32, the expected hashes per block at difficulty 1.
 const TWO_POW_32: f64 = 4_294_967_296.0;

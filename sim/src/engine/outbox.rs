@@ -9,6 +9,7 @@
 //!
 //! [`Simulation`]: super::Simulation
 
+use super::clock::SimTime;
 use super::event::Event;
 use super::RunOptions;
 use crate::record::{EventKind, EventRecord, FirmMonthRecord, RecordError, Recorder};
@@ -20,8 +21,8 @@ pub(crate) struct Outbox {
     events: Vec<EventRecord>,
     /// Firm rows not yet recorded.
     firm_rows: Vec<FirmMonthRecord>,
-    /// Events to schedule: (seconds since the start, event).
-    scheduled: Vec<(f64, Event)>,
+    /// Events to schedule: (when, event).
+    scheduled: Vec<(SimTime, Event)>,
     /// Whether firm rows are kept at all ([`RunOptions::firm_rows`]).
     keep_firm_rows: bool,
 }
@@ -92,13 +93,13 @@ impl Outbox {
         }
     }
 
-    /// Asks for `event` at `at_s` seconds since the start.
-    pub fn schedule(&mut self, at_s: f64, event: Event) {
-        self.scheduled.push((at_s, event));
+    /// Asks for `event` at `at`.
+    pub fn schedule(&mut self, at: SimTime, event: Event) {
+        self.scheduled.push((at, event));
     }
 
     /// The events to schedule, in the order they were asked for (emptied).
-    pub fn drain_scheduled(&mut self) -> std::vec::Drain<'_, (f64, Event)> {
+    pub fn drain_scheduled(&mut self) -> std::vec::Drain<'_, (SimTime, Event)> {
         self.scheduled.drain(..)
     }
 
@@ -133,10 +134,11 @@ mod tests {
         out.send(&mut NullRecorder).unwrap();
         assert!(out.events.is_empty());
 
-        out.schedule(10.0, Event::DailyTick);
-        out.schedule(5.0, Event::End);
+        let (t10, t5) = (SimTime::from_secs(10.0), SimTime::from_secs(5.0));
+        out.schedule(t10, Event::DailyTick);
+        out.schedule(t5, Event::End);
         let got: Vec<_> = out.drain_scheduled().collect();
-        assert_eq!(got, vec![(10.0, Event::DailyTick), (5.0, Event::End)]);
+        assert_eq!(got, vec![(t10, Event::DailyTick), (t5, Event::End)]);
         assert!(out.drain_scheduled().next().is_none());
     }
 }

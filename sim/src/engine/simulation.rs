@@ -5,6 +5,7 @@ use hashshift_models::hashrate_path::HashratePath;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Exp1};
 
+use super::clock::{Calendar, SimTime};
 use super::difficulty::DifficultyControl;
 use super::economy::Economy;
 use super::error::{InvalidInput, InvariantError, SimError};
@@ -47,7 +48,7 @@ struct EpochAcc {
     fees_sat: u64,
     subsidy_sat: u64,
     /// Clock and cumulative hashes when the epoch's simulated span began.
-    start_clock: f64,
+    start_clock: SimTime,
     start_hashes: f64,
 }
 
@@ -85,9 +86,11 @@ pub struct Simulation {
     run_id: u64,
     seed: u64,
     name: String,
-    start_unix: i64,
+    /// Where the clock starts in unix time.
+    calendar: Calendar,
     end_unix: i64,
-    horizon: f64,
+    /// The end of the run.
+    horizon: SimTime,
     start_height: u64,
     start_bits: u32,
     economy: Economy,
@@ -111,8 +114,8 @@ pub struct Simulation {
     security: SecuritySummary,
     block_rng: ChaCha8Rng,
     queue: EventQueue,
-    /// Seconds since start.
-    clock: f64,
+    /// Now.
+    clock: SimTime,
     /// Height of the next block.
     height: u64,
     /// Bits in force for the next block.
@@ -128,12 +131,12 @@ pub struct Simulation {
     /// Hashes still needed for the pending block.
     work_remaining: f64,
     /// Clock when `work_remaining` was last brought up to date.
-    work_updated_at: f64,
+    work_updated_at: SimTime,
     generation: u64,
     /// The pending block's event, outside the queue ([`EventQueue::pop_before`]).
     next_block: Option<Scheduled>,
     block_pending: bool,
-    last_block_clock: f64,
+    last_block_clock: SimTime,
     /// Cumulative hashes done since start.
     hashes_total: f64,
     epoch: EpochAcc,
@@ -175,8 +178,8 @@ impl Simulation {
             if self.check_invariants && (ev.time < self.clock || ev.time.is_nan()) {
                 return Err(InvariantError::TimeWentBack {
                     event: format!("{:?}", ev.event),
-                    time_s: ev.time,
-                    clock_s: self.clock,
+                    time_s: ev.time.secs(),
+                    clock_s: self.clock.secs(),
                 }
                 .into());
             }
@@ -189,7 +192,9 @@ impl Simulation {
                 }
                 Event::HashrateChange => self.on_hashrate_change(),
                 Event::DailyTick => {
-                    let now = self.start_unix + self.clock.round() as i64;
+                    // Midnights are whole seconds: their unix time is exact.
+                    debug_assert_eq!(self.clock.secs().fract(), 0.0);
+                    let now = self.calendar.unix(self.clock);
                     self.end_day(now, recorder)?;
                     progress.update(now, self.height);
                     let subsidy = consensus::block_subsidy(self.height);
@@ -199,14 +204,14 @@ impl Simulation {
                     {
                         self.set_hashrate(h);
                     }
-                    let next = self.clock + DAY_S as f64;
+                    let next = self.clock.after(DAY_S as f64);
                     if next < self.horizon {
                         self.queue.schedule(next, Event::DailyTick);
                     }
                 }
                 Event::End => break,
                 agent_event => {
-                    let now = self.start_unix + self.clock.floor() as i64;
+                    let now = self.calendar.unix(self.clock);
                     self.economy
                         .on_agent_event(agent_event, now, self.height, &mut self.outbox);
                 }
@@ -244,7 +249,7 @@ impl Simulation {
                 return Err(InvariantError::Network {
                     what,
                     value: x,
-                    clock_s: self.clock,
+                    clock_s: self.clock.secs(),
                 });
             }
         }
@@ -277,8 +282,9 @@ impl Simulation {
     fn start(&mut self) {
         self.queue.schedule(self.horizon, Event::End);
         // First midnight after the start: the first day runs from the start to it.
-        let first_midnight = (self.start_unix.div_euclid(DAY_S) + 1) * DAY_S;
-        let t = (first_midnight - self.start_unix) as f64;
+        let start_unix = self.calendar.start_unix();
+        let first_midnight = (start_unix.div_euclid(DAY_S) + 1) * DAY_S;
+        let t = self.calendar.at_unix(first_midnight);
         if t < self.horizon {
             self.queue.schedule(t, Event::DailyTick);
         }
@@ -303,6 +309,7 @@ impl Simulation {
     fn schedule_next_path_change(&mut self) {
         let Some(path) = &self.path else { return };
         if let Some(&t) = path.times().get(self.path_index + 1) {
+            let t = SimTime::from_secs(t);
             if t < self.horizon {
                 self.queue.schedule(t, Event::HashrateChange);
             }
@@ -312,7 +319,7 @@ impl Simulation {
     /// Books the work done since the last update at the current hashrate.
     #[inline]
     fn book_work(&mut self) {
-        let done = self.hashrate * (self.clock - self.work_updated_at);
+        let done = self.hashrate * self.clock.since(self.work_updated_at);
         self.work_remaining = (self.work_remaining - done).max(0.0);
         self.hashes_total += done;
         self.work_updated_at = self.clock;
@@ -330,7 +337,7 @@ impl Simulation {
     fn schedule_block(&mut self) {
         self.generation += 1;
         if self.hashrate > 0.0 {
-            let t = self.clock + self.work_remaining / self.hashrate;
+            let t = self.clock.after(self.work_remaining / self.hashrate);
             self.block_pending = true;
             // The pending block is kept outside the queue (blocks are most of the events: a
             // heap push and pop each); the draw it replaces was void anyway (its generation).
@@ -404,10 +411,10 @@ impl Simulation {
     #[inline]
     fn on_block<R: Recorder + ?Sized>(&mut self, recorder: &mut R) -> Result<(), SimError> {
         // Book the hashes of this interval (the drawn work is now exactly used up).
-        self.hashes_total += self.hashrate * (self.clock - self.work_updated_at);
+        self.hashes_total += self.hashrate * self.clock.since(self.work_updated_at);
         let height = self.height;
-        let time_unix = self.start_unix + self.clock.floor() as i64;
-        let interval = self.clock - self.last_block_clock;
+        let time_unix = self.calendar.unix(self.clock);
+        let interval = self.clock.since(self.last_block_clock);
         self.last_block_clock = self.clock;
 
         let pos = height % DIFFICULTY_ADJUSTMENT_INTERVAL;
@@ -498,7 +505,7 @@ impl Simulation {
             run_id: self.run_id,
             seed: self.seed,
             scenario: self.name.clone(),
-            start_time_unix: self.start_unix,
+            start_time_unix: self.calendar.start_unix(),
             end_time_unix: self.end_unix,
             start_height: self.start_height,
             end_height: (self.start_height + s.blocks).wrapping_sub(1),
@@ -522,8 +529,8 @@ impl Simulation {
         }
     }
 
-    /// Current clock, seconds since start.
-    pub fn clock(&self) -> f64 {
+    /// Current clock.
+    pub fn clock(&self) -> SimTime {
         self.clock
     }
 

@@ -106,14 +106,14 @@ impl Agents {
         if ct.kind == ContractKind::Colocation {
             self.registry.site_mut(s).leased_colo_mw += ct.gross_mw;
         }
-        self.ai.energized(c, cx.v.now_days);
+        self.ai.energized(c, cx.v.now_days());
     }
 
     /// Ends contract `c` now, at its tenor or by the tenant's `default`: a colocation shell
     /// falls vacant, a cloud contract's GPUs are spent and its shell falls vacant; at a shut
     /// site nobody re-lets the shell and its MW fall idle.
     pub(super) fn end_contract(&mut self, c: usize, cx: &mut Cx, default: bool) {
-        let Some(ct) = self.ai.end(c, cx.v.now_days) else {
+        let Some(ct) = self.ai.end(c, cx.v.now_days()) else {
             return;
         };
         let s = ct.site as usize;

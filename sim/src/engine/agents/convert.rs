@@ -42,7 +42,7 @@ impl Agents {
             gross_mw: mw,
             kind: ContractKind::Colocation,
             revenue_usd_per_mw_year: rate,
-            start_days: v.now_days,
+            start_days: v.now_days(),
             tenor_years,
             from_conversion: false,
         };
@@ -128,7 +128,7 @@ impl Agents {
         // price too: valued once per decision (and energy price) for all the firm's sites.
         let key = (
             f as u32,
-            v.now_days.to_bits(),
+            v.now_days().to_bits(),
             terms.colo_rate.to_bits(),
             terms.cloud_revenue.to_bits(),
         );
@@ -259,7 +259,7 @@ impl Agents {
         let paid = self.finance.pay(f, capex);
         debug_assert!(paid, "financing checked above");
         self.registry.start_converting(s, mw);
-        let start = cx.v.now_days + lead_time_months / 12.0 * 365.25;
+        let start = cx.v.now_days() + lead_time_months / 12.0 * 365.25;
         let signing = Signing {
             gross_mw: mw,
             kind: bid.kind,

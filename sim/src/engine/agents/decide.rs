@@ -117,7 +117,7 @@ impl Agents {
         }
         self.scratch.path = path;
         self.push_row(f, cx);
-        let next = v.now_days + self.spec.decision_interval_days;
+        let next = v.now_days() + self.spec.decision_interval_days;
         cx.schedule(next, Event::FirmDecision { firm: f as u32 });
     }
 

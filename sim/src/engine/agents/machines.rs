@@ -76,7 +76,7 @@ impl Agents {
             j_per_th: unit.j_per_th,
             ths,
             installed_year: self.registry.installed_year(u),
-            listed_days: cx.v.now_days,
+            listed_days: cx.v.now_days(),
         });
         self.finance.receive_asic_sale(f, price);
         let e = cx.event(EventKind::AsicSale, f as u32, s as u32);
@@ -151,7 +151,10 @@ impl Agents {
             ths,
             installed_year: l.installed_year,
         });
-        cx.schedule(cx.v.now_days + lead_days, Event::AsicDelivery { order: o });
+        cx.schedule(
+            cx.v.now_days() + lead_days,
+            Event::AsicDelivery { order: o },
+        );
         let e = cx.event(EventKind::AsicPurchase, f as u32, s as u32);
         e.mw = mw;
         e.ths = ths;
@@ -227,7 +230,7 @@ impl Agents {
             ths,
             installed_year: f64::NAN,
         });
-        cx.schedule(cx.v.now_days + lead, Event::AsicDelivery { order: o });
+        cx.schedule(cx.v.now_days() + lead, Event::AsicDelivery { order: o });
         let e = cx.event(EventKind::AsicPurchase, f as u32, s as u32);
         e.mw = mw;
         e.ths = ths;
@@ -258,7 +261,7 @@ impl Agents {
                 j_per_th: order.j_per_th,
                 ths: order.ths,
                 installed_year: cx.v.year,
-                listed_days: cx.v.now_days,
+                listed_days: cx.v.now_days(),
             });
             return;
         }
@@ -286,7 +289,7 @@ impl Agents {
                 j_per_th: order.j_per_th,
                 ths: spare,
                 installed_year: cx.v.year,
-                listed_days: cx.v.now_days,
+                listed_days: cx.v.now_days(),
             });
         }
         if mw > 1e-9 {

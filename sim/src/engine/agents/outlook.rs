@@ -32,7 +32,7 @@ impl RewardCache {
     /// firms (at least 50 years). Keyed by day: the height moves by about 144 blocks a day,
     /// which changes no reward ratio except within a day of a halving.
     pub fn at(&mut self, spec: &AgentsSpec, v: &MarketView<'_>) -> Arc<RewardPath> {
-        let day = v.now_days.floor() as i64;
+        let day = v.now_days().floor() as i64;
         if self.day != day {
             let n = steps(spec.firms.horizon_years.1.max(50.0));
             self.path = Arc::new(RewardPath::new(v.height, v.fee_mean_btc, n));

@@ -11,7 +11,7 @@ use crate::record::{EventKind, FirmMonthRecord};
 impl Agents {
     /// Settles firm `f`'s flows up to now; returns false if it went bankrupt.
     pub(super) fn settle(&mut self, f: usize, cx: &mut Cx) -> bool {
-        let now = cx.v.now_days;
+        let now = cx.v.now_days();
         let dt_days = self.finance.period_days(f, now);
         let mut l = Ledger::default();
         let ai = self.spec.ai.as_ref();

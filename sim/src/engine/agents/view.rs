@@ -5,21 +5,19 @@
 use hashshift_models::mining::fleet::Fleet;
 
 use super::registry::SiteState;
+use crate::engine::clock::{Calendar, SimTime};
 use crate::engine::event::Event;
 use crate::engine::outbox::Outbox;
 use crate::record::{EventKind, EventRecord};
 
-/// Seconds per day.
-const DAY_S: f64 = 86_400.0;
-
 /// What the market looks like when an agent event is handled.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct MarketView<'a> {
-    /// Run start, unix seconds.
-    pub start_unix: i64,
-    /// Now, days since the start.
-    pub now_days: f64,
-    /// Calendar year with fraction.
+    /// The run's calendar.
+    pub calendar: Calendar,
+    /// Now (a whole second).
+    pub now: SimTime,
+    /// Calendar year with fraction ([`Calendar::year_through_days`]).
     pub year: f64,
     /// Hashprice, USD per TH/s per day.
     pub hashprice: f64,
@@ -47,14 +45,21 @@ pub(crate) struct MarketView<'a> {
 }
 
 impl MarketView<'_> {
+    /// Now, days since the start.
+    #[inline]
+    pub fn now_days(&self) -> f64 {
+        self.now.days()
+    }
+
     /// Unix time of now.
+    #[inline]
     pub fn now_unix(&self) -> i64 {
-        self.start_unix + (self.now_days * DAY_S).round() as i64
+        self.calendar.unix(self.now)
     }
 
     /// Years since the start.
     pub fn t_years(&self) -> f64 {
-        self.now_days / 365.25
+        self.now_days() / 365.25
     }
 
     /// Energy price a site pays, carbon tax included, USD/kWh.
@@ -85,6 +90,6 @@ impl Cx<'_, '_> {
 
     /// Schedules `event` at `at_days` days since the start.
     pub fn schedule(&mut self, at_days: f64, event: Event) {
-        self.out.schedule(at_days * DAY_S, event);
+        self.out.schedule(SimTime::from_days(at_days), event);
     }
 }

@@ -14,8 +14,9 @@ use super::fleet::FleetState;
 use super::frontier::FrontierState;
 use super::market::Market;
 use super::shocks::Shocks;
-use super::{day_of_year, security, year_fraction, DayTally, Economy};
+use super::{security, DayTally, Economy};
 use crate::engine::agents::{self, Agents};
+use crate::engine::clock::{day_of_year, year_fraction, Calendar, SimTime};
 use crate::engine::error::{InvalidInput, SimError};
 use crate::engine::outbox::Outbox;
 use crate::engine::rng::{Component, RngStreams};
@@ -44,8 +45,8 @@ impl Economy {
                 frontier,
                 hashprice: 0.0,
                 difficulty: 1.0,
-                start_unix,
-                time_days: 0.0,
+                calendar: Calendar::new(start_unix),
+                now: SimTime::ZERO,
             },
             shocks: Shocks::new(spec.shocks.clone()),
             fleet: None,

@@ -6,8 +6,9 @@
 use hashshift_models::hardware::backlog_price_factor;
 
 use super::frontier::FrontierNow;
-use super::{year_fraction, Economy};
+use super::Economy;
 use crate::engine::agents::Cx;
+use crate::engine::clock::year_fraction;
 use crate::engine::error::InvariantError;
 use crate::engine::event::Event;
 use crate::engine::outbox::Outbox;

@@ -8,8 +8,8 @@ use hashshift_models::mining::fleet::Conditions;
 use super::btc::BtcMarket;
 use super::energy::Energy;
 use super::frontier::FrontierState;
-use super::year_fraction;
 use crate::engine::agents::MarketView;
+use crate::engine::clock::{Calendar, SimTime};
 
 /// Prices, energy, the frontier, the hashprice and the clock.
 #[derive(Debug, Clone)]
@@ -21,10 +21,10 @@ pub(crate) struct Market {
     pub hashprice: f64,
     /// Difficulty of the latest hashprice.
     pub difficulty: f64,
-    /// Run start, unix seconds.
-    pub start_unix: i64,
-    /// Time of the latest update, days since the start.
-    pub time_days: f64,
+    /// The run's calendar.
+    pub calendar: Calendar,
+    /// Time of the latest update.
+    pub now: SimTime,
 }
 
 impl Market {
@@ -36,14 +36,13 @@ impl Market {
 
     /// Moves the clock to `now_unix` (never backwards).
     pub fn set_time(&mut self, now_unix: i64) {
-        let t = (now_unix - self.start_unix) as f64 / crate::calendar::DAY_S as f64;
-        self.time_days = self.time_days.max(t);
+        self.now = self.now.max(self.calendar.at_unix(now_unix));
     }
 
     /// The conditions of an operation pass now, with `hysteresis`.
     pub fn conditions(&self, hysteresis: f64) -> Conditions<'_> {
         Conditions {
-            time_days: self.time_days,
+            time_days: self.now.days(),
             hashprice: self.hashprice,
             region_price: &self.energy.price,
             region_carbon_tax: &self.energy.carbon_tax,
@@ -62,9 +61,9 @@ impl Market {
     ) -> MarketView<'_> {
         let params = self.frontier.params();
         MarketView {
-            start_unix: self.start_unix,
-            now_days: self.time_days,
-            year: year_fraction(self.start_unix + (self.time_days * 86_400.0) as i64),
+            calendar: self.calendar,
+            now: self.now,
+            year: self.calendar.year_through_days(self.now),
             hashprice: self.hashprice,
             hashprice_outlook,
             price: self.btc.price(),

@@ -33,7 +33,8 @@ use hashshift_models::hardware::scrap_usd_per_th;
 use hashshift_models::mining::fleet::Fleet;
 
 use super::frontier::FrontierNow;
-use super::{year_fraction, Economy};
+use super::Economy;
+use crate::engine::clock::year_fraction;
 use crate::record::SecuritySnapshot;
 use crate::scenario::SecuritySpec;
 

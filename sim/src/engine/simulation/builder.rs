@@ -4,6 +4,7 @@ use hashshift_models::consensus::{self, DIFFICULTY_ADJUSTMENT_INTERVAL};
 use hashshift_models::hashrate_path::HashratePath;
 
 use super::{EpochAcc, Simulation, Stats, TWO_POW_32};
+use crate::engine::clock::{Calendar, SimTime};
 use crate::engine::difficulty::DifficultyControl;
 use crate::engine::economy::Economy;
 use crate::engine::error::{InvalidInput, SimError};
@@ -126,8 +127,8 @@ impl SimulationBuilder {
             run_id: self.run_id,
             seed: self.seed,
             name: self.name,
-            start_unix: self.start_unix,
-            horizon: (self.end_unix - self.start_unix) as f64,
+            calendar: Calendar::new(self.start_unix),
+            horizon: SimTime::from_secs((self.end_unix - self.start_unix) as f64),
             end_unix: self.end_unix,
             start_height: self.chain.height,
             start_bits: self.chain.bits,
@@ -143,7 +144,7 @@ impl SimulationBuilder {
             security: SecuritySummary::default(),
             block_rng: streams.stream(Component::Blocks, 0),
             queue: EventQueue::with_capacity(16),
-            clock: 0.0,
+            clock: SimTime::ZERO,
             height: self.chain.height,
             bits: self.chain.bits,
             difficulty,
@@ -152,11 +153,11 @@ impl SimulationBuilder {
             hashrate: 0.0,
             path_index: 0,
             work_remaining: 0.0,
-            work_updated_at: 0.0,
+            work_updated_at: SimTime::ZERO,
             generation: 0,
             next_block: None,
             block_pending: false,
-            last_block_clock: 0.0,
+            last_block_clock: SimTime::ZERO,
             hashes_total: 0.0,
             epoch: EpochAcc::default(),
             stats: Stats::default(),
