@@ -1,4 +1,13 @@
-//! The simulation: a builder that validates inputs and returns a runnable [`Simulation`].
+//! The simulation: a builder that validates inputs and returns a runnable [`Simulation`]
+//! (`builder.rs`), the event loop with the block and daily paths (here) and the end of an
+//! epoch (`retarget.rs`).
+//!
+//! The simulation owns the clock, the queue, the consensus state, the [`Economy`] (which owns
+//! the agents) and the [`Outbox`]. An event popped from the queue is handled in place (a block,
+//! a hashrate change, the end), or handed to the economy with the outbox lent
+//! (`Economy::new_day` at midnight, `Economy::on_agent_event` for the agents' events, which
+//! builds the market view and calls `Agents::handle`); after every event but a block the
+//! simulation schedules what the outbox asks for and sends its records to the recorder.
 
 use hashshift_models::consensus::{self, DIFFICULTY_ADJUSTMENT_INTERVAL, SUBSIDY_HALVING_INTERVAL};
 use hashshift_models::hashrate_path::HashratePath;

@@ -132,17 +132,17 @@ mod tests {
         assert!((ths[0] - 2e6 * 2.0 / 3.0).abs() < 1e-6);
         assert!((ths[1] - 2e6 / 3.0).abs() < 1e-6);
         assert!((ths[2] - 10.0 * 1e6 / (20.0 * NAMED_PUE)).abs() < 1e-6);
-        // The catalog model closest to 20 J/TH among those released by then.
-        let closest = catalog
+        // A catalog model closest to 20 J/TH among those released by then.
+        let gap = |e: f64| (e - 20.0).abs();
+        let best = catalog
             .available_at(2026.4)
-            .min_by(|x, y| {
-                (x.efficiency_j_per_th() - 20.0)
-                    .abs()
-                    .total_cmp(&(y.efficiency_j_per_th() - 20.0).abs())
-            })
-            .unwrap()
-            .id();
-        assert!(pop.units.iter().all(|u| u.model == closest));
+            .map(|m| gap(m.efficiency_j_per_th()))
+            .fold(f64::INFINITY, f64::min);
+        for u in &pop.units {
+            let m = catalog.get(u.model).unwrap();
+            assert!(m.release_year() <= 2026.4);
+            assert_eq!(gap(m.efficiency_j_per_th()), best);
+        }
         // A firm that mines nothing has sites but no units.
         let idle = firm(0.0, 20.0, &[(Region::US, 10.0)]);
         let pop = named_population(&[idle], &catalog, 2026.4);
@@ -151,42 +151,23 @@ mod tests {
 
     #[test]
     fn named_firms_take_the_midpoints_of_the_public_ranges() {
-        let p = FirmPopulationParams {
-            firms: 1,
-            public_share: 0.1,
-            cash_usd_per_mw: 100.0,
-            debt_usd_per_mw: 200.0,
-            discount_rate_public: (0.08, 0.12),
-            discount_rate_private: (0.2, 0.3),
-            credit_usd_per_mw_public: 300.0,
-            credit_usd_per_mw_private: 1.0,
-            project_finance_public: 0.6,
-            project_finance_private: 0.1,
-            horizon_years: (4.0, 8.0),
-            risk_aversion: (0.0, 1.0),
-            mining_hurdle: (1.0, 1.5),
-            belief_shares: [0.4, 0.3, 0.3],
-            adaptive_memory_years: 1.0,
-            drift_mu: 0.1,
-        };
+        // The engine's defaults (public cost of capital 8-12 %, horizons 8-15 years, ...).
+        let p = crate::firms::population::tests::params(1);
         let f = named_firm_spec(&p, vec![3, 4], 10.0);
         assert_eq!(f.sites, vec![3, 4]);
         assert!(f.public);
-        assert_eq!(
-            (f.cash_usd, f.debt_usd, f.credit_usd),
-            (1000.0, 2000.0, 3000.0)
-        );
-        assert_eq!(f.project_finance, 0.6);
+        assert_eq!((f.cash_usd, f.debt_usd, f.credit_usd), (1.5e6, 2e6, 1e7));
+        assert_eq!(f.project_finance, 0.85);
         let s = f.strategy;
-        assert_eq!(
-            (
-                s.discount_rate,
-                s.horizon_years,
-                s.risk_aversion,
-                s.mining_hurdle
-            ),
-            (0.1, 6.0, 0.5, 1.25)
-        );
+        let got = [
+            s.discount_rate,
+            s.horizon_years,
+            s.risk_aversion,
+            s.mining_hurdle,
+        ];
+        for (g, want) in got.into_iter().zip([0.1, 11.5, 0.65, 1.3]) {
+            assert!((g - want).abs() < 1e-12, "{g} vs {want}");
+        }
         assert_eq!(s.belief, BeliefModel::Naive);
     }
 }

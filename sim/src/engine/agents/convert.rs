@@ -50,6 +50,19 @@ impl Agents {
         self.energize(c as usize, cx);
     }
 
+    /// The MW a conversion takes of `asked` MW at a site with `convertible` MW (its machines'
+    /// and free MW) when `open_gross` MW of demand are open: with hybrid operation what the
+    /// demand takes, otherwise the whole site or nothing.
+    fn conversion_mw(&self, asked: f64, convertible: f64, open_gross: f64) -> f64 {
+        if self.spec.hybrid {
+            asked.min(convertible).min(open_gross)
+        } else if convertible <= open_gross {
+            convertible
+        } else {
+            0.0
+        }
+    }
+
     /// Values converting site `s` of firm `f` (`hurdle`: the firm's real-option hurdle) and
     /// files a bid when the best AI option clears it and the firm can pay its equity share.
     pub(super) fn consider_conversion(
@@ -70,13 +83,7 @@ impl Agents {
         }
         let m = self.ai.market().expect("market");
         let open_gross = m.open_demand_mw(t) / p.gross_to_it;
-        let mw = if self.spec.hybrid {
-            convertible.min(open_gross)
-        } else if convertible <= open_gross {
-            convertible
-        } else {
-            0.0
-        };
+        let mw = self.conversion_mw(convertible, convertible, open_gross);
         if mw < MIN_MW {
             return;
         }
@@ -211,13 +218,7 @@ impl Agents {
         // The site may have changed since the bid: convert what it still has, all of it
         // without hybrid operation.
         let convertible = site.mining_mw + site.free_mw();
-        let mw = if self.spec.hybrid {
-            bid.mw.min(convertible).min(open_gross)
-        } else if convertible <= open_gross {
-            convertible
-        } else {
-            0.0
-        };
+        let mw = self.conversion_mw(bid.mw, convertible, open_gross);
         if mw < MIN_MW {
             return;
         }

@@ -339,12 +339,9 @@ mod tests {
 
     #[test]
     fn the_richest_solvent_firm_buys_and_the_bankrupt_hold_nothing() {
-        let accounts = vec![
-            account(500.0, 0.0, 0.0),
-            account(900.0, 0.0, 0.0),
-            account(900.0, 0.0, 0.0),
-            account(50.0, 10.0, 0.0),
-        ];
+        let accounts = [(500.0, 0.0), (900.0, 0.0), (900.0, 0.0), (50.0, 10.0)]
+            .map(|(cash, debt)| account(cash, debt, 0.0))
+            .to_vec();
         let mut fin = Finance::new(accounts, TERMS);
         assert_eq!(fin.site_buyer(100.0), Some(1), "ties go to the lower id");
         assert_eq!(fin.site_buyer(1_000.0), None);

@@ -147,20 +147,27 @@ mod tests {
     use crate::engine::RunOptions;
     use crate::scenario::Scenario;
 
-    #[test]
-    fn new_machines_sell_below_list_when_the_hashprice_is_low() {
-        let text = "[hashrate]\nkind = \"fleet\"\n[network]\nsites = 40\n[firms]\ncount = 20\n";
+    /// The economy of scenario `text` at difficulty 1e14 and a 3.125 BTC subsidy, with the
+    /// outbox it wrote to.
+    fn economy(text: &str) -> (Economy, Outbox) {
         let sc = Scenario::from_toml(text, Path::new("t.toml"), &[]).unwrap();
         let mut out = Outbox::new(RunOptions::default());
+        let streams = RngStreams::new(1);
         let eco = Economy::new(
             &sc.economy,
-            &RngStreams::new(1),
+            &streams,
             sc.start_unix,
             1.0e14,
             312_500_000,
             &mut out,
-        )
-        .unwrap();
+        );
+        (eco.unwrap(), out)
+    }
+
+    #[test]
+    fn new_machines_sell_below_list_when_the_hashprice_is_low() {
+        let text = "[hashrate]\nkind = \"fleet\"\n[network]\nsites = 40\n[firms]\ncount = 20\n";
+        let (eco, mut out) = economy(text);
         let premium = eco.order_book_premium();
         let list = 20.0;
         let f = FrontierNow {
@@ -188,17 +195,7 @@ mod tests {
 
     #[test]
     fn without_a_fleet_the_outlook_is_todays_hashprice() {
-        let sc = Scenario::from_toml("", Path::new("t.toml"), &[]).unwrap();
-        let mut out = Outbox::new(RunOptions::default());
-        let eco = Economy::new(
-            &sc.economy,
-            &RngStreams::new(1),
-            sc.start_unix,
-            1.0e14,
-            312_500_000,
-            &mut out,
-        )
-        .unwrap();
+        let (eco, _) = economy("");
         assert_eq!(eco.hashprice_outlook(), eco.market.hashprice);
         assert_eq!(eco.order_book_premium(), 1.0);
     }
