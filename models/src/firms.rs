@@ -9,12 +9,16 @@
 //! - [`valuation`]: present values per MW of mining (with refresh), AI colocation and AI cloud,
 //!   and the real-option hurdle of an irreversible conversion.
 //! - [`ledger`]: a firm's cash flows by source and the accounting identity they obey.
-//! - [`named`]: real public miners (sizes and sites), for scenarios that name them.
+//! - [`named`]: real public miners (sizes and sites), for scenarios that name them, and how they
+//!   enter a run (their machines, finances and strategy).
+//! - [`secondary`]: the secondary ASIC market's prices (used machines, and new ones when the
+//!   hashprice makes them worth less than their list price).
 
 pub mod beliefs;
 pub mod ledger;
 pub mod named;
 pub mod population;
+pub mod secondary;
 pub mod valuation;
 
 pub use beliefs::{BeliefModel, Beliefs};

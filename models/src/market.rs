@@ -25,6 +25,7 @@
 //!   log of the mean fee per block), with per-block fees around it.
 //! - [`fee_spikes`]: episodes of congestion that multiply the fees for days at a time.
 //! - [`feedback`]: price drops triggered by slow blocks or a hashrate drawdown (stress studies).
+//! - [`volatility`]: the firms' running estimate of BTC's volatility (EWMA of daily returns).
 //! - [`energy`]: energy price per region, USD/kWh: log price mean-reverting
 //!   (Ornstein-Uhlenbeck, exact discretization) around a level with a yearly cosine season.
 
@@ -42,6 +43,7 @@ mod replay;
 pub mod reverting;
 #[cfg(test)]
 mod tests;
+pub mod volatility;
 
 pub use bootstrap::{BlockBootstrap, BlockScheme};
 pub use decaying_vol::DecayingVolGbm;
@@ -54,6 +56,7 @@ pub use fees::FeeModel;
 pub use phases::{BullBearPhases, PhaseLength};
 pub use price::{Gbm, Merton, PriceModel, PriceProcess, PriceReplay, Regime, RegimeSwitching};
 pub use reverting::MeanReverting;
+pub use volatility::EwmaVolatility;
 
 /// Days per year (Julian year); the annualization used by every market process.
 pub const DAYS_PER_YEAR: f64 = 365.25;

@@ -14,7 +14,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use hashshift::engine::{NoProgress, SimulationBuilder};
+use hashshift::engine::{NoProgress, RunOptions, SimulationBuilder};
 use hashshift::output::ParquetRecorder;
 use hashshift::record::{NullRecorder, RunMetadata, RunSummary};
 use hashshift::runner::run_metadata;
@@ -33,7 +33,10 @@ fn load_with(name: &str, overrides: &[String]) -> Scenario {
 /// One run of `sc` with every selected table written to `dir`.
 fn run_to_parquet(sc: &Scenario, meta: &RunMetadata, dir: &Path) -> RunSummary {
     let mut rec = ParquetRecorder::create(dir, meta, sc.tables).unwrap();
-    let mut sim = SimulationBuilder::new(sc).build().unwrap();
+    let options = RunOptions {
+        firm_rows: sc.tables.firms,
+    };
+    let mut sim = SimulationBuilder::new(sc).options(options).build().unwrap();
     let s = sim.run(&mut rec, &mut NoProgress).unwrap();
     rec.finish().unwrap();
     s

@@ -1,9 +1,12 @@
 //! The discrete-event engine.
 //!
 //! # Time
-//! The clock is `f64` seconds since the scenario start. Block header timestamps are integer
-//! unix seconds, `start_unix + floor(clock)`, and the retarget uses them exactly as consensus
-//! does (so a simulated epoch's measured timespan is an integer, as on the real chain).
+//! One clock, [`clock::SimTime`]: seconds since the scenario start, with one conversion to days
+//! and, through the run's [`clock::Calendar`], one to unix time (`start_unix + floor(clock)`).
+//! Block header timestamps are those integer unix seconds, and the retarget uses them exactly
+//! as consensus does (so a simulated epoch's measured timespan is an integer, as on the real
+//! chain). Midnights fall on whole seconds; an agent event is handled at the whole second it
+//! falls in.
 //!
 //! # Events
 //! A binary min-heap keyed by (time, sequence number) ([`queue::EventQueue`]) holds the closed
@@ -45,11 +48,16 @@
 //! nothing and touches no per-firm state.
 
 pub(crate) mod agents;
+pub mod clock;
 mod difficulty;
 pub(crate) mod economy;
+mod error;
 pub mod event;
+mod outbox;
 pub mod queue;
 pub mod rng;
 mod simulation;
 
-pub use simulation::{NoProgress, Progress, SimError, Simulation, SimulationBuilder};
+pub use clock::{Calendar, SimTime};
+pub use error::{DifficultyError, InvalidInput, InvariantError, SimError};
+pub use simulation::{NoProgress, Progress, RunOptions, Simulation, SimulationBuilder};

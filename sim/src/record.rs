@@ -316,12 +316,6 @@ pub trait Recorder {
     fn region_day(&mut self, rec: &RegionDayRecord) -> Result<(), RecordError>;
     /// Called once per firm decision (agent runs only).
     fn firm_month(&mut self, rec: &FirmMonthRecord) -> Result<(), RecordError>;
-    /// Whether this recorder keeps the [`Recorder::firm_month`] records. When it does not,
-    /// the engine skips building them (a scan of every firm's machines each decision);
-    /// nothing else in the run changes.
-    fn wants_firm_months(&self) -> bool {
-        true
-    }
     /// Called for each event, in time order.
     fn event(&mut self, rec: &EventRecord) -> Result<(), RecordError>;
     /// Called once at the end of a run with its summary.

@@ -4,7 +4,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::engine::{Progress, SimError, SimulationBuilder};
+use crate::engine::{Progress, RunOptions, SimError, SimulationBuilder};
 use crate::output::{OutputError, ParquetRecorder, RunDir};
 use crate::record::{
     BlockRecord, DayRecord, EpochRecord, EventRecord, FirmMonthRecord, RecordError, Recorder,
@@ -131,7 +131,13 @@ pub fn run_in_dir<P: Progress + ?Sized>(
     stop: Option<&AtomicBool>,
 ) -> Result<RunOutcome, RunError> {
     // Build first: an input the simulation rejects must leave no folder behind.
-    let mut sim = SimulationBuilder::new(scenario).run_id(run_id).build()?;
+    let options = RunOptions {
+        firm_rows: scenario.tables.firms,
+    };
+    let mut sim = SimulationBuilder::new(scenario)
+        .run_id(run_id)
+        .options(options)
+        .build()?;
     let stage = RunDir::stage(final_dir)?;
     let meta = run_metadata(scenario, run_id);
     static NEVER: AtomicBool = AtomicBool::new(false);
@@ -192,9 +198,6 @@ impl<R: Recorder> Recorder for Stoppable<'_, R> {
     }
     fn firm_month(&mut self, rec: &FirmMonthRecord) -> Result<(), RecordError> {
         self.inner.firm_month(rec)
-    }
-    fn wants_firm_months(&self) -> bool {
-        self.inner.wants_firm_months()
     }
     fn event(&mut self, rec: &EventRecord) -> Result<(), RecordError> {
         self.inner.event(rec)

@@ -78,6 +78,10 @@
 
 use std::fmt;
 
+mod population;
+
+pub use population::{named_firm_spec, named_population, named_strategy, NAMED_PUE};
+
 use crate::hardware::catalog_csv::split_csv_line;
 use crate::hardware::{Region, RegionError};
 

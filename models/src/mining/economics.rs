@@ -117,6 +117,43 @@ pub fn post_retarget_hashprice(
     }
 }
 
+/// Largest factor by which one retarget changes difficulty (Bitcoin's clamp of the measured
+/// timespan to [1/4, 4] of two weeks), and so the hashprice.
+pub const RETARGET_CLAMP: f64 = 4.0;
+
+/// The hashprice firms plan with, USD per TH/s per day: `hashprice` (today's), corrected for
+/// the retarget to come. Difficulty follows the running hashrate within an epoch, so when
+/// `running_hs` runs above the difficulty-implied `implied_hs` (both H/s) the hashprice falls
+/// by the ratio (at most [`RETARGET_CLAMP`]x). When less runs, difficulty will fall and the
+/// hashprice rise, but only until idle machines switch back on: the network's revenue is
+/// shared by the running hashrate plus the idle machines that pay at the new hashprice
+/// ([`post_retarget_hashprice`] over `idle`, the idle supply curve), at most
+/// [`RETARGET_CLAMP`]x. Without the correction a network whose machines all stop could never
+/// see difficulty fall; without the idle machines firms would read a stopped overhang as a 4x
+/// hashprice and buy more machines into it.
+pub fn hashprice_outlook(
+    hashprice: f64,
+    implied_hs: f64,
+    running_hs: f64,
+    idle: &[(f64, f64)],
+) -> f64 {
+    if running_hs >= implied_hs {
+        let ratio = if running_hs > 0.0 {
+            (implied_hs / running_hs).clamp(1.0 / RETARGET_CLAMP, RETARGET_CLAMP)
+        } else {
+            RETARGET_CLAMP
+        };
+        return hashprice * ratio;
+    }
+    post_retarget_hashprice(
+        hashprice,
+        implied_hs / 1e12,
+        running_hs / 1e12,
+        idle,
+        RETARGET_CLAMP,
+    )
+}
+
 /// The CBECI threshold with hysteresis: whether a machine runs tomorrow, given whether it runs
 /// today, its revenue and its energy cost (same units), and the relative band `hysteresis`.
 #[inline]
@@ -131,6 +168,29 @@ pub fn runs(running: bool, revenue: f64, cost: f64, hysteresis: f64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_outlook_follows_the_retarget_to_come() {
+        let hp = 0.05;
+        // On schedule: today's hashprice.
+        assert_eq!(hashprice_outlook(hp, 1e21, 1e21, &[]), hp);
+        // Twice the implied hashrate runs: difficulty doubles, the hashprice halves.
+        assert_eq!(hashprice_outlook(hp, 1e21, 2e21, &[]), hp * 0.5);
+        // At most the retarget clamp, either way.
+        assert_eq!(hashprice_outlook(hp, 1e21, 1e22, &[]), hp * 0.25);
+        assert_eq!(hashprice_outlook(hp, 1e21, 0.0, &[]), hp * 4.0);
+        // Half runs, nothing idle: the hashprice doubles.
+        assert!((hashprice_outlook(hp, 1e21, 5e20, &[]) - 2.0 * hp).abs() < 1e-15);
+        // Half runs and an idle overhang switches on at 0.06: the rise stops there.
+        let idle = [(0.06, 1e9)];
+        assert_eq!(hashprice_outlook(hp, 1e21, 5e20, &idle), 0.06);
+        assert_eq!(
+            hashprice_outlook(hp, 1e21, 5e20, &idle),
+            post_retarget_hashprice(hp, 1e9, 5e8, &idle, RETARGET_CLAMP)
+        );
+        // With nothing running and no difficulty, nothing to correct.
+        assert_eq!(hashprice_outlook(hp, 0.0, 0.0, &[]), hp * 4.0);
+    }
 
     #[test]
     fn an_idle_overhang_caps_the_hashprice_after_the_retarget() {

@@ -22,6 +22,7 @@
 use hashshift_models::consensus::{pow_limit, POW_TARGET_SPACING};
 use hashshift_models::security::{lwma_next_bits, Asert, LwmaBlock, LwmaParams};
 
+use super::error::DifficultyError;
 use crate::scenario::{DifficultyRule, DifficultySpec};
 
 /// LWMA's minimum denominator (`dnorm`, Bitcoin Gold).
@@ -48,15 +49,12 @@ pub(crate) struct DifficultyControl {
     keep: usize,
 }
 
-/// Why a rule could not be set up (invalid parameters or anchor).
-pub(crate) type ControlError = String;
-
-fn lwma_params(window: u32) -> Result<LwmaParams, ControlError> {
+fn lwma_params(window: u32) -> Result<LwmaParams, DifficultyError> {
     let t = POW_TARGET_SPACING;
     // floor((N + 1) / 2 x 0.998 x T) in integers: (N + 1) x 998 x T / 2000.
     let k = (i64::from(window) + 1) * 998 * t / 2000;
     LwmaParams::new(t, window, k, LWMA_DNORM, true, pow_limit())
-        .map_err(|e| format!("lwma_window {window}: {e}"))
+        .map_err(|source| DifficultyError::LwmaWindow { window, source })
 }
 
 impl DifficultyControl {
@@ -67,7 +65,7 @@ impl DifficultyControl {
         start_height: u64,
         start_unix: i64,
         start_bits: u32,
-    ) -> Result<Self, ControlError> {
+    ) -> Result<Self, DifficultyError> {
         let window = spec
             .switches
             .iter()
@@ -110,7 +108,7 @@ impl DifficultyControl {
     }
 
     /// Puts `rule` in force for block `height` on; the last block seen is `height - 1`.
-    fn set_rule(&mut self, rule: DifficultyRule, height: u64) -> Result<(), ControlError> {
+    fn set_rule(&mut self, rule: DifficultyRule, height: u64) -> Result<(), DifficultyError> {
         self.rule = rule;
         self.active = match rule {
             DifficultyRule::Bitcoin => Active::Bitcoin,
@@ -119,8 +117,12 @@ impl DifficultyControl {
                 let anchor = self.recent[n - 1];
                 let parent = self.recent[n - 2];
                 Active::Asert(
-                    Asert::new(height - 1, parent.time, anchor.bits, half_life_s)
-                        .map_err(|e| format!("asert anchor at height {}: {e}", height - 1))?,
+                    Asert::new(height - 1, parent.time, anchor.bits, half_life_s).map_err(
+                        |source| DifficultyError::AsertAnchor {
+                            height: height - 1,
+                            source,
+                        },
+                    )?,
                 )
             }
             DifficultyRule::Lwma { window } => Active::Lwma(lwma_params(window)?),
@@ -130,7 +132,7 @@ impl DifficultyControl {
 
     /// Applies the switches due for block `height` (call before the first block, and after
     /// each block with the next height). Returns the rule switched to, if any.
-    pub fn switch_due(&mut self, height: u64) -> Result<Option<DifficultyRule>, ControlError> {
+    pub fn switch_due(&mut self, height: u64) -> Result<Option<DifficultyRule>, DifficultyError> {
         let mut switched = None;
         while let Some(&(h, rule)) = self.switches.get(self.next_switch) {
             if h > height {
@@ -151,7 +153,7 @@ impl DifficultyControl {
         height: u64,
         time: i64,
         bits: u32,
-    ) -> Result<(Option<u32>, Option<DifficultyRule>), ControlError> {
+    ) -> Result<(Option<u32>, Option<DifficultyRule>), DifficultyError> {
         if self.recent.len() == self.recent.capacity() {
             let drop = self.recent.len() - self.keep;
             self.recent.copy_within(drop.., 0);
@@ -163,11 +165,11 @@ impl DifficultyControl {
             Active::Bitcoin => None,
             Active::Asert(a) => Some(
                 a.next_bits(height, time)
-                    .map_err(|e| format!("asert at height {height}: {e}"))?,
+                    .map_err(|source| DifficultyError::Asert { height, source })?,
             ),
             Active::Lwma(p) => Some(
                 lwma_next_bits(p, &self.recent)
-                    .map_err(|e| format!("lwma at height {height}: {e}"))?,
+                    .map_err(|source| DifficultyError::Lwma { height, source })?,
             ),
         };
         Ok((next, switched))

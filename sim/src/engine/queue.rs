@@ -3,7 +3,8 @@
 //!
 //! Events at equal times come out in the order they were scheduled (the sequence number is a
 //! global counter), which makes the simulation deterministic without relying on the heap's
-//! internal order. Times are simulated seconds since the scenario start and must not be NaN.
+//! internal order. Times are [`SimTime`]s (seconds since the scenario start) and must not be
+//! NaN.
 //!
 //! # Lanes
 //! Most events are agent events scheduled a fixed delay after the event that schedules them
@@ -22,13 +23,14 @@
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
 
+use super::clock::SimTime;
 use super::event::Event;
 
 /// An event with its firing time and scheduling sequence number.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Scheduled {
-    /// Firing time, seconds since scenario start.
-    pub time: f64,
+    /// Firing time.
+    pub time: SimTime,
     /// Scheduling order, for ties.
     pub seq: u64,
     /// The event.
@@ -73,7 +75,8 @@ fn laned(event: &Event) -> bool {
 pub struct EventQueue {
     heap: BinaryHeap<Scheduled>,
     lanes: [VecDeque<Scheduled>; LANES],
-    /// Time of each lane's last event, `-inf` for an empty lane (one cache line to scan).
+    /// Time of each lane's last event, seconds, `-inf` for an empty lane (one cache line to
+    /// scan).
     last: [f64; LANES],
     /// The lane with the earliest front (`None`: all lanes empty), kept up to date so that a
     /// pop from the heap compares with one lane front, not all.
@@ -102,16 +105,17 @@ impl EventQueue {
     /// `event` at `time` with the next sequence number, for the caller to keep outside the
     /// queue (the simulation's single pending block): [`EventQueue::pop_before`] returns it in
     /// its place in the order.
-    pub fn stamp(&mut self, time: f64, event: Event) -> Scheduled {
+    pub fn stamp(&mut self, time: SimTime, event: Event) -> Scheduled {
         debug_assert!(!time.is_nan(), "event time is NaN");
         let seq = self.next_seq;
         self.next_seq += 1;
         Scheduled { time, seq, event }
     }
 
-    /// Schedules `event` at `time` (seconds since scenario start; must not be NaN).
-    pub fn schedule(&mut self, time: f64, event: Event) {
+    /// Schedules `event` at `time` (must not be NaN).
+    pub fn schedule(&mut self, time: SimTime, event: Event) {
         let e = self.stamp(time, event);
+        let time = time.secs();
         if laned(&event) {
             // A later seq keeps a lane in order unless it is earlier in time: the lane whose
             // last event is the latest not after `time`, else an empty one (`-inf`).
@@ -204,13 +208,17 @@ impl EventQueue {
 mod tests {
     use super::*;
 
+    fn at(secs: f64) -> SimTime {
+        SimTime::from_secs(secs)
+    }
+
     #[test]
     fn an_event_kept_outside_comes_out_in_its_place() {
         let mut q = EventQueue::with_capacity(8);
-        q.schedule(2.0, Event::DailyTick);
-        let mut outside = Some(q.stamp(2.0, Event::BlockFound { generation: 1 }));
-        q.schedule(2.0, Event::End);
-        q.schedule(1.0, Event::HashrateChange);
+        q.schedule(at(2.0), Event::DailyTick);
+        let mut outside = Some(q.stamp(at(2.0), Event::BlockFound { generation: 1 }));
+        q.schedule(at(2.0), Event::End);
+        q.schedule(at(1.0), Event::HashrateChange);
         let mut order = Vec::new();
         while let Some(e) = q.pop_before(&mut outside) {
             order.push(e.event);
@@ -227,27 +235,27 @@ mod tests {
         );
         assert!(outside.is_none());
         // With nothing queued the outside event still comes out.
-        let mut outside = Some(q.stamp(9.0, Event::BlockFound { generation: 2 }));
-        assert_eq!(q.pop_before(&mut outside).map(|e| e.time), Some(9.0));
+        let mut outside = Some(q.stamp(at(9.0), Event::BlockFound { generation: 2 }));
+        assert_eq!(q.pop_before(&mut outside).map(|e| e.time), Some(at(9.0)));
         assert_eq!(q.pop_before(&mut outside), None);
     }
 
     #[test]
     fn orders_by_time_then_scheduling_order() {
         let mut q = EventQueue::with_capacity(8);
-        q.schedule(5.0, Event::DailyTick);
-        q.schedule(1.0, Event::HashrateChange);
-        q.schedule(5.0, Event::End);
-        q.schedule(1.0, Event::BlockFound { generation: 7 });
-        let order: Vec<(f64, Event)> =
+        q.schedule(at(5.0), Event::DailyTick);
+        q.schedule(at(1.0), Event::HashrateChange);
+        q.schedule(at(5.0), Event::End);
+        q.schedule(at(1.0), Event::BlockFound { generation: 7 });
+        let order: Vec<(SimTime, Event)> =
             std::iter::from_fn(|| q.pop().map(|s| (s.time, s.event))).collect();
         assert_eq!(
             order,
             vec![
-                (1.0, Event::HashrateChange),
-                (1.0, Event::BlockFound { generation: 7 }),
-                (5.0, Event::DailyTick),
-                (5.0, Event::End),
+                (at(1.0), Event::HashrateChange),
+                (at(1.0), Event::BlockFound { generation: 7 }),
+                (at(5.0), Event::DailyTick),
+                (at(5.0), Event::End),
             ]
         );
     }
@@ -277,7 +285,7 @@ mod tests {
                 _ => Event::DailyTick,
             };
             // Mostly increasing times with ties and some out of order.
-            let time = f64::from(round / 3) + if r % 7 == 0 { -5.0 } else { 0.0 };
+            let time = at(f64::from(round / 3) + if r % 7 == 0 { -5.0 } else { 0.0 });
             q.schedule(time, event);
             reference.push(Scheduled {
                 time,

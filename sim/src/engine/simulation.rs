@@ -1,62 +1,37 @@
-//! The simulation: a builder that validates inputs and returns a runnable [`Simulation`].
-
-use std::fmt;
+//! The simulation: a builder that validates inputs and returns a runnable [`Simulation`]
+//! (`builder.rs`), the event loop with the block and daily paths (here) and the end of an
+//! epoch (`retarget.rs`).
+//!
+//! The simulation owns the clock, the queue, the consensus state, the [`Economy`] (which owns
+//! the agents) and the [`Outbox`]. An event popped from the queue is handled in place (a block,
+//! a hashrate change, the end), or handed to the economy with the outbox lent
+//! (`Economy::new_day` at midnight, `Economy::on_agent_event` for the agents' events, which
+//! builds the market view and calls `Agents::handle`); after every event but a block the
+//! simulation schedules what the outbox asks for and sends its records to the recorder.
 
 use hashshift_models::consensus::{self, DIFFICULTY_ADJUSTMENT_INTERVAL, SUBSIDY_HALVING_INTERVAL};
 use hashshift_models::hashrate_path::HashratePath;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Exp1};
 
+use super::clock::{Calendar, SimTime};
 use super::difficulty::DifficultyControl;
 use super::economy::Economy;
+use super::error::{InvalidInput, InvariantError, SimError};
 use super::event::Event;
+use super::outbox::Outbox;
 use super::queue::{EventQueue, Scheduled};
 use crate::calendar::DAY_S;
 use crate::record::RegionDayRecord;
-use crate::record::{
-    BlockRecord, EventKind, IntervalStats, RecordError, Recorder, RunSummary, SecuritySummary,
-};
+use crate::record::{BlockRecord, EventKind, IntervalStats, Recorder, RunSummary, SecuritySummary};
 
 mod builder;
 mod retarget;
 
-pub use builder::SimulationBuilder;
+pub use builder::{RunOptions, SimulationBuilder};
 
 /// 2^32, the expected hashes per block at difficulty 1 (in the hashrate-quoting convention).
 const TWO_POW_32: f64 = 4_294_967_296.0;
-
-/// Why a simulation could not be built or run.
-#[derive(Debug)]
-pub enum SimError {
-    /// Inputs that cannot be simulated (normally caught by scenario validation).
-    Invalid(String),
-    /// The recorder failed.
-    Record(RecordError),
-}
-
-impl fmt::Display for SimError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SimError::Invalid(m) => write!(f, "invalid simulation input: {m}"),
-            SimError::Record(e) => e.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for SimError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            SimError::Invalid(_) => None,
-            SimError::Record(e) => Some(e),
-        }
-    }
-}
-
-impl From<RecordError> for SimError {
-    fn from(e: RecordError) -> Self {
-        SimError::Record(e)
-    }
-}
 
 /// Progress reports, called at every simulated midnight (UTC). Must be cheap.
 pub trait Progress {
@@ -82,7 +57,7 @@ struct EpochAcc {
     fees_sat: u64,
     subsidy_sat: u64,
     /// Clock and cumulative hashes when the epoch's simulated span began.
-    start_clock: f64,
+    start_clock: SimTime,
     start_hashes: f64,
 }
 
@@ -120,9 +95,11 @@ pub struct Simulation {
     run_id: u64,
     seed: u64,
     name: String,
-    start_unix: i64,
+    /// Where the clock starts in unix time.
+    calendar: Calendar,
     end_unix: i64,
-    horizon: f64,
+    /// The end of the run.
+    horizon: SimTime,
     start_height: u64,
     start_bits: u32,
     economy: Economy,
@@ -132,8 +109,8 @@ pub struct Simulation {
     day_start_unix: i64,
     /// Scratch buffer for region-day records (reused daily).
     region_days: Vec<RegionDayRecord>,
-    /// Scratch buffer for events the agents schedule.
-    agent_schedule: Vec<(f64, Event)>,
+    /// Records and events to schedule that handlers produced, lent to them.
+    outbox: Outbox,
     /// Check the agents' invariants after every non-block event (tests).
     check_invariants: bool,
     /// The difficulty rule in force and its switches.
@@ -146,8 +123,8 @@ pub struct Simulation {
     security: SecuritySummary,
     block_rng: ChaCha8Rng,
     queue: EventQueue,
-    /// Seconds since start.
-    clock: f64,
+    /// Now.
+    clock: SimTime,
     /// Height of the next block.
     height: u64,
     /// Bits in force for the next block.
@@ -163,12 +140,12 @@ pub struct Simulation {
     /// Hashes still needed for the pending block.
     work_remaining: f64,
     /// Clock when `work_remaining` was last brought up to date.
-    work_updated_at: f64,
+    work_updated_at: SimTime,
     generation: u64,
     /// The pending block's event, outside the queue ([`EventQueue::pop_before`]).
     next_block: Option<Scheduled>,
     block_pending: bool,
-    last_block_clock: f64,
+    last_block_clock: SimTime,
     /// Cumulative hashes done since start.
     hashes_total: f64,
     epoch: EpochAcc,
@@ -201,19 +178,19 @@ impl Simulation {
         progress: &mut P,
     ) -> Result<RunSummary, SimError> {
         if self.finished {
-            return Err(SimError::Invalid("this simulation has already run".into()));
+            return Err(SimError::AlreadyRun);
         }
         self.finished = true;
-        self.economy
-            .set_record_firm_rows(recorder.wants_firm_months());
         self.start();
-        self.flush_agents(recorder)?;
+        self.flush_outbox(recorder)?;
         while let Some(ev) = self.queue.pop_before(&mut self.next_block) {
             if self.check_invariants && (ev.time < self.clock || ev.time.is_nan()) {
-                return Err(SimError::Invalid(format!(
-                    "invariant broken: event {:?} at {} s comes before the clock {} s",
-                    ev.event, ev.time, self.clock
-                )));
+                return Err(InvariantError::TimeWentBack {
+                    event: format!("{:?}", ev.event),
+                    time_s: ev.time.secs(),
+                    clock_s: self.clock.secs(),
+                }
+                .into());
             }
             self.clock = ev.time;
             match ev.event {
@@ -224,29 +201,34 @@ impl Simulation {
                 }
                 Event::HashrateChange => self.on_hashrate_change(),
                 Event::DailyTick => {
-                    let now = self.start_unix + self.clock.round() as i64;
+                    // Midnights are whole seconds: their unix time is exact.
+                    debug_assert_eq!(self.clock.secs().fract(), 0.0);
+                    let now = self.calendar.unix(self.clock);
                     self.end_day(now, recorder)?;
                     progress.update(now, self.height);
                     let subsidy = consensus::block_subsidy(self.height);
-                    if let Some(h) = self.economy.new_day(now, self.difficulty, subsidy) {
+                    if let Some(h) =
+                        self.economy
+                            .new_day(now, self.difficulty, subsidy, &mut self.outbox)
+                    {
                         self.set_hashrate(h);
                     }
-                    let next = self.clock + DAY_S as f64;
+                    let next = self.clock.after(DAY_S as f64);
                     if next < self.horizon {
                         self.queue.schedule(next, Event::DailyTick);
                     }
                 }
                 Event::End => break,
                 agent_event => {
-                    let now = self.start_unix + self.clock.floor() as i64;
-                    self.economy.on_agent_event(agent_event, now, self.height);
+                    let now = self.calendar.unix(self.clock);
+                    self.economy
+                        .on_agent_event(agent_event, now, self.height, &mut self.outbox);
                 }
             }
             if !matches!(ev.event, Event::BlockFound { .. }) {
-                self.flush_agents(recorder)?;
+                self.flush_outbox(recorder)?;
                 if self.check_invariants && matches!(ev.event, Event::DailyTick) {
-                    self.check_invariants_now()
-                        .map_err(|e| SimError::Invalid(format!("invariant broken: {e}")))?;
+                    self.check_invariants_now()?;
                 }
             }
         }
@@ -255,7 +237,7 @@ impl Simulation {
             self.end_day(self.end_unix, recorder)?;
         }
         // Records of the blocks since the last other event (a halving in the last hours).
-        self.flush_agents(recorder)?;
+        self.flush_outbox(recorder)?;
         progress.update(self.end_unix, self.height);
         let summary = self.summary();
         recorder.summary(&summary)?;
@@ -265,7 +247,7 @@ impl Simulation {
     /// The invariants checked at every midnight by [`Simulation::with_invariant_checks`]: the
     /// network's (hashrate, price and difficulty finite and non-negative, the issued supply
     /// within the cap) and the agents' (see `Agents::check_invariants`).
-    fn check_invariants_now(&self) -> Result<(), String> {
+    fn check_invariants_now(&self) -> Result<(), InvariantError> {
         let network = [
             ("hashrate", self.hashrate),
             ("price", self.economy.price()),
@@ -273,40 +255,45 @@ impl Simulation {
         ];
         for (what, x) in network {
             if !(x.is_finite() && x >= 0.0) {
-                return Err(format!("{what} is {x} at {} s", self.clock));
+                return Err(InvariantError::Network {
+                    what,
+                    value: x,
+                    clock_s: self.clock.secs(),
+                });
             }
         }
         let before = consensus::subsidy_issued_below(self.start_height);
         let supply = before + self.stats.subsidy;
         let expected = consensus::subsidy_issued_below(self.start_height + self.stats.blocks);
         if supply != expected || supply > consensus::TOTAL_SUBSIDY_SAT {
-            return Err(format!(
-                "supply {supply} sat after {} blocks from height {} (the subsidies sum to \
-                 {expected} sat; cap {} sat)",
-                self.stats.blocks,
-                self.start_height,
-                consensus::TOTAL_SUBSIDY_SAT
-            ));
+            return Err(InvariantError::Supply {
+                supply_sat: supply,
+                blocks: self.stats.blocks,
+                start_height: self.start_height,
+                expected_sat: expected,
+                cap_sat: consensus::TOTAL_SUBSIDY_SAT,
+            });
         }
         self.economy.check_agent_invariants()
     }
 
-    /// Schedules the events the agents asked for and records their events and firm rows.
-    fn flush_agents<R: Recorder + ?Sized>(&mut self, recorder: &mut R) -> Result<(), SimError> {
-        self.economy.take_scheduled(&mut self.agent_schedule);
-        for (t, ev) in self.agent_schedule.drain(..) {
+    /// Schedules the events handlers asked for (those before the horizon, never before now)
+    /// and sends their records to `recorder`.
+    fn flush_outbox<R: Recorder + ?Sized>(&mut self, recorder: &mut R) -> Result<(), SimError> {
+        for (t, ev) in self.outbox.drain_scheduled() {
             if t < self.horizon {
                 self.queue.schedule(t.max(self.clock), ev);
             }
         }
-        self.economy.drain_records(recorder)
+        Ok(self.outbox.send(recorder)?)
     }
 
     fn start(&mut self) {
         self.queue.schedule(self.horizon, Event::End);
         // First midnight after the start: the first day runs from the start to it.
-        let first_midnight = (self.start_unix.div_euclid(DAY_S) + 1) * DAY_S;
-        let t = (first_midnight - self.start_unix) as f64;
+        let start_unix = self.calendar.start_unix();
+        let first_midnight = (start_unix.div_euclid(DAY_S) + 1) * DAY_S;
+        let t = self.calendar.at_unix(first_midnight);
         if t < self.horizon {
             self.queue.schedule(t, Event::DailyTick);
         }
@@ -331,6 +318,7 @@ impl Simulation {
     fn schedule_next_path_change(&mut self) {
         let Some(path) = &self.path else { return };
         if let Some(&t) = path.times().get(self.path_index + 1) {
+            let t = SimTime::from_secs(t);
             if t < self.horizon {
                 self.queue.schedule(t, Event::HashrateChange);
             }
@@ -340,7 +328,7 @@ impl Simulation {
     /// Books the work done since the last update at the current hashrate.
     #[inline]
     fn book_work(&mut self) {
-        let done = self.hashrate * (self.clock - self.work_updated_at);
+        let done = self.hashrate * self.clock.since(self.work_updated_at);
         self.work_remaining = (self.work_remaining - done).max(0.0);
         self.hashes_total += done;
         self.work_updated_at = self.clock;
@@ -358,7 +346,7 @@ impl Simulation {
     fn schedule_block(&mut self) {
         self.generation += 1;
         if self.hashrate > 0.0 {
-            let t = self.clock + self.work_remaining / self.hashrate;
+            let t = self.clock.after(self.work_remaining / self.hashrate);
             self.block_pending = true;
             // The pending block is kept outside the queue (blocks are most of the events: a
             // heap push and pop each); the draw it replaces was void anyway (its generation).
@@ -432,10 +420,10 @@ impl Simulation {
     #[inline]
     fn on_block<R: Recorder + ?Sized>(&mut self, recorder: &mut R) -> Result<(), SimError> {
         // Book the hashes of this interval (the drawn work is now exactly used up).
-        self.hashes_total += self.hashrate * (self.clock - self.work_updated_at);
+        self.hashes_total += self.hashrate * self.clock.since(self.work_updated_at);
         let height = self.height;
-        let time_unix = self.start_unix + self.clock.floor() as i64;
-        let interval = self.clock - self.last_block_clock;
+        let time_unix = self.calendar.unix(self.clock);
+        let interval = self.clock.since(self.last_block_clock);
         self.last_block_clock = self.clock;
 
         let pos = height % DIFFICULTY_ADJUSTMENT_INTERVAL;
@@ -473,7 +461,7 @@ impl Simulation {
         s.fees += fees;
         if height > 0 && height % SUBSIDY_HALVING_INTERVAL == 0 {
             s.halvings += 1;
-            self.economy
+            self.outbox
                 .network_event(time_unix, EventKind::Halving, "", height as f64);
         }
         let e = &mut self.epoch;
@@ -490,9 +478,9 @@ impl Simulation {
         let (per_block_bits, switched) = self
             .difficulty_ctl
             .after_block(height, time_unix, self.bits)
-            .map_err(SimError::Invalid)?;
+            .map_err(InvalidInput::Difficulty)?;
         if let Some(rule) = switched {
-            self.economy.network_event(
+            self.outbox.network_event(
                 time_unix,
                 EventKind::Shock,
                 rule.name(),
@@ -526,7 +514,7 @@ impl Simulation {
             run_id: self.run_id,
             seed: self.seed,
             scenario: self.name.clone(),
-            start_time_unix: self.start_unix,
+            start_time_unix: self.calendar.start_unix(),
             end_time_unix: self.end_unix,
             start_height: self.start_height,
             end_height: (self.start_height + s.blocks).wrapping_sub(1),
@@ -550,8 +538,8 @@ impl Simulation {
         }
     }
 
-    /// Current clock, seconds since start.
-    pub fn clock(&self) -> f64 {
+    /// Current clock.
+    pub fn clock(&self) -> SimTime {
         self.clock
     }
 

@@ -440,10 +440,6 @@ impl Recorder for ParquetRecorder {
         push(&mut self.firms, rec).map_err(RecordError::new)
     }
 
-    fn wants_firm_months(&self) -> bool {
-        self.firms.is_some()
-    }
-
     fn event(&mut self, rec: &EventRecord) -> Result<(), RecordError> {
         push(&mut self.events, rec).map_err(RecordError::new)
     }

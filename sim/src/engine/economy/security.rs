@@ -1,5 +1,5 @@
-//! The security metrics (see the README's security section), computed once a day and at each retarget from the state
-//! the economy already keeps: never on the per-block path.
+//! The security metrics (see the README's security section), computed once a day and at each
+//! retarget from the state the economy already keeps: never on the per-block path.
 //!
 //! With `H` the network's running hashrate (TH/s) and `O` the overhang (idle machines plus
 //! machines unsold on the secondary market):
@@ -32,7 +32,9 @@ use hashshift_models::security::{attacker_success_probability, Summarizer};
 use hashshift_models::hardware::scrap_usd_per_th;
 use hashshift_models::mining::fleet::Fleet;
 
-use super::{year_fraction, Economy};
+use super::frontier::FrontierNow;
+use super::Economy;
+use crate::engine::clock::year_fraction;
 use crate::record::SecuritySnapshot;
 use crate::scenario::SecuritySpec;
 
@@ -113,13 +115,13 @@ impl Economy {
         let p = &spec.attack;
         let honest_ths = hashrate_hs / 1e12;
         let mut snap = SecuritySnapshot::default();
-        let frontier = self.frontier_values(year_fraction(now_unix));
+        let frontier = self.market.frontier.at(year_fraction(now_unix));
         let new_cost_per_th = frontier.map(|f| p.cost_per_th(f.usd_per_th, f.j_per_th));
         if let Some(f) = frontier {
             snap.attack_cost_new_usd = Some(new_asic_cost(p, honest_ths, f.usd_per_th, f.j_per_th));
         }
         if let (Some(new), true) = (new_cost_per_th, spec.rental_share > 0.0) {
-            let rent = self.hashprice * (1.0 + spec.rental_premium);
+            let rent = self.market.hashprice * (1.0 + spec.rental_premium);
             let rentable = spec.rental_share * honest_ths;
             snap.attack_cost_rental_usd = Some(rental_cost(p, honest_ths, rentable, rent, new).usd);
         }
@@ -150,7 +152,7 @@ impl Economy {
         snap: &mut SecuritySnapshot,
         honest_ths: f64,
         new_cost_per_th: Option<f64>,
-        frontier: Option<super::FrontierNow>,
+        frontier: Option<FrontierNow>,
         (now_unix, height): (i64, u64),
     ) {
         let spec = self.security;
@@ -201,7 +203,7 @@ impl Economy {
             Some(a) => {
                 let outlook = self.hashprice_outlook();
                 let f = self.firms_frontier(frontier, height, outlook);
-                let view = self.view(height, f, outlook);
+                let view = self.market.view(height, f, outlook);
                 for l in &mut scratch.lots {
                     l.usd_per_th = a.machine_price_usd_per_th(l.j_per_th, &view);
                 }
@@ -211,7 +213,7 @@ impl Economy {
                 for l in &mut scratch.lots {
                     l.usd_per_th = payback_price_usd_per_th(
                         // A buyer values machines at the long-run fees, not a spike's.
-                        self.at_outlook_fees(self.hashprice),
+                        self.market.btc.at_outlook_fees(self.market.hashprice),
                         l.j_per_th,
                         PAYBACK_REF_USD_PER_KWH,
                         PAYBACK_REF_PUE,
@@ -237,12 +239,7 @@ impl Economy {
         // Concentration of running hashrate by owner.
         match &self.agents {
             Some(a) => a.firm_running_ths(fleet, &mut scratch.weights),
-            None => {
-                // The sites' contiguous TH/s, then 0 for the sites that never had a unit.
-                scratch.weights.clear();
-                scratch.weights.extend(fleet.sites_running_ths());
-                scratch.weights.resize(fs.sites.len(), 0.0);
-            }
+            None => fs.site_running_ths(&mut scratch.weights),
         }
         if let Ok(c) = scratch.concentration.summarize(&scratch.weights) {
             snap.hhi = Some(c.hhi);

@@ -1,15 +1,12 @@
-//! Scheduled shocks (price jumps, energy-price factors, carbon taxes, AI shocks) and regional
-//! bans, applied at the daily step.
+//! Scheduled shocks (price jumps, energy-price factors, carbon taxes, bans, AI demand and rate
+//! factors): the list, sorted by start time, with the first not yet started, and what is in
+//! force at a time. The economy applies them at the daily step (`Economy::apply_shocks`).
 
-use rand::Rng;
-
-use super::{Economy, RegionBans};
-use crate::engine::rng::{Component, RngStreams};
-use crate::record::EventKind;
 use crate::scenario::Shock;
+use hashshift_models::hardware::Region;
 
 /// The shock's kind name and its main number (factor, tax, share) for the events table.
-fn shock_label(s: &Shock) -> (&'static str, f64) {
+pub(super) fn shock_label(s: &Shock) -> (&'static str, f64) {
     match *s {
         Shock::BtcPrice { factor, .. } => ("btc_price", factor),
         Shock::EnergyPrice { factor, .. } => ("energy_price", factor),
@@ -20,128 +17,131 @@ fn shock_label(s: &Shock) -> (&'static str, f64) {
     }
 }
 
-impl Economy {
-    pub(super) fn setup_bans(&mut self, streams: &RngStreams) {
-        let Some(fs) = self.fleet.as_mut() else {
-            return;
-        };
-        for &region in &self.regions {
-            let windows: Vec<(i64, i64, f64)> = self
-                .shocks
-                .iter()
-                .filter_map(|s| match *s {
-                    Shock::Ban {
-                        region: r,
-                        at,
-                        until,
-                        share,
-                    } if r == region => Some((at, until, share)),
-                    _ => None,
-                })
-                .collect();
-            if windows.is_empty() {
-                continue;
-            }
-            let mut order: Vec<u32> = fs
-                .sites
-                .iter()
-                .filter(|x| x.region == region)
-                .map(|x| x.id)
-                .collect();
-            let mut rng = streams.stream(Component::Population, 1 + region.index() as u64);
-            for i in (1..order.len()).rev() {
-                order.swap(i, rng.random_range(0..=i));
-            }
-            let region_mw = order
-                .iter()
-                .map(|&i| fs.sites[i as usize].capacity_mw)
-                .sum();
-            fs.bans.push(RegionBans {
-                windows,
-                order,
-                region_mw,
-                offline_mw: 0.0,
-                next: 0,
-            });
-        }
+/// A run's shocks.
+#[derive(Debug, Clone)]
+pub(crate) struct Shocks {
+    /// Sorted by start time (stable).
+    list: Vec<Shock>,
+    /// The first shock not yet started.
+    next: usize,
+}
+
+impl Shocks {
+    /// The shocks of `list` (sorted by start time), none started.
+    pub fn new(list: Vec<Shock>) -> Self {
+        Self { list, next: 0 }
     }
 
-    pub(super) fn apply_shocks(&mut self, now_unix: i64) {
-        while let Some(s) = self.shocks.get(self.next_shock) {
-            if s.at() > now_unix {
-                break;
-            }
-            let (name, value) = shock_label(s);
-            let at = s.at();
-            self.network_event(at, EventKind::Shock, name, value);
-            let s = &self.shocks[self.next_shock];
+    /// The next shock starting at or before `now_unix`, marked started; None when there is
+    /// none.
+    pub fn next_due(&mut self, now_unix: i64) -> Option<Shock> {
+        let s = *self.list.get(self.next)?;
+        if s.at() > now_unix {
+            return None;
+        }
+        self.next += 1;
+        Some(s)
+    }
+
+    /// The product of the energy-price factors in force at `now_unix` in region index
+    /// `region`.
+    pub fn energy_factor(&self, region: usize, now_unix: i64) -> f64 {
+        self.list
+            .iter()
+            .filter_map(|s| match *s {
+                Shock::EnergyPrice {
+                    region: r,
+                    at,
+                    until,
+                    factor,
+                } if r.index() == region && at <= now_unix && now_unix < until => Some(factor),
+                _ => None,
+            })
+            .product()
+    }
+
+    /// The AI demand and rate factors in force at `now_unix` (products; 1 without shocks).
+    pub fn ai_factors(&self, now_unix: i64) -> (f64, f64) {
+        let (mut demand, mut rate) = (1.0, 1.0);
+        for s in &self.list {
             match *s {
-                Shock::BtcPrice { factor, .. } => self.scale_price(factor),
-                Shock::CarbonTax {
-                    region, usd_per_t, ..
-                } => match region {
-                    Some(r) => self.carbon_tax[r.index()] = usd_per_t,
-                    None => self.carbon_tax.iter_mut().for_each(|t| *t = usd_per_t),
-                },
-                Shock::EnergyPrice { .. }
-                | Shock::Ban { .. }
-                | Shock::AiDemand { .. }
-                | Shock::AiRate { .. } => {}
+                Shock::AiDemand { at, until, factor } if at <= now_unix && now_unix < until => {
+                    demand *= factor;
+                }
+                Shock::AiRate { at, until, factor } if at <= now_unix && now_unix < until => {
+                    rate *= factor;
+                }
+                _ => {}
             }
-            self.next_shock += 1;
         }
-        // Energy-price factors: the product of the shocks active now.
-        for (i, e) in self.energy.iter_mut().enumerate() {
-            let f: f64 = self
-                .shocks
-                .iter()
-                .filter_map(|s| match *s {
-                    Shock::EnergyPrice {
-                        region,
-                        at,
-                        until,
-                        factor,
-                    } if region.index() == i && at <= now_unix && now_unix < until => Some(factor),
-                    _ => None,
-                })
-                .product();
-            e.set_shock_factor(f).expect("validated factor");
-        }
-        self.apply_ai_shocks(now_unix);
+        (demand, rate)
     }
 
-    pub(super) fn progress_bans(&mut self, now_unix: i64) {
-        let Some(fs) = self.fleet.as_mut() else {
-            return;
-        };
-        for b in &mut fs.bans {
-            let share: f64 = b
-                .windows
-                .iter()
-                .filter(|w| now_unix >= w.0)
-                .map(|&(at, until, share)| {
-                    share * ((now_unix - at) as f64 / (until - at) as f64).min(1.0)
-                })
-                .sum();
-            let target = share.min(1.0) * b.region_mw;
-            // Whole sites go offline: the offline capacity reaches the target from below by at
-            // most one site.
-            while b.next < b.order.len() && b.offline_mw < target {
-                let site = b.order[b.next] as usize;
-                match &self.agents {
-                    Some(a) => a.sites()[site]
-                        .units
-                        .iter()
-                        .for_each(|&u| fs.fleet.set_offline(u as usize, true)),
-                    None => {
-                        for u in fs.site_units[site]..fs.site_units[site + 1] {
-                            fs.fleet.set_offline(u, true);
-                        }
-                    }
-                }
-                b.offline_mw += fs.sites[site].capacity_mw;
-                b.next += 1;
-            }
-        }
+    /// The bans on `region`: (start, end, share) each.
+    pub fn ban_windows(&self, region: Region) -> Vec<(i64, i64, f64)> {
+        self.list
+            .iter()
+            .filter_map(|s| match *s {
+                Shock::Ban {
+                    region: r,
+                    at,
+                    until,
+                    share,
+                } if r == region => Some((at, until, share)),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shocks_start_in_order_and_act_while_in_force() {
+        let us = Region::US;
+        let mut s = Shocks::new(vec![
+            Shock::BtcPrice {
+                at: 10,
+                factor: 0.5,
+            },
+            Shock::EnergyPrice {
+                region: us,
+                at: 20,
+                until: 40,
+                factor: 2.0,
+            },
+            Shock::EnergyPrice {
+                region: us,
+                at: 30,
+                until: 50,
+                factor: 1.5,
+            },
+            Shock::AiDemand {
+                at: 20,
+                until: 30,
+                factor: 3.0,
+            },
+            Shock::Ban {
+                region: Region::China,
+                at: 25,
+                until: 35,
+                share: 0.9,
+            },
+        ]);
+        assert!(s.next_due(5).is_none());
+        assert!(matches!(s.next_due(10), Some(Shock::BtcPrice { .. })));
+        assert!(s.next_due(10).is_none());
+        let started: Vec<_> = std::iter::from_fn(|| s.next_due(30)).collect();
+        assert_eq!(started.len(), 4);
+        assert_eq!(shock_label(&started[0]), ("energy_price", 2.0));
+        assert_eq!(s.energy_factor(us.index(), 35), 3.0);
+        assert_eq!(s.energy_factor(us.index(), 45), 1.5);
+        assert_eq!(s.energy_factor(Region::China.index(), 35), 1.0);
+        assert_eq!(s.ai_factors(25), (3.0, 1.0));
+        assert_eq!(s.ai_factors(30), (1.0, 1.0));
+        assert_eq!(s.ban_windows(Region::China), vec![(25, 35, 0.9)]);
+        assert!(s.ban_windows(us).is_empty());
     }
 }

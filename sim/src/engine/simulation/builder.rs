@@ -3,13 +3,32 @@
 use hashshift_models::consensus::{self, DIFFICULTY_ADJUSTMENT_INTERVAL};
 use hashshift_models::hashrate_path::HashratePath;
 
-use super::{EpochAcc, SimError, Simulation, Stats, TWO_POW_32};
+use super::{EpochAcc, Simulation, Stats, TWO_POW_32};
+use crate::engine::clock::{Calendar, SimTime};
 use crate::engine::difficulty::DifficultyControl;
 use crate::engine::economy::Economy;
+use crate::engine::error::{InvalidInput, SimError};
+use crate::engine::outbox::Outbox;
 use crate::engine::queue::EventQueue;
 use crate::engine::rng::{Component, RngStreams};
 use crate::record::SecuritySummary;
 use crate::scenario::{ChainStart, DifficultySpec, EconomySpec, Scenario};
+
+/// Choices a run makes once, outside the scenario: which records the engine builds at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunOptions {
+    /// Build the monthly firm rows ([`crate::record::Recorder::firm_month`]): a scan of every
+    /// firm's machines at each decision, skipped when the `firms` table is not written.
+    /// Nothing else in the run changes.
+    pub firm_rows: bool,
+}
+
+impl Default for RunOptions {
+    /// Every record.
+    fn default() -> Self {
+        Self { firm_rows: true }
+    }
+}
 
 /// Builds a [`Simulation`].
 #[derive(Debug, Clone)]
@@ -23,6 +42,7 @@ pub struct SimulationBuilder {
     hashrate: Option<HashratePath>,
     economy: EconomySpec,
     difficulty: DifficultySpec,
+    options: RunOptions,
 }
 
 impl SimulationBuilder {
@@ -38,7 +58,14 @@ impl SimulationBuilder {
             hashrate: scenario.hashrate.clone(),
             economy: scenario.economy.clone(),
             difficulty: scenario.difficulty.clone(),
+            options: RunOptions::default(),
         }
+    }
+
+    /// Sets the run's options (default: every record).
+    pub fn options(mut self, options: RunOptions) -> Self {
+        self.options = options;
+        self
     }
 
     /// Sets the run id (reported in the summary).
@@ -63,31 +90,20 @@ impl SimulationBuilder {
     /// Checks the inputs and returns a runnable simulation.
     pub fn build(self) -> Result<Simulation, SimError> {
         if self.end_unix <= self.start_unix {
-            return Err(SimError::Invalid("end must be after start".into()));
+            return Err(InvalidInput::EndNotAfterStart.into());
         }
-        consensus::target_from_bits(self.chain.bits)
-            .map_err(|e| SimError::Invalid(format!("start bits: {e}")))?;
+        consensus::target_from_bits(self.chain.bits).map_err(InvalidInput::StartBits)?;
         let epoch_first_time = match (
             self.chain.height % DIFFICULTY_ADJUSTMENT_INTERVAL,
             self.chain.epoch_start_time,
         ) {
             (0, _) => None,
             (_, Some(t)) if t <= self.start_unix => Some(t),
-            (_, Some(_)) => {
-                return Err(SimError::Invalid(
-                    "epoch start time after the run start".into(),
-                ))
-            }
-            (_, None) => {
-                return Err(SimError::Invalid(
-                    "a run starting mid-epoch needs the epoch's first block time".into(),
-                ))
-            }
+            (_, Some(_)) => return Err(InvalidInput::EpochStartAfterRunStart.into()),
+            (_, None) => return Err(InvalidInput::MissingEpochStart.into()),
         };
         if self.hashrate.is_none() && self.economy.network.is_none() {
-            return Err(SimError::Invalid(
-                "no hashrate source: neither a path nor a network".into(),
-            ));
+            return Err(InvalidInput::NoHashrateSource.into());
         }
         let difficulty_ctl = DifficultyControl::new(
             &self.difficulty,
@@ -95,22 +111,24 @@ impl SimulationBuilder {
             self.start_unix,
             self.chain.bits,
         )
-        .map_err(SimError::Invalid)?;
+        .map_err(InvalidInput::Difficulty)?;
         let streams = RngStreams::new(self.seed);
         let difficulty = consensus::bits_to_difficulty(self.chain.bits);
+        let mut outbox = Outbox::new(self.options);
         let economy = Economy::new(
             &self.economy,
             &streams,
             self.start_unix,
             difficulty,
             consensus::block_subsidy(self.chain.height),
+            &mut outbox,
         )?;
         Ok(Simulation {
             run_id: self.run_id,
             seed: self.seed,
             name: self.name,
-            start_unix: self.start_unix,
-            horizon: (self.end_unix - self.start_unix) as f64,
+            calendar: Calendar::new(self.start_unix),
+            horizon: SimTime::from_secs((self.end_unix - self.start_unix) as f64),
             end_unix: self.end_unix,
             start_height: self.chain.height,
             start_bits: self.chain.bits,
@@ -118,7 +136,7 @@ impl SimulationBuilder {
             path: self.hashrate,
             day_start_unix: self.start_unix,
             region_days: Vec::with_capacity(16),
-            agent_schedule: Vec::new(),
+            outbox,
             check_invariants: false,
             difficulty_ctl,
             day_intervals: Vec::with_capacity(512),
@@ -126,7 +144,7 @@ impl SimulationBuilder {
             security: SecuritySummary::default(),
             block_rng: streams.stream(Component::Blocks, 0),
             queue: EventQueue::with_capacity(16),
-            clock: 0.0,
+            clock: SimTime::ZERO,
             height: self.chain.height,
             bits: self.chain.bits,
             difficulty,
@@ -135,11 +153,11 @@ impl SimulationBuilder {
             hashrate: 0.0,
             path_index: 0,
             work_remaining: 0.0,
-            work_updated_at: 0.0,
+            work_updated_at: SimTime::ZERO,
             generation: 0,
             next_block: None,
             block_pending: false,
-            last_block_clock: 0.0,
+            last_block_clock: SimTime::ZERO,
             hashes_total: 0.0,
             epoch: EpochAcc::default(),
             stats: Stats::default(),

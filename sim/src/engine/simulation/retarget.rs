@@ -32,7 +32,7 @@ impl Simulation {
             }
         };
         let next_difficulty = consensus::bits_to_difficulty(r.bits);
-        let span = self.clock - self.epoch.start_clock;
+        let span = self.clock.since(self.epoch.start_clock);
         let hashes = self.hashes_total - self.epoch.start_hashes;
         let intervals = IntervalStats::of(&mut self.epoch_intervals).unwrap_or_default();
         self.epoch_intervals.clear();
@@ -72,7 +72,7 @@ impl Simulation {
         self.stats.retargets += 1;
         self.stats.clamped += u64::from(rec.clamped);
         if rec.clamped {
-            self.economy.network_event(
+            self.outbox.network_event(
                 rec.last_block_time_unix,
                 EventKind::RetargetClamped,
                 "",
@@ -84,7 +84,7 @@ impl Simulation {
         self.work_per_block = next_difficulty * TWO_POW_32;
         // The fleet re-decides at the new difficulty. The finished block used up its work,
         // so the new hashrate applies from now without booking.
-        let now = self.start_unix + self.clock.floor() as i64;
+        let now = self.calendar.unix(self.clock);
         if let Some(h) = self.economy.on_retarget(
             now,
             next_difficulty,
