@@ -1,21 +1,19 @@
-//! The `hashshift` command line.
-//!
-//! Exit codes: 0 ok, 2 bad input (scenario, sweep, flags, data files, an output folder that is
-//! not the run's or the sweep's, or that another hashshift process is writing), 1 any other
-//! failure, 130 a run or sweep stopped by Ctrl-C (or SIGTERM, SIGHUP).
+//! The `hashshift` command line: one function per verb (`run`, `sweep`, `validate`, `schema`,
+//! `list`). Exit codes come from one mapping, [`hashshift::exit`]: 0 ok, 2 bad input, 1 any
+//! other failure, 130 stopped by Ctrl-C (or SIGTERM, SIGHUP).
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use hashshift::calendar::{format_date, DAY_S};
-use hashshift::engine::{Progress, SimError, SimulationBuilder};
+use hashshift::engine::{Progress, SimulationBuilder};
+use hashshift::exit::{Exit, ExitStatus};
 use hashshift::output::doc::{replace_generated, BEGIN_MARKER, END_MARKER};
-use hashshift::output::OutputError;
 use hashshift::runner::{run_to_dir, RunError, RunOutcome};
 use hashshift::scenario::{raw::RawScenario, Scenario, ScenarioError};
 use hashshift::sweep::doc::{outputs_json, outputs_markdown};
@@ -31,10 +29,10 @@ fn write_stdout(args: std::fmt::Arguments<'_>) -> Result<(), Failure> {
     match out.write_fmt(args).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
-        Err(e) => Err(Failure {
-            code: 1,
-            error: anyhow::anyhow!("writing to standard output: {e}"),
-        }),
+        Err(e) => Err(Failure::new(
+            Exit::Failure,
+            anyhow::anyhow!("writing to standard output: {e}"),
+        )),
     }
 }
 
@@ -68,78 +66,93 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run one scenario and write its Parquet tables to <OUT>/<name>/.
-    Run {
-        /// Scenario TOML file.
-        scenario: PathBuf,
-        /// Parent folder of the run folder.
-        #[arg(long, default_value = "outputs")]
-        out: PathBuf,
-        /// Master seed (overrides the scenario's `seed`), 0..=2^63-1.
-        #[arg(long, value_parser = clap::value_parser!(u64).range(..=i64::MAX as u64))]
-        seed: Option<u64>,
-        /// Override a scenario value: key.path=value (repeatable), e.g. hashrate.ehs=800.
-        #[arg(long = "set", value_name = "KEY=VALUE")]
-        set: Vec<String>,
-        /// No progress bar and no summary line.
-        #[arg(long, short)]
-        quiet: bool,
-    },
+    Run(RunArgs),
     /// Run a sweep: many runs of a base scenario over a design of parameter points and
     /// replicate seeds, into <OUT>/<name>/run=<id>/ plus a runs.parquet table.
-    Sweep {
-        /// Sweep TOML file (see scenarios/sweeps/).
-        file: PathBuf,
-        /// Parent folder of the sweep folder.
-        #[arg(long, default_value = "outputs")]
-        out: PathBuf,
-        /// Runs in parallel (default: the number of CPUs).
-        #[arg(long, short, value_parser = clap::value_parser!(u32).range(1..=4096))]
-        jobs: Option<u32>,
-        /// Run only the runs with id % N == K (K from 0), e.g. $SLURM_ARRAY_TASK_ID/N.
-        #[arg(long, value_name = "K/N")]
-        shard: Option<Shard>,
-        /// Continue an interrupted sweep: skip complete runs, redo partial ones.
-        #[arg(long)]
-        resume: bool,
-        /// List the runs (of the shard) without running them.
-        #[arg(long)]
-        dry_run: bool,
-        /// Only assemble runs.parquet once every run (of every shard) is complete.
-        #[arg(long, conflicts_with_all = ["shard", "dry_run"])]
-        finalize: bool,
-        /// No progress bar and no summary line.
-        #[arg(long, short)]
-        quiet: bool,
-    },
+    Sweep(SweepArgs),
     /// Check scenario and sweep files without running them.
-    Validate {
-        /// Scenario or sweep TOML files.
-        #[arg(required = true)]
-        files: Vec<PathBuf>,
-    },
+    Validate(ValidateArgs),
     /// Print the JSON Schema of the scenario file format, or with --outputs the columns of
     /// the output tables (Markdown, or JSON with --format json).
-    Schema {
-        /// Print the column reference of every output table (from the table registry: type,
-        /// unit, nullability, meaning) instead.
-        #[arg(long)]
-        outputs: bool,
-        /// Format of the column reference: markdown, or json (the tables with their files
-        /// and columns, each column's type, unit, nullability and when it is null, and the
-        /// event kinds: for scripts).
-        #[arg(long, value_enum, default_value_t = SchemaFormat::Markdown, requires = "outputs")]
-        format: SchemaFormat,
-        /// Replace the generated block of FILE (between its marker lines) with the column
-        /// reference (Markdown) instead of printing it, e.g. --write outputs/README.md.
-        #[arg(long, value_name = "FILE", requires = "outputs")]
-        write: Option<PathBuf>,
-    },
+    Schema(SchemaArgs),
     /// List the scenarios in a folder (default: scenarios/).
-    List {
-        /// Folder to list.
-        #[arg(default_value = "scenarios")]
-        dir: PathBuf,
-    },
+    List(ListArgs),
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// Scenario TOML file.
+    scenario: PathBuf,
+    /// Parent folder of the run folder.
+    #[arg(long, default_value = "outputs")]
+    out: PathBuf,
+    /// Master seed (overrides the scenario's `seed`), 0..=2^63-1.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(..=i64::MAX as u64))]
+    seed: Option<u64>,
+    /// Override a scenario value: key.path=value (repeatable), e.g. hashrate.ehs=800.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+    /// No progress bar and no summary line.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Args)]
+struct SweepArgs {
+    /// Sweep TOML file (see scenarios/sweeps/).
+    file: PathBuf,
+    /// Parent folder of the sweep folder.
+    #[arg(long, default_value = "outputs")]
+    out: PathBuf,
+    /// Runs in parallel (default: the number of CPUs).
+    #[arg(long, short, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    jobs: Option<u32>,
+    /// Run only the runs with id % N == K (K from 0), e.g. $SLURM_ARRAY_TASK_ID/N.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<Shard>,
+    /// Continue an interrupted sweep: skip complete runs, redo partial ones.
+    #[arg(long)]
+    resume: bool,
+    /// List the runs (of the shard) without running them.
+    #[arg(long)]
+    dry_run: bool,
+    /// Only assemble runs.parquet once every run (of every shard) is complete.
+    #[arg(long, conflicts_with_all = ["shard", "dry_run"])]
+    finalize: bool,
+    /// No progress bar and no summary line.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Args)]
+struct ValidateArgs {
+    /// Scenario or sweep TOML files.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+}
+
+#[derive(Args)]
+struct SchemaArgs {
+    /// Print the column reference of every output table (from the table registry: type,
+    /// unit, nullability, meaning) instead.
+    #[arg(long)]
+    outputs: bool,
+    /// Format of the column reference: markdown, or json (the tables with their files
+    /// and columns, each column's type, unit, nullability and when it is null, and the
+    /// event kinds: for scripts).
+    #[arg(long, value_enum, default_value_t = SchemaFormat::Markdown, requires = "outputs")]
+    format: SchemaFormat,
+    /// Replace the generated block of FILE (between its marker lines) with the column
+    /// reference (Markdown) instead of printing it, e.g. --write outputs/README.md.
+    #[arg(long, value_name = "FILE", requires = "outputs")]
+    write: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct ListArgs {
+    /// Folder to list.
+    #[arg(default_value = "scenarios")]
+    dir: PathBuf,
 }
 
 /// Format of `hashshift schema --outputs`.
@@ -151,33 +164,44 @@ enum SchemaFormat {
     Json,
 }
 
-/// A failure and the exit code it maps to.
+/// A failure and how it ends the process ([`Exit`], decided by the error's type in
+/// [`hashshift::exit`], or here for what only the command line refuses).
 struct Failure {
-    code: u8,
+    exit: Exit,
     error: anyhow::Error,
+}
+
+impl Failure {
+    fn new(exit: Exit, error: anyhow::Error) -> Self {
+        Failure { exit, error }
+    }
+
+    /// Input the command line itself refuses (exit 2).
+    fn bad_input(error: anyhow::Error) -> Self {
+        Failure::new(Exit::BadInput, error)
+    }
+
+    /// A library error, exiting as its type says; `context` prefixes its message.
+    fn of<E: ExitStatus + std::fmt::Display>(e: &E, context: std::fmt::Arguments<'_>) -> Self {
+        Failure::new(e.exit(), anyhow::anyhow!("{context}{e}"))
+    }
 }
 
 impl From<ScenarioError> for Failure {
     fn from(e: ScenarioError) -> Self {
-        Failure {
-            code: 2,
-            error: e.into(),
-        }
+        Failure::of(&e, format_args!(""))
     }
 }
 
 impl From<SweepError> for Failure {
     fn from(e: SweepError) -> Self {
-        Failure {
-            code: 2,
-            error: e.into(),
-        }
+        Failure::of(&e, format_args!(""))
     }
 }
 
 impl From<anyhow::Error> for Failure {
     fn from(error: anyhow::Error) -> Self {
-        Failure { code: 1, error }
+        Failure::new(Exit::Failure, error)
     }
 }
 
@@ -185,203 +209,149 @@ fn main() -> ExitCode {
     // A file-size limit (`ulimit -f`) then fails the write like a full disk (exit 1, message).
     hashshift::storage::ignore_file_size_signal();
     let cli = Cli::parse();
-    match dispatch(cli.command) {
+    let result = match cli.command {
+        Command::Run(args) => run(args),
+        Command::Sweep(args) => sweep(args),
+        Command::Validate(args) => validate(&args.files),
+        Command::Schema(args) => schema(args),
+        Command::List(args) => list(&args.dir),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
             // Library errors carry their causes in their own message; print it once.
             eprintln!("error: {}", f.error);
-            ExitCode::from(f.code)
+            ExitCode::from(f.exit.code())
         }
     }
 }
 
-fn dispatch(cmd: Command) -> Result<(), Failure> {
-    match cmd {
-        Command::Run {
-            scenario,
-            out,
-            seed,
-            mut set,
-            quiet,
-        } => {
-            if let Some(s) = seed {
-                set.push(format!("seed={s}"));
-            }
-            let sc = Scenario::load(&scenario, &set)?;
-            check_out_folder(&out)?;
-            install_stop_handler();
-            let mut progress = CliProgress::new(&sc, quiet);
-            let outcome = run_to_dir(&sc, &out, &mut progress, Some(&STOP)).map_err(|e| {
-                progress.finish();
-                let dir = out.join(&sc.name);
-                match e {
-                    RunError::Stopped => Failure {
-                        code: 130,
-                        error: anyhow::anyhow!(
-                            "interrupted: the run of {} was stopped before it finished; \
-                             nothing was written to {} (an earlier complete run there is \
-                             unchanged)",
-                            scenario.display(),
-                            dir.display()
-                        ),
-                    },
-                    // Refusing to replace a folder that is not a run, or one another process
-                    // is writing, is a bad `--out`; an invalid simulation input (e.g. nothing
-                    // profitable at the start) is bad input too.
-                    e => Failure {
-                        code: if matches!(
-                            e,
-                            RunError::Output(
-                                OutputError::WouldClobber { .. } | OutputError::InUse(_)
-                            ) | RunError::Sim(SimError::Invalid(_))
-                        ) {
-                            2
-                        } else {
-                            1
-                        },
-                        error: if e.is_out_of_space() {
-                            anyhow::anyhow!(
-                                "run of {} failed: out of disk space (or over a file-size or \
-                                 quota limit); nothing was written to {} and the partial files \
-                                 were removed: {e}",
-                                scenario.display(),
-                                dir.display()
-                            )
-                        } else {
-                            anyhow::anyhow!("run of {} failed: {e}", scenario.display())
-                        },
-                    },
-                }
-            })?;
-            progress.finish();
-            if !quiet {
-                print_outcome(&outcome)?;
-            }
-            Ok(())
+/// `hashshift run`: one scenario into `<out>/<name>/`.
+fn run(args: RunArgs) -> Result<(), Failure> {
+    let RunArgs {
+        scenario,
+        out,
+        seed,
+        mut set,
+        quiet,
+    } = args;
+    if let Some(s) = seed {
+        set.push(format!("seed={s}"));
+    }
+    let sc = Scenario::load(&scenario, &set)?;
+    check_out_folder(&out)?;
+    install_stop_handler();
+    let mut progress = CliProgress::new(&sc, quiet);
+    let outcome = run_to_dir(&sc, &out, &mut progress, Some(&STOP)).map_err(|e| {
+        progress.finish();
+        let dir = out.join(&sc.name);
+        let what = scenario.display();
+        let error = match &e {
+            RunError::Stopped => anyhow::anyhow!(
+                "interrupted: the run of {what} was stopped before it finished; nothing was \
+                 written to {} (an earlier complete run there is unchanged)",
+                dir.display()
+            ),
+            e if e.is_out_of_space() => anyhow::anyhow!(
+                "run of {what} failed: out of disk space (or over a file-size or quota limit); \
+                 nothing was written to {} and the partial files were removed: {e}",
+                dir.display()
+            ),
+            e => anyhow::anyhow!("run of {what} failed: {e}"),
+        };
+        Failure::new(e.exit(), error)
+    })?;
+    progress.finish();
+    if !quiet {
+        print_outcome(&outcome)?;
+    }
+    Ok(())
+}
+
+/// `hashshift sweep`: the runs of a sweep (or of one shard), then `runs.parquet`.
+fn sweep(args: SweepArgs) -> Result<(), Failure> {
+    let SweepArgs {
+        file,
+        out,
+        jobs,
+        shard,
+        resume,
+        dry_run,
+        finalize,
+        quiet,
+    } = args;
+    let sweep = Sweep::load(&file)?;
+    if dry_run {
+        let mut ids = (0..sweep.n_runs()).filter(|&id| shard.is_none_or(|s| s.contains(id)));
+        say!("{}", sweep.listing(&mut ids));
+        return Ok(());
+    }
+    check_out_folder(&out)?;
+    install_stop_handler();
+    let opts = Options {
+        out,
+        jobs: jobs.map_or_else(
+            || std::thread::available_parallelism().map_or(1, |n| n.get()),
+            |j| j as usize,
+        ),
+        shard,
+        resume,
+        finalize_only: finalize,
+        quiet,
+    };
+    let report = execute(&sweep, &opts, &STOP)
+        .map_err(|e| Failure::of(&e, format_args!("sweep {}: ", file.display())))?;
+    if !quiet {
+        let shard_text = shard.map_or(String::new(), |s| format!(" (shard {}/{})", s.k, s.n));
+        match &report.runs_table {
+            Some(t) => sayln!(
+                "sweep {}: {} runs{shard_text} ({} run now, {} already complete) in {:.1} s; wrote {}",
+                sweep.name, report.mine, report.ran, report.skipped,
+                report.elapsed.as_secs_f64(), t.display()
+            ),
+            None => sayln!(
+                "sweep {}: {} runs{shard_text} ({} run now, {} already complete) in {:.1} s into {}; \
+                 once every shard is done: hashshift sweep {} --finalize --out {}",
+                sweep.name, report.mine, report.ran, report.skipped,
+                report.elapsed.as_secs_f64(), report.root.display(),
+                file.display(), opts.out.display()
+            ),
         }
-        Command::Sweep {
-            file,
-            out,
-            jobs,
-            shard,
-            resume,
-            dry_run,
-            finalize,
-            quiet,
-        } => {
-            let sweep = Sweep::load(&file)?;
-            if dry_run {
-                let mut ids =
-                    (0..sweep.n_runs()).filter(|&id| shard.is_none_or(|s| s.contains(id)));
-                say!("{}", sweep.listing(&mut ids));
-                return Ok(());
+    }
+    Ok(())
+}
+
+/// `hashshift validate`: each file checked as far as a run would check it before writing;
+/// every invalid file is reported, then exit 2 if any was.
+fn validate(files: &[PathBuf]) -> Result<(), Failure> {
+    let mut failed = 0;
+    for f in files {
+        let checked = if is_sweep_file(f) {
+            validate_sweep(f)
+        } else {
+            validate_scenario(f)
+        };
+        match checked {
+            Ok(msg) => sayln!("ok: {} ({msg})", f.display()),
+            Err(e) => {
+                eprintln!("error: {e}");
+                failed += 1;
             }
-            check_out_folder(&out)?;
-            install_stop_handler();
-            let opts = Options {
-                out,
-                jobs: jobs.map_or_else(
-                    || std::thread::available_parallelism().map_or(1, |n| n.get()),
-                    |j| j as usize,
-                ),
-                shard,
-                resume,
-                finalize_only: finalize,
-                quiet,
-            };
-            let report = execute(&sweep, &opts, &STOP).map_err(|e| Failure {
-                code: e.exit_code(),
-                error: anyhow::anyhow!("sweep {}: {e}", file.display()),
-            })?;
-            if !quiet {
-                let shard_text =
-                    shard.map_or(String::new(), |s| format!(" (shard {}/{})", s.k, s.n));
-                match &report.runs_table {
-                    Some(t) => sayln!(
-                        "sweep {}: {} runs{shard_text} ({} run now, {} already complete) in {:.1} s; wrote {}",
-                        sweep.name, report.mine, report.ran, report.skipped,
-                        report.elapsed.as_secs_f64(), t.display()
-                    ),
-                    None => sayln!(
-                        "sweep {}: {} runs{shard_text} ({} run now, {} already complete) in {:.1} s into {}; \
-                         once every shard is done: hashshift sweep {} --finalize --out {}",
-                        sweep.name, report.mine, report.ran, report.skipped,
-                        report.elapsed.as_secs_f64(), report.root.display(),
-                        file.display(), opts.out.display()
-                    ),
-                }
-            }
-            Ok(())
         }
-        Command::Validate { files } => {
-            let mut failed = 0;
-            for f in &files {
-                if is_sweep_file(f) {
-                    match validate_sweep(f) {
-                        Ok(msg) => sayln!("ok: {} ({msg})", f.display()),
-                        Err(e) => {
-                            eprintln!("error: {e}");
-                            failed += 1;
-                        }
-                    }
-                    continue;
-                }
-                // Building the simulation also catches what only generating the network
-                // reveals (e.g. no machine profitable at the start).
-                let checked = Scenario::load(f, &[])
-                    .map_err(|e| e.to_string())
-                    .and_then(|sc| {
-                        SimulationBuilder::new(&sc)
-                            .build()
-                            .map(|_| sc)
-                            .map_err(|e| format!("{}: {e}", f.display()))
-                    });
-                match checked {
-                    Ok(sc) => sayln!(
-                        "ok: {} (name {}, {} to {})",
-                        f.display(),
-                        sc.name,
-                        format_date(sc.start_unix),
-                        format_date(sc.end_unix)
-                    ),
-                    Err(e) => {
-                        eprintln!("error: {e}");
-                        failed += 1;
-                    }
-                }
-            }
-            if failed > 0 {
-                return Err(Failure {
-                    code: 2,
-                    error: anyhow::anyhow!("{failed} of {} files are invalid", files.len()),
-                });
-            }
-            Ok(())
-        }
-        Command::Schema {
-            outputs: true,
-            format,
-            write,
-        } => match (format, write) {
-            (SchemaFormat::Markdown, Some(file)) => write_generated(&file, &outputs_markdown()),
-            (SchemaFormat::Markdown, None) => {
-                say!("{}", outputs_markdown());
-                Ok(())
-            }
-            (SchemaFormat::Json, None) => {
-                let json = serde_json::to_string_pretty(&outputs_json())
-                    .map_err(|e| anyhow::anyhow!("serializing the column reference: {e}"))?;
-                sayln!("{json}");
-                Ok(())
-            }
-            (SchemaFormat::Json, Some(_)) => Err(Failure {
-                code: 2,
-                error: anyhow::anyhow!(
-                    "--write replaces a Markdown block; it cannot be used with --format json"
-                ),
-            }),
-        },
-        Command::Schema { outputs: false, .. } => {
+    }
+    if failed > 0 {
+        return Err(Failure::bad_input(anyhow::anyhow!(
+            "{failed} of {} files are invalid",
+            files.len()
+        )));
+    }
+    Ok(())
+}
+
+/// `hashshift schema`: the scenario format's JSON Schema, or the output tables' columns.
+fn schema(args: SchemaArgs) -> Result<(), Failure> {
+    match (args.outputs, args.format, args.write) {
+        (false, ..) => {
             let schema = schemars::schema_for!(RawScenario);
             sayln!(
                 "{}",
@@ -390,7 +360,20 @@ fn dispatch(cmd: Command) -> Result<(), Failure> {
             );
             Ok(())
         }
-        Command::List { dir } => list(&dir),
+        (true, SchemaFormat::Markdown, Some(file)) => write_generated(&file, &outputs_markdown()),
+        (true, SchemaFormat::Markdown, None) => {
+            say!("{}", outputs_markdown());
+            Ok(())
+        }
+        (true, SchemaFormat::Json, None) => {
+            let json = serde_json::to_string_pretty(&outputs_json())
+                .map_err(|e| anyhow::anyhow!("serializing the column reference: {e}"))?;
+            sayln!("{json}");
+            Ok(())
+        }
+        (true, SchemaFormat::Json, Some(_)) => Err(Failure::bad_input(anyhow::anyhow!(
+            "--write replaces a Markdown block; it cannot be used with --format json"
+        ))),
     }
 }
 
@@ -405,29 +388,23 @@ fn check_out_folder(out: &Path) -> Result<(), Failure> {
     });
     if let Some(link) = dangling {
         let target = std::fs::read_link(link).unwrap_or_default();
-        return Err(Failure {
-            code: 2,
-            error: anyhow::anyhow!(
-                "--out {}: {} is a symbolic link to {}, which does not exist; create it or \
-                 choose another --out",
-                out.display(),
-                link.display(),
-                target.display()
-            ),
-        });
+        return Err(Failure::bad_input(anyhow::anyhow!(
+            "--out {}: {} is a symbolic link to {}, which does not exist; create it or choose \
+             another --out",
+            out.display(),
+            link.display(),
+            target.display()
+        )));
     }
     match out
         .ancestors()
         .find(|p| !p.as_os_str().is_empty() && p.exists())
     {
-        Some(p) if !p.is_dir() => Err(Failure {
-            code: 2,
-            error: anyhow::anyhow!(
-                "--out {}: {} is a file, not a folder; choose another --out",
-                out.display(),
-                p.display()
-            ),
-        }),
+        Some(p) if !p.is_dir() => Err(Failure::bad_input(anyhow::anyhow!(
+            "--out {}: {} is a file, not a folder; choose another --out",
+            out.display(),
+            p.display()
+        ))),
         _ => Ok(()),
     }
 }
@@ -435,7 +412,7 @@ fn check_out_folder(out: &Path) -> Result<(), Failure> {
 /// Replaces the generated block of `file` with `generated`, atomically (a temporary file in
 /// the same folder, renamed over it); leaves the file alone when it is already up to date.
 fn write_generated(file: &Path, generated: &str) -> Result<(), Failure> {
-    let bad = |error: anyhow::Error| Failure { code: 2, error };
+    let bad = Failure::bad_input;
     let text = hashshift::storage::read_text(file)
         .map_err(|e| bad(anyhow::anyhow!("cannot read {}: {e}", file.display())))?;
     let new = replace_generated(&text, generated).map_err(|e| {
@@ -466,11 +443,10 @@ fn write_generated(file: &Path, generated: &str) -> Result<(), Failure> {
     Ok(())
 }
 
+/// `hashshift list`: the scenario and sweep files of a folder with their descriptions.
 fn list(dir: &Path) -> Result<(), Failure> {
-    let entries = std::fs::read_dir(dir).map_err(|e| Failure {
-        code: 2,
-        error: anyhow::anyhow!("cannot list {}: {e}", dir.display()),
-    })?;
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| Failure::bad_input(anyhow::anyhow!("cannot list {}: {e}", dir.display())))?;
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
@@ -524,15 +500,10 @@ fn is_sweep_file(f: &Path) -> bool {
         .is_some_and(|t| t.contains_key("scenario"))
 }
 
-/// Validates a sweep: the file, every point's scenario, and the simulation of its first run.
+/// Validates a sweep: the file, every point's scenario, and the simulation of every point
+/// (built when the sweep is loaded).
 fn validate_sweep(f: &Path) -> Result<String, String> {
     let sweep = Sweep::load(f).map_err(|e| e.to_string())?;
-    let sc = sweep
-        .scenario(0)
-        .map_err(|e| format!("{}: {e}", f.display()))?;
-    SimulationBuilder::new(&sc)
-        .build()
-        .map_err(|e| format!("{}: run 0: {e}", f.display()))?;
     Ok(format!(
         "sweep {}, {} points x {} replicates = {} runs of {}",
         sweep.name,
@@ -540,6 +511,21 @@ fn validate_sweep(f: &Path) -> Result<String, String> {
         sweep.seeds.len(),
         sweep.n_runs(),
         sweep.base_file.display()
+    ))
+}
+
+/// Validates a scenario: the file, then building its simulation, which also catches what only
+/// generating the network reveals (e.g. no machine profitable at the start).
+fn validate_scenario(f: &Path) -> Result<String, String> {
+    let sc = Scenario::load(f, &[]).map_err(|e| e.to_string())?;
+    SimulationBuilder::new(&sc)
+        .build()
+        .map_err(|e| format!("{}: {e}", f.display()))?;
+    Ok(format!(
+        "name {}, {} to {}",
+        sc.name,
+        format_date(sc.start_unix),
+        format_date(sc.end_unix)
     ))
 }
 

@@ -51,6 +51,7 @@ use crate::engine::{NoProgress, SimError};
 use crate::output::manifest::{self, Damage};
 use crate::output::{is_complete, OutputError, COMPLETION_MARKER};
 use crate::runner::{run_in_dir, RunError};
+use crate::scenario::ScenarioError;
 use crate::storage::InUse;
 
 /// Name of the manifest at the sweep's root.
@@ -146,10 +147,10 @@ pub enum ExecError {
         message: String,
     },
     /// Some runs failed (the others are complete; `--resume` retries the failed ones).
-    #[error("{} of {total} runs failed (the others are complete; rerun with --resume to retry): {}", .failed.len(), summarize(.failed))]
+    #[error("{} of {total} runs failed (the others are complete; rerun with --resume to retry): {}", .failed.len(), summarize_failed(.failed))]
     Failed {
-        /// `(run id, error)`, in id order.
-        failed: Vec<(u64, String)>,
+        /// The failed runs, in id order.
+        failed: Vec<FailedRun>,
         /// Runs attempted.
         total: u64,
     },
@@ -203,28 +204,34 @@ pub enum ExecError {
     },
 }
 
-impl ExecError {
-    /// The process exit code: 2 for bad input (the output folder, one in use, runs of
-    /// another sweep), 130 when interrupted, 1 otherwise.
-    pub fn exit_code(&self) -> u8 {
+/// A run of the sweep that failed.
+#[derive(Debug)]
+pub struct FailedRun {
+    /// Its id.
+    pub run: u64,
+    /// Why.
+    pub error: RunFailure,
+}
+
+/// Why one run of a sweep failed (typed, so that `crate::exit` can tell bad input from a
+/// failure).
+#[derive(Debug)]
+pub enum RunFailure {
+    /// The scenario of its point is invalid.
+    Scenario(ScenarioError),
+    /// The run itself failed.
+    Run(RunError),
+}
+
+impl std::fmt::Display for RunFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ExecError::Conflict(_) | ExecError::InUse(_) => 2,
-            ExecError::Damaged {
-                foreign_only: true, ..
-            } => 2,
-            ExecError::Interrupted { .. } => 130,
-            ExecError::Failed { failed, .. }
-                if failed.iter().all(|(_, e)| e.starts_with(BAD_INPUT)) =>
-            {
-                2
-            }
-            _ => 1,
+            RunFailure::Scenario(e) => write!(f, "invalid input: {e}"),
+            RunFailure::Run(RunError::Sim(SimError::Invalid(m))) => write!(f, "invalid input: {m}"),
+            RunFailure::Run(e) => e.fmt(f),
         }
     }
 }
-
-/// Prefix of the message of a run the simulation rejected as invalid input.
-const BAD_INPUT: &str = "invalid input: ";
 
 fn list_ids(ids: &[u64]) -> String {
     let s: Vec<String> = ids.iter().map(u64::to_string).collect();
@@ -241,6 +248,14 @@ fn summarize(failed: &[(u64, String)]) -> String {
         s.push(format!("... ({} more)", failed.len() - 3));
     }
     s.join("; ")
+}
+
+fn summarize_failed(failed: &[FailedRun]) -> String {
+    let pairs: Vec<(u64, String)> = failed
+        .iter()
+        .map(|f| (f.run, f.error.to_string()))
+        .collect();
+    summarize(&pairs)
 }
 
 /// What a sweep invocation did.
@@ -345,23 +360,19 @@ pub fn execute(sweep: &Sweep, opts: &Options, stop: &AtomicBool) -> Result<Repor
                     };
                     let result = sweep
                         .scenario(id)
-                        .map_err(|e| format!("{BAD_INPUT}{e}"))
+                        .map_err(RunFailure::Scenario)
                         .and_then(|sc| {
                             let tag = [(RUN_FILE, run_tag(sweep, &hash, id))];
                             let dir = run_dir(&root, id);
                             run_in_dir(&sc, &dir, id, &tag, &mut NoProgress, Some(stop)).map_err(
-                                |e| match e {
-                                    RunError::Sim(SimError::Invalid(m)) => {
-                                        format!("{BAD_INPUT}{m}")
-                                    }
-                                    e if e.is_out_of_space() => {
+                                |e| {
+                                    if e.is_out_of_space() {
                                         full.store(true, Ordering::Relaxed);
                                         let mut first =
                                             no_space.lock().unwrap_or_else(|p| p.into_inner());
                                         first.get_or_insert((id, e.to_string()));
-                                        e.to_string()
                                     }
-                                    e => e.to_string(),
+                                    RunFailure::Run(e)
                                 },
                             )
                         });
@@ -375,7 +386,7 @@ pub fn execute(sweep: &Sweep, opts: &Options, stop: &AtomicBool) -> Result<Repor
                             failed
                                 .lock()
                                 .unwrap_or_else(|p| p.into_inner())
-                                .push((id, e));
+                                .push(FailedRun { run: id, error: e });
                             bar.inc(1);
                         }
                     }
@@ -407,7 +418,7 @@ pub fn execute(sweep: &Sweep, opts: &Options, stop: &AtomicBool) -> Result<Repor
         }
         let mut failed = failed.into_inner().unwrap_or_else(|p| p.into_inner());
         if !failed.is_empty() {
-            failed.sort();
+            failed.sort_by_key(|f| f.run);
             return Err(ExecError::Failed {
                 failed,
                 total: todo.len() as u64,
