@@ -14,7 +14,7 @@ mod chain;
 pub mod csv;
 pub mod defaults;
 pub mod economy;
-mod error;
+pub(crate) mod error;
 mod hashrate;
 pub mod keys;
 pub mod raw;

@@ -41,6 +41,7 @@ mod validate;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::scenario::error::message;
 use crate::scenario::ScenarioError;
 use design::{AxisSpec, ParamType, ParamValue};
 use raw::{DesignKind, RawSweep};
@@ -107,22 +108,14 @@ pub enum SweepError {
 impl fmt::Display for SweepError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SweepError::Read { file, message } => {
-                write!(f, "cannot read sweep file {}: {message}", file.display())
-            }
-            SweepError::Parse { file, message } => {
-                write!(f, "{}: {}", file.display(), message.trim_end())
-            }
+            SweepError::Read { file, message } => message::read(f, "sweep", file, message),
+            SweepError::Parse { file, message } => message::parse(f, file, message),
             SweepError::Invalid {
                 file,
                 key,
                 value,
                 allowed,
-            } => write!(
-                f,
-                "{}: `{key}` = {value} is not allowed: {allowed}",
-                file.display()
-            ),
+            } => message::invalid(f, file, key, value, allowed),
             SweepError::Scenario {
                 file,
                 context,

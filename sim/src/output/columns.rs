@@ -287,6 +287,41 @@ impl<R> Default for Columns<R> {
     }
 }
 
+/// The builder methods of primitive columns, one per Rust and Arrow type: `method: rust type =>
+/// Arrow type, "name in the docs"`.
+macro_rules! primitive_columns {
+    ($($method:ident: $t:ty => $arrow:ident, $label:literal;)*) => {$(
+        #[doc = concat!("Appends a `", $label, "` column.")]
+        pub fn $method<F: Fn(&R) -> $t + Send + Sync>(
+            self,
+            name: &'static str,
+            unit: &'static str,
+            description: impl Into<Cow<'static, str>>,
+            f: F,
+        ) -> Columns<R, (L, Column<Prim<$arrow, F>>)> {
+            self.add((name, unit, description.into()), None, Prim(f, PhantomData))
+        }
+    )*};
+}
+
+/// The builder methods of nullable primitive columns, as [`primitive_columns`].
+macro_rules! nullable_primitive_columns {
+    ($($method:ident: $t:ty => $arrow:ident, $label:literal;)*) => {$(
+        #[doc = concat!("Appends a nullable `", $label, "` column, null when `null_when`.")]
+        pub fn $method<F: Fn(&R) -> Option<$t> + Send + Sync>(
+            self,
+            name: &'static str,
+            unit: &'static str,
+            description: impl Into<Cow<'static, str>>,
+            null_when: NullWhen,
+            f: F,
+        ) -> Columns<R, (L, Column<OptPrim<$arrow, F>>)> {
+            let doc = (name, unit, description.into());
+            self.add(doc, Some(null_when), OptPrim(f, PhantomData))
+        }
+    )*};
+}
+
 impl<R, L: List<R>> Columns<R, L> {
     fn add<E: Encoder<R>>(
         self,
@@ -307,48 +342,11 @@ impl<R, L: List<R>> Columns<R, L> {
         }
     }
 
-    /// Appends a `UInt32` column.
-    pub fn u32<F: Fn(&R) -> u32 + Send + Sync>(
-        self,
-        name: &'static str,
-        unit: &'static str,
-        description: impl Into<Cow<'static, str>>,
-        f: F,
-    ) -> Columns<R, (L, Column<Prim<UInt32Type, F>>)> {
-        self.add((name, unit, description.into()), None, Prim(f, PhantomData))
-    }
-
-    /// Appends a `UInt64` column.
-    pub fn u64<F: Fn(&R) -> u64 + Send + Sync>(
-        self,
-        name: &'static str,
-        unit: &'static str,
-        description: impl Into<Cow<'static, str>>,
-        f: F,
-    ) -> Columns<R, (L, Column<Prim<UInt64Type, F>>)> {
-        self.add((name, unit, description.into()), None, Prim(f, PhantomData))
-    }
-
-    /// Appends an `Int64` column.
-    pub fn i64<F: Fn(&R) -> i64 + Send + Sync>(
-        self,
-        name: &'static str,
-        unit: &'static str,
-        description: impl Into<Cow<'static, str>>,
-        f: F,
-    ) -> Columns<R, (L, Column<Prim<Int64Type, F>>)> {
-        self.add((name, unit, description.into()), None, Prim(f, PhantomData))
-    }
-
-    /// Appends a `Float64` column.
-    pub fn f64<F: Fn(&R) -> f64 + Send + Sync>(
-        self,
-        name: &'static str,
-        unit: &'static str,
-        description: impl Into<Cow<'static, str>>,
-        f: F,
-    ) -> Columns<R, (L, Column<Prim<Float64Type, F>>)> {
-        self.add((name, unit, description.into()), None, Prim(f, PhantomData))
+    primitive_columns! {
+        u32: u32 => UInt32Type, "UInt32";
+        u64: u64 => UInt64Type, "UInt64";
+        i64: i64 => Int64Type, "Int64";
+        f64: f64 => Float64Type, "Float64";
     }
 
     /// Appends a timestamp column (unit [`UNIT_UNIX_TIME_UTC`]) filled with unix seconds.
@@ -384,30 +382,9 @@ impl<R, L: List<R>> Columns<R, L> {
         self.add((name, unit, description.into()), None, Text(f))
     }
 
-    /// Appends a nullable `UInt32` column, null when `null_when`.
-    pub fn opt_u32<F: Fn(&R) -> Option<u32> + Send + Sync>(
-        self,
-        name: &'static str,
-        unit: &'static str,
-        description: impl Into<Cow<'static, str>>,
-        null_when: NullWhen,
-        f: F,
-    ) -> Columns<R, (L, Column<OptPrim<UInt32Type, F>>)> {
-        let doc = (name, unit, description.into());
-        self.add(doc, Some(null_when), OptPrim(f, PhantomData))
-    }
-
-    /// Appends a nullable `Float64` column, null when `null_when`.
-    pub fn opt_f64<F: Fn(&R) -> Option<f64> + Send + Sync>(
-        self,
-        name: &'static str,
-        unit: &'static str,
-        description: impl Into<Cow<'static, str>>,
-        null_when: NullWhen,
-        f: F,
-    ) -> Columns<R, (L, Column<OptPrim<Float64Type, F>>)> {
-        let doc = (name, unit, description.into());
-        self.add(doc, Some(null_when), OptPrim(f, PhantomData))
+    nullable_primitive_columns! {
+        opt_u32: u32 => UInt32Type, "UInt32";
+        opt_f64: f64 => Float64Type, "Float64";
     }
 
     /// Appends a nullable `Utf8` column, null when `null_when`.

@@ -8,7 +8,7 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::{
     Float64Type, Int64Type, TimestampMillisecondType, UInt32Type, UInt64Type,
 };
-use arrow_array::RecordBatch;
+use arrow_array::{ArrowPrimitiveType, RecordBatch};
 use arrow_schema::SchemaRef;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::basic::Compression;
@@ -162,43 +162,30 @@ fn read(path: &Path) -> (SchemaRef, std::sync::Arc<ParquetMetaData>, Vec<RecordB
     (schema, md, batches)
 }
 
-fn col_u64(batches: &[RecordBatch], name: &str) -> Vec<u64> {
+/// The values of primitive column `name` of every batch, in order.
+fn col<T: ArrowPrimitiveType>(batches: &[RecordBatch], name: &str) -> Vec<T::Native> {
     batches
         .iter()
         .flat_map(|b| {
             b.column_by_name(name)
                 .unwrap()
-                .as_primitive::<UInt64Type>()
+                .as_primitive::<T>()
                 .values()
                 .to_vec()
         })
         .collect()
+}
+
+fn col_u64(batches: &[RecordBatch], name: &str) -> Vec<u64> {
+    col::<UInt64Type>(batches, name)
 }
 
 fn col_f64(batches: &[RecordBatch], name: &str) -> Vec<f64> {
-    batches
-        .iter()
-        .flat_map(|b| {
-            b.column_by_name(name)
-                .unwrap()
-                .as_primitive::<Float64Type>()
-                .values()
-                .to_vec()
-        })
-        .collect()
+    col::<Float64Type>(batches, name)
 }
 
 fn col_ts(batches: &[RecordBatch], name: &str) -> Vec<i64> {
-    batches
-        .iter()
-        .flat_map(|b| {
-            b.column_by_name(name)
-                .unwrap()
-                .as_primitive::<TimestampMillisecondType>()
-                .values()
-                .to_vec()
-        })
-        .collect()
+    col::<TimestampMillisecondType>(batches, name)
 }
 
 fn kv(md: &ParquetMetaData, key: &str) -> Option<String> {

@@ -51,25 +51,48 @@ pub enum ScenarioError {
     },
 }
 
+/// The messages a scenario file and a sweep file share.
+pub(crate) mod message {
+    use std::fmt;
+    use std::path::Path;
+
+    /// The file could not be read.
+    pub fn read(f: &mut fmt::Formatter<'_>, what: &str, file: &Path, message: &str) -> fmt::Result {
+        write!(f, "cannot read {what} file {}: {message}", file.display())
+    }
+
+    /// TOML syntax error, unknown key or wrong type.
+    pub fn parse(f: &mut fmt::Formatter<'_>, file: &Path, message: &str) -> fmt::Result {
+        write!(f, "{}: {}", file.display(), message.trim_end())
+    }
+
+    /// A value outside its allowed range.
+    pub fn invalid(
+        f: &mut fmt::Formatter<'_>,
+        file: &Path,
+        key: &str,
+        value: &str,
+        allowed: &str,
+    ) -> fmt::Result {
+        write!(
+            f,
+            "{}: `{key}` = {value} is not allowed: {allowed}",
+            file.display()
+        )
+    }
+}
+
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ScenarioError::Read { file, message } => {
-                write!(f, "cannot read scenario file {}: {message}", file.display())
-            }
-            ScenarioError::Parse { file, message } => {
-                write!(f, "{}: {}", file.display(), message.trim_end())
-            }
+            ScenarioError::Read { file, message } => message::read(f, "scenario", file, message),
+            ScenarioError::Parse { file, message } => message::parse(f, file, message),
             ScenarioError::Invalid {
                 file,
                 key,
                 value,
                 allowed,
-            } => write!(
-                f,
-                "{}: `{key}` = {value} is not allowed: {allowed}",
-                file.display()
-            ),
+            } => message::invalid(f, file, key, value, allowed),
             ScenarioError::Data {
                 file,
                 key,

@@ -69,6 +69,17 @@ pub(super) fn validate_axis(
         ));
     }
     let numeric = matches!(ty, ParamType::F64 | ParamType::I64);
+    // `what` needs a numeric key: refused at `k` (given as `v`).
+    let not_numeric = |k: &str, v: Option<f64>, what: &str| {
+        cx.invalid(
+            key(k),
+            v.unwrap_or_default(),
+            format!(
+                "{what} need a numeric key; {path} takes {}",
+                type_name(kp.ty)
+            ),
+        )
+    };
     let spec = if let Some(values) = &a.values {
         if sampled {
             return Err(cx.invalid(key("values"), "[...]", format!("a {kind} design samples `min`/`max` intervals; explicit values belong to kind = \"grid\"")));
@@ -100,14 +111,7 @@ pub(super) fn validate_axis(
             return Err(cx.invalid(key("from"), a.from.unwrap_or_default(), format!("a {kind} design samples `min`/`max` intervals; ranges belong to kind = \"grid\"")));
         }
         if !numeric {
-            return Err(cx.invalid(
-                key("from"),
-                a.from.unwrap_or_default(),
-                format!(
-                    "ranges need a numeric key; {path} takes {}",
-                    type_name(kp.ty)
-                ),
-            ));
+            return Err(not_numeric("from", a.from, "ranges"));
         }
         let need = |k: &str, v: Option<f64>| {
             v.ok_or_else(|| {
@@ -160,14 +164,7 @@ pub(super) fn validate_axis(
             return Err(cx.invalid(key("min"), a.min.unwrap_or_default(), "`min`/`max` are for kind = \"random\", \"lhs\" or \"sobol\" designs; a grid takes `values` or `from`/`to`/`step`"));
         }
         if !numeric {
-            return Err(cx.invalid(
-                key("min"),
-                a.min.unwrap_or_default(),
-                format!(
-                    "sampled designs need a numeric key; {path} takes {}",
-                    type_name(kp.ty)
-                ),
-            ));
+            return Err(not_numeric("min", a.min, "sampled designs"));
         }
         let need = |k: &str, v: Option<f64>| {
             v.ok_or_else(|| cx.invalid(key(k), "(missing)", "a sampled axis needs `min` and `max`"))
