@@ -19,12 +19,24 @@ impl fmt::Display for ParamError {
         write!(
             f,
             "{} = {} is not allowed ({})",
-            self.param, self.value, self.allowed
+            self.param,
+            show_number(self.value),
+            self.allowed
         )
     }
 }
 
 impl std::error::Error for ParamError {}
+
+/// A number for messages: in scientific notation when very large or very small (1e308, not
+/// 309 digits; 1e-9, not 0.000000001), else as Rust prints it.
+pub fn show_number(v: f64) -> String {
+    if v != 0.0 && v.is_finite() && (v.abs() >= 1e15 || v.abs() < 1e-4) {
+        format!("{v:e}")
+    } else {
+        v.to_string()
+    }
+}
 
 /// `Ok(())` when `value` is finite and `ok(value)` holds, else the error naming `param`.
 pub fn check(

@@ -411,6 +411,12 @@ fn fee_replay_pays_each_days_mean_and_rejects_gaps() {
             "date,FeeTotNtv,BlkCnt\n2026-05-29,1,144\n2026-05-30,1,144\n",
             "no row for 2026-05-31",
         ),
+        // Issue 33, case 13: the allowed range was not given.
+        (
+            "no blocks",
+            "date,FeeTotNtv,BlkCnt\n2026-05-29,1,144\n2026-05-30,1,0\n2026-05-31,1,144\n",
+            "line 3: `BlkCnt` = 0 blocks is not allowed: a day's block count must be > 0",
+        ),
     ] {
         std::fs::write(tmp.path().join("fees.csv"), data).unwrap();
         let e = hashshift::scenario::Scenario::load(&file, &[])

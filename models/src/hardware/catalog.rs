@@ -136,7 +136,12 @@ impl fmt::Display for CatalogError {
                 field,
                 value,
                 rule,
-            } => write!(f, "{}{field} = {value} is not allowed ({rule})", at(*line)),
+            } => write!(
+                f,
+                "{}{field} = {} is not allowed ({rule})",
+                at(*line),
+                crate::param::show_number(*value)
+            ),
             CatalogError::DuplicateId { line, id } => {
                 write!(f, "{}id {id} is used by another model", at(*line))
             }

@@ -59,6 +59,17 @@ pub(crate) fn split_csv_line(s: &str) -> Result<Vec<String>, String> {
     Ok(fields.into_iter().map(|f| f.trim().to_string()).collect())
 }
 
+/// Bounds on what one machine of a catalog row can be: 1e-300 W passed `> 0` and made every
+/// unit of a site's MW infinite.
+/// The least wall power of one machine, W.
+const MIN_POWER_W: f64 = 1.0;
+/// The efficiency range a catalog row may give, J/TH (the built-in catalog spans about 11 to
+/// 100; the first ASICs of 2013 drew about 1,000 to 9,000). Synthetic frontier generations
+/// are not rows and may go lower.
+const MIN_J_PER_TH: f64 = 0.01;
+/// See [`MIN_J_PER_TH`].
+const MAX_J_PER_TH: f64 = 100_000.0;
+
 fn parse_f64(line: usize, field: &'static str, v: &str) -> Result<f64, CatalogError> {
     v.parse::<f64>().map_err(|_| CatalogError::BadField {
         line: Some(line),
@@ -172,6 +183,28 @@ pub(super) fn parse(text: &str) -> Result<Vec<(Option<usize>, AsicModel)>, Catal
             note: get("note").to_string(),
             verified,
         };
+        // Only finite positive values here: the others get build_at's messages.
+        let positive = |v: f64| v.is_finite() && v > 0.0;
+        if positive(spec.power_w) && positive(spec.hashrate_ths) {
+            if spec.power_w < MIN_POWER_W {
+                return Err(CatalogError::OutOfRange {
+                    line: Some(line),
+                    field: "power_w",
+                    value: spec.power_w,
+                    rule: "must be at least 1 W (one machine's wall power)",
+                });
+            }
+            let j = spec.power_w / spec.hashrate_ths;
+            if !(MIN_J_PER_TH..=MAX_J_PER_TH).contains(&j) {
+                return Err(CatalogError::OutOfRange {
+                    line: Some(line),
+                    field: "power_w",
+                    value: spec.power_w,
+                    rule: "gives power_w / hashrate_ths outside [0.01, 100000] J/TH (real SHA-256 \
+                           machines: about 10 to 1,000 J/TH)",
+                });
+            }
+        }
         located.push((Some(line), spec.build_at(Some(line))?));
     }
     Ok(located)
@@ -219,6 +252,30 @@ mod tests {
             e.to_string(),
             "line 5: hashrate_ths = 0 is not allowed (must be > 0)"
         );
+    }
+
+    /// Issue 33, case 13: `power_w = 1e-300` passed `> 0` and failed later as "fleet unit 0:
+    /// ths = inf" without file, line or column.
+    #[test]
+    fn a_power_no_machine_has_names_line_and_field() {
+        let row = |p: &str| format!("2,X,Tiny,2020-01,1000,{p},10,5,false,src,");
+        for (p, shown, rule) in [
+            ("1e-300", "1e-300", "must be at least 1 W"),
+            ("0.5", "0.5", "must be at least 1 W"),
+            ("5", "5", "outside [0.01, 100000] J/TH"),
+            ("2e8", "200000000", "outside [0.01, 100000] J/TH"),
+        ] {
+            let e = Catalog::from_csv_str(&csv(&[OK_ROW, &row(p)]))
+                .unwrap_err()
+                .to_string();
+            assert!(e.starts_with(&format!("line 5: power_w = {shown} ")), "{e}");
+            assert!(e.contains(rule), "{e}");
+        }
+        // The ends are allowed: 1 W, and 0.01 and 100,000 J/TH.
+        for (h, p) in [("100", "1"), ("100", "100"), ("100", "1e7")] {
+            let r = format!("2,X,Edge,2020-01,{h},{p},10,5,false,src,");
+            Catalog::from_csv_str(&csv(&[OK_ROW, &r])).unwrap();
+        }
     }
 
     #[test]

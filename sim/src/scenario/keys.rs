@@ -136,15 +136,7 @@ fn show_int_bound(v: f64) -> String {
     }
 }
 
-/// A number for messages: in scientific notation when very large or very small (1e308, not
-/// 309 digits; 1e-9, not 0.000000001), else as Rust prints it.
-pub fn show_number(v: f64) -> String {
-    if v != 0.0 && v.is_finite() && (v.abs() >= 1e15 || v.abs() < 1e-4) {
-        format!("{v:e}")
-    } else {
-        v.to_string()
-    }
-}
+pub use hashshift_models::param::show_number;
 
 /// A key's default.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -105,8 +105,9 @@ pub(super) fn resolve_fees(
                     (Some(Some(total)), Some(Some(blocks))) if *blocks > 0.0 => total / blocks,
                     (Some(Some(_)), Some(Some(_))) => {
                         return Err(data_err(format!(
-                            "line {}: `{}` = 0 blocks",
-                            r.line, names[1]
+                            "line {}: `{}` = 0 blocks is not allowed: a day's block count \
+                             must be > 0 (the mean fee per block is `{}` / `{}`)",
+                            r.line, names[1], names[0], names[1]
                         )))
                     }
                     (Some(None), _) => return Err(empty(0)),
