@@ -96,15 +96,22 @@ pub fn reference_dir(what: &str) -> Option<PathBuf> {
     None
 }
 
+/// The shipped scenario `scenarios/{name}.toml` with `--set` overrides (panics naming it when
+/// it is not valid).
+pub fn shipped(name: &str, overrides: &[&str]) -> Scenario {
+    let file = repo().join(format!("scenarios/{name}.toml"));
+    let o: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
+    Scenario::load(&file, &o).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
 /// The shipped scenario `scenarios/{name}.toml` with its `key` (a `*.csv` key such as
 /// `price.csv`) set to the reference `btc_daily.csv`, and the reference folder; `None` when
 /// the reference is missing (see [`reference_dir`], which `what` names the validation for).
 pub fn reference_scenario(what: &str, name: &str, key: &str) -> Option<(PathBuf, Scenario)> {
     let dir = reference_dir(what)?;
-    let file = repo().join(format!("scenarios/{name}.toml"));
     let csv = dir.join("btc_daily.csv");
-    let set = vec![format!("{key}={:?}", csv.display().to_string())];
-    let sc = Scenario::load(&file, &set).unwrap_or_else(|e| panic!("{name} scenario: {e}"));
+    let set = format!("{key}={:?}", csv.display().to_string());
+    let sc = shipped(name, &[&set]);
     Some((dir, sc))
 }
 
