@@ -20,7 +20,6 @@
 mod common;
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use hashshift_models::hardware::catalog::{Catalog, DEFAULT_FLEET_MIX_2026};
 use hashshift_models::hardware::frontier::{ols_slope, DEFAULT_IMPROVEMENT_RATE_PER_YEAR};
@@ -37,9 +36,13 @@ const FLEET_MIX_TOLERANCE: f64 = 0.15;
 // Reference directory handling (same approach as consensus_reference.rs)
 // ---------------------------------------------------------------------------------------
 
-fn read(dir: &Path, name: &str) -> String {
-    let path = dir.join(name);
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+/// The rows of the reference CSV `name`, or `None` (after saying so) when the reference folder
+/// is missing.
+fn reference_rows(name: &str) -> Option<Vec<HashMap<String, String>>> {
+    let path = common::reference_dir("HARDWARE CALIBRATION")?.join(name);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    Some(csv_rows(&text))
 }
 
 /// Splits a CSV line with double-quoted fields.
@@ -105,10 +108,9 @@ fn norm_name(s: &str) -> String {
 
 #[test]
 fn catalog_rows_match_reference_asic_models() {
-    let Some(dir) = common::reference_dir("HARDWARE CALIBRATION") else {
+    let Some(rows) = reference_rows("asic_models.csv") else {
         return;
     };
-    let rows = csv_rows(&read(&dir, "asic_models.csv"));
     let catalog = Catalog::default_catalog();
     let mut problems = Vec::new();
     for m in catalog.models() {
@@ -171,10 +173,9 @@ fn catalog_rows_match_reference_asic_models() {
 
 #[test]
 fn best_efficiency_tracks_cbeci_lower_bound() {
-    let Some(dir) = common::reference_dir("HARDWARE CALIBRATION") else {
+    let Some(rows) = reference_rows("cbeci_efficiency_daily.csv") else {
         return;
     };
-    let rows = csv_rows(&read(&dir, "cbeci_efficiency_daily.csv"));
     let catalog = Catalog::default_catalog();
     let mut ratios = Vec::new();
     let mut worst = (1.0f64, String::new());
@@ -233,10 +234,9 @@ fn best_efficiency_tracks_cbeci_lower_bound() {
 
 #[test]
 fn fleet_mix_2026_matches_cbeci_estimate() {
-    let Some(dir) = common::reference_dir("HARDWARE CALIBRATION") else {
+    let Some(rows) = reference_rows("cbeci_efficiency_daily.csv") else {
         return;
     };
-    let rows = csv_rows(&read(&dir, "cbeci_efficiency_daily.csv"));
     let last = rows.last().expect("CBECI rows");
     let estimate: f64 = last["estimated_j_per_th"].parse().unwrap();
     let mix = Catalog::default_catalog()

@@ -46,6 +46,12 @@ fn read_json(dir: &Path, name: &str) -> Value {
         .unwrap_or_else(|e| panic!("cannot parse {name}: {e}"))
 }
 
+/// The reference JSON file `name`, or `None` (after saying that the validation `what` did not
+/// run) when the reference folder is missing.
+fn reference_json(what: &str, name: &str) -> Option<Value> {
+    common::reference_dir(what).map(|dir| read_json(&dir, name))
+}
+
 fn bits_of(v: &Value) -> u32 {
     let s = v
         .as_str()
@@ -96,10 +102,9 @@ fn relative_error(actual: f64, expected: f64) -> f64 {
 
 #[test]
 fn nakamoto_table_every_value() {
-    let Some(dir) = common::reference_dir("Nakamoto double-spend table") else {
+    let Some(table) = reference_json("Nakamoto double-spend table", "nakamoto_table.json") else {
         return;
     };
-    let table = read_json(&dir, "nakamoto_table.json");
     let (mut printed, mut high_precision, mut exact, mut skipped) = (0, 0, 0, 0);
     for (key, q) in [("table_q_0.1", 0.1), ("table_q_0.3", 0.3)] {
         for row in array_of(&table[key]) {
@@ -282,10 +287,9 @@ fn probabilities_are_monotone() {
 
 #[test]
 fn asert_every_official_and_mainnet_vector() {
-    let Some(dir) = common::reference_dir("ASERT vectors") else {
+    let Some(v) = reference_json("ASERT vectors", "asert_vectors.json") else {
         return;
     };
-    let v = read_json(&dir, "asert_vectors.json");
     let constants = &v["constants"];
     assert_eq!(i64_of(&constants["ideal_block_time"]), ASERT_TARGET_SPACING);
     assert_eq!(
@@ -529,10 +533,9 @@ fn times_from_rule(rule: &str) -> Vec<i64> {
 
 #[test]
 fn lwma_bitcoin_gold_vector() {
-    let Some(dir) = common::reference_dir("LWMA vectors") else {
+    let Some(v) = reference_json("LWMA vectors", "lwma_vectors.json") else {
         return;
     };
-    let v = read_json(&dir, "lwma_vectors.json");
     let p = &v["params_btg_main"];
     let params = LwmaParams::new(
         i64_of(&p["T"]),

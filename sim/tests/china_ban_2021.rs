@@ -8,10 +8,9 @@
 //! it did not run; with `HASHSHIFT_REQUIRE_REFERENCE=1` (as `.ci/run` sets) a missing
 //! reference is a failure.
 
-use crate::common;
+use crate::common::{self, RealRetarget};
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use hashshift::calendar::{format_date, format_utc, parse_utc};
 use hashshift::engine::{NoProgress, SimulationBuilder};
@@ -35,39 +34,6 @@ const MAX_CHINA_FALL: f64 = 0.97;
 /// Allowed range of (network fall to mid-July) / (China's share of the network at the start).
 const NETWORK_FALL_OVER_CHINA_SHARE: (f64, f64) = (0.7, 1.3);
 
-/// One real epoch of retargets.csv.
-struct RealEpoch {
-    /// Header time of its first block, unix seconds (missing for a few recent rows).
-    start_unix: Option<i64>,
-    difficulty: f64,
-    /// Change set by the retarget that started it, percent (None for epoch 0).
-    change_pct: Option<f64>,
-}
-
-fn real_epochs(dir: &Path) -> BTreeMap<u64, RealEpoch> {
-    let text = std::fs::read_to_string(dir.join("retargets.csv")).unwrap();
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let col = |n: &str| header.iter().position(|h| *h == n).unwrap();
-    let (ce, ct, cd, cc) = (
-        col("epoch"),
-        col("start_block_time_unix"),
-        col("difficulty"),
-        col("difficulty_change_pct"),
-    );
-    lines
-        .map(|l| l.split(',').collect::<Vec<_>>())
-        .map(|c| {
-            let e = RealEpoch {
-                start_unix: c[ct].parse().ok(),
-                difficulty: c[cd].parse().unwrap(),
-                change_pct: c[cc].parse().ok(),
-            };
-            (c[ce].parse().unwrap(), e)
-        })
-        .collect()
-}
-
 /// What one seed's run shows.
 struct Outcome {
     seed: u64,
@@ -83,7 +49,7 @@ struct Outcome {
     network_fall: f64,
 }
 
-fn run_seed(sc: &Scenario, seed: u64, real: &BTreeMap<u64, RealEpoch>, end: i64) -> Outcome {
+fn run_seed(sc: &Scenario, seed: u64, real: &BTreeMap<u64, RealRetarget>, end: i64) -> Outcome {
     let mut rec = MemoryRecorder::default();
     SimulationBuilder::new(sc)
         .seed(seed)
@@ -183,14 +149,11 @@ fn run_seed(sc: &Scenario, seed: u64, real: &BTreeMap<u64, RealEpoch>, end: i64)
 
 #[test]
 fn china_ban_2021_reproduces_the_difficulty_cuts() {
-    let Some(dir) = common::reference_dir("CHINA-BAN") else {
+    let Some((dir, sc)) = common::reference_scenario("CHINA-BAN", "china-ban-2021", "price.csv")
+    else {
         return;
     };
-    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/china-ban-2021.toml");
-    let csv = dir.join("btc_daily.csv");
-    let set = vec![format!("price.csv={:?}", csv.display().to_string())];
-    let sc = Scenario::load(&file, &set).expect("china-ban scenario is valid");
-    let real = real_epochs(&dir);
+    let real = common::real_retargets(&dir);
     let end = parse_utc("2021-10-01").unwrap();
     assert!(
         sc.end_unix >= end,

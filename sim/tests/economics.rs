@@ -137,8 +137,7 @@ fn a_price_crash_switches_off_the_least_efficient_machines() {
 fn the_2028_halving_switches_off_old_machines_and_the_next_retarget_cuts_difficulty() {
     // Today's machines only (firms off): who switches off at the halving. (With firms, they
     // see the halving coming and retire old machines before it.)
-    let file = common::repo().join("scenarios/halving-2028.toml");
-    let sc = hashshift::scenario::Scenario::load(&file, &["firms.enabled=false".into()]).unwrap();
+    let sc = common::shipped("halving-2028", &["firms.enabled=false"]);
     for seed in [1, 2, 3] {
         let rec = run(&sc, seed);
         let halving = rec

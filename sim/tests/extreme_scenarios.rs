@@ -4,18 +4,11 @@
 
 use crate::common;
 
-use common::{assert_bad_input, repo};
+use common::{assert_bad_input, repo, shipped};
 use hashshift::engine::{NoProgress, SimulationBuilder};
 use hashshift::record::MemoryRecorder;
 use hashshift::scenario::Scenario;
 use hashshift_models::consensus::{self, TOTAL_SUBSIDY_SAT};
-
-/// The shipped `name` scenario with `--set` overrides.
-fn load(name: &str, overrides: &[&str]) -> Scenario {
-    let file = repo().join(format!("scenarios/{name}.toml"));
-    let o: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
-    Scenario::load(&file, &o).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
 
 /// Runs to the horizon with invariant checks; checks that every daily number is finite and
 /// non-negative, the run ends at its horizon and the supply is within the cap.
@@ -58,7 +51,7 @@ fn run_checked(what: &str, sc: &Scenario) -> MemoryRecorder {
 fn btc_price_falling_to_near_zero() {
     // A 99.9999 % crash after ten days: every machine switches off, firms fail, and the run
     // goes on to its horizon with (almost) no blocks.
-    let sc = load(
+    let sc = shipped(
         "baseline",
         &[
             "horizon_years=0.25",
@@ -101,7 +94,7 @@ fn energy_price_spike_of_100x_everywhere() {
         })
         .collect();
     let shocks = format!("shocks=[{}]", shocks.join(", "));
-    let sc = load(
+    let sc = shipped(
         "baseline",
         &[
             "horizon_years=0.25",
@@ -126,7 +119,7 @@ fn all_firms_converting_at_once() {
     // $3M per MW-year, unlimited demand, no lead time): the firms convert what they can, which
     // is their AI-suitable sites, as far as their cash and credit reach (seed 7: 5,906 of
     // 12,172 suitable MW within six months).
-    let sc = load(
+    let sc = shipped(
         "ai-boom",
         &[
             "horizon_years=0.5",
@@ -167,7 +160,7 @@ fn all_firms_converting_at_once() {
 
 #[test]
 fn a_single_firm_holding_all_hashrate() {
-    let sc = load(
+    let sc = shipped(
         "baseline",
         &["horizon_years=0.5", "network.sites=200", "firms.count=1"],
     );
@@ -186,7 +179,7 @@ fn a_single_firm_holding_all_hashrate() {
 
 #[test]
 fn one_hundred_thousand_firms() {
-    let sc = load(
+    let sc = shipped(
         "baseline",
         &[
             "horizon_years=0.09",
@@ -204,7 +197,7 @@ fn one_hundred_thousand_firms() {
 fn a_hundred_year_horizon_past_the_last_subsidy() {
     // From height 2,999,808 (2026's difficulty), 100 years of blocks pass height 6,930,000,
     // where the subsidy reaches zero: the whole supply is issued and blocks pay fees only.
-    let sc = load(
+    let sc = shipped(
         "constant-hashrate",
         &[
             "horizon_years=100",
@@ -224,7 +217,7 @@ fn a_hundred_year_horizon_past_the_last_subsidy() {
     assert!(last.fees_btc > 0.0);
     // A hardware-driven network over 100 years (the price is scaled so the era's subsidy
     // pays): it completes, whatever its fate.
-    let sc = load(
+    let sc = shipped(
         "baseline",
         &[
             "horizon_years=100",

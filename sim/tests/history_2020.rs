@@ -27,9 +27,6 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use hashshift::calendar::{civil_from_days, parse_utc};
-use hashshift::engine::{NoProgress, SimulationBuilder};
-use hashshift::record::MemoryRecorder;
-use hashshift::scenario::Scenario;
 
 /// Epoch of the scenario's first simulated block (height 610,696).
 const START_EPOCH: u64 = 302;
@@ -82,13 +79,6 @@ fn year_of(unix: i64) -> i64 {
     civil_from_days(unix.div_euclid(DAY_S)).0
 }
 
-fn header_index(header: &[&str], name: &str) -> usize {
-    header
-        .iter()
-        .position(|h| *h == name)
-        .unwrap_or_else(|| panic!("no column {name}"))
-}
-
 /// One day of btc_daily.csv: (unix day, network hashrate EH/s, first height, last height).
 struct RealDay {
     day_unix: i64,
@@ -98,19 +88,12 @@ struct RealDay {
 }
 
 fn real_days(dir: &Path) -> Vec<RealDay> {
-    let text = std::fs::read_to_string(dir.join("btc_daily.csv")).unwrap();
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let (cd, ch, cf, cl) = (
-        header_index(&header, "date"),
-        header_index(&header, "HashRate_THs"),
-        header_index(&header, "height_first"),
-        header_index(&header, "height_last"),
-    );
-    lines
-        .map(|l| l.split(',').collect::<Vec<_>>())
+    let csv = common::ReferenceCsv::read(dir, "btc_daily.csv");
+    let [cd, ch, cf, cl] = csv.columns(["date", "HashRate_THs", "height_first", "height_last"]);
+    csv.rows
+        .iter()
         .map(|c| RealDay {
-            day_unix: parse_utc(c[cd]).unwrap(),
+            day_unix: parse_utc(&c[cd]).unwrap(),
             hashrate_ehs: c[ch].parse::<f64>().unwrap() / 1e6,
             height_first: c[cf].parse().unwrap(),
             height_last: c[cl].parse().unwrap(),
@@ -122,25 +105,15 @@ fn real_days(dir: &Path) -> Vec<RealDay> {
 /// times to epoch 436 (2025-01); later epochs are dated by the btc_daily.csv day whose height
 /// range holds their first height (heights there are good to +-3 blocks).
 fn real_epochs(dir: &Path, days: &[RealDay]) -> BTreeMap<u64, (i64, f64)> {
-    let text = std::fs::read_to_string(dir.join("retargets.csv")).unwrap();
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let (ce, ch, ct, cd) = (
-        header_index(&header, "epoch"),
-        header_index(&header, "start_height"),
-        header_index(&header, "start_block_time_unix"),
-        header_index(&header, "difficulty"),
-    );
-    lines
-        .map(|l| l.split(',').collect::<Vec<_>>())
-        .filter_map(|c| {
-            let height: u64 = c[ch].parse().unwrap();
-            let time = c[ct].parse::<i64>().ok().or_else(|| {
+    common::real_retargets(dir)
+        .into_iter()
+        .filter_map(|(epoch, r)| {
+            let time = r.start_unix.or_else(|| {
                 days.iter()
-                    .find(|d| (d.height_first..=d.height_last).contains(&height))
+                    .find(|d| (d.height_first..=d.height_last).contains(&r.start_height))
                     .map(|d| d.day_unix)
             })?;
-            Some((c[ce].parse().unwrap(), (time, c[cd].parse().unwrap())))
+            Some((epoch, (time, r.difficulty)))
         })
         .collect()
 }
@@ -158,13 +131,10 @@ fn mean_between(rows: impl Iterator<Item = (i64, f64)>, from: &str, to: &str) ->
 
 #[test]
 fn history_2020_grows_and_tracks_difficulty_within_regression_bounds() {
-    let Some(dir) = common::reference_dir("HISTORY 2020") else {
+    let Some((dir, sc)) = common::reference_scenario("HISTORY 2020", "history-2020", "price.csv")
+    else {
         return;
     };
-    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/history-2020.toml");
-    let csv = dir.join("btc_daily.csv");
-    let set = vec![format!("price.csv={:?}", csv.display().to_string())];
-    let sc = Scenario::load(&file, &set).expect("history-2020 scenario is valid");
     assert!(
         sc.end_unix >= parse_utc("2026-01-01").unwrap(),
         "the scenario must run through 2025"
@@ -173,12 +143,7 @@ fn history_2020_grows_and_tracks_difficulty_within_regression_bounds() {
     let real = real_epochs(&dir, &days);
 
     let started = std::time::Instant::now();
-    let mut rec = MemoryRecorder::default();
-    SimulationBuilder::new(&sc)
-        .build()
-        .unwrap()
-        .run(&mut rec, &mut NoProgress)
-        .unwrap();
+    let rec = common::run_own_seed(&sc);
     let runtime = started.elapsed().as_secs_f64();
 
     // The run starts on the real chain: epoch 302 at its real difficulty.

@@ -9,42 +9,17 @@
 use crate::common;
 
 use std::collections::BTreeMap;
-use std::path::Path;
-
-use hashshift::engine::{NoProgress, SimulationBuilder};
-use hashshift::record::MemoryRecorder;
-use hashshift::scenario::Scenario;
-
-/// Real difficulty per epoch from retargets.csv.
-fn real_difficulty(dir: &Path) -> BTreeMap<u64, f64> {
-    let text = std::fs::read_to_string(dir.join("retargets.csv")).unwrap();
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let col = |n: &str| header.iter().position(|h| *h == n).unwrap();
-    let (ce, cd) = (col("epoch"), col("difficulty"));
-    lines
-        .map(|l| l.split(',').collect::<Vec<_>>())
-        .map(|c| (c[ce].parse().unwrap(), c[cd].parse().unwrap()))
-        .collect()
-}
 
 #[test]
 fn history_replay_tracks_real_difficulty() {
-    let Some(dir) = common::reference_dir("HISTORY REPLAY") else {
+    let Some((dir, sc)) =
+        common::reference_scenario("HISTORY REPLAY", "history-2016", "hashrate.csv")
+    else {
         return;
     };
-    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/history-2016.toml");
-    let csv = dir.join("btc_daily.csv");
-    let set = vec![format!("hashrate.csv={:?}", csv.display().to_string())];
-    let sc = Scenario::load(&file, &set).expect("history scenario is valid");
-    let real = real_difficulty(&dir);
+    let real = common::real_retargets(&dir);
 
-    let mut rec = MemoryRecorder::default();
-    SimulationBuilder::new(&sc)
-        .build()
-        .unwrap()
-        .run(&mut rec, &mut NoProgress)
-        .unwrap();
+    let rec = common::run_own_seed(&sc);
 
     // Compare the difficulty each simulated retarget sets with the real one of that epoch.
     let mut errors: Vec<(u64, f64)> = rec
@@ -52,7 +27,7 @@ fn history_replay_tracks_real_difficulty() {
         .iter()
         .filter_map(|e| {
             real.get(&(e.epoch + 1))
-                .map(|r| (e.epoch + 1, e.next_difficulty / r - 1.0))
+                .map(|r| (e.epoch + 1, e.next_difficulty / r.difficulty - 1.0))
         })
         .collect();
     assert!(
@@ -97,16 +72,12 @@ fn history_replay_tracks_real_difficulty() {
     assert!(cut.difficulty_change_pct < -20.0, "{cut:?}");
 
     // The price replay reproduces the file's PriceUSD on every simulated day.
-    let text = std::fs::read_to_string(&csv).unwrap();
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let (cd, cp) = (
-        header.iter().position(|h| *h == "date").unwrap(),
-        header.iter().position(|h| *h == "PriceUSD").unwrap(),
-    );
-    let prices: BTreeMap<String, f64> = lines
-        .map(|l| l.split(',').collect::<Vec<_>>())
-        .map(|c| (c[cd].to_string(), c[cp].parse().unwrap()))
+    let csv = common::ReferenceCsv::read(&dir, "btc_daily.csv");
+    let [cd, cp] = csv.columns(["date", "PriceUSD"]);
+    let prices: BTreeMap<String, f64> = csv
+        .rows
+        .iter()
+        .map(|c| (c[cd].clone(), c[cp].parse().unwrap()))
         .collect();
     assert!(rec.days.len() > 3_700);
     for d in &rec.days {

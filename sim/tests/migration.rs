@@ -7,18 +7,12 @@
 
 use crate::common;
 
-use common::repo;
+use common::shipped;
 use hashshift::engine::{NoProgress, SimulationBuilder};
 use hashshift::record::{EventKind, MemoryRecorder, SiteSnapshot};
 use hashshift::scenario::Scenario;
 
 const SEEDS: [u64; 3] = [1, 2, 3];
-
-fn load(name: &str, overrides: &[&str]) -> Scenario {
-    let file = repo().join(format!("scenarios/{name}.toml"));
-    let o: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
-    Scenario::load(&file, &o).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
 
 /// Runs with invariant checks on; returns the records and the sites at the start and end.
 fn run(sc: &Scenario, seed: u64) -> (MemoryRecorder, Vec<SiteSnapshot>, Vec<SiteSnapshot>) {
@@ -58,7 +52,7 @@ const SMALL: [&str; 3] = ["network.sites=1500", "firms.count=750", "horizon_year
 fn without_an_ai_market_nobody_converts() {
     let mut o = SMALL.to_vec();
     o.push("ai.enabled=false");
-    let sc = load("ai-boom", &o);
+    let sc = shipped("ai-boom", &o);
     for seed in SEEDS {
         let (rec, _, end) = run(&sc, seed);
         assert_eq!(converted_mw(&rec), 0.0, "seed {seed}");
@@ -86,7 +80,7 @@ fn a_higher_colocation_rate_never_lowers_the_mw_converted() {
                 "ai.gpu_hour_usd=0.5".to_string(),
             ];
             o.extend(r.iter().map(String::as_str));
-            let (rec, _, _) = run(&load("baseline", &o), seed);
+            let (rec, _, _) = run(&shipped("baseline", &o), seed);
             let mw = converted_mw(&rec);
             assert!(
                 mw >= last,
@@ -112,8 +106,8 @@ fn ai_boom_moves_a_fifth_of_mining_mw_to_ai_in_four_years_and_a_btc_bull_under_5
     // The bull stays under 5 % on every path.
     let mut boom_shares = Vec::new();
     for seed in 1..=10 {
-        let (boom, _, _) = run(&load("ai-boom", &["horizon_years=4.0"]), seed);
-        let (bull, _, _) = run(&load("btc-bull", &["horizon_years=4.0"]), seed);
+        let (boom, _, _) = run(&shipped("ai-boom", &["horizon_years=4.0"]), seed);
+        let (bull, _, _) = run(&shipped("btc-bull", &["horizon_years=4.0"]), seed);
         let (b, u) = (ai_share(&boom), ai_share(&bull));
         eprintln!("seed {seed}: ai-boom {b:.3}, btc-bull {u:.3} of the initial mining MW in AI");
         assert!(b >= 0.10, "seed {seed}: ai-boom moved only {b:.3}");
@@ -155,7 +149,7 @@ fn as_hashrate_leaves_for_ai_difficulty_falls_and_the_remaining_miners_earn_more
         "fees.log_sd=0.0",
         "energy.sigma=0.0",
     ];
-    let sc = load("ai-boom", &o);
+    let sc = shipped("ai-boom", &o);
     for seed in SEEDS {
         let (rec, _, _) = run(&sc, seed);
         let days = &rec.days;
@@ -243,7 +237,7 @@ fn the_least_efficient_fleets_on_ai_suitable_sites_convert_first() {
         "ai.demand_growth_per_year=0.3",
         "ai.exogenous_supply_growth_per_year=0.3",
     ]);
-    let sc = load("ai-boom", &o);
+    let sc = shipped("ai-boom", &o);
     for seed in SEEDS {
         let (rec, start, end) = run(&sc, seed);
         let year = rec.days[0].date_unix + 365 * 86_400;
@@ -289,7 +283,7 @@ fn sites_build_out_while_machines_are_on_order_one_build_out_at_a_time() {
     // ordered only once the site's previous build-out is energized (its `site_expanded`
     // event), whatever fills and refreshes are on order there; and some build-outs are ordered
     // while a fill or refresh of the same site is in transit (no ban here, so no rebuilding).
-    let sc = load("btc-bull", &SMALL);
+    let sc = shipped("btc-bull", &SMALL);
     let lead_s = sc.economy.agents.as_ref().unwrap().asic_lead_time_days * 86_400.0;
     let (rec, _, _) = run(&sc, 1);
     let mut by_site: std::collections::BTreeMap<u32, Vec<_>> = Default::default();

@@ -124,11 +124,7 @@ fn mean_over(rec: &MemoryRecorder, from: i64, to: i64, f: impl Fn(&DayRecord) ->
 fn halving_raises_overhang_and_stretch_until_the_retarget() {
     // The 2026 machines face the halving as they are (firms off): what is no longer paid
     // switches off at once, the next retarget brings part of it back.
-    let sc = Scenario::load(
-        &common::repo().join("scenarios/halving-2028.toml"),
-        &["firms.enabled=false".into()],
-    )
-    .unwrap();
+    let sc = common::shipped("halving-2028", &["firms.enabled=false"]);
     assert_halving_stretch(&run(&sc, 1), 1.3);
 }
 
@@ -137,7 +133,7 @@ fn with_firms_the_halving_stretch_comes_after_it_too() {
     // halving-2028 as shipped: firms and the AI market. Machines that pay until the halving
     // run until it (they can be scrapped then as well as now), so the overhang and the block
     // intervals rise after the halving, not before, and fall after the retarget.
-    let sc = Scenario::load(&common::repo().join("scenarios/halving-2028.toml"), &[]).unwrap();
+    let sc = common::shipped("halving-2028", &[]);
     for seed in [1, 2] {
         // Some of the machines are sold or converted ahead: a smaller stretch than without
         // firms (seeds 1 and 2: 1.56x and 1.28x).
@@ -194,15 +190,10 @@ fn assert_halving_stretch(rec: &MemoryRecorder, min_stretch: f64) {
 
 #[test]
 fn daily_security_identities_hold_with_firms() {
-    let sc = Scenario::load(
-        &common::repo().join("scenarios/ai-boom.toml"),
-        &[
-            "horizon_years=1.5".into(),
-            "network.sites=600".into(),
-            "firms.count=300".into(),
-        ],
-    )
-    .unwrap();
+    let sc = common::shipped(
+        "ai-boom",
+        &["horizon_years=1.5", "network.sites=600", "firms.count=300"],
+    );
     let rec = run(&sc, 2);
     let mut unsold_seen = false;
     for d in &rec.days {
@@ -259,11 +250,7 @@ fn daily_security_identities_hold_with_firms() {
 fn rental_market_caps_the_attack_cost() {
     // Without a fleet only the new-ASIC and rental costs exist; renting 5 % of the network
     // at the hashprice is far cheaper per TH/s than buying machines.
-    let sc = Scenario::load(
-        &common::repo().join("scenarios/daa-comparison.toml"),
-        &["security.rental_share=0.05".into()],
-    )
-    .unwrap();
+    let sc = common::shipped("daa-comparison", &["security.rental_share=0.05"]);
     let rec = run(&sc, 1);
     for d in &rec.days {
         let s = &d.security;

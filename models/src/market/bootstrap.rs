@@ -35,7 +35,8 @@ use std::sync::Arc;
 
 use rand::Rng;
 
-use super::error::{check_closed, MarketParamError};
+use super::error::Bounds::Closed;
+use super::error::{check_in, MarketParamError};
 use super::DAYS_PER_YEAR;
 use super::DT_YEARS;
 
@@ -81,11 +82,10 @@ impl BlockBootstrap {
             return Err(MarketParamError::BadReturn { index, value });
         }
         let n = returns.len() as f64;
-        let block_days = check_closed(
+        let block_days = check_in(
             "block_days",
             block_days,
-            1.0,
-            n,
+            Closed(1.0, n),
             "[1, number of returns] days",
         )?;
         if scheme == BlockScheme::Fixed && block_days.fract() != 0.0 {
@@ -96,7 +96,7 @@ impl BlockBootstrap {
             });
         }
         let log_drift = log_drift
-            .map(|m| check_closed("log_drift", m, -5.0, 5.0, "[-5, 5] per year (log)"))
+            .map(|m| check_in("log_drift", m, Closed(-5.0, 5.0), "[-5, 5] per year (log)"))
             .transpose()?;
         let sample_mean = returns.iter().sum::<f64>() / n;
         let returns: Arc<[f64]> = match log_drift {

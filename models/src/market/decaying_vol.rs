@@ -34,7 +34,8 @@
 use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
 
-use super::error::{check_closed, check_open_closed, MarketParamError};
+use super::error::Bounds::{Closed, OpenClosed};
+use super::error::{check_in, MarketParamError};
 use super::DT_YEARS;
 
 /// Suggested volatility at the start (2026-05-29), per year (module doc).
@@ -64,10 +65,15 @@ impl DecayingVolGbm {
     ) -> Result<Self, MarketParamError> {
         const SIGMA: &str = "[0, 5] per year";
         Ok(Self {
-            mu: check_closed("mu", mu, -5.0, 5.0, "[-5, 5] per year")?,
-            sigma_start: check_closed("sigma_start", sigma_start, 0.0, 5.0, SIGMA)?,
-            sigma_inf: check_closed("sigma_inf", sigma_inf, 0.0, 5.0, SIGMA)?,
-            tau_years: check_open_closed("tau_years", tau_years, 0.0, 1000.0, "(0, 1000] years")?,
+            mu: check_in("mu", mu, Closed(-5.0, 5.0), "[-5, 5] per year")?,
+            sigma_start: check_in("sigma_start", sigma_start, Closed(0.0, 5.0), SIGMA)?,
+            sigma_inf: check_in("sigma_inf", sigma_inf, Closed(0.0, 5.0), SIGMA)?,
+            tau_years: check_in(
+                "tau_years",
+                tau_years,
+                OpenClosed(0.0, 1000.0),
+                "(0, 1000] years",
+            )?,
         })
     }
 

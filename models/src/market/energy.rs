@@ -28,7 +28,8 @@
 use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
 
-use super::error::{check_closed, check_open_closed, check_positive, MarketParamError};
+use super::error::Bounds::{Closed, OpenClosed};
+use super::error::{check_in, check_positive, MarketParamError};
 use super::{DAYS_PER_YEAR, DT_YEARS};
 
 /// The energy-price state of one region (validated parameters, precomputed coefficients).
@@ -60,11 +61,16 @@ impl EnergyPrice {
         amplitude: f64,
         peak_day: f64,
     ) -> Result<Self, MarketParamError> {
-        let level = check_open_closed("level", level, 0.0, 10.0, "(0, 10] USD/kWh")?;
-        let kappa = check_open_closed("kappa", kappa, 0.0, 365.0, "(0, 365] per year")?;
-        let sigma = check_closed("sigma", sigma, 0.0, 5.0, "[0, 5] per year")?;
-        let amplitude = check_closed("amplitude", amplitude, 0.0, 1.0, "[0, 1] (log)")?;
-        let peak_day = check_closed("peak_day", peak_day, 0.0, 366.0, "[0, 366] day of year")?;
+        let level = check_in("level", level, OpenClosed(0.0, 10.0), "(0, 10] USD/kWh")?;
+        let kappa = check_in("kappa", kappa, OpenClosed(0.0, 365.0), "(0, 365] per year")?;
+        let sigma = check_in("sigma", sigma, Closed(0.0, 5.0), "[0, 5] per year")?;
+        let amplitude = check_in("amplitude", amplitude, Closed(0.0, 1.0), "[0, 1] (log)")?;
+        let peak_day = check_in(
+            "peak_day",
+            peak_day,
+            Closed(0.0, 366.0),
+            "[0, 366] day of year",
+        )?;
         let ar = (-kappa * DT_YEARS).exp();
         // 1 - e^{-2 kappa dt} = -expm1(-2 kappa dt), accurate for small kappa dt.
         let innovation_sd = sigma * (-(-2.0 * kappa * DT_YEARS).exp_m1() / (2.0 * kappa)).sqrt();
@@ -131,7 +137,7 @@ impl EnergyPrice {
 
     /// Sets the log deviation `x` (finite).
     pub fn set_deviation(&mut self, x: f64) -> Result<(), MarketParamError> {
-        self.x = check_closed("x", x, f64::MIN, f64::MAX, "finite")?;
+        self.x = check_in("x", x, Closed(f64::MIN, f64::MAX), "finite")?;
         Ok(())
     }
 

@@ -139,15 +139,36 @@ impl fmt::Display for MarketParamError {
 
 impl std::error::Error for MarketParamError {}
 
-/// Checks `lo <= value <= hi` (and that `value` is finite).
-pub(crate) fn check_closed(
+/// An interval a parameter must lie in.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Bounds {
+    /// `[lo, hi]`.
+    Closed(f64, f64),
+    /// `(lo, hi]`.
+    OpenClosed(f64, f64),
+    /// `(lo, hi)`.
+    Open(f64, f64),
+}
+
+impl Bounds {
+    fn contain(self, value: f64) -> bool {
+        match self {
+            Bounds::Closed(lo, hi) => (lo..=hi).contains(&value),
+            Bounds::OpenClosed(lo, hi) => value > lo && value <= hi,
+            Bounds::Open(lo, hi) => value > lo && value < hi,
+        }
+    }
+}
+
+/// `Ok(value)` when `value` is finite and `ok`, else [`MarketParamError::OutOfRange`] naming
+/// `param` and `allowed` (the interval in words, with units).
+fn check_that(
     param: &'static str,
     value: f64,
-    lo: f64,
-    hi: f64,
+    ok: bool,
     allowed: &'static str,
 ) -> Result<f64, MarketParamError> {
-    if value.is_finite() && (lo..=hi).contains(&value) {
+    if value.is_finite() && ok {
         Ok(value)
     } else {
         Err(MarketParamError::OutOfRange {
@@ -158,73 +179,30 @@ pub(crate) fn check_closed(
     }
 }
 
-/// Checks `lo < value <= hi` (and that `value` is finite).
-pub(crate) fn check_open_closed(
+/// Checks that `value` is finite and within `bounds`.
+pub(crate) fn check_in(
     param: &'static str,
     value: f64,
-    lo: f64,
-    hi: f64,
+    bounds: Bounds,
     allowed: &'static str,
 ) -> Result<f64, MarketParamError> {
-    if value.is_finite() && value > lo && value <= hi {
-        Ok(value)
-    } else {
-        Err(MarketParamError::OutOfRange {
-            param,
-            value,
-            allowed,
-        })
-    }
-}
-
-/// Checks `lo < value < hi` (and that `value` is finite).
-pub(crate) fn check_open(
-    param: &'static str,
-    value: f64,
-    lo: f64,
-    hi: f64,
-    allowed: &'static str,
-) -> Result<f64, MarketParamError> {
-    if value.is_finite() && value > lo && value < hi {
-        Ok(value)
-    } else {
-        Err(MarketParamError::OutOfRange {
-            param,
-            value,
-            allowed,
-        })
-    }
+    check_that(param, value, bounds.contain(value), allowed)
 }
 
 /// `value` in the open interval (0, 1).
 pub(crate) fn check_unit_open(param: &'static str, value: f64) -> Result<f64, MarketParamError> {
-    if value > 0.0 && value < 1.0 {
-        Ok(value)
-    } else {
-        Err(MarketParamError::OutOfRange {
-            param,
-            value,
-            allowed: "(0, 1)",
-        })
-    }
+    check_that(param, value, value > 0.0 && value < 1.0, "(0, 1)")
 }
 
 /// Checks that a multiplicative factor (a price, a shock) is finite and `> 0`.
 pub(crate) fn check_positive(param: &'static str, value: f64) -> Result<f64, MarketParamError> {
-    if value.is_finite() && value > 0.0 {
-        Ok(value)
-    } else {
-        Err(MarketParamError::OutOfRange {
-            param,
-            value,
-            allowed: "(0, inf), finite",
-        })
-    }
+    check_that(param, value, value > 0.0, "(0, inf), finite")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use Bounds::{Closed, Open, OpenClosed};
 
     #[test]
     fn iso_dates() {
@@ -236,20 +214,20 @@ mod tests {
 
     #[test]
     fn messages_name_parameter_value_and_range() {
-        let e = check_closed("sigma", 7.0, 0.0, 5.0, "[0, 5] per year").unwrap_err();
+        let e = check_in("sigma", 7.0, Closed(0.0, 5.0), "[0, 5] per year").unwrap_err();
         let s = e.to_string();
         assert!(
             s.contains("`sigma`") && s.contains('7') && s.contains("[0, 5]"),
             "{s}"
         );
-        assert!(check_closed("x", f64::NAN, 0.0, 1.0, "[0, 1]").is_err());
-        assert!(check_open_closed("p", 0.0, 0.0, 1.0, "(0, 1]").is_err());
-        assert!(check_open_closed("p", 1.0, 0.0, 1.0, "(0, 1]").is_ok());
+        assert!(check_in("x", f64::NAN, Closed(0.0, 1.0), "[0, 1]").is_err());
+        assert!(check_in("p", 0.0, OpenClosed(0.0, 1.0), "(0, 1]").is_err());
+        assert!(check_in("p", 1.0, OpenClosed(0.0, 1.0), "(0, 1]").is_ok());
         assert!(check_positive("factor", f64::INFINITY).is_err());
-        assert!(check_open("a", 1.0, -1.0, 1.0, "(-1, 1)").is_err());
-        assert!(check_open("a", -1.0, -1.0, 1.0, "(-1, 1)").is_err());
-        assert!(check_open("a", f64::NAN, -1.0, 1.0, "(-1, 1)").is_err());
-        assert!(check_open("a", 0.97, -1.0, 1.0, "(-1, 1)").is_ok());
+        assert!(check_in("a", 1.0, Open(-1.0, 1.0), "(-1, 1)").is_err());
+        assert!(check_in("a", -1.0, Open(-1.0, 1.0), "(-1, 1)").is_err());
+        assert!(check_in("a", f64::NAN, Open(-1.0, 1.0), "(-1, 1)").is_err());
+        assert!(check_in("a", 0.97, Open(-1.0, 1.0), "(-1, 1)").is_ok());
         let s = MarketParamError::BadReturn {
             index: 3,
             value: f64::NAN,

@@ -47,7 +47,8 @@
 use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
 
-use super::error::{check_closed, check_open, check_open_closed, check_positive, MarketParamError};
+use super::error::Bounds::{Closed, Open, OpenClosed};
+use super::error::{check_in, check_positive, MarketParamError};
 use super::FeeModel;
 
 /// Suggested median daily fee per block, BTC (module doc).
@@ -87,22 +88,25 @@ impl FeeLevel {
         autocorrelation: f64,
         block_log_sd: f64,
     ) -> Result<Self, MarketParamError> {
-        let median_btc = check_open_closed(
+        let median_btc = check_in(
             "median_btc",
             median_btc,
-            0.0,
-            100.0,
+            OpenClosed(0.0, 100.0),
             "(0, 100] BTC per block",
         )?;
-        let log_sd = check_closed("log_sd", log_sd, 0.0, 3.0, "[0, 3] (log)")?;
-        let autocorrelation = check_open(
+        let log_sd = check_in("log_sd", log_sd, Closed(0.0, 3.0), "[0, 3] (log)")?;
+        let autocorrelation = check_in(
             "autocorrelation",
             autocorrelation,
-            -1.0,
-            1.0,
+            Open(-1.0, 1.0),
             "(-1, 1) per day",
         )?;
-        let block_log_sd = check_closed("block_log_sd", block_log_sd, 0.0, 3.0, "[0, 3] (log)")?;
+        let block_log_sd = check_in(
+            "block_log_sd",
+            block_log_sd,
+            Closed(0.0, 3.0),
+            "[0, 3] (log)",
+        )?;
         Ok(Self {
             median_btc,
             log_sd,
@@ -169,7 +173,7 @@ impl FeeLevel {
 
     /// Sets the log deviation from the median (finite), e.g. today's observed level.
     pub fn set_deviation(&mut self, x: f64) -> Result<(), MarketParamError> {
-        self.x = check_closed("x", x, f64::MIN, f64::MAX, "finite")?;
+        self.x = check_in("x", x, Closed(f64::MIN, f64::MAX), "finite")?;
         Ok(())
     }
 

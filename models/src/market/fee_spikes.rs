@@ -33,7 +33,8 @@
 use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
 
-use super::error::{check_closed, MarketParamError};
+use super::error::Bounds::Closed;
+use super::error::{check_in, MarketParamError};
 use super::DAYS_PER_YEAR;
 
 /// Fee-spike episodes (validated; per-day probabilities precomputed).
@@ -60,22 +61,20 @@ impl FeeSpikes {
         multiplier_median: f64,
         log_sd: f64,
     ) -> Result<Self, MarketParamError> {
-        let rate_per_year = check_closed(
+        let rate_per_year = check_in(
             "rate_per_year",
             rate_per_year,
-            0.0,
-            365.0,
+            Closed(0.0, 365.0),
             "[0, 365] per year",
         )?;
-        let mean_days = check_closed("mean_days", mean_days, 1.0, 365.0, "[1, 365] days")?;
-        let multiplier_median = check_closed(
+        let mean_days = check_in("mean_days", mean_days, Closed(1.0, 365.0), "[1, 365] days")?;
+        let multiplier_median = check_in(
             "multiplier_median",
             multiplier_median,
-            1.0,
-            1000.0,
+            Closed(1.0, 1000.0),
             "[1, 1000]",
         )?;
-        let log_sd = check_closed("log_sd", log_sd, 0.0, 3.0, "[0, 3] (log)")?;
+        let log_sd = check_in("log_sd", log_sd, Closed(0.0, 3.0), "[0, 3] (log)")?;
         if rate_per_year * (mean_days + 1.0) > DAYS_PER_YEAR {
             return Err(MarketParamError::OutOfRange {
                 param: "rate_per_year",

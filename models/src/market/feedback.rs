@@ -20,7 +20,8 @@
 //! roughly flat to -20 % over the same months (shared/reference/btc_daily.csv), so a drop of
 //! 0.1-0.2 with a 30-day cooldown is a severe stress, not a forecast.
 
-use super::error::{check_closed, check_open_closed, check_unit_open, MarketParamError};
+use super::error::Bounds::{Closed, OpenClosed};
+use super::error::{check_in, check_unit_open, MarketParamError};
 
 /// Suggested days of the drawdown's trailing high (a quarter; ASSUMPTION).
 pub const DEFAULT_WINDOW_DAYS: u32 = 90;
@@ -86,24 +87,29 @@ impl PriceFeedback {
             });
         }
         let slow_blocks_s = slow_blocks_s
-            .map(|s| check_open_closed("slow_blocks_s", s, 600.0, 86_400.0, "(600, 86400] s"))
+            .map(|s| {
+                check_in(
+                    "slow_blocks_s",
+                    s,
+                    OpenClosed(600.0, 86_400.0),
+                    "(600, 86400] s",
+                )
+            })
             .transpose()?;
         let drawdown = drawdown
             .map(|d| check_unit_open("drawdown", d))
             .transpose()?;
-        let window_days = check_closed(
+        let window_days = check_in(
             "window_days",
             f64::from(window_days),
-            1.0,
-            3650.0,
+            Closed(1.0, 3650.0),
             "[1, 3650] days",
         )? as usize;
-        let drop = check_open_closed("drop", drop, 0.0, 0.9, "(0, 0.9]")?;
-        let cooldown_days = check_closed(
+        let drop = check_in("drop", drop, OpenClosed(0.0, 0.9), "(0, 0.9]")?;
+        let cooldown_days = check_in(
             "cooldown_days",
             f64::from(cooldown_days),
-            1.0,
-            3650.0,
+            Closed(1.0, 3650.0),
             "[1, 3650] days",
         )? as u32;
         Ok(Self {

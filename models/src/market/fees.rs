@@ -23,7 +23,8 @@
 use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
 
-use super::error::{check_closed, MarketParamError};
+use super::error::Bounds::Closed;
+use super::error::{check_in, MarketParamError};
 use crate::consensus::{COIN, MAX_MONEY};
 
 /// Suggested mean fees per block, BTC (the scenario default).
@@ -58,8 +59,8 @@ impl FeeModel {
     /// Lognormal fees with mean `mean_btc` in [0, 100] BTC per block and log standard
     /// deviation `sigma` in [0, 3].
     pub fn lognormal(mean_btc: f64, sigma: f64) -> Result<Self, MarketParamError> {
-        let mean_btc = check_closed("mean_btc", mean_btc, 0.0, 100.0, MEAN_RANGE)?;
-        let sigma = check_closed("sigma", sigma, 0.0, 3.0, "[0, 3] (log)")?;
+        let mean_btc = check_in("mean_btc", mean_btc, Closed(0.0, 100.0), MEAN_RANGE)?;
+        let sigma = check_in("sigma", sigma, Closed(0.0, 3.0), "[0, 3] (log)")?;
         Ok(Self {
             mean_btc,
             sigma,
@@ -72,7 +73,7 @@ impl FeeModel {
 
     /// The same fee, `mean_btc` in [0, 100] BTC rounded to whole satoshi, for every block.
     pub fn constant(mean_btc: f64) -> Result<Self, MarketParamError> {
-        let mean_btc = check_closed("mean_btc", mean_btc, 0.0, 100.0, MEAN_RANGE)?;
+        let mean_btc = check_in("mean_btc", mean_btc, Closed(0.0, 100.0), MEAN_RANGE)?;
         Ok(Self {
             mean_btc,
             sigma: 0.0,

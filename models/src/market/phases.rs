@@ -51,7 +51,8 @@
 use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
 
-use super::error::{check_closed, MarketParamError};
+use super::error::Bounds::Closed;
+use super::error::{check_in, MarketParamError};
 use super::price::{Diffusion, Gbm, Regime};
 
 /// Suggested bull `mu` (arithmetic, per year; module doc).
@@ -87,8 +88,13 @@ impl PhaseLength {
     /// Lognormal lengths with mean `mean_days` in [1, 36525] days and sd `sd_days` in
     /// [0, 36525] days (0: every phase lasts the mean).
     pub fn new(mean_days: f64, sd_days: f64) -> Result<Self, MarketParamError> {
-        let mean_days = check_closed("mean_days", mean_days, 1.0, 36_525.0, "[1, 36525] days")?;
-        let sd_days = check_closed("sd_days", sd_days, 0.0, 36_525.0, "[0, 36525] days")?;
+        let mean_days = check_in(
+            "mean_days",
+            mean_days,
+            Closed(1.0, 36_525.0),
+            "[1, 36525] days",
+        )?;
+        let sd_days = check_in("sd_days", sd_days, Closed(0.0, 36_525.0), "[0, 36525] days")?;
         let w2 = (sd_days / mean_days).powi(2).ln_1p();
         Ok(Self {
             mean_days,

@@ -48,7 +48,8 @@ use rand_distr::{Distribution, Poisson, StandardNormal};
 
 use super::bootstrap::{BlockBootstrap, BootstrapState};
 use super::decaying_vol::{DecayingVolGbm, DecayingVolState};
-use super::error::{check_closed, check_open_closed, check_positive, MarketParamError};
+use super::error::Bounds::{Closed, OpenClosed};
+use super::error::{check_in, check_positive, MarketParamError};
 use super::phases::{BullBearPhases, PhasesState};
 pub use super::replay::PriceReplay;
 use super::reverting::{MeanReverting, RevertingState};
@@ -102,8 +103,8 @@ impl Gbm {
     /// GBM with annual drift `mu` in [-5, 5] and annual volatility `sigma` in [0, 5].
     pub fn new(mu: f64, sigma: f64) -> Result<Self, MarketParamError> {
         Ok(Self {
-            mu: check_closed("mu", mu, -5.0, 5.0, MU_RANGE)?,
-            sigma: check_closed("sigma", sigma, 0.0, 5.0, SIGMA_RANGE)?,
+            mu: check_in("mu", mu, Closed(-5.0, 5.0), MU_RANGE)?,
+            sigma: check_in("sigma", sigma, Closed(0.0, 5.0), SIGMA_RANGE)?,
         })
     }
 
@@ -149,11 +150,16 @@ impl Merton {
         jump_sd: f64,
     ) -> Result<Self, MarketParamError> {
         Ok(Self {
-            mu: check_closed("mu", mu, -5.0, 5.0, MU_RANGE)?,
-            sigma: check_closed("sigma", sigma, 0.0, 5.0, SIGMA_RANGE)?,
-            lambda: check_closed("lambda", lambda, 0.0, 365.0, "[0, 365] jumps per year")?,
-            jump_mean: check_closed("jump_mean", jump_mean, -2.0, 2.0, "[-2, 2] (log)")?,
-            jump_sd: check_closed("jump_sd", jump_sd, 0.0, 2.0, "[0, 2] (log)")?,
+            mu: check_in("mu", mu, Closed(-5.0, 5.0), MU_RANGE)?,
+            sigma: check_in("sigma", sigma, Closed(0.0, 5.0), SIGMA_RANGE)?,
+            lambda: check_in(
+                "lambda",
+                lambda,
+                Closed(0.0, 365.0),
+                "[0, 365] jumps per year",
+            )?,
+            jump_mean: check_in("jump_mean", jump_mean, Closed(-2.0, 2.0), "[-2, 2] (log)")?,
+            jump_sd: check_in("jump_sd", jump_sd, Closed(0.0, 2.0), "[0, 2] (log)")?,
         })
     }
 
@@ -221,8 +227,8 @@ impl RegimeSwitching {
         Ok(Self {
             bull,
             bear,
-            p_bull_to_bear: check_open_closed("p_bull_to_bear", p_bull_to_bear, 0.0, 1.0, P)?,
-            p_bear_to_bull: check_open_closed("p_bear_to_bull", p_bear_to_bull, 0.0, 1.0, P)?,
+            p_bull_to_bear: check_in("p_bull_to_bear", p_bull_to_bear, OpenClosed(0.0, 1.0), P)?,
+            p_bear_to_bull: check_in("p_bear_to_bull", p_bear_to_bull, OpenClosed(0.0, 1.0), P)?,
             initial: Regime::Bull,
         })
     }

@@ -63,7 +63,8 @@
 use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
 
-use super::error::{check_closed, MarketParamError};
+use super::error::Bounds::Closed;
+use super::error::{check_in, MarketParamError};
 use super::DT_YEARS;
 
 /// Suggested volatility, per year (module doc).
@@ -88,9 +89,9 @@ impl MeanReverting {
     /// the trend ([`MeanReverting::with_initial_log_deviation`] says otherwise).
     pub fn new(sigma: f64, kappa: f64, trend: f64) -> Result<Self, MarketParamError> {
         Ok(Self {
-            sigma: check_closed("sigma", sigma, 0.0, 5.0, "[0, 5] per year")?,
-            kappa: check_closed("kappa", kappa, 0.0, 365.0, "[0, 365] per year")?,
-            trend: check_closed("trend", trend, -5.0, 5.0, "[-5, 5] per year (log)")?,
+            sigma: check_in("sigma", sigma, Closed(0.0, 5.0), "[0, 5] per year")?,
+            kappa: check_in("kappa", kappa, Closed(0.0, 365.0), "[0, 365] per year")?,
+            trend: check_in("trend", trend, Closed(-5.0, 5.0), "[-5, 5] per year (log)")?,
             initial_log_deviation: 0.0,
         })
     }
@@ -103,8 +104,12 @@ impl MeanReverting {
     /// The same model starting `x_0` in [-5, 5] (log) off its trend: the trend starts at the
     /// initial price times `e^{-x_0}`.
     pub fn with_initial_log_deviation(mut self, x0: f64) -> Result<Self, MarketParamError> {
-        self.initial_log_deviation =
-            check_closed("initial_log_deviation", x0, -5.0, 5.0, "[-5, 5] (log)")?;
+        self.initial_log_deviation = check_in(
+            "initial_log_deviation",
+            x0,
+            Closed(-5.0, 5.0),
+            "[-5, 5] (log)",
+        )?;
         Ok(self)
     }
 

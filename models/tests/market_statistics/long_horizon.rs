@@ -230,21 +230,23 @@ fn phases_have_the_stationary_share_lengths_and_returns() {
     );
 }
 
+/// The decaying-volatility GBM with its suggested volatilities and decay, and no drift.
+fn suggested_decaying_vol() -> DecayingVolGbm {
+    DecayingVolGbm::new(
+        0.0,
+        decaying_vol::DEFAULT_SIGMA_START,
+        decaying_vol::DEFAULT_SIGMA_INF,
+        decaying_vol::DEFAULT_TAU_YEARS,
+    )
+    .unwrap()
+}
+
 #[test]
 fn decaying_vol_gbm_has_the_integrated_volatility_of_each_year() {
     // Fast decay to check the shape (0.9 -> 0.3, tau 3 years) and the suggested defaults.
     for (seed, model) in [
         (37, DecayingVolGbm::new(0.1, 0.9, 0.3, 3.0).unwrap()),
-        (
-            38,
-            DecayingVolGbm::new(
-                0.0,
-                decaying_vol::DEFAULT_SIGMA_START,
-                decaying_vol::DEFAULT_SIGMA_INF,
-                decaying_vol::DEFAULT_TAU_YEARS,
-            )
-            .unwrap(),
-        ),
+        (38, suggested_decaying_vol()),
     ] {
         let (paths, years) = (400, 20usize);
         let days = (years as f64 * DAYS_PER_YEAR) as usize;
@@ -452,43 +454,30 @@ fn parameter_changes_keep_the_random_streams_aligned() {
     let returns: Vec<f64> = (0..500)
         .map(|i| ((i * 37) % 101) as f64 * 1e-3 - 0.05)
         .collect();
+    let at_one = |model| PriceProcess::new(model, 1.0).unwrap();
+    let reverting = |sigma, kappa, trend| {
+        at_one(PriceModel::MeanReverting(
+            MeanReverting::new(sigma, kappa, trend).unwrap(),
+        ))
+    };
     let pairs: Vec<(PriceProcess, PriceProcess)> = vec![
+        (reverting(0.7, 0.4, 0.0), reverting(0.3, 2.0, 0.1)),
         (
-            PriceProcess::new(
-                PriceModel::MeanReverting(MeanReverting::new(0.7, 0.4, 0.0).unwrap()),
-                1.0,
-            )
-            .unwrap(),
-            PriceProcess::new(
-                PriceModel::MeanReverting(MeanReverting::new(0.3, 2.0, 0.1).unwrap()),
-                1.0,
-            )
-            .unwrap(),
+            at_one(PriceModel::Phases(BullBearPhases::calibrated())),
+            at_one(PriceModel::Phases(BullBearPhases::new(
+                Gbm::new(0.5, 0.4).unwrap(),
+                Gbm::new(-0.5, 0.9).unwrap(),
+                PhaseLength::new(20.0, 30.0).unwrap(),
+                PhaseLength::new(5.0, 1.0).unwrap(),
+            ))),
         ),
         (
-            PriceProcess::new(PriceModel::Phases(BullBearPhases::calibrated()), 1.0).unwrap(),
-            PriceProcess::new(
-                PriceModel::Phases(BullBearPhases::new(
-                    Gbm::new(0.5, 0.4).unwrap(),
-                    Gbm::new(-0.5, 0.9).unwrap(),
-                    PhaseLength::new(20.0, 30.0).unwrap(),
-                    PhaseLength::new(5.0, 1.0).unwrap(),
-                )),
-                1.0,
-            )
-            .unwrap(),
-        ),
-        (
-            PriceProcess::new(
-                PriceModel::DecayingVol(DecayingVolGbm::new(0.0, 0.8, 0.2, 4.0).unwrap()),
-                1.0,
-            )
-            .unwrap(),
-            PriceProcess::new(
-                PriceModel::DecayingVol(DecayingVolGbm::new(0.3, 0.5, 0.5, 1.0).unwrap()),
-                1.0,
-            )
-            .unwrap(),
+            at_one(PriceModel::DecayingVol(
+                DecayingVolGbm::new(0.0, 0.8, 0.2, 4.0).unwrap(),
+            )),
+            at_one(PriceModel::DecayingVol(
+                DecayingVolGbm::new(0.3, 0.5, 0.5, 1.0).unwrap(),
+            )),
         ),
         (
             PriceProcess::bootstrap(
@@ -520,18 +509,7 @@ fn parameter_changes_keep_the_random_streams_aligned() {
         assert_eq!(ra, rb);
     }
     // Same normals: with x0 = 0 and the same kappa the deviation scales with sigma.
-    let (mut a, mut b) = (
-        PriceProcess::new(
-            PriceModel::MeanReverting(MeanReverting::new(0.4, 1.0, 0.0).unwrap()),
-            1.0,
-        )
-        .unwrap(),
-        PriceProcess::new(
-            PriceModel::MeanReverting(MeanReverting::new(0.8, 1.0, 0.0).unwrap()),
-            1.0,
-        )
-        .unwrap(),
-    );
+    let (mut a, mut b) = (reverting(0.4, 1.0, 0.0), reverting(0.8, 1.0, 0.0));
     let (mut ra, mut rb) = (rng(46), rng(46));
     for _ in 0..500 {
         a.step(&mut ra);
@@ -553,19 +531,7 @@ fn values_are_stable_for_a_seed() {
         )
         .unwrap(),
         PriceProcess::new(PriceModel::Phases(BullBearPhases::calibrated()), 76_600.0).unwrap(),
-        PriceProcess::new(
-            PriceModel::DecayingVol(
-                DecayingVolGbm::new(
-                    0.0,
-                    decaying_vol::DEFAULT_SIGMA_START,
-                    decaying_vol::DEFAULT_SIGMA_INF,
-                    decaying_vol::DEFAULT_TAU_YEARS,
-                )
-                .unwrap(),
-            ),
-            76_600.0,
-        )
-        .unwrap(),
+        PriceProcess::new(PriceModel::DecayingVol(suggested_decaying_vol()), 76_600.0).unwrap(),
         PriceProcess::bootstrap(
             &BlockBootstrap::new(
                 &returns,

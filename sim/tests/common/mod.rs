@@ -96,6 +96,106 @@ pub fn reference_dir(what: &str) -> Option<PathBuf> {
     None
 }
 
+/// The shipped scenario `scenarios/{name}.toml` with `--set` overrides (panics naming it when
+/// it is not valid).
+pub fn shipped(name: &str, overrides: &[&str]) -> Scenario {
+    let file = repo().join(format!("scenarios/{name}.toml"));
+    let o: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
+    Scenario::load(&file, &o).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// The shipped scenario `scenarios/{name}.toml` with its `key` (a `*.csv` key such as
+/// `price.csv`) set to the reference `btc_daily.csv`, and the reference folder; `None` when
+/// the reference is missing (see [`reference_dir`], which `what` names the validation for).
+pub fn reference_scenario(what: &str, name: &str, key: &str) -> Option<(PathBuf, Scenario)> {
+    let dir = reference_dir(what)?;
+    let csv = dir.join("btc_daily.csv");
+    let set = format!("{key}={:?}", csv.display().to_string());
+    let sc = shipped(name, &[&set]);
+    Some((dir, sc))
+}
+
+/// A CSV file of the reference folder (plain commas, no quoted fields): its data rows split
+/// into fields, and its columns by header name.
+pub struct ReferenceCsv {
+    header: Vec<String>,
+    /// The data rows, each split into its fields.
+    pub rows: Vec<Vec<String>>,
+}
+
+impl ReferenceCsv {
+    /// Reads `dir/name` (panics when it cannot).
+    pub fn read(dir: &Path, name: &str) -> Self {
+        let text =
+            std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let mut lines = text
+            .lines()
+            .map(|l| l.split(',').map(String::from).collect());
+        let header = lines.next().unwrap_or_else(|| panic!("{name} is empty"));
+        Self {
+            header,
+            rows: lines.collect(),
+        }
+    }
+
+    /// The indices of the columns `names` (panics naming a missing one).
+    pub fn columns<const N: usize>(&self, names: [&str; N]) -> [usize; N] {
+        names.map(|n| {
+            self.header
+                .iter()
+                .position(|h| h == n)
+                .unwrap_or_else(|| panic!("no column {n}"))
+        })
+    }
+}
+
+/// One row of the reference `retargets.csv`: an epoch of the real chain.
+pub struct RealRetarget {
+    /// Height of the epoch's first block.
+    pub start_height: u64,
+    /// Header time of its first block, unix seconds (missing for a few recent rows).
+    pub start_unix: Option<i64>,
+    /// Its difficulty.
+    pub difficulty: f64,
+    /// Change set by the retarget that started it, percent (None for epoch 0).
+    pub change_pct: Option<f64>,
+}
+
+/// The real epochs of the reference `retargets.csv` in `dir`, by epoch.
+pub fn real_retargets(dir: &Path) -> BTreeMap<u64, RealRetarget> {
+    let csv = ReferenceCsv::read(dir, "retargets.csv");
+    let [ce, ch, ct, cd, cc] = csv.columns([
+        "epoch",
+        "start_height",
+        "start_block_time_unix",
+        "difficulty",
+        "difficulty_change_pct",
+    ]);
+    csv.rows
+        .iter()
+        .map(|c| {
+            let r = RealRetarget {
+                start_height: c[ch].parse().unwrap(),
+                start_unix: c[ct].parse().ok(),
+                difficulty: c[cd].parse().unwrap(),
+                change_pct: c[cc].parse().ok(),
+            };
+            (c[ce].parse().unwrap(), r)
+        })
+        .collect()
+}
+
+/// Runs `sc` with its own seed into memory.
+pub fn run_own_seed(sc: &Scenario) -> MemoryRecorder {
+    let mut rec = MemoryRecorder::default();
+    SimulationBuilder::new(sc)
+        .build()
+        .expect("simulation builds")
+        .run(&mut rec, &mut NoProgress)
+        .expect("simulation runs");
+    rec
+}
+
 /// Cash after row `b` minus cash after row `a` (the same firm's previous row) equals row
 /// `b`'s net flows, and its debt moved by what it borrowed less what it repaid.
 pub fn accounts_close(a: &FirmMonthRecord, b: &FirmMonthRecord) -> Result<(), String> {

@@ -18,6 +18,13 @@ fn err(rows: &[&str]) -> String {
     parse_named_firms(&table(rows)).unwrap_err().to_string()
 }
 
+/// Each table of `rows` is rejected with exactly its message.
+fn assert_errors(cases: &[(&[&str], &str)]) {
+    for (rows, expected) in cases {
+        assert_eq!(err(rows), *expected, "{rows:?}");
+    }
+}
+
 const A1: &str = "AAA,Alpha,Site 1,us,100,true,2,20,2025-06,false,report";
 const A2: &str = "AAA,Alpha,Site 2,canada,50,false,2,20,2025-06,true,estimate";
 
@@ -126,18 +133,20 @@ fn groups_by_ticker_in_first_appearance_order() {
 
 #[test]
 fn negative_capacity_names_line_and_column() {
-    assert_eq!(
-        err(&[A1, "AAA,Alpha,Site 2,us,-5,false,2,20,2025-06,false,report"]),
-        "line 3, column capacity_mw: -5 is not allowed (must be finite and > 0 MW)"
-    );
-    assert_eq!(
-        err(&["AAA,Alpha,Site 1,us,NaN,true,2,20,2025-06,false,report"]),
-        "line 2, column capacity_mw: NaN is not allowed (must be finite and > 0 MW)"
-    );
-    assert_eq!(
-        err(&["AAA,Alpha,Site 1,us,lots,true,2,20,2025-06,false,report"]),
-        "line 2, column capacity_mw: \"lots\" is not a number"
-    );
+    assert_errors(&[
+        (
+            &[A1, "AAA,Alpha,Site 2,us,-5,false,2,20,2025-06,false,report"],
+            "line 3, column capacity_mw: -5 is not allowed (must be finite and > 0 MW)",
+        ),
+        (
+            &["AAA,Alpha,Site 1,us,NaN,true,2,20,2025-06,false,report"],
+            "line 2, column capacity_mw: NaN is not allowed (must be finite and > 0 MW)",
+        ),
+        (
+            &["AAA,Alpha,Site 1,us,lots,true,2,20,2025-06,false,report"],
+            "line 2, column capacity_mw: \"lots\" is not a number",
+        ),
+    ]);
 }
 
 #[test]
@@ -156,16 +165,18 @@ fn unknown_region_lists_valid_names() {
 
 #[test]
 fn firm_level_values_must_agree() {
-    assert_eq!(
-        err(&[A1, "AAA,Alpha,Site 2,us,50,false,3,20,2025-06,false,report"]),
-        "line 3, column self_mining_ehs: \"3\" differs from \"2\" on line 2 \
-         (self_mining_ehs is firm-level: equal on every row of ticker AAA)"
-    );
-    assert_eq!(
-        err(&[A1, "AAA,Alpha,Site 2,us,50,false,2,21,2025-06,false,report"]),
-        "line 3, column efficiency_j_per_th: \"21\" differs from \"20\" on line 2 \
-         (efficiency_j_per_th is firm-level: equal on every row of ticker AAA)"
-    );
+    assert_errors(&[
+        (
+            &[A1, "AAA,Alpha,Site 2,us,50,false,3,20,2025-06,false,report"],
+            "line 3, column self_mining_ehs: \"3\" differs from \"2\" on line 2 \
+             (self_mining_ehs is firm-level: equal on every row of ticker AAA)",
+        ),
+        (
+            &[A1, "AAA,Alpha,Site 2,us,50,false,2,21,2025-06,false,report"],
+            "line 3, column efficiency_j_per_th: \"21\" differs from \"20\" on line 2 \
+             (efficiency_j_per_th is firm-level: equal on every row of ticker AAA)",
+        ),
+    ]);
     assert!(
         err(&[A1, "AAA,Other,Site 2,us,50,false,2,20,2025-06,false,report"])
             .starts_with("line 3, column firm: \"Other\" differs from \"Alpha\" on line 2")
@@ -215,36 +226,38 @@ fn bad_header_names_line_and_column() {
 
 #[test]
 fn other_bad_rows() {
-    assert_eq!(
-        err(&["AAA,Alpha,Site 1,us,100,true,2,4,2025-06,false,report"]),
-        "line 2, column efficiency_j_per_th: 4 is not allowed (must be finite and in \
-         (5, 200) J/TH)"
-    );
-    assert_eq!(
-        err(&["AAA,Alpha,Site 1,us,100,true,2,200,2025-06,false,report"]),
-        "line 2, column efficiency_j_per_th: 200 is not allowed (must be finite and in \
-         (5, 200) J/TH)"
-    );
-    assert_eq!(
-        err(&["AAA,Alpha,Site 1,us,100,true,-1,20,2025-06,false,report"]),
-        "line 2, column self_mining_ehs: -1 is not allowed (must be finite and >= 0 EH/s)"
-    );
-    assert_eq!(
-        err(&["AAA,Alpha,Site 1,us,100,yes,2,20,2025-06,false,report"]),
-        "line 2, column ai_suitable: \"yes\" is not true or false"
-    );
-    assert_eq!(
-        err(&["AAA,Alpha,Site 1,us,100,true,2,20,2025-13,false,report"]),
-        "line 2, column as_of: \"2025-13\" is not a month YYYY-MM"
-    );
-    assert_eq!(
-        err(&["AAA,Alpha,Site 1,us,100,true,2,20,2025-06,false,"]),
-        "line 2, column source: \"\" is not a non-empty text"
-    );
-    assert_eq!(
-        err(&["AAA,Alpha,Site 1,us,100,true"]),
-        "line 2: 6 fields, the header has 11 (quote fields that contain commas)"
-    );
+    assert_errors(&[
+        (
+            &["AAA,Alpha,Site 1,us,100,true,2,4,2025-06,false,report"],
+            "line 2, column efficiency_j_per_th: 4 is not allowed (must be finite and in \
+             (5, 200) J/TH)",
+        ),
+        (
+            &["AAA,Alpha,Site 1,us,100,true,2,200,2025-06,false,report"],
+            "line 2, column efficiency_j_per_th: 200 is not allowed (must be finite and in \
+             (5, 200) J/TH)",
+        ),
+        (
+            &["AAA,Alpha,Site 1,us,100,true,-1,20,2025-06,false,report"],
+            "line 2, column self_mining_ehs: -1 is not allowed (must be finite and >= 0 EH/s)",
+        ),
+        (
+            &["AAA,Alpha,Site 1,us,100,yes,2,20,2025-06,false,report"],
+            "line 2, column ai_suitable: \"yes\" is not true or false",
+        ),
+        (
+            &["AAA,Alpha,Site 1,us,100,true,2,20,2025-13,false,report"],
+            "line 2, column as_of: \"2025-13\" is not a month YYYY-MM",
+        ),
+        (
+            &["AAA,Alpha,Site 1,us,100,true,2,20,2025-06,false,"],
+            "line 2, column source: \"\" is not a non-empty text",
+        ),
+        (
+            &["AAA,Alpha,Site 1,us,100,true"],
+            "line 2: 6 fields, the header has 11 (quote fields that contain commas)",
+        ),
+    ]);
     // Quoted fields may hold commas.
     let quoted = "AAA,Alpha,\"Site 1, north\",us,100,true,2,20,2025-06,false,\"a, b\"";
     let firms = parse_named_firms(&table(&[quoted])).unwrap();
