@@ -242,7 +242,7 @@ pub enum InvariantError {
         /// Debt, USD.
         debt: f64,
     },
-    /// A firm lists a site it does not own, or a shut one.
+    /// A firm lists a site it does not own.
     #[error("firm {firm} lists site {site}, owned by {owner} (shut: {shut})")]
     ForeignSite {
         /// Firm id.

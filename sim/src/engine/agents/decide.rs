@@ -151,7 +151,9 @@ impl Agents {
                 e.detail = r.name();
                 e.value = r.index() as f64;
             }
-            _ => self.registry.site_mut(s).shut = true,
+            // Shut as a bankrupt firm's unsold site is (abandoned conversions, vacant shells
+            // idle, reported), but still the firm's: its served AI tenants pay it.
+            _ => self.shut_site(f, s, cx),
         }
         true
     }

@@ -87,7 +87,8 @@ impl Agents {
     /// Checks the MW identity of every site, the ownership of sites, and finite books (tests).
     pub fn check_invariants(&self) -> Result<(), InvariantError> {
         self.registry.check_sites()?;
-        // Each site is in exactly one firm's list, its owner's, unless it was shut; a bankrupt
+        // Each open site is in exactly one firm's list, its owner's; a shut site is in no list,
+        // or (shut by a ban) in its owner's, whose served AI tenants still pay it; a bankrupt
         // firm holds nothing (no firm in two states at once).
         let sites = self.registry.sites();
         let mut listed = 0usize;
@@ -95,7 +96,7 @@ impl Agents {
             self.finance.check(f.id as usize, f.sites.len())?;
             for &s in &f.sites {
                 let site = &sites[s as usize];
-                if site.owner != f.id || site.shut {
+                if site.owner != f.id {
                     return Err(InvariantError::ForeignSite {
                         firm: f.id,
                         site: s,
@@ -104,7 +105,7 @@ impl Agents {
                     });
                 }
             }
-            listed += f.sites.len();
+            listed += f.sites.iter().filter(|&&s| !sites[s as usize].shut).count();
         }
         let open = sites.iter().filter(|s| !s.shut).count();
         if listed != open {

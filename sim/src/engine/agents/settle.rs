@@ -82,22 +82,8 @@ impl Agents {
                     e.usd = price;
                     e.value = f as f64;
                 }
-                None => {
-                    // Shut: the creditors abandon the unfinished conversions and the machines
-                    // are sold; the AI tenants already served keep their contracts (the
-                    // creditors collect) until the tenor or a default ends them, and only
-                    // then does their MW fall idle (see `end_contract`). Vacant AI shells are
-                    // idle at once.
-                    for c in self.registry.site(s).contracts.clone() {
-                        if !self.ai.contract(c as usize).energized {
-                            self.end_contract(c as usize, cx, true);
-                        }
-                    }
-                    self.registry.shut(s);
-                    let mw = self.registry.site(s).capacity_mw;
-                    let e = cx.event(EventKind::SiteShut, f as u32, s as u32);
-                    e.mw = mw;
-                }
+                // Shut: the creditors collect from the tenants already served.
+                None => self.shut_site(f, s, cx),
             }
         }
         // The estate's cash (and the sale proceeds) go to the creditors, who write off the
@@ -117,6 +103,22 @@ impl Agents {
             cx.out.firm_row(row);
         }
         self.finance.reset_ledger(f);
+    }
+
+    /// Shuts site `s` of firm `f` (its machines already sold): the unfinished conversions are
+    /// abandoned; the AI tenants already served keep their contracts until the tenor or a
+    /// default ends them, and only then does their MW fall idle (see `end_contract`); vacant
+    /// AI shells are idle at once.
+    pub(super) fn shut_site(&mut self, f: usize, s: usize, cx: &mut Cx) {
+        for c in self.registry.site(s).contracts.clone() {
+            if !self.ai.contract(c as usize).energized {
+                self.end_contract(c as usize, cx, true);
+            }
+        }
+        self.registry.shut(s);
+        let mw = self.registry.site(s).capacity_mw;
+        let e = cx.event(EventKind::SiteShut, f as u32, s as u32);
+        e.mw = mw;
     }
 
     /// Firm `f`'s row of the `firms` table now: its sites' MW and machines, its cash, debt and
