@@ -121,8 +121,8 @@ impl FolderLock {
                 Err(e) => return Err(io_err("locking")(e)),
             };
             if !exclusive {
-                let shared = mode == LockMode::Shared
-                    && sys::try_lock(&file, LockMode::Shared).map_err(io_err("locking"))?;
+                let shared =
+                    mode == LockMode::Shared && try_shared(&file).map_err(io_err("locking"))?;
                 if !shared {
                     return Err(InUse {
                         what: what.to_string(),
@@ -144,9 +144,7 @@ impl FolderLock {
             if exclusive {
                 // Only for the message another process gets: a full disk must not fail it.
                 let _ = lock.record_pid();
-                if mode == LockMode::Shared
-                    && !sys::try_lock(&lock.file, LockMode::Shared).map_err(io_err("locking"))?
-                {
+                if mode == LockMode::Shared && !try_shared(&lock.file).map_err(io_err("locking"))? {
                     // Between the two modes another process took it exclusively.
                     return Err(InUse {
                         what: what.to_string(),
@@ -169,6 +167,28 @@ impl FolderLock {
     /// The lock file.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+}
+
+/// How long a shared lock waits out another sharer's brief exclusive hold, s.
+const SHARED_WAIT_S: f64 = 2.0;
+
+/// Takes `file`'s lock shared, waiting up to [`SHARED_WAIT_S`] for an exclusive holder to let
+/// go. Sharers hold it exclusively for an instant, each: the first to write its pid, the last
+/// to check it may remove the file, and `flock` converts between modes in two steps; shards
+/// of a sweep started together by a Slurm job array met those instants and refused each other
+/// as "in use". A real exclusive holder (a run or an unsharded sweep) holds it for its whole
+/// run, and is still refused after the wait.
+fn try_shared(file: &File) -> io::Result<bool> {
+    let start = std::time::Instant::now();
+    loop {
+        if sys::try_lock(file, LockMode::Shared)? {
+            return Ok(true);
+        }
+        if start.elapsed().as_secs_f64() > SHARED_WAIT_S {
+            return Ok(false);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
     }
 }
 
@@ -336,6 +356,26 @@ mod tests {
         assert!(p.exists(), "b still holds it");
         assert!(FolderLock::acquire(&p, LockMode::Exclusive, "x").is_err());
         drop(b);
+        assert!(!p.exists());
+    }
+
+    /// Shards of a sweep started together by a Slurm job array refused each other: a sharer
+    /// holds the lock exclusively for an instant (its pid, its release), and the other's shared
+    /// request failed at once. It now waits such an instant out (here 100 ms).
+    #[test]
+    fn a_shared_lock_waits_out_a_brief_exclusive_hold() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(".sweep.lock");
+        let brief = FolderLock::acquire(&p, LockMode::Exclusive, "x").unwrap();
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            drop(brief);
+        });
+        let shared = FolderLock::acquire(&p, LockMode::Shared, "x").unwrap();
+        release.join().unwrap();
+        assert!(p.exists(), "the sharer holds the file at the path");
+        let other = FolderLock::acquire(&p, LockMode::Shared, "x").unwrap();
+        drop((shared, other));
         assert!(!p.exists());
     }
 
