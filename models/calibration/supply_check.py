@@ -86,9 +86,13 @@ def replay(binary, out, seeds):
     for seed in range(1, seeds + 1):
         d = daily(run(binary, "history-2020", out, seed, f'end="{end}"'))
         joined = d.join(real[["DiffMean", "ehs"]], how="inner")
-        err = (joined["difficulty"] / joined["DiffMean"]).map(math.log).abs()
+        signed = (joined["difficulty"] / joined["DiffMean"]).map(math.log)
+        err = signed.abs()
         for year, e in err.groupby(joined.index.year):
             years.setdefault(year, []).append(e.mean())
+        bias = signed.groupby(joined.index.year).mean()
+        print(f"seed {seed}, mean log error by year (+: simulated too high): "
+              + ", ".join(f"{y} {b:+.0%}" for y, b in bias.items()))
         years.setdefault("fit 2020-2022", []).append(err[: f"{FIT[1]}-12-31"].mean())
         years.setdefault("validation 2023-2026", []).append(err[f"{FIT[1] + 1}-01-01":].mean())
         h = d["hashrate_ehs"]
