@@ -19,6 +19,7 @@ pub mod region;
 
 pub use catalog::{AsicModel, AsicSpec, Catalog, CatalogError, DEFAULT_FLEET_MIX_2026};
 pub use frontier::{
-    backlog_price_factor, scrap_usd_per_th, Frontier, FrontierError, FrontierParams,
+    backlog_price_factor, delay_factor, quoted_lead_days, scrap_usd_per_th, Frontier,
+    FrontierError, FrontierParams,
 };
 pub use region::{Region, RegionError, RegionProfile};

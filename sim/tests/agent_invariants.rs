@@ -89,7 +89,7 @@ proptest! {
                 row.idle_mw, row.installed_ths, row.running_ths, row.cash_usd, row.debt_usd,
                 row.mining_revenue_usd, row.colo_revenue_usd, row.cloud_revenue_usd, row.sales_usd,
                 row.energy_usd, row.opex_usd, row.interest_usd, row.capex_usd, row.borrowed_usd,
-                row.repaid_usd,
+                row.repaid_usd, row.idle_cost_usd,
             ];
             prop_assert!(numbers.iter().all(|x| x.is_finite()), "{:?}", row);
             prop_assert!(numbers[..8].iter().all(|x| *x >= -1e-9), "negative MW or TH/s: {:?}", row);

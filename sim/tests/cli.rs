@@ -311,6 +311,22 @@ fn bad_inputs_exit_2_with_a_clear_message_and_no_output() {
             "ai.demand_points=[{at=\"2027-06-01\",mw=1},{at=\"2026-06-01\",mw=1}]",
             &["`ai.demand_points[1].at` = \"2026-06-01\"", "increasing"][..],
         ),
+        // Issue 29: the supply's new keys.
+        (
+            "cheapshare",
+            "network.cheap_share=1.5",
+            &["`network.cheap_share` = 1.5", "[0, 1]"][..],
+        ),
+        (
+            "cheapfactor",
+            "network.cheap_factor=[0.7, 0.6]",
+            &["`network.cheap_factor`", "0.7"][..],
+        ),
+        (
+            "factory",
+            "firms.factory_share_per_month=0",
+            &["`firms.factory_share_per_month` = 0", "(0, 1] per month"][..],
+        ),
         (
             "setmap",
             "hashrate.ehs={a=1}",

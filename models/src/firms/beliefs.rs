@@ -8,8 +8,12 @@
 //!   Cagan 1956; extrapolates recent trends, so it buys in booms and sells in busts).
 //! - **drift**: a fixed conviction `mu` (e.g. a bull who expects +15 % a year).
 //!
-//! Every expectation used in a valuation is clamped to `[-MAX_DRIFT, MAX_DRIFT]`: even a firm
-//! that has just seen a doubling does not plan on doubling every year.
+//! Every expectation used in a valuation saturates smoothly towards `±MAX_DRIFT`
+//! (`MAX_DRIFT tanh(mu / MAX_DRIFT)`): even a firm that has just seen a doubling does not plan
+//! on doubling every year, and firms whose raw estimates differ keep different expectations (a
+//! hard clamp put ~40 % of the firms at the same cap at once, so they all invested together).
+//! The population draws each firm's memory and conviction from a range
+//! ([`super::population`]).
 
 use crate::param::{check, ParamError};
 
@@ -102,14 +106,15 @@ impl Beliefs {
         }
     }
 
-    /// Expected log drift of the price per year, clamped to `[-MAX_DRIFT, MAX_DRIFT]`.
+    /// Expected log drift of the price per year, saturating towards `±MAX_DRIFT`:
+    /// `MAX_DRIFT tanh(mu / MAX_DRIFT)` (slope 1 at 0, so small drifts are kept as they are).
     pub fn expected_drift(&self) -> f64 {
         let mu = match self.model {
             BeliefModel::Naive => 0.0,
             BeliefModel::Adaptive { .. } => self.drift,
             BeliefModel::Drift { mu } => mu,
         };
-        mu.clamp(-MAX_DRIFT, MAX_DRIFT)
+        MAX_DRIFT * (mu / MAX_DRIFT).tanh()
     }
 }
 
@@ -128,17 +133,22 @@ mod tests {
             a.observe(p, t);
             n.observe(p, t);
         }
+        // 0.5 tanh(0.2 / 0.5) = 0.190.
         assert!(
-            (a.expected_drift() - 0.2).abs() < 0.01,
+            (a.expected_drift() - 0.190).abs() < 0.01,
             "{}",
             a.expected_drift()
         );
         assert_eq!(n.expected_drift(), 0.0);
         let d = Beliefs::new(BeliefModel::Drift { mu: 0.15 });
-        assert_eq!(d.expected_drift(), 0.15);
-        // A crash is extrapolated, but only down to the clamp.
-        a.observe(1.0, 5.0 + 1.0 / 12.0);
-        assert_eq!(a.expected_drift(), -MAX_DRIFT);
+        assert_eq!(d.expected_drift(), MAX_DRIFT * (0.15f64 / MAX_DRIFT).tanh());
+        // A crash is extrapolated, but saturates short of -MAX_DRIFT, and a larger crash
+        // still gives a (slightly) lower expectation: no two firms pile up at one cap.
+        let mut b = a;
+        a.observe(25_000.0, 5.0 + 1.0 / 12.0);
+        b.observe(12_500.0, 5.0 + 1.0 / 12.0);
+        let (da, db) = (a.expected_drift(), b.expected_drift());
+        assert!(-MAX_DRIFT < db && db < da && da < -0.45, "{da} {db}");
     }
 
     #[test]

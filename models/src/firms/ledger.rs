@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cash_end - cash_start = mining + colocation + cloud + asic_sales + site_sales + borrowed
-//!                         - energy - opex - interest - repaid - capex - site_purchases
+//!                         - energy - opex - idle - interest - repaid - capex - site_purchases
 //! ```
 //!
 //! All amounts are USD over the period (the engine settles each firm monthly, at its decision).
@@ -26,6 +26,8 @@ pub struct Ledger {
     pub energy: f64,
     /// Operating costs besides mining energy (mining opex, AI opex, cloud power).
     pub opex: f64,
+    /// Fixed costs of idle mining capacity.
+    pub idle: f64,
     /// Interest paid.
     pub interest: f64,
     /// Principal repaid.
@@ -47,6 +49,7 @@ impl Ledger {
             + self.borrowed
             - self.energy
             - self.opex
+            - self.idle
             - self.interest
             - self.repaid
             - self.capex
@@ -63,6 +66,7 @@ impl Ledger {
         self.borrowed += o.borrowed;
         self.energy += o.energy;
         self.opex += o.opex;
+        self.idle += o.idle;
         self.interest += o.interest;
         self.repaid += o.repaid;
         self.capex += o.capex;
@@ -80,6 +84,7 @@ impl Ledger {
             self.borrowed,
             self.energy,
             self.opex,
+            self.idle,
             self.interest,
             self.repaid,
             self.capex,

@@ -55,10 +55,12 @@ pub struct FirmPopulationParams {
     pub mining_hurdle: Range,
     /// Shares of naive, adaptive and drift believers (sum to 1).
     pub belief_shares: [f64; 3],
-    /// Memory of adaptive believers, years.
-    pub adaptive_memory_years: f64,
-    /// Conviction of drift believers, per year.
-    pub drift_mu: f64,
+    /// Memory of adaptive believers, years, drawn per firm (uniform in the range).
+    pub adaptive_memory_years: Range,
+    /// Conviction of drift believers, per year, drawn per firm (uniform in the range).
+    pub drift_mu: Range,
+    /// Share of the private firms that buy machines only on the secondary market, [0, 1].
+    pub secondary_only_share: f64,
 }
 
 /// A firm's strategy parameters.
@@ -74,6 +76,9 @@ pub struct Strategy {
     pub mining_hurdle: f64,
     /// Belief model.
     pub belief: BeliefModel,
+    /// Whether the firm orders new machines from the manufacturers (false: it buys machines
+    /// only on the secondary market).
+    pub buys_new: bool,
 }
 
 /// A generated firm.
@@ -186,11 +191,19 @@ impl FirmPopulationParams {
             |x| (x - 1.0).abs() < 1e-6,
             "shares summing to 1",
         )?;
-        BeliefModel::Adaptive {
-            memory_years: self.adaptive_memory_years,
+        for memory_years in [self.adaptive_memory_years.0, self.adaptive_memory_years.1] {
+            BeliefModel::Adaptive { memory_years }.validate()?;
         }
-        .validate()?;
-        BeliefModel::Drift { mu: self.drift_mu }.validate()
+        check(
+            "secondary_only_share",
+            self.secondary_only_share,
+            |x| (0.0..=1.0).contains(&x),
+            "[0, 1]",
+        )?;
+        for mu in [self.drift_mu.0, self.drift_mu.1] {
+            BeliefModel::Drift { mu }.validate()?;
+        }
+        Ok(())
     }
 
     /// Generates the firms owning sites of capacities `site_mw` (MW).
@@ -249,11 +262,14 @@ impl FirmPopulationParams {
                 BeliefModel::Naive
             } else if x < self.belief_shares[0] + self.belief_shares[1] {
                 BeliefModel::Adaptive {
-                    memory_years: self.adaptive_memory_years,
+                    memory_years: uniform(rng, self.adaptive_memory_years),
                 }
             } else {
-                BeliefModel::Drift { mu: self.drift_mu }
+                BeliefModel::Drift {
+                    mu: uniform(rng, self.drift_mu),
+                }
             };
+            let buys_new = public || rng.random::<f64>() >= self.secondary_only_share;
             firms.push(FirmSpec {
                 sites: s,
                 public,
@@ -276,6 +292,7 @@ impl FirmPopulationParams {
                     risk_aversion,
                     mining_hurdle,
                     belief,
+                    buys_new,
                 },
             });
         }
@@ -352,8 +369,9 @@ pub(crate) mod tests {
             risk_aversion: (0.3, 1.0),
             mining_hurdle: (1.1, 1.5),
             belief_shares: [0.4, 0.4, 0.2],
-            adaptive_memory_years: 1.0,
-            drift_mu: 0.15,
+            adaptive_memory_years: (0.5, 3.0),
+            drift_mu: (0.05, 0.3),
+            secondary_only_share: 0.5,
         }
     }
 

@@ -62,6 +62,8 @@ impl Dealer {
                 pue: REF_PUE,
                 energy_usd_per_kwh: REF_USD_PER_KWH,
                 mining_opex_usd_per_mw_year: self.mining_opex_usd_per_mw_year,
+                // The buyer runs what it buys (it values the machines over their payback).
+                idle_usd_per_mw_year: 0.0,
             };
             let per_mw = outlook.keep_value(&buyer, &costs, j_per_th, buyer.horizon_years);
             per_mw * j_per_th * REF_PUE / 1e6

@@ -348,6 +348,9 @@ pub struct SiteCosts {
     pub energy_usd_per_kwh: f64,
     /// Non-energy operating cost of mining, USD per MW-year.
     pub mining_opex_usd_per_mw_year: f64,
+    /// Fixed cost of mining capacity whose machines stand idle (staff, lease, insurance,
+    /// minimum fees), USD per MW-year: stopped machines are not free to hold.
+    pub idle_usd_per_mw_year: f64,
 }
 
 impl SiteCosts {
@@ -391,13 +394,14 @@ impl Outlook<'_> {
         let ths_per_mw = 1e6 / (j_per_th * site.pue);
         let cost = site.power_usd_per_th_day(j_per_th);
         let opex = site.mining_opex_usd_per_mw_year * STEP_YEARS;
-        // Machines that do not pay stop and draw neither power nor operating cost; over a step
-        // with a halving, on each side of it.
+        let idle = site.idle_usd_per_mw_year * STEP_YEARS;
+        // Machines that do not pay stop and draw neither power nor operating cost, but their
+        // MW still cost the idle fixed cost; over a step with a halving, on each side of it.
         let margin = |hp: f64| {
             if hp > cost {
                 (hp - cost) * ths_per_mw * STEP_DAYS - opex
             } else {
-                0.0
+                -idle
             }
         };
         let split_margin = |s: &SplitStep, hp: f64| {

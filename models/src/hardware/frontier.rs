@@ -99,6 +99,26 @@ pub fn backlog_price_factor(backlog_ths: f64, running_ths: f64) -> f64 {
         .min(MAX_BACKLOG_PRICE_FACTOR)
 }
 
+/// The lead time manufacturers quote for new machines ordered now, days: the normal
+/// `normal_days`, or the time factories making `output_ths_per_day` TH/s a day need to work
+/// through the `backlog_ths` TH/s already on order, whichever is longer (first come, first
+/// served: in the 2020-2021 boom machines were sold out six to nine months ahead). Without
+/// output (no network to scale it by) the normal lead time.
+pub fn quoted_lead_days(normal_days: f64, backlog_ths: f64, output_ths_per_day: f64) -> f64 {
+    if output_ths_per_day > 0.0 && backlog_ths > 0.0 {
+        normal_days.max(backlog_ths / output_ths_per_day)
+    } else {
+        normal_days
+    }
+}
+
+/// The value of margins that start `extra_days` later than planned, relative to the planned:
+/// `exp(-(discount_rate + difficulty_growth) extra_years)` (discounted at the firm's rate, and
+/// the network grows meanwhile, so each TH/s earns less when it arrives). 1 for no delay.
+pub fn delay_factor(extra_days: f64, discount_rate: f64, difficulty_growth: f64) -> f64 {
+    (-(discount_rate + difficulty_growth) * extra_days.max(0.0) / 365.25).exp()
+}
+
 /// Scrap value of machines of efficiency `j_per_th` (J/TH), USD per TH/s:
 /// [`SCRAP_USD_PER_KW`] x `j_per_th` / 1000. A floor that falls with efficiency, as the
 /// hashrate of a box rises: about $0.28/TH at 18.6 J/TH (the 2026 fleet), $0.01/TH at
@@ -521,6 +541,22 @@ mod tests {
         assert_eq!(backlog_price_factor(500.0, 100.0), MAX_BACKLOG_PRICE_FACTOR);
         assert_eq!(backlog_price_factor(1.0, 0.0), MAX_BACKLOG_PRICE_FACTOR);
         assert_eq!(backlog_price_factor(f64::NAN, 100.0), 1.0);
+    }
+
+    #[test]
+    fn a_full_order_book_lengthens_the_lead_time() {
+        // Factories making 10 TH/s a day: 600 TH/s on order take 60 days, under the normal
+        // 120; 3,000 take 300.
+        assert_eq!(quoted_lead_days(120.0, 600.0, 10.0), 120.0);
+        assert_eq!(quoted_lead_days(120.0, 3000.0, 10.0), 300.0);
+        // The lead time grows with the book, one for one in days of output.
+        assert_eq!(quoted_lead_days(120.0, 3010.0, 10.0), 301.0);
+        assert_eq!(quoted_lead_days(120.0, 3000.0, 0.0), 120.0);
+        assert_eq!(quoted_lead_days(120.0, 0.0, 10.0), 120.0);
+        // A late delivery is worth less: one year late at 10 % + 17 % a year.
+        assert_eq!(delay_factor(0.0, 0.1, 0.17), 1.0);
+        assert_eq!(delay_factor(-5.0, 0.1, 0.17), 1.0);
+        assert!((delay_factor(365.25, 0.1, 0.17) - (-0.27f64).exp()).abs() < 1e-15);
     }
 
     #[test]

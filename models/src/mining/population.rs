@@ -9,7 +9,11 @@
 //!    probability proportional to that region's remaining MW deficit against its target share,
 //!    so realized regional shares track the targets even with heavy-tailed sizes.
 //! 3. **PUE**: uniform in `[pue_min, pue_max]`. **Price factor**: the site's energy price
-//!    relative to its region's, lognormal with mean 1 and log-sd `price_factor_sd`.
+//!    relative to its region's: with probability `cheap_share` the site is in the cheap tail
+//!    (stranded or flared gas, curtailed hydro, behind-the-meter deals), its factor uniform in
+//!    `cheap_factor`; otherwise lognormal with mean 1 and log-sd `price_factor_sd`. The tail
+//!    spreads the cost curve: a fall of the hashprice switches off the dear sites first and the
+//!    cheap ones last.
 //! 4. **Fleet**: the network mix gives hashrate shares `s_k`; model `k` then draws the power
 //!    share `m_k = s_k e_k / sum_j(s_j e_j)` (`e_k` in J/TH). A site's IT power `P_IT = MW / PUE`
 //!    is split into `vintages_per_site` equal slots; each slot holds a model drawn independently
@@ -47,6 +51,10 @@ pub struct PopulationParams {
     pub pue_max: f64,
     /// Log-sd of the site price factor, [0, 2].
     pub price_factor_sd: f64,
+    /// Share of the sites in the cheap tail of energy prices, [0, 1].
+    pub cheap_share: f64,
+    /// Price factor of a cheap-tail site, uniform in `[low, high]`, `0 < low <= high <= 1`.
+    pub cheap_factor: (f64, f64),
     /// Equal power slots per site, each holding one model (>= 1, <= 64; slots with the same
     /// model merge, so a site runs at most this many models).
     pub vintages_per_site: usize,
@@ -129,6 +137,18 @@ impl PopulationParams {
             return fail(&format!(
                 "price_factor_sd = {} is not allowed (0 ..= 2)",
                 self.price_factor_sd
+            ));
+        }
+        if !(fin(self.cheap_share) && (0.0..=1.0).contains(&self.cheap_share)) {
+            return fail(&format!(
+                "cheap_share = {} is not allowed (0 ..= 1)",
+                self.cheap_share
+            ));
+        }
+        let (lo, hi) = self.cheap_factor;
+        if !(fin(lo) && fin(hi) && lo > 0.0 && lo <= hi && hi <= 1.0) {
+            return fail(&format!(
+                "cheap_factor [{lo}, {hi}] is not allowed (0 < low <= high <= 1)"
             ));
         }
         if !(1..=64).contains(&self.vintages_per_site) {
@@ -233,8 +253,13 @@ impl Population {
         let mut chosen: Vec<usize> = Vec::with_capacity(p.vintages_per_site);
         for (i, &mw) in sizes.iter().enumerate() {
             let pue = p.pue_min + (p.pue_max - p.pue_min) * rng.random::<f64>();
-            let z: f64 = price_noise.sample(rng);
-            let price_factor = (z - 0.5 * p.price_factor_sd * p.price_factor_sd).exp();
+            let price_factor = if rng.random::<f64>() < p.cheap_share {
+                let (lo, hi) = p.cheap_factor;
+                lo + (hi - lo) * rng.random::<f64>()
+            } else {
+                let z: f64 = price_noise.sample(rng);
+                (z - 0.5 * p.price_factor_sd * p.price_factor_sd).exp()
+            };
             let site = Site {
                 id: i as u32,
                 region: region_of[i],
@@ -321,6 +346,8 @@ mod tests {
             pue_min: 1.03,
             pue_max: 1.2,
             price_factor_sd: 0.2,
+            cheap_share: 0.1,
+            cheap_factor: (0.3, 0.6),
             vintages_per_site: 3,
         }
     }
@@ -358,6 +385,38 @@ mod tests {
             "top decile share {}",
             top / p.capacity_mw()
         );
+    }
+
+    #[test]
+    fn a_tenth_of_the_sites_are_in_the_cheap_tail() {
+        let p = generate(4);
+        // Cheap-tail factors are in [0.3, 0.6]; a lognormal factor (log-sd 0.2) falls there
+        // with probability P(z < ln 0.6 + 0.02) = P(z < -2.45 sd) < 1 %.
+        let cheap = p
+            .sites
+            .iter()
+            .filter(|s| (0.3..=0.6).contains(&s.price_factor))
+            .count() as f64
+            / 3000.0;
+        // Binomial(3000, ~0.1): sd 0.0055; 4 sd, plus the lognormal's < 1 %.
+        assert!((0.078..=0.132).contains(&cheap), "cheap share {cheap}");
+        assert!(p.sites.iter().all(|s| s.price_factor > 0.0));
+        // Without the tail no site is that cheap.
+        let mut rng = ChaCha8Rng::seed_from_u64(4);
+        let none = PopulationParams {
+            cheap_share: 0.0,
+            ..params()
+        };
+        let p = Population::generate(
+            &none,
+            &shares(),
+            DEFAULT_FLEET_MIX_2026,
+            &Catalog::default_catalog(),
+            &mut rng,
+        )
+        .unwrap();
+        let cheap = p.sites.iter().filter(|s| s.price_factor <= 0.6).count();
+        assert!(cheap < 30, "{cheap} sites below 0.6 without the tail");
     }
 
     #[test]
@@ -444,6 +503,22 @@ mod tests {
         let e = Population::generate(&bad, &shares(), DEFAULT_FLEET_MIX_2026, &cat, &mut rng)
             .unwrap_err();
         assert!(e.to_string().contains("alpha"), "{e}");
+        for (share, factor, key) in [
+            (1.5, (0.3, 0.6), "cheap_share"),
+            (-0.1, (0.3, 0.6), "cheap_share"),
+            (0.1, (0.0, 0.6), "cheap_factor"),
+            (0.1, (0.7, 0.6), "cheap_factor"),
+            (0.1, (0.3, 1.2), "cheap_factor"),
+        ] {
+            let bad = PopulationParams {
+                cheap_share: share,
+                cheap_factor: factor,
+                ..params()
+            };
+            let e = Population::generate(&bad, &shares(), DEFAULT_FLEET_MIX_2026, &cat, &mut rng)
+                .unwrap_err();
+            assert!(e.to_string().contains(key), "{e}");
+        }
         let e =
             Population::generate(&params(), &shares(), &[(9999, 1.0)], &cat, &mut rng).unwrap_err();
         assert!(e.to_string().contains("9999"), "{e}");

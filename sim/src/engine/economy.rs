@@ -273,7 +273,7 @@ impl Economy {
                     1.0,
                 ));
             }
-            rec.agents = self.agent_day(s.power_w, s.running_ths);
+            rec.agents = self.agent_day(s.power_w, s.running_ths, s.running_ths + s.idle_ths);
             for (r, region) in energy.regions().iter().enumerate() {
                 let power_gw = s.region_power_w[r] / 1e9;
                 regions_out.push(RegionDayRecord {

@@ -24,6 +24,10 @@ pub struct AgentDay {
     pub active_firms: u64,
     /// ASIC hashrate offered on the secondary market, TH/s.
     pub secondary_ths: f64,
+    /// New ASICs on order and not yet delivered, EH/s.
+    pub order_book_ehs: f64,
+    /// Lead time quoted for new ASICs ordered now, days.
+    pub asic_lead_time_days: f64,
 }
 
 /// The AI market at the end of a day (runs with firms and an AI market).
@@ -259,6 +263,8 @@ pub struct FirmMonthRecord {
     pub energy_usd: f64,
     /// Other operating costs, USD.
     pub opex_usd: f64,
+    /// Fixed costs of the period's idle mining capacity, USD.
+    pub idle_cost_usd: f64,
     /// Interest, USD, capitalized construction interest included (also in `borrowed_usd`).
     pub interest_usd: f64,
     /// Capital expenditure and site purchases, USD.

@@ -27,8 +27,13 @@ pub struct AgentsSpec {
     pub difficulty_growth_per_year: f64,
     /// Non-energy operating cost of mining, USD per MW-year.
     pub mining_opex_usd_per_mw_year: f64,
+    /// Fixed cost of idle mining capacity (stopped machines' MW and empty MW), USD per MW-year.
+    pub idle_usd_per_mw_year: f64,
     /// Days from ordering ASICs to installing them.
     pub asic_lead_time_days: f64,
+    /// New ASICs the manufacturers make per month, as a share of the network's installed
+    /// TH/s (running and idle).
+    pub factory_share_per_month: f64,
     /// Economic life of an ASIC, years.
     pub asic_life_years: f64,
     /// Share of a site's capacity added by one expansion.
@@ -94,8 +99,9 @@ pub(super) fn resolve(
             cx.value(&k.belief_adaptive, &mut f.belief_adaptive)?,
             cx.value(&k.belief_drift, &mut f.belief_drift)?,
         ],
-        adaptive_memory_years: cx.value(&k.adaptive_memory_years, &mut f.adaptive_memory_years)?,
-        drift_mu: cx.value(&k.drift_mu, &mut f.drift_mu)?,
+        adaptive_memory_years: cx.pair(&k.adaptive_memory_years, &mut f.adaptive_memory_years)?,
+        drift_mu: cx.pair(&k.drift_mu, &mut f.drift_mu)?,
+        secondary_only_share: cx.value(&k.secondary_only_share, &mut f.secondary_only_share)?,
     };
     firms.validate(sites).map_err(|e| {
         let key = match e.param {
@@ -119,7 +125,10 @@ pub(super) fn resolve(
             &k.mining_opex_usd_per_mw_year,
             &mut f.mining_opex_usd_per_mw_year,
         )?,
+        idle_usd_per_mw_year: cx.value(&k.idle_usd_per_mw_year, &mut f.idle_usd_per_mw_year)?,
         asic_lead_time_days: cx.value(&k.asic_lead_time_days, &mut f.asic_lead_time_days)?,
+        factory_share_per_month: cx
+            .value(&k.factory_share_per_month, &mut f.factory_share_per_month)?,
         asic_life_years: cx.value(&k.asic_life_years, &mut f.asic_life_years)?,
         expansion_step: cx.value(&k.expansion_step, &mut f.expansion_step)?,
         expansion_capex_usd_per_mw: cx.value(

@@ -97,6 +97,15 @@ pub const NETWORK_PUE_MAX: f64 = 1.20;
 /// about +-25% within a region).
 pub const NETWORK_PRICE_FACTOR_SD: f64 = 0.25;
 
+/// Share of the sites in the cheap tail of energy prices. ASSUMPTION (recalled, not in
+/// shared/reference): flared and stranded gas, curtailed hydro (Paraguay, Ethiopia, Sichuan in
+/// the wet season) and behind-the-meter deals at 1-3 c/kWh are a minority of the network,
+/// about a tenth of the hashrate in the industry's surveys.
+pub const NETWORK_CHEAP_SHARE: f64 = 0.10;
+/// Energy price of a cheap-tail site relative to its region's (ASSUMPTION: 1.5-3.5 c/kWh
+/// against the regions' 4.5-6 c/kWh defaults).
+pub const NETWORK_CHEAP_FACTOR: [f64; 2] = [0.3, 0.6];
+
 /// Distinct machine models per site (ASSUMPTION).
 pub const NETWORK_VINTAGES_PER_SITE: u64 = 3;
 
@@ -150,10 +159,20 @@ pub const FIRMS_RISK_AVERSION: [f64; 2] = [0.0, 0.2];
 pub const FIRMS_MINING_HURDLE: [f64; 2] = [1.1, 1.5];
 /// Shares of naive, adaptive and drift believers.
 pub const FIRMS_BELIEFS: [f64; 3] = [0.4, 0.4, 0.2];
-/// Memory of adaptive believers, years.
-pub const FIRMS_ADAPTIVE_MEMORY_YEARS: f64 = 1.0;
-/// Conviction of drift believers, per year (bulls).
-pub const FIRMS_DRIFT_MU: f64 = 0.15;
+/// Memory of adaptive believers, years, drawn per firm: from a quarter-to-quarter view to one
+/// over a halving cycle and a half. ASSUMPTION: firms extrapolate over different windows (one
+/// memory for all made the adaptive firms' expectations identical, so they invested together).
+pub const FIRMS_ADAPTIVE_MEMORY_YEARS: [f64; 2] = [0.5, 3.0];
+/// Conviction of drift believers, per year (bulls), drawn per firm. ASSUMPTION: around the
+/// 0.15 a year used before per-firm draws, from cautious to strong bulls.
+pub const FIRMS_DRIFT_MU: [f64; 2] = [0.05, 0.3];
+/// Share of the private firms that buy machines only on the secondary market. ASSUMPTION:
+/// manufacturers sell new machines in large lots against prepayment, to the public miners and
+/// the large private ones; small miners and hosting clients run the machines those retire (the
+/// used-machine market, with the S19 generation still a large part of the network in 2025
+/// when the S21 was the frontier: CBECI's 2025-03 estimate of 19.5 J/TH sits between them).
+/// Their fleets lag the frontier, which spreads the cost curve.
+pub const FIRMS_SECONDARY_ONLY_SHARE: f64 = 0.5;
 /// Days between a firm's decisions (monthly).
 pub const FIRMS_DECISION_INTERVAL_DAYS: f64 = 30.0;
 /// Expected log growth of difficulty per year beyond the price: 0.17, the log of the
@@ -163,6 +182,18 @@ pub const FIRMS_DIFFICULTY_GROWTH_PER_YEAR: f64 = 0.17;
 /// Non-energy operating cost of mining, USD per MW-year (staff, maintenance, insurance; about
 /// $4.6/MWh).
 pub const FIRMS_MINING_OPEX_USD_PER_MW_YEAR: f64 = 40_000.0;
+/// New ASICs the manufacturers make per month, share of the network's installed hashrate.
+/// ASSUMPTION, bounded by history (shared/reference/btc_daily.csv): in 2023 the network grew
+/// from ~250 to ~500 EH/s (about 6 % a month net) while old machines were replaced, so the
+/// factories delivered at least ~7 % of the installed hashrate a month; in the 2020-2021 boom
+/// machines were sold out six to nine months ahead. 8 % a month makes the normal 120-day lead
+/// time hold an order book of ~32 % of the network, and a larger book lengthen it.
+pub const FIRMS_FACTORY_SHARE_PER_MONTH: f64 = 0.08;
+/// Fixed cost of idle mining capacity, USD per MW-year. ASSUMPTION: about 40 % of the running
+/// opex (`FIRMS_MINING_OPEX_USD_PER_MW_YEAR`): staff, security, the site's lease or hosting
+/// minimum and insurance go on when the machines stop, maintenance and consumables do not.
+/// Holding an idle fleet costs money, so firms sell or scrap machines that will not run again.
+pub const FIRMS_IDLE_USD_PER_MW_YEAR: f64 = 15_000.0;
 /// ASIC lead time, days (manufacturers quote 2-6 months).
 pub const FIRMS_ASIC_LEAD_TIME_DAYS: f64 = 120.0;
 /// Economic life of an ASIC, years.

@@ -71,12 +71,17 @@ section! {
         belief_adaptive: Option<f64> = number(d::FIRMS_BELIEFS[1]).range(ge(0.0), le(1.0)),
         /// Share of drift believers (fixed conviction `drift_mu`).
         belief_drift: Option<f64> = number(d::FIRMS_BELIEFS[2]).range(ge(0.0), le(1.0)),
-        /// Memory of adaptive believers.
-        adaptive_memory_years: Option<f64> = number(d::FIRMS_ADAPTIVE_MEMORY_YEARS)
+        /// Memory of adaptive believers, [low, high], drawn per firm.
+        adaptive_memory_years: Option<Vec<f64>> = pair(d::FIRMS_ADAPTIVE_MEMORY_YEARS)
             .range(gt(0.0), le(50.0))
             .unit("years"),
-        /// Conviction of drift believers, log growth.
-        drift_mu: Option<f64> = number(d::FIRMS_DRIFT_MU).range(ge(-0.5), le(0.5)).unit("per year"),
+        /// Conviction of drift believers, log growth, [low, high], drawn per firm.
+        drift_mu: Option<Vec<f64>> = pair(d::FIRMS_DRIFT_MU).range(ge(-0.5), le(0.5)).unit("per year"),
+        /// Share of the private firms that buy machines only on the secondary market (never
+        /// from the manufacturers): they fill their MW with the machines the others retire.
+        secondary_only_share: Option<f64> = number(d::FIRMS_SECONDARY_ONLY_SHARE)
+            .range(ge(0.0), le(1.0))
+            .unit("(share of private firms)"),
         /// Days between a firm's decisions.
         decision_interval_days: Option<f64> = number(d::FIRMS_DECISION_INTERVAL_DAYS)
             .range(ge(1.0), le(365.0))
@@ -91,10 +96,21 @@ section! {
         mining_opex_usd_per_mw_year: Option<f64> = number(d::FIRMS_MINING_OPEX_USD_PER_MW_YEAR)
             .range(ge(0.0), le(1e7))
             .unit("USD per MW-year"),
+        /// Fixed cost of mining capacity standing idle (the MW of stopped machines and MW
+        /// without machines): staff, lease, insurance, minimum fees.
+        idle_usd_per_mw_year: Option<f64> = number(d::FIRMS_IDLE_USD_PER_MW_YEAR)
+            .range(ge(0.0), le(1e7))
+            .unit("USD per MW-year"),
         /// Days from ordering ASICs to installing them.
         asic_lead_time_days: Option<f64> = number(d::FIRMS_ASIC_LEAD_TIME_DAYS)
             .range(ge(0.0), le(1000.0))
             .unit("days"),
+        /// New ASICs the manufacturers make per month, as a share of the network's installed
+        /// hashrate: when more is on order than they make in the normal lead time, the quoted
+        /// lead time lengthens to the time they need to work through the order book.
+        factory_share_per_month: Option<f64> = number(d::FIRMS_FACTORY_SHARE_PER_MONTH)
+            .range(gt(0.0), le(1.0))
+            .unit("per month"),
         /// Economic life of an ASIC.
         asic_life_years: Option<f64> = number(d::FIRMS_ASIC_LIFE_YEARS)
             .range(ge(0.5), le(20.0))

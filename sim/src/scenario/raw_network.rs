@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::defaults as d;
 use super::keys::{
-    array_of, ge, gt, integer, integer_opt, le, lt, number, number_derived, number_opt, section,
-    table, text_opt, text_value,
+    array_of, ge, gt, integer, integer_opt, le, lt, number, number_derived, number_opt, pair,
+    section, table, text_opt, text_value,
 };
 
 section! {
@@ -99,6 +99,16 @@ section! {
         price_factor_sd: Option<f64> = number(d::NETWORK_PRICE_FACTOR_SD)
             .range(ge(0.0), le(2.0))
             .unit("(sd of the log energy-price factor)"),
+        /// Share of the sites in the cheap tail of energy prices (stranded or flared gas,
+        /// curtailed hydro, behind-the-meter deals).
+        cheap_share: Option<f64> = number(d::NETWORK_CHEAP_SHARE)
+            .range(ge(0.0), le(1.0))
+            .unit("(share of sites)"),
+        /// Energy price of a cheap-tail site relative to its region's, [low, high], drawn
+        /// uniformly per site.
+        cheap_factor: Option<Vec<f64>> = pair(d::NETWORK_CHEAP_FACTOR)
+            .range(gt(0.0), le(1.0))
+            .unit("(energy-price factor)"),
         /// Equal power slots per site, each holding one machine model drawn by the mix.
         vintages_per_site: Option<u64> = integer(d::NETWORK_VINTAGES_PER_SITE)
             .range(ge(1.0), le(64.0)),

@@ -206,6 +206,7 @@ pub fn accounts_close(a: &FirmMonthRecord, b: &FirmMonthRecord) -> Result<(), St
         + b.borrowed_usd
         - b.energy_usd
         - b.opex_usd
+        - b.idle_cost_usd
         - b.interest_usd
         - b.capex_usd
         - b.repaid_usd;

@@ -66,7 +66,7 @@ pub fn named_population(firms: &[NamedFirm], catalog: &Catalog, year: f64) -> Po
 }
 
 /// A named firm's strategy: the midpoint of each of the generated firms' ranges (public cost of
-/// capital), naive beliefs.
+/// capital), naive beliefs; it buys new machines (as public firms do).
 pub fn named_strategy(p: &FirmPopulationParams) -> Strategy {
     Strategy {
         discount_rate: 0.5 * (p.discount_rate_public.0 + p.discount_rate_public.1),
@@ -74,6 +74,7 @@ pub fn named_strategy(p: &FirmPopulationParams) -> Strategy {
         risk_aversion: 0.5 * (p.risk_aversion.0 + p.risk_aversion.1),
         mining_hurdle: 0.5 * (p.mining_hurdle.0 + p.mining_hurdle.1),
         belief: BeliefModel::Naive,
+        buys_new: true,
     }
 }
 

@@ -67,6 +67,7 @@ fn site() -> SiteCosts {
         pue: 1.1,
         energy_usd_per_kwh: 0.045,
         mining_opex_usd_per_mw_year: 40_000.0,
+        idle_usd_per_mw_year: 0.0,
     }
 }
 
@@ -201,6 +202,7 @@ fn machines_that_pay_until_the_halving_keep_that_value() {
     let s = SiteCosts {
         pue: 1.0,
         mining_opex_usd_per_mw_year: 0.0,
+        idle_usd_per_mw_year: 0.0,
         energy_usd_per_kwh: 0.8 * o.hashprice / (20.0 * 24.0 / 1000.0),
     };
     // Step 0 split: a third at 1.0 / mean, two thirds at 0.5 / mean.
@@ -258,6 +260,7 @@ fn machines_stop_when_they_no_longer_pay() {
     let at = |share: f64| SiteCosts {
         pue: 1.0,
         mining_opex_usd_per_mw_year: 0.0,
+        idle_usd_per_mw_year: 0.0,
         energy_usd_per_kwh: share * o.hashprice / (20.0 * 24.0 / 1000.0),
     };
     // Paying for two steps (until the halving at step 2), then not.

@@ -20,7 +20,10 @@
 //!      and are scrapped when they stop); fill free MW with secondary-market
 //!      machines or new frontier machines, refresh the least efficient vintage, and expand the
 //!      site, each when its profitability index (PV of margins / capex) reaches the firm's
-//!      mining hurdle and it can pay. A refresh waits for the site's fill and refresh orders
+//!      mining hurdle and it can pay. New machines arrive after the lead time the
+//!      manufacturers quote (longer when the order book is full), which lowers their value.
+//!      Firms that buy only on the secondary market (`firms.secondary_only_share` of the
+//!      private ones) fill and grow with secondary lots only, and never refresh. A refresh waits for the site's fill and refresh orders
 //!      in transit; an expansion waits only for the site's previous build-out (a firm builds
 //!      new capacity while machines for its existing MW are on order) and for the firm's
 //!      free MW to be filled.
@@ -31,6 +34,7 @@ use hashshift_models::firms::valuation::{
 };
 use hashshift_models::hardware::scrap_usd_per_th;
 
+use super::machines::network_ths;
 use super::orders::OrderKind;
 use super::outlook::outlook;
 use super::secondary::SELL_FRICTION;
@@ -102,6 +106,7 @@ impl Agents {
                 pue: site.pue,
                 energy_usd_per_kwh: v.site_energy(site),
                 mining_opex_usd_per_mw_year: self.spec.mining_opex_usd_per_mw_year,
+                idle_usd_per_mw_year: self.spec.idle_usd_per_mw_year,
             };
             let sv = SiteValuation {
                 outlook: &outlook,
@@ -187,6 +192,9 @@ impl Agents {
         let v = cx.v;
         let (outlook, view, costs) = (sv.outlook, sv.view, sv.costs);
         let hurdle = self.registry.firm(f).strategy.mining_hurdle;
+        // Firms that buy only on the secondary market order nothing from the manufacturers:
+        // no new machines for free MW, no refresh, no expansion with new machines.
+        let buys_new = self.registry.firm(f).strategy.buys_new;
         // 1. Sell machines worth more sold than kept (over a copy of the list: sales remove
         // units from it).
         let mut units = std::mem::take(&mut self.scratch.units);
@@ -227,8 +235,11 @@ impl Agents {
         let pue = self.registry.site(s).pue;
         let ths_per_mw = 1e6 / (ef * pue);
         let capex_per_mw = cf * ths_per_mw;
-        // PV of a new frontier cycle's margins per MW.
-        let new_margins = sv.new_cycle + capex_per_mw;
+        // PV of a new frontier cycle's margins per MW, arriving after the lead time the
+        // manufacturers quote now (a full order book delays them).
+        let lead = self.quoted_lead_days(network_ths(cx));
+        let new_margins =
+            (sv.new_cycle + capex_per_mw) * self.late_delivery_factor(lead, view.discount_rate);
         let new_pi = new_margins / capex_per_mw;
         // PV of a new cycle's margins per MW over its machines plus the build-out: the
         // profitability index of new capacity (expansions and rebuilding).
@@ -238,7 +249,7 @@ impl Agents {
         if free >= MIN_MW {
             self.buy_secondary((f, s), free, (outlook, &view), &costs, hurdle, cx);
             let free = self.registry.site(s).free_mw();
-            if free >= MIN_MW && new_pi >= hurdle {
+            if buys_new && free >= MIN_MW && new_pi >= hurdle {
                 self.order(f, s, OrderKind::Fill, free, cx);
             }
         }
@@ -256,7 +267,7 @@ impl Agents {
                     .j_per_th
                     .total_cmp(&units[b as usize].j_per_th)
             });
-        if let Some(u) = worst {
+        if let Some(u) = worst.filter(|_| buys_new) {
             let unit = cx.fleet.units()[u as usize];
             if self.registry.site(s).pending_machine_orders == 0 && unit.j_per_th > 1.25 * ef {
                 let rem = self.remaining_life(self.registry.installed_year(u as usize), v);
@@ -280,6 +291,7 @@ impl Agents {
         let no_ai = site.ai_mw() == 0.0;
         let room = MAX_SITE_GROWTH * site.initial_capacity_mw - site.capacity_mw;
         if site.relocating_mw >= MIN_MW && no_ai {
+            let built_pi = if buys_new { built_pi } else { 0.0 };
             self.rebuild((f, s), sv, hurdle, built_pi, cx);
             return;
         }
@@ -309,7 +321,7 @@ impl Agents {
             if self.relocate((f, s), mw, lead, (outlook, &view), &costs, hurdle, cx) {
                 return;
             }
-            if built_pi >= hurdle {
+            if buys_new && built_pi >= hurdle {
                 self.order(f, s, OrderKind::Expand, mw, cx);
             }
         }

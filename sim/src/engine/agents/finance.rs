@@ -282,6 +282,7 @@ mod tests {
                 risk_aversion: 0.0,
                 mining_hurdle: 1.0,
                 belief: BeliefModel::Naive,
+                buys_new: true,
             },
         })
     }

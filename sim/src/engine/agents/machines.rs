@@ -5,6 +5,7 @@
 
 use hashshift_models::firms::secondary::Dealer;
 use hashshift_models::firms::valuation::{FirmView, Outlook, SiteCosts};
+use hashshift_models::hardware::frontier::{delay_factor, quoted_lead_days};
 
 use super::decide::MIN_MW;
 use super::orders::{Order, OrderKind};
@@ -17,6 +18,16 @@ use crate::record::EventKind;
 /// keep running while they pay (S9s ran for seven years and more), so a fixed end of life
 /// would make firms dump working machines (ASSUMPTION).
 pub(super) const MIN_REMAINING_LIFE_YEARS: f64 = 2.0;
+
+/// Mean days in a month.
+const DAYS_PER_MONTH: f64 = 365.25 / 12.0;
+
+/// The network's installed hashrate (running and idle, not offline), TH/s: what the factories'
+/// output is a share of.
+pub(super) fn network_ths(cx: &Cx) -> f64 {
+    let s = cx.fleet.state();
+    s.running_ths + s.idle_ths
+}
 
 impl Agents {
     /// The secondary market's dealer.
@@ -61,6 +72,29 @@ impl Agents {
     /// least [`MIN_REMAINING_LIFE_YEARS`].
     pub(super) fn remaining_life(&self, installed_year: f64, v: &MarketView<'_>) -> f64 {
         (installed_year + self.spec.asic_life_years - v.year).max(MIN_REMAINING_LIFE_YEARS)
+    }
+
+    /// The lead time manufacturers quote now for new machines, days: the normal
+    /// `asic_lead_time_days`, or the time the factories (making `factory_share_per_month` of
+    /// the network's installed `network_ths` TH/s a month) need to work through the order
+    /// book, whichever is longer. ASSUMPTION: deliveries are first come, first served.
+    pub fn quoted_lead_days(&self, network_ths: f64) -> f64 {
+        quoted_lead_days(
+            self.spec.asic_lead_time_days,
+            self.orders.backlog_ths(),
+            self.spec.factory_share_per_month * network_ths / DAYS_PER_MONTH,
+        )
+    }
+
+    /// The value of a new machine's margins when it arrives after the quoted `lead_days`
+    /// rather than the normal lead time, relative to the normal ([`delay_factor`] at the
+    /// firm's `discount_rate` and the difficulty growth firms expect).
+    pub(super) fn late_delivery_factor(&self, lead_days: f64, discount_rate: f64) -> f64 {
+        delay_factor(
+            lead_days - self.spec.asic_lead_time_days,
+            discount_rate,
+            self.spec.difficulty_growth_per_year,
+        )
     }
 
     /// Sells `ths` TH/s of unit `u` (at site `s`, owned by `f`) to the secondary market.
@@ -201,12 +235,13 @@ impl Agents {
         let pue = self.registry.site(s).pue;
         let ths = mw * 1e6 / (ef * pue);
         let mut cost = cf * ths;
+        let machines = self.quoted_lead_days(network_ths(cx));
         let lead = match kind {
             OrderKind::Expand => {
                 cost += mw * self.spec.expansion_capex_usd_per_mw;
-                self.spec.expansion_lead_time_days
+                self.spec.expansion_lead_time_days.max(machines)
             }
-            _ => self.spec.asic_lead_time_days,
+            _ => machines,
         };
         if !self.finance.pay(f, cost) {
             return;

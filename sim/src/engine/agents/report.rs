@@ -11,8 +11,14 @@ use crate::record::{AgentDay, AiMarketDay, SiteSnapshot};
 
 impl Agents {
     /// The agents' daily columns, with the fleet running `running_ths` TH/s on
-    /// `running_power_w` W.
-    pub fn day(&self, v: &MarketView<'_>, running_power_w: f64, running_ths: f64) -> AgentDay {
+    /// `running_power_w` W, of `network_ths` TH/s installed (running and idle).
+    pub fn day(
+        &self,
+        v: &MarketView<'_>,
+        running_power_w: f64,
+        running_ths: f64,
+        network_ths: f64,
+    ) -> AgentDay {
         let t = v.t_years();
         let tot = self.registry.totals();
         let ai = tot.ai_colo + tot.ai_cloud;
@@ -39,6 +45,8 @@ impl Agents {
             active_firms: self.finance.active_firms() as u64,
             // 0, not -0, when empty.
             secondary_ths: self.secondary.lots().iter().fold(0.0, |a, l| a + l.ths),
+            order_book_ehs: self.orders.backlog_ths() / 1e6,
+            asic_lead_time_days: self.quoted_lead_days(network_ths),
             ..AgentDay::default()
         };
         d.ai_market = self.ai.market().map(|m| {

@@ -234,6 +234,7 @@ mod tests {
             pue: 1.0,
             energy_usd_per_kwh: 0.05,
             mining_opex_usd_per_mw_year: 0.0,
+            idle_usd_per_mw_year: 0.0,
         };
         // The 15 J/TH machines cost much more per MW than the 20 J/TH ones: the latter win.
         let per_mw = |l: &Lot| if l.model == 1 { 1e7 } else { 1e5 };

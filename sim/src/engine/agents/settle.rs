@@ -35,6 +35,11 @@ impl Agents {
             l.opex +=
                 site.mining_mw * running_share * self.spec.mining_opex_usd_per_mw_year * dt_days
                     / 365.25;
+            // The fixed cost of the mining MW that stand idle: stopped machines' and empty.
+            l.idle += (site.mining_mw * (1.0 - running_share) + site.idle_mw())
+                * self.spec.idle_usd_per_mw_year
+                * dt_days
+                / 365.25;
             let energy = cx.v.site_energy(site);
             self.ai.accrue(
                 &mut self.registry.site_mut(s).contracts,
@@ -155,6 +160,7 @@ impl Agents {
             sales_usd: ledger.asic_sales + ledger.site_sales,
             energy_usd: ledger.energy,
             opex_usd: ledger.opex,
+            idle_cost_usd: ledger.idle,
             interest_usd: ledger.interest,
             capex_usd: ledger.capex + ledger.site_purchases,
             borrowed_usd: ledger.borrowed,

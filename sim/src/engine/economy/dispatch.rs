@@ -114,12 +114,18 @@ impl Economy {
         agents.on_day(&mut cx);
     }
 
-    /// The agents' daily columns, with the fleet drawing `power_w` W for `running_ths` TH/s.
-    pub(super) fn agent_day(&self, power_w: f64, running_ths: f64) -> Option<AgentDay> {
+    /// The agents' daily columns, with the fleet drawing `power_w` W for `running_ths` TH/s
+    /// of `installed_ths` (running and idle).
+    pub(super) fn agent_day(
+        &self,
+        power_w: f64,
+        running_ths: f64,
+        installed_ths: f64,
+    ) -> Option<AgentDay> {
         let a = self.agents.as_ref()?;
         let outlook = self.hashprice_outlook();
         let v = self.market.view(0, (f64::NAN, f64::NAN, 0), outlook);
-        Some(a.day(&v, power_w, running_ths))
+        Some(a.day(&v, power_w, running_ths, installed_ths))
     }
 
     /// Every site's state (empty without agents).

@@ -144,6 +144,13 @@ pub fn firms() -> Box<dyn ColumnList<FirmMonthRecord>> {
             |r| r.opex_usd,
         )
         .f64(
+            "idle_cost_usd",
+            "USD",
+            "Fixed costs of the period's idle mining capacity (the MW of stopped machines and \
+             MW without machines, at firms.idle_usd_per_mw_year).",
+            |r| r.idle_cost_usd,
+        )
+        .f64(
             "interest_usd",
             "USD",
             "Interest of the period, capitalized construction interest included (at \

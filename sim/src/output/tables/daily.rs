@@ -273,6 +273,22 @@ pub fn daily() -> Box<dyn ColumnList<DayRecord>> {
             NoFirms,
             |d| d.agents.map(|a| a.secondary_ths),
         )
+        .opt_f64(
+            "order_book_ehs",
+            "EH/s",
+            "New ASICs ordered from the manufacturers and not yet delivered; null without firms.",
+            NoFirms,
+            |d| d.agents.map(|a| a.order_book_ehs),
+        )
+        .opt_f64(
+            "asic_lead_time_days",
+            "days",
+            "Lead time the manufacturers quote for new ASICs ordered now: the normal lead \
+             time, longer when the order book holds more than the factories make in it \
+             (firms.factory_share_per_month); null without firms.",
+            NoFirms,
+            |d| d.agents.map(|a| a.asic_lead_time_days),
+        )
         .f64(
             "implied_hashrate_ehs",
             "EH/s",

@@ -26,6 +26,8 @@ fn days() -> [DayRecord; 2] {
         mining_usd_per_kwh: 0.08,
         active_firms: 12,
         secondary_ths: 0.0,
+        order_book_ehs: 1.5,
+        asic_lead_time_days: 120.0,
     };
     let day = DayRecord {
         date_unix: START_TIME,
@@ -82,6 +84,7 @@ fn daily_firms_and_events_encode_the_records_final_values() {
         sales_usd: 0.0,
         energy_usd: 0.0,
         opex_usd: 0.0,
+        idle_cost_usd: 0.0,
         interest_usd: 0.0,
         capex_usd: 0.0,
         borrowed_usd: 0.0,

@@ -291,6 +291,8 @@ fn resolve_site_ranges(
         false,
     )?;
     let price_factor_sd = cx.value(&k.price_factor_sd, &mut n.price_factor_sd)?;
+    let cheap_share = cx.value(&k.cheap_share, &mut n.cheap_share)?;
+    let cheap_factor = cx.pair(&k.cheap_factor, &mut n.cheap_factor)?;
     Ok(PopulationParams {
         sites: sites as usize,
         alpha,
@@ -299,6 +301,8 @@ fn resolve_site_ranges(
         pue_min: pue.0,
         pue_max: pue.1,
         price_factor_sd,
+        cheap_share,
+        cheap_factor,
         vintages_per_site: vintages as usize,
     })
 }

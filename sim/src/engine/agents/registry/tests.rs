@@ -9,6 +9,7 @@ fn firm(id: u32, sites: Vec<u32>, streams: &RngStreams) -> Firm {
         risk_aversion: 0.5,
         mining_hurdle: 1.2,
         belief: BeliefModel::Naive,
+        buys_new: true,
     };
     let spec = FirmSpec {
         sites,
