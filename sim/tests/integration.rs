@@ -25,4 +25,5 @@ mod price_feedback;
 mod scenario_keys;
 mod scenario_properties;
 mod security;
+mod supply;
 mod sweep;
