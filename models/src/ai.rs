@@ -142,13 +142,8 @@ impl DemandPath {
                 )
             }
             DemandPath::Piecewise(points) => {
-                if points.is_empty() {
-                    return Err(ParamError {
-                        param: "demand.points",
-                        value: 0.0,
-                        allowed: "at least one point",
-                    });
-                }
+                let n = points.len() as f64;
+                check("demand.points", n, |n| n >= 1.0, "at least one point")?;
                 for (i, &(t, mw)) in points.iter().enumerate() {
                     check("demand.points.mw", mw, |x| x >= 0.0, ">= 0 MW")?;
                     if i > 0 {
@@ -163,13 +158,8 @@ impl DemandPath {
                 Ok(())
             }
             DemandPath::Daily(v) => {
-                if v.is_empty() {
-                    return Err(ParamError {
-                        param: "demand.csv",
-                        value: 0.0,
-                        allowed: "at least one day",
-                    });
-                }
+                let n = v.len() as f64;
+                check("demand.csv", n, |n| n >= 1.0, "at least one day")?;
                 v.iter()
                     .try_for_each(|&mw| check("demand.csv.mw", mw, |x| x >= 0.0, ">= 0 MW"))
             }

@@ -56,6 +56,16 @@ pub fn check(
     }
 }
 
+/// [`check`] of every `(param, value, whether value is allowed, allowed)` in order: the error
+/// of the first whose value is not finite or not allowed.
+pub fn check_all<const N: usize>(
+    checks: [(&'static str, f64, bool, &'static str); N],
+) -> Result<(), ParamError> {
+    checks
+        .into_iter()
+        .try_for_each(|(param, value, ok, allowed)| check(param, value, |_| ok, allowed))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,5 +76,22 @@ mod tests {
         assert_eq!(e.to_string(), "tenor_years = 0 is not allowed (> 0 years)");
         assert!(check("x", f64::NAN, |_| true, "finite").is_err());
         assert!(check("x", 1.0, |x| x > 0.0, "> 0").is_ok());
+    }
+
+    #[test]
+    fn check_all_names_the_first_refused() {
+        let e = check_all([
+            ("a", 1.0, true, "any"),
+            ("b", 2.0, false, "< 2"),
+            ("c", f64::NAN, true, ""),
+        ]);
+        assert_eq!(e.unwrap_err().param, "b");
+        assert_eq!(
+            check_all([("a", f64::INFINITY, true, "finite")])
+                .unwrap_err()
+                .param,
+            "a"
+        );
+        assert!(check_all([("a", 1.0, true, "any"), ("b", 0.0, true, "any")]).is_ok());
     }
 }

@@ -49,6 +49,19 @@ fn num(s: &str, len: usize) -> Option<u32> {
         .flatten()
 }
 
+/// The fields of `s` split at `sep`, one per width in `widths`, each exactly that many digits.
+fn numbers<const N: usize>(s: &str, sep: char, widths: [usize; N]) -> Option<[u32; N]> {
+    let fields: Vec<&str> = s.split(sep).collect();
+    if fields.len() != N {
+        return None;
+    }
+    let mut out = [0; N];
+    for ((o, f), w) in out.iter_mut().zip(fields).zip(widths) {
+        *o = num(f, w)?;
+    }
+    Some(out)
+}
+
 /// Parses a UTC date or date-time (see the module doc) to unix seconds.
 pub fn parse_utc(text: &str) -> Result<i64, String> {
     let bad = || {
@@ -61,15 +74,7 @@ pub fn parse_utc(text: &str) -> Result<i64, String> {
         Some(i) => (&s[..i], Some(&s[i + 1..])),
         None => (s, None),
     };
-    let mut it = date.split('-');
-    let (y, m, d) = match (it.next(), it.next(), it.next(), it.next()) {
-        (Some(y), Some(m), Some(d), None) => (
-            num(y, 4).ok_or_else(bad)?,
-            num(m, 2).ok_or_else(bad)?,
-            num(d, 2).ok_or_else(bad)?,
-        ),
-        _ => return Err(bad()),
-    };
+    let [y, m, d] = numbers(date, '-', [4, 2, 2]).ok_or_else(bad)?;
     if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y as i64, m) {
         return Err(format!("`{text}`: no such calendar date"));
     }
@@ -90,18 +95,9 @@ pub fn parse_utc(text: &str) -> Result<i64, String> {
                 ));
             }
         }
-        let mut p = hms.split(':');
-        let (h, mi, se) = match (p.next(), p.next(), p.next(), p.next()) {
-            (Some(h), Some(mi), Some(se), None) => (
-                num(h, 2).ok_or_else(bad)?,
-                num(mi, 2).ok_or_else(bad)?,
-                num(se, 2).ok_or_else(bad)?,
-            ),
-            (Some(h), Some(mi), None, None) => {
-                (num(h, 2).ok_or_else(bad)?, num(mi, 2).ok_or_else(bad)?, 0)
-            }
-            _ => return Err(bad()),
-        };
+        let [h, mi, se] = numbers(hms, ':', [2, 2, 2])
+            .or_else(|| numbers(hms, ':', [2, 2]).map(|[h, mi]| [h, mi, 0]))
+            .ok_or_else(bad)?;
         if h > 23 || mi > 59 || se > 59 {
             return Err(format!("`{text}`: time of day out of range"));
         }
@@ -157,10 +153,18 @@ mod tests {
             "2021-01-01T25:00:00Z",
             "yesterday",
             "2021-01-01T00:00:00.5Z",
+            "2021-01-01-01",
+            "2021-01-01T12",
+            "2021-01-01T12:30:00:00",
+            "2021-01-01T12:3:00",
         ] {
             assert!(parse_utc(bad).is_err(), "{bad}");
         }
         assert!(parse_utc("2020-02-29").is_ok());
+        assert_eq!(
+            parse_utc("2021-01-01T12:30"),
+            parse_utc("2021-01-01 12:30:00Z")
+        );
     }
 
     #[test]

@@ -31,7 +31,7 @@ use hashshift_models::hashrate_path::HashratePath;
 use crate::calendar;
 pub use agents::AgentsSpec;
 pub use economy::{EconomySpec, FeeSpec, NetworkSpec, PriceSpec, Shock};
-pub use error::ScenarioError;
+pub use error::{FileError, ScenarioError};
 use raw::{HashrateKind, OutputKeys, RawOutput, RawScenario, ScenarioKeys};
 pub use security::{DifficultyRule, DifficultySpec, SecuritySpec};
 
@@ -95,19 +95,14 @@ impl Scenario {
 
     /// Loads and validates a scenario file, applying `--set` overrides.
     pub fn load(file: &Path, overrides: &[String]) -> Result<Self, ScenarioError> {
-        let text = crate::storage::read_text(file).map_err(|e| ScenarioError::Read {
-            file: file.to_path_buf(),
-            message: e.to_string(),
-        })?;
+        let text = crate::storage::read_text(file)
+            .map_err(|e| ScenarioError::File(FileError::read("scenario", file, &e)))?;
         Self::from_toml(&text, file, overrides)
     }
 
     /// Validates scenario `text` as if read from `file` (used for names and relative paths).
     pub fn from_toml(text: &str, file: &Path, overrides: &[String]) -> Result<Self, ScenarioError> {
-        let parse_err = |message: String| ScenarioError::Parse {
-            file: file.to_path_buf(),
-            message,
-        };
+        let parse_err = |message: String| ScenarioError::File(FileError::parse(file, message));
         let raw: RawScenario = if overrides.is_empty() {
             toml::from_str(text).map_err(|e| parse_err(e.to_string()))?
         } else {
@@ -284,12 +279,12 @@ impl Ctx<'_> {
         value: impl Shown,
         allowed: impl ToString,
     ) -> ScenarioError {
-        ScenarioError::Invalid {
+        ScenarioError::File(FileError::Invalid {
             file: self.file.to_path_buf(),
             key: key.as_ref().to_string(),
             value: value.shown(),
             allowed: allowed.to_string(),
-        }
+        })
     }
 
     /// Reads the data file that `key` names, which `needed_by` (e.g. `kind = "csv"`) requires.

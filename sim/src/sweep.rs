@@ -41,8 +41,7 @@ mod validate;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::scenario::error::message;
-use crate::scenario::ScenarioError;
+use crate::scenario::{FileError, ScenarioError};
 use design::{AxisSpec, ParamType, ParamValue};
 use raw::{DesignKind, RawSweep};
 
@@ -59,31 +58,8 @@ pub const ID_COLUMNS: [&str; 3] = ["run", "point", "replicate"];
 /// Why a sweep file could not be loaded. Every variant is a user-input problem (exit code 2).
 #[derive(Debug, Clone, PartialEq)]
 pub enum SweepError {
-    /// The sweep file could not be read.
-    Read {
-        /// The sweep file.
-        file: PathBuf,
-        /// The operating system's message.
-        message: String,
-    },
-    /// TOML syntax error, unknown key or wrong type.
-    Parse {
-        /// The sweep file.
-        file: PathBuf,
-        /// The parser's message.
-        message: String,
-    },
-    /// A value outside its allowed range, or keys that do not go together.
-    Invalid {
-        /// The sweep file.
-        file: PathBuf,
-        /// Dotted key path, e.g. `axis[1].step`.
-        key: String,
-        /// The offending value.
-        value: String,
-        /// What is allowed.
-        allowed: String,
-    },
+    /// The sweep file could not be read, does not parse, or holds a value not allowed.
+    File(FileError),
     /// The base scenario (with `[set]`) or the scenario of a point is invalid.
     Scenario {
         /// The sweep file.
@@ -108,14 +84,7 @@ pub enum SweepError {
 impl fmt::Display for SweepError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SweepError::Read { file, message } => message::read(f, "sweep", file, message),
-            SweepError::Parse { file, message } => message::parse(f, file, message),
-            SweepError::Invalid {
-                file,
-                key,
-                value,
-                allowed,
-            } => message::invalid(f, file, key, value, allowed),
+            SweepError::File(e) => e.fmt(f),
             SweepError::Scenario {
                 file,
                 context,
@@ -183,19 +152,15 @@ pub struct Sweep {
 impl Sweep {
     /// Loads and validates a sweep file (see the module docs).
     pub fn load(file: &Path) -> Result<Sweep, SweepError> {
-        let text = crate::storage::read_text(file).map_err(|e| SweepError::Read {
-            file: file.to_path_buf(),
-            message: e.to_string(),
-        })?;
+        let text = crate::storage::read_text(file)
+            .map_err(|e| SweepError::File(FileError::read("sweep", file, &e)))?;
         Self::from_toml(&text, file)
     }
 
     /// Validates sweep `text` as if read from `file`.
     pub fn from_toml(text: &str, file: &Path) -> Result<Sweep, SweepError> {
-        let raw: RawSweep = toml::from_str(text).map_err(|e| SweepError::Parse {
-            file: file.to_path_buf(),
-            message: e.to_string(),
-        })?;
+        let raw: RawSweep =
+            toml::from_str(text).map_err(|e| SweepError::File(FileError::parse(file, e)))?;
         validate::validate(raw, file)
     }
 

@@ -10,7 +10,7 @@
 use std::path::Path;
 
 use hashshift::scenario::keys::{self, DefaultValue, End, KeyDef, KeyType};
-use hashshift::scenario::{Scenario, ScenarioError};
+use hashshift::scenario::{FileError, Scenario, ScenarioError};
 
 const BASE: &str = "start = \"2026-05-29\"\nhorizon_years = 1\n";
 const FLEET: &[&str] = &["hashrate.kind=fleet", "network.sites=20"];
@@ -159,10 +159,10 @@ fn inside(k: &KeyDef, v: Option<f64>) -> bool {
 fn names(e: &ScenarioError, path: &str, field: &str, loose: bool) -> bool {
     let table = path.split(['.', '[']).next().unwrap_or(path);
     match e {
-        ScenarioError::Invalid { key, .. } => {
+        ScenarioError::File(FileError::Invalid { key, .. }) => {
             key == path || key.contains(field) || (loose && key.starts_with(table))
         }
-        ScenarioError::Parse { message, .. } => message.contains(field),
+        ScenarioError::File(FileError::Parse { message, .. }) => message.contains(field),
         ScenarioError::Override { spec, .. } => spec.starts_with(&format!("{path}=")),
         _ => false,
     }

@@ -374,11 +374,12 @@ impl U256 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use core::cmp::Ordering;
 
-    fn h(s: &str) -> U256 {
+    /// The number of big-endian hex `s` (64 digits), for tests.
+    pub(in crate::consensus) fn h(s: &str) -> U256 {
         U256::from_be_hex(s).expect("valid hex")
     }
 

@@ -46,131 +46,78 @@ impl Not for U256 {
     }
 }
 
-impl BitAnd for U256 {
-    type Output = U256;
-    fn bitand(self, rhs: U256) -> U256 {
-        U256([
-            self.0[0] & rhs.0[0],
-            self.0[1] & rhs.0[1],
-            self.0[2] & rhs.0[2],
-            self.0[3] & rhs.0[3],
-        ])
-    }
+/// Bitwise operators, limb by limb: `Trait::method, operator`.
+macro_rules! bitwise_ops {
+    ($($tr:ident::$method:ident, $op:tt;)*) => {$(
+        impl $tr for U256 {
+            type Output = U256;
+            fn $method(self, rhs: U256) -> U256 {
+                U256([
+                    self.0[0] $op rhs.0[0],
+                    self.0[1] $op rhs.0[1],
+                    self.0[2] $op rhs.0[2],
+                    self.0[3] $op rhs.0[3],
+                ])
+            }
+        }
+    )*};
 }
 
-impl BitOr for U256 {
-    type Output = U256;
-    fn bitor(self, rhs: U256) -> U256 {
-        U256([
-            self.0[0] | rhs.0[0],
-            self.0[1] | rhs.0[1],
-            self.0[2] | rhs.0[2],
-            self.0[3] | rhs.0[3],
-        ])
-    }
+bitwise_ops! {
+    BitAnd::bitand, &;
+    BitOr::bitor, |;
+    BitXor::bitxor, ^;
 }
 
-impl BitXor for U256 {
-    type Output = U256;
-    fn bitxor(self, rhs: U256) -> U256 {
-        U256([
-            self.0[0] ^ rhs.0[0],
-            self.0[1] ^ rhs.0[1],
-            self.0[2] ^ rhs.0[2],
-            self.0[3] ^ rhs.0[3],
-        ])
-    }
+/// Binary operators, each defined by a closure-like `|lhs, rhs| expression`.
+macro_rules! binary_ops {
+    ($(
+        $(#[$doc:meta])*
+        $tr:ident<$rhs:ty>::$method:ident => |$x:ident, $y:ident| $body:expr;
+    )*) => {$(
+        impl $tr<$rhs> for U256 {
+            type Output = U256;
+            $(#[$doc])*
+            fn $method(self, $y: $rhs) -> U256 {
+                let $x = self;
+                $body
+            }
+        }
+    )*};
 }
 
-impl Shl<u32> for U256 {
-    type Output = U256;
+binary_ops! {
     /// Wrapping left shift: see [`U256::wrapping_shl`] (never panics).
-    fn shl(self, shift: u32) -> U256 {
-        self.wrapping_shl(shift)
-    }
-}
-
-impl Shr<u32> for U256 {
-    type Output = U256;
+    Shl<u32>::shl => |x, shift| x.wrapping_shl(shift);
     /// Logical right shift: see [`U256::wrapping_shr`] (never panics).
-    fn shr(self, shift: u32) -> U256 {
-        self.wrapping_shr(shift)
-    }
-}
-
-impl Add for U256 {
-    type Output = U256;
+    Shr<u32>::shr => |x, shift| x.wrapping_shr(shift);
     /// Wrapping addition modulo 2^256, as `arith_uint256` (never panics).
-    fn add(self, rhs: U256) -> U256 {
-        self.wrapping_add(rhs)
-    }
-}
-
-impl Sub for U256 {
-    type Output = U256;
+    Add<U256>::add => |x, rhs| x.wrapping_add(rhs);
     /// Wrapping subtraction modulo 2^256, as `arith_uint256` (never panics).
-    fn sub(self, rhs: U256) -> U256 {
-        self.wrapping_sub(rhs)
-    }
-}
-
-impl Mul<u64> for U256 {
-    type Output = U256;
+    Sub<U256>::sub => |x, rhs| x.wrapping_sub(rhs);
     /// Wrapping multiplication modulo 2^256, as `arith_uint256` (never panics).
-    fn mul(self, rhs: u64) -> U256 {
-        self.wrapping_mul_u64(rhs)
-    }
-}
-
-impl Mul for U256 {
-    type Output = U256;
+    Mul<u64>::mul => |x, rhs| x.wrapping_mul_u64(rhs);
     /// Wrapping multiplication modulo 2^256, as `arith_uint256` (never panics).
-    fn mul(self, rhs: U256) -> U256 {
-        self.wrapping_mul(rhs)
-    }
-}
-
-impl Div for U256 {
-    type Output = U256;
+    Mul<U256>::mul => |x, rhs| x.wrapping_mul(rhs);
     /// Floor division.
     ///
     /// # Panics
     /// If `rhs` is zero (like the primitive integers). Use [`U256::checked_div`] otherwise.
-    fn div(self, rhs: U256) -> U256 {
-        match self.checked_div(rhs) {
-            Some(q) => q,
-            None => panic!("U256 division by zero"),
-        }
-    }
-}
-
-impl Div<u64> for U256 {
-    type Output = U256;
+    Div<U256>::div => |x, rhs| x.checked_div(rhs).expect(DIVISION_BY_ZERO);
     /// Floor division by a `u64`.
     ///
     /// # Panics
     /// If `rhs` is zero. Use [`U256::checked_div_u64`] or [`U256::div_rem_u64`] otherwise.
-    fn div(self, rhs: u64) -> U256 {
-        match self.checked_div_u64(rhs) {
-            Some(q) => q,
-            None => panic!("U256 division by zero"),
-        }
-    }
-}
-
-impl Rem for U256 {
-    type Output = U256;
+    Div<u64>::div => |x, rhs| x.checked_div_u64(rhs).expect(DIVISION_BY_ZERO);
     /// Remainder of the floor division.
     ///
     /// # Panics
     /// If `rhs` is zero. Use [`U256::checked_rem`] otherwise.
-    fn rem(self, rhs: U256) -> U256 {
-        match self.checked_rem(rhs) {
-            Some(r) => r,
-            None => panic!("U256 division by zero"),
-        }
-    }
+    Rem<U256>::rem => |x, rhs| x.checked_rem(rhs).expect(DIVISION_BY_ZERO);
 }
+
+/// The panic message of a division by zero.
+const DIVISION_BY_ZERO: &str = "U256 division by zero";
 
 impl fmt::Debug for U256 {
     /// `U256(0x` followed by the 64 hex digits `)`.

@@ -146,10 +146,7 @@ pub fn expected_hashes_per_block(bits: u32) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn h(s: &str) -> U256 {
-        U256::from_be_hex(s).expect("hex")
-    }
+    use crate::consensus::u256::tests::h;
 
     #[test]
     fn target_validity_and_messages() {

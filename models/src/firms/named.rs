@@ -82,7 +82,7 @@ mod population;
 
 pub use population::{named_firm_spec, named_population, named_strategy, NAMED_PUE};
 
-use crate::hardware::catalog_csv::split_csv_line;
+use crate::hardware::catalog_csv::{split_csv_line, split_csv_row};
 use crate::hardware::{Region, RegionError};
 
 /// The table's columns: the header must be exactly these, in this order.
@@ -432,18 +432,8 @@ pub fn parse_named_firms(text: &str) -> Result<Vec<NamedFirm>, NamedFirmError> {
     let (lo, hi) = EFFICIENCY_RANGE_J_PER_TH;
     let mut pending: Vec<Pending> = Vec::new();
     for (line, l) in lines {
-        let fields =
-            split_csv_line(l).map_err(|reason| NamedFirmError::BadLine { line, reason })?;
-        if fields.len() != COLUMNS.len() {
-            return Err(NamedFirmError::BadLine {
-                line,
-                reason: format!(
-                    "{} fields, the header has {} (quote fields that contain commas)",
-                    fields.len(),
-                    COLUMNS.len()
-                ),
-            });
-        }
+        let fields = split_csv_row(l, COLUMNS.len())
+            .map_err(|reason| NamedFirmError::BadLine { line, reason })?;
         let row = Row {
             line,
             fields: &fields,

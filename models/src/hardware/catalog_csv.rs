@@ -59,6 +59,19 @@ pub(crate) fn split_csv_line(s: &str) -> Result<Vec<String>, String> {
     Ok(fields.into_iter().map(|f| f.trim().to_string()).collect())
 }
 
+/// Splits a data line of a table whose header has `columns` fields ([`split_csv_line`]),
+/// refusing a line with another number of fields.
+pub(crate) fn split_csv_row(s: &str, columns: usize) -> Result<Vec<String>, String> {
+    let fields = split_csv_line(s)?;
+    if fields.len() != columns {
+        return Err(format!(
+            "{} fields, the header has {columns} (quote fields that contain commas)",
+            fields.len()
+        ));
+    }
+    Ok(fields)
+}
+
 /// Bounds on what one machine of a catalog row can be: 1e-300 W passed `> 0` and made every
 /// unit of a site's MW infinite.
 /// The least wall power of one machine, W.
@@ -134,17 +147,8 @@ pub(super) fn parse(text: &str) -> Result<Vec<(Option<usize>, AsicModel)>, Catal
     }
     let mut located = Vec::new();
     for (line, l) in lines {
-        let fields = split_csv_line(l).map_err(|reason| CatalogError::BadLine { line, reason })?;
-        if fields.len() != header.len() {
-            return Err(CatalogError::BadLine {
-                line,
-                reason: format!(
-                    "{} fields, the header has {} (quote fields that contain commas)",
-                    fields.len(),
-                    header.len()
-                ),
-            });
-        }
+        let fields = split_csv_row(l, header.len())
+            .map_err(|reason| CatalogError::BadLine { line, reason })?;
         let get = |c: &str| index.get(c).map(|&i| fields[i].as_str()).unwrap_or("");
         let id = get("id")
             .parse::<u16>()

@@ -49,6 +49,7 @@
 use std::fmt;
 
 use super::catalog::{AsicModel, AsicSpec, Catalog};
+use crate::param::check_all;
 
 /// Fitted default improvement rate of the efficiency frontier, fraction per year (see module docs).
 pub const DEFAULT_IMPROVEMENT_RATE_PER_YEAR: f64 = 0.222;
@@ -186,43 +187,43 @@ impl Default for FrontierParams {
 impl FrontierParams {
     /// Checks every parameter's range.
     pub fn validate(&self) -> Result<(), FrontierError> {
-        let check = |name, value: f64, ok: bool, rule| {
-            if value.is_finite() && ok {
-                Ok(())
-            } else {
-                Err(FrontierError::BadParam { name, value, rule })
-            }
-        };
         let r = self.improvement_rate_per_year;
-        check(
-            "improvement_rate_per_year",
-            r,
-            (0.0..1.0).contains(&r),
-            "must be in [0, 1)",
-        )?;
         let q = self.price_per_th_trend_per_year;
-        check(
-            "price_per_th_trend_per_year",
-            q,
-            q > -1.0,
-            "must be finite and > -1",
-        )?;
         let g = self.generation_interval_years;
-        check(
-            "generation_interval_years",
-            g,
-            (0.25..=10.0).contains(&g),
-            "must be in [0.25, 10]",
-        )?;
         let d = self.depreciation_per_year;
-        check(
-            "depreciation_per_year",
-            d,
-            (0.0..1.0).contains(&d),
-            "must be in [0, 1)",
-        )?;
         let s = self.scrap_usd_per_unit;
-        check("scrap_usd_per_unit", s, s >= 0.0, "must be finite and >= 0")
+        check_all([
+            (
+                "improvement_rate_per_year",
+                r,
+                (0.0..1.0).contains(&r),
+                "must be in [0, 1)",
+            ),
+            (
+                "price_per_th_trend_per_year",
+                q,
+                q > -1.0,
+                "must be finite and > -1",
+            ),
+            (
+                "generation_interval_years",
+                g,
+                (0.25..=10.0).contains(&g),
+                "must be in [0.25, 10]",
+            ),
+            (
+                "depreciation_per_year",
+                d,
+                (0.0..1.0).contains(&d),
+                "must be in [0, 1)",
+            ),
+            ("scrap_usd_per_unit", s, s >= 0.0, "must be finite and >= 0"),
+        ])
+        .map_err(|e| FrontierError::BadParam {
+            name: e.param,
+            value: e.value,
+            rule: e.allowed,
+        })
     }
 }
 

@@ -60,6 +60,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::param::check_all;
 use serde::{Deserialize, Serialize};
 
 /// A mining region.
@@ -257,50 +258,46 @@ pub struct RegionProfile {
 impl RegionProfile {
     /// Checks every field's range.
     pub fn validate(&self, region: Region) -> Result<(), RegionError> {
-        let check = |field, value: f64, ok: bool, rule| {
-            if value.is_finite() && ok {
-                Ok(())
-            } else {
-                Err(RegionError::BadProfile {
-                    region,
-                    field,
-                    value,
-                    rule,
-                })
-            }
-        };
         let p = self.energy_price_usd_per_kwh;
-        check("energy_price_usd_per_kwh", p, p > 0.0, "must be > 0")?;
         let a = self.seasonal_amplitude;
-        check(
-            "seasonal_amplitude",
-            a,
-            (0.0..=1.0).contains(&a),
-            "must be in [0, 1]",
-        )?;
         let d = self.seasonal_peak_day;
-        check(
-            "seasonal_peak_day",
-            d,
-            (0.0..366.0).contains(&d),
-            "must be in [0, 366)",
-        )?;
         let c = self.carbon_intensity_t_per_mwh;
-        check("carbon_intensity_t_per_mwh", c, c >= 0.0, "must be >= 0")?;
         let ai = self.ai_suitability;
-        check(
-            "ai_suitability",
-            ai,
-            (0.0..=1.0).contains(&ai),
-            "must be in [0, 1]",
-        )?;
         let s = self.hashrate_share_2026;
-        check(
-            "hashrate_share_2026",
-            s,
-            (0.0..=1.0).contains(&s),
-            "must be in [0, 1]",
-        )
+        check_all([
+            ("energy_price_usd_per_kwh", p, p > 0.0, "must be > 0"),
+            (
+                "seasonal_amplitude",
+                a,
+                (0.0..=1.0).contains(&a),
+                "must be in [0, 1]",
+            ),
+            (
+                "seasonal_peak_day",
+                d,
+                (0.0..366.0).contains(&d),
+                "must be in [0, 366)",
+            ),
+            ("carbon_intensity_t_per_mwh", c, c >= 0.0, "must be >= 0"),
+            (
+                "ai_suitability",
+                ai,
+                (0.0..=1.0).contains(&ai),
+                "must be in [0, 1]",
+            ),
+            (
+                "hashrate_share_2026",
+                s,
+                (0.0..=1.0).contains(&s),
+                "must be in [0, 1]",
+            ),
+        ])
+        .map_err(|e| RegionError::BadProfile {
+            region,
+            field: e.param,
+            value: e.value,
+            rule: e.allowed,
+        })
     }
 
     /// Seasonal price factor `exp(A cos(2 pi (day - d_peak) / 365.25))` on `day_of_year`.

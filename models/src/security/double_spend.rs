@@ -161,9 +161,11 @@ pub fn nakamoto_attacker_success(
     attacker_share: f64,
     confirmations: u32,
 ) -> Result<f64, DoubleSpendError> {
-    validate_share(attacker_share)?;
-    Ok(trivial_probability(attacker_share, confirmations)
-        .unwrap_or_else(|| nakamoto_sum(attacker_share, confirmations)))
+    attacker_success_probability(
+        DoubleSpendModel::NakamotoPoisson,
+        attacker_share,
+        confirmations,
+    )
 }
 
 /// Rosenfeld's exact probability `P_R(q, n)` (= `I_{4pq}(n, 1/2)`) that an attacker with
@@ -177,9 +179,11 @@ pub fn rosenfeld_attacker_success(
     attacker_share: f64,
     confirmations: u32,
 ) -> Result<f64, DoubleSpendError> {
-    validate_share(attacker_share)?;
-    Ok(trivial_probability(attacker_share, confirmations)
-        .unwrap_or_else(|| rosenfeld_sum(attacker_share, confirmations)))
+    attacker_success_probability(
+        DoubleSpendModel::RosenfeldExact,
+        attacker_share,
+        confirmations,
+    )
 }
 
 /// [`nakamoto_attacker_success`] or [`rosenfeld_attacker_success`], by `model`.
@@ -191,14 +195,13 @@ pub fn attacker_success_probability(
     attacker_share: f64,
     confirmations: u32,
 ) -> Result<f64, DoubleSpendError> {
-    match model {
-        DoubleSpendModel::NakamotoPoisson => {
-            nakamoto_attacker_success(attacker_share, confirmations)
-        }
-        DoubleSpendModel::RosenfeldExact => {
-            rosenfeld_attacker_success(attacker_share, confirmations)
-        }
-    }
+    validate_share(attacker_share)?;
+    let sum = match model {
+        DoubleSpendModel::NakamotoPoisson => nakamoto_sum,
+        DoubleSpendModel::RosenfeldExact => rosenfeld_sum,
+    };
+    Ok(trivial_probability(attacker_share, confirmations)
+        .unwrap_or_else(|| sum(attacker_share, confirmations)))
 }
 
 /// The smallest number of confirmations `z` with `P(q, z) < max_risk` (strictly, as in the

@@ -97,103 +97,82 @@ impl<R, F: Fn(&R) -> i64 + Send + Sync> Encoder<R> for Time<F> {
     }
 }
 
+/// The [`Encoder`] of a column buffered in an Arrow builder: `buffer` makes the builder for a
+/// capacity, `append` adds the value that the fill function `self.0` reads, and the builder's
+/// own `finish` makes the array.
+macro_rules! builder_encoder {
+    (
+        $enc:ty where [$($bounds:tt)*] => $buf:ty {
+            data_type: $data_type:expr,
+            buffer: |$capacity:pat_param| $buffer:expr,
+            append: $append:ident $(,)?
+        }
+    ) => {
+        impl<R, $($bounds)*> Encoder<R> for $enc {
+            type Buf = $buf;
+
+            fn data_type(&self) -> DataType {
+                $data_type
+            }
+
+            fn buffer(&self, $capacity: usize) -> Self::Buf {
+                $buffer
+            }
+
+            #[inline(always)]
+            fn push(&self, buf: &mut Self::Buf, r: &R) {
+                buf.$append((self.0)(r));
+            }
+
+            fn finish(&self, buf: &mut Self::Buf, _: usize) -> ArrayRef {
+                Arc::new(buf.finish())
+            }
+        }
+    };
+}
+
 /// A nullable primitive column.
 pub struct OptPrim<A, F>(F, PhantomData<fn() -> A>);
 
-impl<R, A, F> Encoder<R> for OptPrim<A, F>
-where
-    A: ArrowPrimitiveType,
-    F: Fn(&R) -> Option<A::Native> + Send + Sync,
-{
-    type Buf = PrimitiveBuilder<A>;
-
-    fn data_type(&self) -> DataType {
-        A::DATA_TYPE
-    }
-
-    fn buffer(&self, capacity: usize) -> Self::Buf {
-        PrimitiveBuilder::with_capacity(capacity)
-    }
-
-    #[inline(always)]
-    fn push(&self, buf: &mut Self::Buf, r: &R) {
-        buf.append_option((self.0)(r));
-    }
-
-    fn finish(&self, buf: &mut Self::Buf, _: usize) -> ArrayRef {
-        Arc::new(buf.finish())
+builder_encoder! {
+    OptPrim<A, F> where [A: ArrowPrimitiveType, F: Fn(&R) -> Option<A::Native> + Send + Sync]
+        => PrimitiveBuilder<A> {
+        data_type: A::DATA_TYPE,
+        buffer: |capacity| PrimitiveBuilder::with_capacity(capacity),
+        append: append_option,
     }
 }
 
 /// A `Boolean` column.
 pub struct Bool<F>(F);
 
-impl<R, F: Fn(&R) -> bool + Send + Sync> Encoder<R> for Bool<F> {
-    type Buf = BooleanBuilder;
-
-    fn data_type(&self) -> DataType {
-        DataType::Boolean
-    }
-
-    fn buffer(&self, capacity: usize) -> Self::Buf {
-        BooleanBuilder::with_capacity(capacity)
-    }
-
-    #[inline(always)]
-    fn push(&self, buf: &mut Self::Buf, r: &R) {
-        buf.append_value((self.0)(r));
-    }
-
-    fn finish(&self, buf: &mut Self::Buf, _: usize) -> ArrayRef {
-        Arc::new(buf.finish())
+builder_encoder! {
+    Bool<F> where [F: Fn(&R) -> bool + Send + Sync] => BooleanBuilder {
+        data_type: DataType::Boolean,
+        buffer: |capacity| BooleanBuilder::with_capacity(capacity),
+        append: append_value,
     }
 }
 
 /// A `Utf8` column.
 pub struct Text<F>(F);
 
-impl<R, F: for<'a> Fn(&'a R) -> &'a str + Send + Sync> Encoder<R> for Text<F> {
-    type Buf = StringBuilder;
-
-    fn data_type(&self) -> DataType {
-        DataType::Utf8
-    }
-
-    fn buffer(&self, _: usize) -> Self::Buf {
-        StringBuilder::new()
-    }
-
-    #[inline(always)]
-    fn push(&self, buf: &mut Self::Buf, r: &R) {
-        buf.append_value((self.0)(r));
-    }
-
-    fn finish(&self, buf: &mut Self::Buf, _: usize) -> ArrayRef {
-        Arc::new(buf.finish())
+builder_encoder! {
+    Text<F> where [F: for<'a> Fn(&'a R) -> &'a str + Send + Sync] => StringBuilder {
+        data_type: DataType::Utf8,
+        buffer: |_| StringBuilder::new(),
+        append: append_value,
     }
 }
 
 /// A nullable `Utf8` column.
 pub struct OptText<F>(F);
 
-impl<R, F: for<'a> Fn(&'a R) -> Option<&'a str> + Send + Sync> Encoder<R> for OptText<F> {
-    type Buf = StringBuilder;
-
-    fn data_type(&self) -> DataType {
-        DataType::Utf8
-    }
-
-    fn buffer(&self, _: usize) -> Self::Buf {
-        StringBuilder::new()
-    }
-
-    #[inline(always)]
-    fn push(&self, buf: &mut Self::Buf, r: &R) {
-        buf.append_option((self.0)(r));
-    }
-
-    fn finish(&self, buf: &mut Self::Buf, _: usize) -> ArrayRef {
-        Arc::new(buf.finish())
+builder_encoder! {
+    OptText<F> where [F: for<'a> Fn(&'a R) -> Option<&'a str> + Send + Sync] => StringBuilder {
+        data_type: DataType::Utf8,
+        buffer: |_| StringBuilder::new(),
+        append: append_option,
     }
 }
 
@@ -287,10 +266,11 @@ impl<R> Default for Columns<R> {
     }
 }
 
-/// The builder methods of primitive columns, one per Rust and Arrow type: `method: rust type =>
-/// Arrow type, "name in the docs"`.
-macro_rules! primitive_columns {
-    ($($method:ident: $t:ty => $arrow:ident, $label:literal;)*) => {$(
+/// The builder methods of columns whose encoder holds only the fill function (and, for a
+/// primitive column, its Arrow type): `method: Rust type => encoder(Arrow type), "name in the
+/// docs"`.
+macro_rules! column_methods {
+    ($($method:ident: $t:ty => $enc:ident$(($arrow:ident))?, $label:literal;)*) => {$(
         #[doc = concat!("Appends a `", $label, "` column.")]
         pub fn $method<F: Fn(&R) -> $t + Send + Sync>(
             self,
@@ -298,15 +278,16 @@ macro_rules! primitive_columns {
             unit: &'static str,
             description: impl Into<Cow<'static, str>>,
             f: F,
-        ) -> Columns<R, (L, Column<Prim<$arrow, F>>)> {
-            self.add((name, unit, description.into()), None, Prim(f, PhantomData))
+        ) -> Columns<R, (L, Column<$enc<$($arrow,)? F>>)> {
+            let encoder = $enc(f $(, PhantomData::<fn() -> $arrow>)?);
+            self.add((name, unit, description.into()), None, encoder)
         }
     )*};
 }
 
-/// The builder methods of nullable primitive columns, as [`primitive_columns`].
-macro_rules! nullable_primitive_columns {
-    ($($method:ident: $t:ty => $arrow:ident, $label:literal;)*) => {$(
+/// The builder methods of nullable columns, as [`column_methods`].
+macro_rules! nullable_column_methods {
+    ($($method:ident: $t:ty => $enc:ident$(($arrow:ident))?, $label:literal;)*) => {$(
         #[doc = concat!("Appends a nullable `", $label, "` column, null when `null_when`.")]
         pub fn $method<F: Fn(&R) -> Option<$t> + Send + Sync>(
             self,
@@ -315,9 +296,9 @@ macro_rules! nullable_primitive_columns {
             description: impl Into<Cow<'static, str>>,
             null_when: NullWhen,
             f: F,
-        ) -> Columns<R, (L, Column<OptPrim<$arrow, F>>)> {
-            let doc = (name, unit, description.into());
-            self.add(doc, Some(null_when), OptPrim(f, PhantomData))
+        ) -> Columns<R, (L, Column<$enc<$($arrow,)? F>>)> {
+            let encoder = $enc(f $(, PhantomData::<fn() -> $arrow>)?);
+            self.add((name, unit, description.into()), Some(null_when), encoder)
         }
     )*};
 }
@@ -342,11 +323,13 @@ impl<R, L: List<R>> Columns<R, L> {
         }
     }
 
-    primitive_columns! {
-        u32: u32 => UInt32Type, "UInt32";
-        u64: u64 => UInt64Type, "UInt64";
-        i64: i64 => Int64Type, "Int64";
-        f64: f64 => Float64Type, "Float64";
+    column_methods! {
+        u32: u32 => Prim(UInt32Type), "UInt32";
+        u64: u64 => Prim(UInt64Type), "UInt64";
+        i64: i64 => Prim(Int64Type), "Int64";
+        f64: f64 => Prim(Float64Type), "Float64";
+        bool: bool => Bool, "Boolean";
+        text: &str => Text, "Utf8";
     }
 
     /// Appends a timestamp column (unit [`UNIT_UNIX_TIME_UTC`]) filled with unix seconds.
@@ -360,44 +343,10 @@ impl<R, L: List<R>> Columns<R, L> {
         self.add(doc, None, Time(f))
     }
 
-    /// Appends a `Boolean` column.
-    pub fn bool<F: Fn(&R) -> bool + Send + Sync>(
-        self,
-        name: &'static str,
-        unit: &'static str,
-        description: impl Into<Cow<'static, str>>,
-        f: F,
-    ) -> Columns<R, (L, Column<Bool<F>>)> {
-        self.add((name, unit, description.into()), None, Bool(f))
-    }
-
-    /// Appends a `Utf8` column.
-    pub fn text<F: for<'a> Fn(&'a R) -> &'a str + Send + Sync>(
-        self,
-        name: &'static str,
-        unit: &'static str,
-        description: impl Into<Cow<'static, str>>,
-        f: F,
-    ) -> Columns<R, (L, Column<Text<F>>)> {
-        self.add((name, unit, description.into()), None, Text(f))
-    }
-
-    nullable_primitive_columns! {
-        opt_u32: u32 => UInt32Type, "UInt32";
-        opt_f64: f64 => Float64Type, "Float64";
-    }
-
-    /// Appends a nullable `Utf8` column, null when `null_when`.
-    pub fn opt_text<F: for<'a> Fn(&'a R) -> Option<&'a str> + Send + Sync>(
-        self,
-        name: &'static str,
-        unit: &'static str,
-        description: impl Into<Cow<'static, str>>,
-        null_when: NullWhen,
-        f: F,
-    ) -> Columns<R, (L, Column<OptText<F>>)> {
-        let doc = (name, unit, description.into());
-        self.add(doc, Some(null_when), OptText(f))
+    nullable_column_methods! {
+        opt_u32: u32 => OptPrim(UInt32Type), "UInt32";
+        opt_f64: f64 => OptPrim(Float64Type), "Float64";
+        opt_text: &str => OptText, "Utf8";
     }
 
     /// `more(self)`: appends the columns that `more` appends (a list shared by tables).

@@ -11,7 +11,7 @@ use super::paths::{self, KeyType};
 use super::raw::{DesignKind, RawAxis, RawSweep};
 use super::{replicate_seed, sobol, Axis, Sweep, SweepError, ID_COLUMNS, MAX_RUNS, MAX_SOBOL_N};
 use crate::engine::SimulationBuilder;
-use crate::scenario::{folder_name, Scenario, NAME_ALLOWED};
+use crate::scenario::{folder_name, FileError, Scenario, NAME_ALLOWED};
 
 mod axis;
 use axis::validate_axis;
@@ -27,12 +27,12 @@ impl Cx<'_> {
         value: impl ToString,
         allowed: impl Into<String>,
     ) -> SweepError {
-        SweepError::Invalid {
+        SweepError::File(FileError::Invalid {
             file: self.file.to_path_buf(),
             key: key.into(),
             value: value.to_string(),
             allowed: allowed.into(),
-        }
+        })
     }
 }
 
