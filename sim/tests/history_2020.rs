@@ -1,4 +1,4 @@
-//! History 2020-2025: the shipped `scenarios/history-2020.toml` starts from the real chain of
+//! History 2020-2026: the shipped `scenarios/history-2020.toml` starts from the real chain of
 //! 2020-01-01, replays the real daily BTC price, and lets the hashrate emerge from a generated
 //! early-2020 fleet whose firms buy, refresh and expand machines every month (no AI market,
 //! the 2021 China ban as a shock). The simulated network must grow through 2020-2025; the
@@ -32,7 +32,11 @@ use hashshift::calendar::{civil_from_days, parse_utc};
 const START_EPOCH: u64 = 302;
 
 /// Per calendar year (of the real retarget): the largest allowed median and worst absolute
-/// relative error of the simulated difficulty. Seeds 1-3 gave (median %, worst %):
+/// relative error of the simulated difficulty. Seeds 1-3 gave (median %, worst %), with the
+/// supply of issue 29 (cheap-energy tail, idle fixed costs, factories of limited output,
+/// per-firm beliefs, second-hand-only private firms) and the replay to 2026-05-23:
+/// 2020 17-19 / 31-35, 2021 12-17 / 36-41, 2022 4-9 / 10-16, 2023 21-22 / 35-39,
+/// 2024 32-36 / 44-45, 2025 22 / 28-31, 2026 (to May) 7-8 / 13-20; before them:
 /// 2020 15-16 / 31-34, 2021 18-20 / 35-40, 2022 3-5 / 12-16, 2023 25-28 / 35-40,
 /// 2024 26-29 / 42-45, 2025 9-12 / 18-22 (while a build-out waited for every order in
 /// transit at its site: 2020 12-16 / 31-34, 2021 19-22 / 35-43, 2022 2-8 / 19-24, 2023 32-33
@@ -44,25 +48,27 @@ const START_EPOCH: u64 = 302;
 /// 2020 12-16 / 43-47, 2021 21-23 / 42-43, 2022 27-33 / 45, 2023 42-46 / 51-52, 2024 32-35 /
 /// 57-59, 2025 25-28 / 30-33).
 /// REGRESSION BOUNDS: about 10 points above the worst seed.
-const YEAR_BOUNDS: [(i64, f64, f64); 6] = [
-    (2020, 0.27, 0.45),
+const YEAR_BOUNDS: [(i64, f64, f64); 7] = [
+    (2020, 0.29, 0.45),
     (2021, 0.31, 0.51),
-    (2022, 0.16, 0.26),
+    (2022, 0.19, 0.26),
     (2023, 0.38, 0.50),
-    (2024, 0.40, 0.55),
-    (2025, 0.23, 0.32),
+    (2024, 0.46, 0.55),
+    (2025, 0.33, 0.41),
+    (2026, 0.18, 0.30),
 ];
 /// Smallest allowed growth of the simulated hashrate, last week of 2025 over the first week
-/// of 2020 (seeds 1-3: 10.3-10.8; 8.4-8.9 while a build-out waited for every order in
+/// of 2020 (seeds 1-3: 9.2-9.6 with the supply of issue 29; before it 10.3-10.8; 8.4-8.9 while a build-out waited for every order in
 /// transit at its site; 8.1-8.2 with new machines at list price; 8.1-8.5 with the greenfield
 /// lead time for relocated machines too; before banned sites relocated 4.9-5.2; real: 9.5).
 /// REGRESSION BOUND.
-const MIN_GROWTH: f64 = 9.0;
-/// Smallest allowed simulated / real hashrate in the last week of 2025 (seeds 1-3: 0.95-1.00;
+const MIN_GROWTH: f64 = 8.5;
+/// Smallest allowed simulated / real hashrate in the last week of 2025 (seeds 1-3: 0.84-0.88
+/// with the supply of issue 29; before it 0.95-1.00;
 /// 0.77-0.82 while a build-out waited for every order in transit at its site; 0.73-0.75 with
 /// new machines at list price; 0.74-0.78 with the greenfield lead time for relocated machines
 /// too; before banned sites relocated 0.45-0.48). REGRESSION BOUND.
-const MIN_END_RATIO: f64 = 0.85;
+const MIN_END_RATIO: f64 = 0.75;
 /// Epochs set by the retargets around the real China-ban cuts (-27.94% setting epoch 342).
 const BAN_EPOCHS: std::ops::RangeInclusive<u64> = 340..=343;
 /// The largest of those simulated cuts must be at least this, percent (seeds 1-3: -38.2%,
@@ -136,8 +142,8 @@ fn history_2020_grows_and_tracks_difficulty_within_regression_bounds() {
         return;
     };
     assert!(
-        sc.end_unix >= parse_utc("2026-01-01").unwrap(),
-        "the scenario must run through 2025"
+        sc.end_unix >= parse_utc("2026-05-24").unwrap(),
+        "the scenario must run through 2026-05-23, the last day of btc_daily.csv"
     );
     let days = real_days(&dir);
     let real = real_epochs(&dir, &days);
@@ -204,8 +210,11 @@ fn history_2020_grows_and_tracks_difficulty_within_regression_bounds() {
             .max_by(|a, b| a.1.abs().total_cmp(&b.1.abs()))
             .unwrap();
         let mean = errs.iter().map(|e| e.1).sum::<f64>() / errs.len() as f64;
-        let (a, b) = (format!("{year}-12-25"), format!("{year}-12-31"));
-        let (ya, yb) = (format!("{year}-01-01"), format!("{year}-12-31"));
+        // The replay ends with btc_daily.csv on 2026-05-23: 2026's "year end" is its last week.
+        let last = if year == 2026 { "05-23" } else { "12-31" };
+        let first = if year == 2026 { "05-17" } else { "12-25" };
+        let (a, b) = (format!("{year}-{first}"), format!("{year}-{last}"));
+        let (ya, yb) = (format!("{year}-01-01"), format!("{year}-{last}"));
         let (s_end, r_end) = (mean_between(sim(), &a, &b), mean_between(realh(), &a, &b));
         let (s_mean, r_mean) = (
             mean_between(sim(), &ya, &yb),
@@ -233,11 +242,13 @@ fn history_2020_grows_and_tracks_difficulty_within_regression_bounds() {
         real_end / real_start
     );
 
-    // 1. Every year 2020-2025 has its retargets compared (about 26 a year).
+    // 1. Every year 2020-2025 has its retargets compared (about 26 a year), and 2026 to May
+    //    (10).
     let years: Vec<i64> = table.iter().map(|t| t.0).collect();
-    assert_eq!(years, vec![2020, 2021, 2022, 2023, 2024, 2025]);
+    assert_eq!(years, vec![2020, 2021, 2022, 2023, 2024, 2025, 2026]);
     for &(year, n, _, _) in &table {
-        assert!(n >= 20, "{year}: only {n} retargets compared");
+        let least = if year == 2026 { 9 } else { 20 };
+        assert!(n >= least, "{year}: only {n} retargets compared");
     }
 
     // 2. The network grows: by at least MIN_GROWTH over 2020-2025 (real: 9.5x), year on year
