@@ -491,6 +491,17 @@ impl Simulation {
             self.retarget(height, time_unix, per_block_bits, recorder)?;
         } else if let Some(bits) = per_block_bits {
             self.set_bits(bits);
+            if self.economy.difficulty_moved(self.difficulty) {
+                // The fleet re-decides within the day. The finished block used up its work,
+                // so the new hashrate applies from now without booking.
+                let subsidy = consensus::block_subsidy(height + 1);
+                if let Some(h) = self
+                    .economy
+                    .on_difficulty(time_unix, self.difficulty, subsidy)
+                {
+                    self.hashrate = h;
+                }
+            }
         }
         self.height += 1;
         self.draw_work();
