@@ -27,8 +27,9 @@ Sections and their definitions:
     before its end); the p90/p10 of the firms' fleet efficiency (J/TH, firms with running
     machines at their last row of the year) in the worst year; the largest month of ASIC
     orders as a share of the network hashrate then.
- 4. daa (`daa-comparison` under ASERT): days with a mean block interval above 15 minutes in
-    the 60 days after the loss.
+ 4. daa (`daa-comparison` under ASERT, seed 1; `daa-comparison-fleet` under each rule with
+    `difficulty.reaction` daily and intraday, seeds 1..N): days with a mean block interval
+    above 15 minutes (or no block) in the 60 days after the loss, 2026-07-01..08-29.
 """
 
 import argparse
@@ -46,13 +47,14 @@ REF = ROOT.parent / "shared" / "reference"
 FIT = (2020, 2022)
 
 
-def run(binary, scenario, out, seed, *sets):
+def run(binary, scenario, out, seed, *sets, tag=""):
+    name = f"{scenario}{tag}-{seed}"
     args = [binary, "run", str(ROOT / "scenarios" / f"{scenario}.toml"), "--out", str(out),
-            "--quiet", "--seed", str(seed), "--set", f"name=\"{scenario}-{seed}\""]
+            "--quiet", "--seed", str(seed), "--set", f"name=\"{name}\""]
     for s in sets:
         args += ["--set", s]
     subprocess.run(args, check=True)
-    return out / f"{scenario}-{seed}"
+    return out / name
 
 
 def table(run_dir, name, columns=None):
@@ -193,12 +195,35 @@ def baseline(binary, out, seeds):
           f"lowest spread {min(r[4] for r in rows):.2f}")
 
 
-def daa(binary, out):
+def slow_days(run_dir):
+    """Days with a mean block interval above 15 minutes (a day without a block counts), and
+    the days counted, in the 60 days from the loss (2026-07-01..08-29)."""
+    after = daily(run_dir).loc["2026-07-01":"2026-08-29"]
+    slow = (after["mean_interval_s"] > 900) | (after["blocks"] == 0)
+    return int(slow.sum()), len(after)
+
+
+def daa(binary, out, seeds):
     print("\n## 4. daa-comparison under ASERT: days with a mean interval above 15 minutes, "
           "60 days after the loss")
-    d = daily(run(binary, "daa-comparison", out, 1, 'difficulty.rule="asert"'))
-    after = d.loc["2026-07-01":"2026-08-29"]
-    print(f"{int((after['mean_interval_s'] > 900).sum())} of {len(after)} days")
+    slow, n = slow_days(run(binary, "daa-comparison", out, 1, 'difficulty.rule="asert"'))
+    print(f"exogenous path (no fleet), seed 1: {slow} of {n} days")
+    print(f"\ndaa-comparison-fleet (the 2026 fleet, no firms, 40 % of every region's capacity "
+          f"banned on 2026-07-01), seeds 1..{seeds}: slow days per seed (total of "
+          f"{seeds} x 60 days)")
+    print("| rule | daily decisions | intra-day decisions |")
+    print("|---|---|---|")
+    for rule in ("bitcoin", "asert", "lwma"):
+        cells = []
+        for reaction in ("daily", "intraday"):
+            counts = [slow_days(run(binary, "daa-comparison-fleet", out, s,
+                                    f'difficulty.rule="{rule}"',
+                                    f'difficulty.reaction="{reaction}"',
+                                    tag=f"-{rule}-{reaction}"))[0]
+                      for s in range(1, seeds + 1)]
+            cells.append(f"{' / '.join(map(str, counts))} ({sum(counts)})")
+        print(f"| {rule} | {cells[0]} | {cells[1]} |")
+    print("(bitcoin: the reaction setting has no effect, the difficulty moves only at retargets)")
 
 
 def main():
@@ -221,7 +246,7 @@ def main():
         if "baseline" in only:
             baseline(a.bin, out, a.baseline_seeds)
         if "daa" in only:
-            daa(a.bin, out)
+            daa(a.bin, out, a.seeds)
 
 
 if __name__ == "__main__":

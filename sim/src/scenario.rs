@@ -33,7 +33,7 @@ pub use agents::AgentsSpec;
 pub use economy::{EconomySpec, FeeSpec, NetworkSpec, PriceSpec, Shock};
 pub use error::{FileError, ScenarioError};
 use raw::{HashrateKind, OutputKeys, RawOutput, RawScenario, ScenarioKeys};
-pub use security::{DifficultyRule, DifficultySpec, SecuritySpec};
+pub use security::{DifficultyRule, DifficultySpec, Reaction, SecuritySpec};
 
 /// The chain at the start of a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,6 +2,9 @@
 //!
 //! * `daa-comparison`: after a sudden 40 % hashrate loss ASERT and LWMA keep daily mean block
 //!   intervals much closer to 600 s than Bitcoin's 2016-block retarget (several seeds).
+//! * `daa-comparison-fleet`: under ASERT the fleet switches idle machines on within the day as
+//!   the difficulty falls (`difficulty.reaction = "intraday"`), not at the next midnight;
+//!   under Bitcoin's rule the reaction setting changes nothing.
 //! * A `difficulty_rule` shock switches rules at its height.
 //! * The halving study (fixed fleet): the overhang and the block-interval stretch rise after
 //!   the halving and fall after the retarget.
@@ -14,7 +17,7 @@ use crate::common;
 use std::path::Path;
 
 use common::run;
-use hashshift::record::{DayRecord, MemoryRecorder};
+use hashshift::record::{BlockRecord, DayRecord, MemoryRecorder};
 use hashshift::scenario::Scenario;
 use hashshift_models::security::rosenfeld_attacker_success;
 
@@ -70,6 +73,95 @@ fn asert_and_lwma_keep_intervals_closer_to_600s_after_a_sudden_loss() {
             "seed {seed}: {asert_slow}, {lwma_slow}"
         );
     }
+}
+
+/// 2026-07-01T00:00:00Z, the loss of daa-comparison(-fleet).
+const LOSS: i64 = 1_782_864_000;
+
+fn daa_fleet(rule: &str, reaction: &str, seed: u64) -> MemoryRecorder {
+    let sc = common::shipped(
+        "daa-comparison-fleet",
+        &[
+            &format!("difficulty.rule={rule}"),
+            &format!("difficulty.reaction={reaction}"),
+        ],
+    );
+    run(&sc, seed)
+}
+
+/// The pairs of consecutive blocks of the same day whose hashrates differ, leaving out each
+/// epoch's first block (the fleet re-decides at every epoch end): a pass within the day.
+fn changes_within_days(rec: &MemoryRecorder) -> impl Iterator<Item = (&BlockRecord, &BlockRecord)> {
+    rec.blocks
+        .windows(2)
+        .filter(|w| w[1].time_unix / 86_400 == w[0].time_unix / 86_400)
+        .filter(|w| w[1].height % 2016 != 0 && w[1].hashrate_hs != w[0].hashrate_hs)
+        .map(|w| (&w[0], &w[1]))
+}
+
+#[test]
+fn under_asert_idle_machines_switch_on_within_the_day_after_the_loss() {
+    for seed in [1, 2] {
+        let intraday = daa_fleet("asert", "intraday", seed);
+        let daily = daa_fleet("asert", "daily", seed);
+        // The loss: 40 % of the capacity goes offline at midnight 2026-07-01.
+        let day = |rec: &MemoryRecorder, at: i64| {
+            *rec.days.iter().find(|d| d.date_unix == at).expect("day")
+        };
+        let (before, first) = (day(&daily, LOSS - 86_400), day(&daily, LOSS));
+        assert!(
+            first.offline_ehs.unwrap() > 0.3 * before.hashrate_ehs,
+            "seed {seed}: {:?} EH/s offline",
+            first.offline_ehs
+        );
+        // Midnight decisions only: the hashrate never changes within a day (but at epoch
+        // ends).
+        assert_eq!(changes_within_days(&daily).count(), 0, "seed {seed}");
+        // Intra-day: ASERT lowers the difficulty block by block as blocks come slow; once it
+        // has moved by more than the 5 % hysteresis since the last pass, the idle machines that
+        // now pay switch on there and then, within the first days after the loss.
+        let (prev, rise) = changes_within_days(&intraday)
+            .find(|(a, b)| b.time_unix >= LOSS && b.hashrate_hs > a.hashrate_hs)
+            .unwrap_or_else(|| panic!("seed {seed}: no rise within a day after the loss"));
+        assert!(
+            rise.time_unix < LOSS + 5 * 86_400,
+            "seed {seed}: {}",
+            rise.time_unix
+        );
+        assert!(rise.difficulty < prev.difficulty, "seed {seed}");
+        // The daily fleet waits for the next midnight: at that moment it runs less.
+        let daily_then = daily
+            .blocks
+            .iter()
+            .rev()
+            .find(|b| b.time_unix <= rise.time_unix)
+            .expect("a block");
+        assert!(
+            rise.hashrate_hs > daily_then.hashrate_hs,
+            "seed {seed}: {} vs {} H/s",
+            rise.hashrate_hs,
+            daily_then.hashrate_hs
+        );
+    }
+}
+
+#[test]
+fn under_bitcoins_rule_the_reaction_setting_changes_nothing() {
+    let intraday = daa_fleet("bitcoin", "intraday", 1);
+    let daily = daa_fleet("bitcoin", "daily", 1);
+    // Bit for bit (Debug prints every float exactly, NaN included).
+    assert_eq!(format!("{:?}", intraday.days), format!("{:?}", daily.days));
+    assert_eq!(
+        format!("{:?}", intraday.blocks),
+        format!("{:?}", daily.blocks)
+    );
+    assert_eq!(
+        format!("{:?}", intraday.epochs),
+        format!("{:?}", daily.epochs)
+    );
+    // And the fleet did move with the loss and the retarget after it.
+    assert!(daily.days.iter().any(|d| d.offline_ehs.unwrap() > 0.0));
+    assert!(daily.epochs.iter().any(|e| e.difficulty_change_pct < -20.0));
 }
 
 #[test]

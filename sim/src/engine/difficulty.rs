@@ -184,7 +184,11 @@ mod tests {
     const BITS: u32 = 0x1702_068f;
 
     fn spec(initial: DifficultyRule, switches: Vec<(u64, DifficultyRule)>) -> DifficultySpec {
-        DifficultySpec { initial, switches }
+        DifficultySpec {
+            initial,
+            switches,
+            reaction: crate::scenario::Reaction::Intraday,
+        }
     }
 
     #[test]

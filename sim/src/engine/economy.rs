@@ -33,6 +33,28 @@
 //! recomputed at every retarget (and the fleet re-decides), but not at a halving block: the
 //! next midnight picks the new subsidy up.
 //!
+//! # Within the day
+//!
+//! Under a per-block difficulty rule (ASERT, LWMA) with `difficulty.reaction = "intraday"` (the
+//! default), the fleet also re-decides after any block whose successor's difficulty lies
+//! outside `[D (1 - h), D (1 + h)]`, `D` the difficulty of the last operation pass and `h` the
+//! fleet's hysteresis (`network.hysteresis`): the hashprice is recomputed at the new difficulty
+//! and the pass runs ([`Economy::on_difficulty`]); the engine compares the difficulty with the
+//! band ([`Economy::difficulty_moved`]) once per block, and only under a per-block rule. Under
+//! Bitcoin's rule the difficulty moves only at epoch ends, where the fleet re-decides anyway,
+//! so nothing changes there. The pass is deterministic and draws nothing.
+//!
+//! What a miner knows when it switches, within the day as at midnight: the difficulty of the
+//! next block (exact: it is in the chain), the subsidy of the next block, the day's BTC price
+//! and mean fee, and the day's energy price at its site. ASSUMPTION: the BTC price, fees and
+//! energy prices move once a day in the model, so only the difficulty moves within it; a
+//! miner switches at once (no ramp, no cost), curtailment taking minutes in practice.
+//! ASSUMPTION: moves smaller than the band wait for the next midnight or the next move past it,
+//! although they may flip machines already near their threshold: the band is the one the
+//! machines' own rule uses, so a pass is due once the hashprice has moved by about the band's
+//! width (hashprice is proportional to `1 / D` at a fixed price and fees). With
+//! `difficulty.reaction = "daily"` the fleet re-decides only at midnights and epoch ends.
+//!
 //! Calibration (fleet runs): the population is generated on its own stream, operated once at
 //! the start conditions without shocks, and scaled so that its running hashrate equals
 //! `network.target_ehs` exactly (see `hashshift_models::mining::population`); shocks due at the
@@ -58,7 +80,7 @@ use super::agents::Agents;
 use super::clock::{day_of_year, year_fraction};
 use super::outbox::Outbox;
 use crate::record::{DayRecord, EventKind, RegionDayRecord};
-use crate::scenario::{SecuritySpec, Shock};
+use crate::scenario::{Reaction, SecuritySpec, Shock};
 
 /// 2^32, the expected hashes per block at difficulty 1.
 const TWO_POW_32: f64 = 4_294_967_296.0;
@@ -91,6 +113,12 @@ pub(crate) struct Economy {
     security: SecuritySpec,
     /// Reused buffers of the security metrics.
     security_scratch: security::Scratch,
+    /// Whether the fleet re-decides within the day when the difficulty moves.
+    intraday: bool,
+    /// The difficulties within which no intra-day pass is due, `(low, high)` (inclusive):
+    /// the last pass's difficulty times `1 -/+ hysteresis`; everything without a fleet or
+    /// with daily reactions.
+    reaction_band: (f64, f64),
 }
 
 impl Economy {
@@ -111,18 +139,51 @@ impl Economy {
         self.fleet.as_ref().map(FleetState::hashrate_hs)
     }
 
-    /// The fleet's operation pass under the market now.
+    /// The fleet's operation pass under the market now; the reaction band follows.
     fn operate(&mut self) {
         let with_firms = self.agents.is_some();
         if let Some(fs) = self.fleet.as_mut() {
             let m = &self.market;
             fs.operate(m.conditions(fs.hysteresis()), m.difficulty, with_firms);
         }
+        self.set_reaction_band();
     }
 
-    /// Re-decides which machines run at a new difficulty (retargets). Returns the new
-    /// running hashrate, H/s, for fleet runs.
-    pub fn on_retarget(&mut self, now_unix: i64, difficulty: f64, subsidy_sat: u64) -> Option<f64> {
+    /// Sets when the fleet reacts to a difficulty move within the day (see the module docs).
+    pub fn set_reaction(&mut self, reaction: Reaction) {
+        self.intraday = reaction == Reaction::Intraday;
+        self.set_reaction_band();
+    }
+
+    /// The band around the last pass's difficulty within which no intra-day pass is due.
+    fn set_reaction_band(&mut self) {
+        self.reaction_band = match &self.fleet {
+            Some(fs) if self.intraday => {
+                let (d, h) = (self.market.difficulty, fs.hysteresis());
+                (d * (1.0 - h), d * (1.0 + h))
+            }
+            _ => (f64::NEG_INFINITY, f64::INFINITY),
+        };
+    }
+
+    /// Whether `difficulty` has moved past the reaction band since the last pass: the fleet
+    /// then re-decides ([`Economy::on_difficulty`]). Called once per block under a per-block
+    /// rule; always false without a fleet or with daily reactions.
+    #[inline]
+    pub fn difficulty_moved(&self, difficulty: f64) -> bool {
+        let (low, high) = self.reaction_band;
+        difficulty < low || difficulty > high
+    }
+
+    /// Re-decides which machines run at a new difficulty (retargets, and under a per-block
+    /// rule a move past the reaction band) at `now_unix`, with `subsidy_sat` the next block's
+    /// subsidy. Returns the new running hashrate, H/s, for fleet runs.
+    pub fn on_difficulty(
+        &mut self,
+        now_unix: i64,
+        difficulty: f64,
+        subsidy_sat: u64,
+    ) -> Option<f64> {
         self.market.set_time(now_unix);
         self.market.set_hashprice(difficulty, subsidy_sat);
         self.fleet.as_ref()?;

@@ -491,11 +491,30 @@ impl Simulation {
             self.retarget(height, time_unix, per_block_bits, recorder)?;
         } else if let Some(bits) = per_block_bits {
             self.set_bits(bits);
+            if self.economy.difficulty_moved(self.difficulty) {
+                self.react_within_day(height + 1, time_unix);
+            }
         }
         self.height += 1;
         self.draw_work();
         self.schedule_block();
         Ok(())
+    }
+
+    /// The fleet re-decides within the day at the difficulty of block `next_height`, at
+    /// `now_unix` (a block was just found): the difficulty has moved past the reaction band.
+    /// The finished block used up its work, so the new hashrate applies from now without
+    /// booking. Kept out of line: rare, and off the per-block path.
+    #[cold]
+    #[inline(never)]
+    fn react_within_day(&mut self, next_height: u64, now_unix: i64) {
+        let subsidy = consensus::block_subsidy(next_height);
+        if let Some(h) = self
+            .economy
+            .on_difficulty(now_unix, self.difficulty, subsidy)
+        {
+            self.hashrate = h;
+        }
     }
 
     /// Puts `bits` in force for the next block.

@@ -38,6 +38,14 @@ section! {
             .range(ge(2.0), le(10_000.0))
             .unit("blocks")
             .note("Bitcoin Gold mainnet; zawy12 recommends N = 45 for 600 s blocks"),
+        /// Fleet runs under a per-block rule (asert, lwma): "intraday" re-decides which
+        /// machines run as soon as the difficulty has moved by more than `network.hysteresis`
+        /// (either way) since the last decision, besides each midnight and epoch end;
+        /// "daily" only at those. No effect under Bitcoin's rule (difficulty moves only at
+        /// epoch ends) or without a fleet.
+        reaction: Option<Reaction> = text("intraday")
+            .note("ASSUMPTION: miners see each block's difficulty and switch within hours \
+                   (curtailment takes minutes), not once a day"),
     }
 }
 
@@ -51,7 +59,18 @@ pub enum DoubleSpendName {
     Rosenfeld,
 }
 
-text_value!(RuleName, DoubleSpendName);
+/// When the fleet re-decides which machines run under a per-block difficulty rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Reaction {
+    /// At each midnight and at each epoch's end only.
+    Daily,
+    /// Also within the day, as soon as the difficulty has moved by more than the fleet's
+    /// hysteresis band since the last decision.
+    Intraday,
+}
+
+text_value!(RuleName, DoubleSpendName, Reaction);
 
 section! {
     /// `[security]`: how the security metrics are computed.

@@ -6,6 +6,7 @@ use hashshift_models::security::DoubleSpendModel;
 
 use super::raw::{RawShock, ShockKind};
 use super::raw_network::ShockKeys;
+pub use super::raw_security::Reaction;
 use super::raw_security::{
     DifficultyKeys, DoubleSpendName, RawDifficulty, RawSecurity, RuleName, SecurityKeys,
 };
@@ -59,6 +60,8 @@ pub struct DifficultySpec {
     /// `(height, rule)`: from the block at `height` on, `rule` sets the target; sorted by
     /// height, heights distinct and at or after the start.
     pub switches: Vec<(u64, DifficultyRule)>,
+    /// When a fleet re-decides under a per-block rule.
+    pub reaction: Reaction,
 }
 
 /// Parameters of the security metrics.
@@ -126,6 +129,7 @@ pub(super) fn resolve_difficulty(
         RuleName::Lwma => DifficultyRule::Lwma { window },
     };
     let initial = rule(cx.value(&k.rule, &mut d.rule)?);
+    let reaction = cx.value(&k.reaction, &mut d.reaction)?;
     let mut switches: Vec<(u64, DifficultyRule)> = Vec::new();
     for (i, s) in shocks.iter().enumerate() {
         let key = |k: &str| format!("shocks[{i}].{k}");
@@ -164,5 +168,9 @@ pub(super) fn resolve_difficulty(
         switches.push((height, rule(name)));
     }
     switches.sort_by_key(|s| s.0);
-    Ok(DifficultySpec { initial, switches })
+    Ok(DifficultySpec {
+        initial,
+        switches,
+        reaction,
+    })
 }

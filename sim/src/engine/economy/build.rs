@@ -54,6 +54,8 @@ impl Economy {
             tally: DayTally::default(),
             security: spec.security,
             security_scratch: security::Scratch::default(),
+            intraday: false,
+            reaction_band: (f64::NEG_INFINITY, f64::INFINITY),
         };
         // The network is calibrated to the start conditions without shocks (the world the
         // target hashrate describes); shocks due at the start then act from the first day.

@@ -200,6 +200,35 @@ mod tests {
     }
 
     #[test]
+    fn the_fleet_reacts_within_the_day_only_past_its_hysteresis_band() {
+        use crate::scenario::Reaction;
+        let text = "[hashrate]\nkind = \"fleet\"\n[network]\nsites = 40\nhysteresis = 0.05\n\
+                    [firms]\nenabled = false\n";
+        let (mut eco, _) = economy(text);
+        let d = 1.0e14;
+        // Daily reactions: never within the day.
+        eco.set_reaction(Reaction::Daily);
+        assert!(!eco.difficulty_moved(0.5 * d) && !eco.difficulty_moved(2.0 * d));
+        // Intra-day: only past D (1 -/+ h), either way.
+        eco.set_reaction(Reaction::Intraday);
+        assert!(!eco.difficulty_moved(d * 1.05) && !eco.difficulty_moved(d * 0.951));
+        assert!(eco.difficulty_moved(d * 1.051) && eco.difficulty_moved(d * 0.949));
+        // A pass at a lower difficulty: a higher hashprice, at least as much running, and the
+        // band moves with it.
+        let before = eco.fleet_hashrate_hs().unwrap();
+        let hashprice = eco.market.hashprice;
+        let now = eco.market.calendar.start_unix() + 3_600;
+        let after = eco.on_difficulty(now, 0.8 * d, 312_500_000).unwrap();
+        assert!(eco.market.hashprice > hashprice && after >= before);
+        assert!(!eco.difficulty_moved(0.8 * d * 0.96));
+        assert!(eco.difficulty_moved(0.8 * d * 1.06));
+        // Without a fleet: never.
+        let (mut eco, _) = economy("");
+        eco.set_reaction(Reaction::Intraday);
+        assert!(!eco.difficulty_moved(0.0) && !eco.difficulty_moved(f64::MAX));
+    }
+
+    #[test]
     fn without_a_fleet_the_outlook_is_todays_hashprice() {
         let (eco, _) = economy("");
         assert_eq!(eco.hashprice_outlook(), eco.market.hashprice);

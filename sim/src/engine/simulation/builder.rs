@@ -115,7 +115,7 @@ impl SimulationBuilder {
         let streams = RngStreams::new(self.seed);
         let difficulty = consensus::bits_to_difficulty(self.chain.bits);
         let mut outbox = Outbox::new(self.options);
-        let economy = Economy::new(
+        let mut economy = Economy::new(
             &self.economy,
             &streams,
             self.start_unix,
@@ -123,6 +123,7 @@ impl SimulationBuilder {
             consensus::block_subsidy(self.chain.height),
             &mut outbox,
         )?;
+        economy.set_reaction(self.difficulty.reaction);
         Ok(Simulation {
             run_id: self.run_id,
             seed: self.seed,

@@ -85,7 +85,7 @@ impl Simulation {
         // The fleet re-decides at the new difficulty. The finished block used up its work,
         // so the new hashrate applies from now without booking.
         let now = self.calendar.unix(self.clock);
-        if let Some(h) = self.economy.on_retarget(
+        if let Some(h) = self.economy.on_difficulty(
             now,
             next_difficulty,
             consensus::block_subsidy(last_height + 1),
