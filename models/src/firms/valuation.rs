@@ -395,13 +395,16 @@ impl Outlook<'_> {
         let cost = site.power_usd_per_th_day(j_per_th);
         let opex = site.mining_opex_usd_per_mw_year * STEP_YEARS;
         let idle = site.idle_usd_per_mw_year * STEP_YEARS;
-        // Machines that do not pay stop and draw neither power nor operating cost, but their
-        // MW still cost the idle fixed cost; over a step with a halving, on each side of it.
+        // Machines that do not pay stop and draw neither power nor operating cost; over a step
+        // with a halving, on each side of it. Their MW cost the idle fixed cost while they wait
+        // to run again: the idle costs of stopped steps are charged when a later step pays
+        // (`pending`), and dropped when none does (the firm scraps or sells machines that will
+        // not run again rather than hold them idle; the sell decision values that exit).
         let margin = |hp: f64| {
             if hp > cost {
                 (hp - cost) * ths_per_mw * STEP_DAYS - opex
             } else {
-                -idle
+                0.0
             }
         };
         let split_margin = |s: &SplitStep, hp: f64| {
@@ -418,14 +421,17 @@ impl Outlook<'_> {
                 .firm
                 .is_some_and(|p| p.key == FirmFactors::key_of(self, f))
         {
-            let mut pv = 0.0;
+            let (mut pv, mut pending) = (0.0, 0.0);
             for (k, &(hp, discount)) in self.firm_path[..k1].iter().enumerate() {
                 if k == split_at {
                     pv += split_margin(&self.split_steps[si], hp) * discount;
                     si += 1;
                     split_at = next(si);
                 } else if hp > cost {
-                    pv += ((hp - cost) * ths_per_mw * STEP_DAYS - opex) * discount;
+                    pv += pending + ((hp - cost) * ths_per_mw * STEP_DAYS - opex) * discount;
+                    pending = 0.0;
+                } else {
+                    pending -= idle * discount;
                 }
             }
             return pv;
@@ -433,7 +439,7 @@ impl Outlook<'_> {
         // The growth and discount factors are carried step to step by multiplication.
         let mut x = self.step_factors(f, k0);
         let last = self.reward_ratio.len() - 1;
-        let mut pv = 0.0;
+        let (mut pv, mut pending) = (0.0, 0.0);
         for k in k0..k1 {
             let hp = self.hashprice * self.reward_ratio[k.min(last)] * x.growth;
             if k == split_at {
@@ -441,7 +447,10 @@ impl Outlook<'_> {
                 si += 1;
                 split_at = next(si);
             } else if hp > cost {
-                pv += ((hp - cost) * ths_per_mw * STEP_DAYS - opex) * x.discount;
+                pv += pending + ((hp - cost) * ths_per_mw * STEP_DAYS - opex) * x.discount;
+                pending = 0.0;
+            } else {
+                pending -= idle * x.discount;
             }
             x.growth *= x.growth_step;
             x.discount *= x.discount_step;

@@ -67,7 +67,7 @@ fn site() -> SiteCosts {
         pue: 1.1,
         energy_usd_per_kwh: 0.045,
         mining_opex_usd_per_mw_year: 40_000.0,
-        idle_usd_per_mw_year: 0.0,
+        idle_usd_per_mw_year: 15_000.0,
     }
 }
 
@@ -312,7 +312,8 @@ fn halvings_and_worse_machines_lower_mining_value() {
     halved[8..].iter_mut().for_each(|x| *x = 0.55);
     let oh = outlook(&halved);
     assert!(oh.mining_value(&f, &site(), 15.0, 3.0) < good);
-    // A machine whose cost exceeds the hashprice stays off: it earns and costs nothing.
+    // A machine whose cost exceeds the hashprice stays off: it earns and costs nothing (it is
+    // scrapped rather than held idle).
     let dear = SiteCosts {
         energy_usd_per_kwh: 1.0,
         ..site()
@@ -367,4 +368,42 @@ fn the_hurdle_rule_counts_capex_and_forgone_mining() {
     assert!(!clears_hurdle(ai, 0.0, 3.0, 1.3)); // 10 < 10.4
     assert!(clears_hurdle(ai, 0.5, 3.0, 1.3)); // salvage helps
     assert!(clears_hurdle(ai, 0.0, -100.0, 2.0)); // losses do not count as gains
+}
+
+#[test]
+fn stopped_machines_cost_the_idle_fixed_cost_only_while_they_wait_to_run_again() {
+    // Power at half the hashprice: machines run at reward ratio 1 and stop at 0.3. Steps 2-3
+    // stop and step 4 runs again, so those two steps cost the idle rate; steps 6-7 stop for
+    // good, so the machines are scrapped then rather than held idle (no discounting, no
+    // growth: exactly two steps of the rate).
+    let rr = [1.0, 1.0, 0.3, 0.3, 1.0, 1.0, 0.3, 0.3, 0.3, 0.3];
+    let f = FirmView {
+        discount_rate: 0.0,
+        horizon_years: 10.0,
+        price_drift: 0.0,
+    };
+    let o = Outlook {
+        difficulty_growth: 0.0,
+        ..outlook(&rr)
+    };
+    let costs = |idle: f64| SiteCosts {
+        pue: 1.0,
+        mining_opex_usd_per_mw_year: 0.0,
+        idle_usd_per_mw_year: idle,
+        energy_usd_per_kwh: 0.5 * o.hashprice / (20.0 * 24.0 / 1000.0),
+    };
+    let life = 8.0 * STEP_YEARS;
+    let without = o.keep_value(&f, &costs(0.0), 20.0, life);
+    let with = o.keep_value(&f, &costs(20_000.0), 20.0, life);
+    let two_steps = 2.0 * 20_000.0 * STEP_YEARS;
+    assert!(
+        (without - with - two_steps).abs() < 1e-6 * without,
+        "{without} - {with} vs {two_steps}"
+    );
+    // Machines that never run again are worth nothing, idle cost or not.
+    let dear = SiteCosts {
+        energy_usd_per_kwh: 2.0 * o.hashprice / (20.0 * 24.0 / 1000.0),
+        ..costs(20_000.0)
+    };
+    assert_eq!(o.keep_value(&f, &dear, 20.0, life), 0.0);
 }
