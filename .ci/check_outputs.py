@@ -28,7 +28,7 @@ by default; see .ci/outputs_registry.py). For every run folder:
     TH/s, efficiency null exactly when nothing is installed; a bankrupt row is the firm's last
     and has no sites, cash or debt (the estate goes to the creditors);
     per firm, between consecutive rows ending active: cash_usd_t - cash_usd_{t-1} =
-    mining_revenue + colo_revenue + cloud_revenue + sales + borrowed - energy - opex -
+    mining_revenue + colo_revenue + cloud_revenue + sales + borrowed - energy - opex - idle_cost -
     interest - capex - repaid of row t (within 1e-6 relative + 1 USD);
     (the scale is the largest of the two cash balances, the inflows and the outflows);
   * events: the registry's kinds, firm/site present exactly as the kind's scope says, known

@@ -33,7 +33,8 @@ def close(a: float, b: float) -> bool:
 FIRM_MW = ("mining_mw", "converting_mw", "ai_colo_mw", "ai_cloud_mw", "idle_mw")
 FIRM_INFLOWS = ("mining_revenue_usd", "colo_revenue_usd", "cloud_revenue_usd", "sales_usd",
                 "borrowed_usd")
-FIRM_OUTFLOWS = ("energy_usd", "opex_usd", "interest_usd", "capex_usd", "repaid_usd")
+FIRM_OUTFLOWS = ("energy_usd", "opex_usd", "idle_cost_usd", "interest_usd", "capex_usd",
+                 "repaid_usd")
 FIRM_STATES = {"active", "bankrupt"}
 # The labels of the kinds whose events carry one (`detail`); every other kind has none. The
 # kinds themselves and whether their events carry a firm and a site come from the registry.
