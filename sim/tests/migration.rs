@@ -115,7 +115,7 @@ fn ai_boom_moves_a_fifth_of_mining_mw_to_ai_in_four_years_and_a_btc_bull_under_5
         boom_shares.push(b);
         // The boom's colocation rate starts near $1.8M and cloud earns 20-25x mining per kWh
         // (26x allowed: the cheap-energy tail keeps older machines running, which earn less
-        // per kWh; 25.1x on seed 1).
+        // per kWh; seeds 1-10 give 24.2-25.1x, 25.1x on seed 9).
         let d0 = boom.days[0].agents.unwrap();
         let ai0 = d0.ai_market.unwrap();
         let ratio = ai0.cloud_usd_per_kwh / d0.mining_usd_per_kwh;

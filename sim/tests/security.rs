@@ -227,11 +227,10 @@ fn with_firms_the_halving_stretch_comes_after_it_too() {
     // intervals rise after the halving, not before, and fall after the retarget.
     let sc = common::shipped("halving-2028", &[]);
     for seed in [1, 2] {
-        // Some of the machines are sold or converted ahead, and the spread cost curve (the
-        // cheap-energy tail, fleets that differ) keeps most of the rest running: a much
-        // smaller stretch than without firms, as in 2024, when hashrate fell about 7 %
-        // around the halving (shared/reference/btc_daily.csv). Seed 1: 1.11x.
-        assert_halving_stretch(&run(&sc, seed), 1.03);
+        // Some of the machines are sold or converted ahead: a smaller stretch than without
+        // firms (seeds 1 and 2: about 1.48x and 1.25x from the daily table). Larger than in
+        // 2024, when hashrate fell about 7 % around the halving (btc_daily.csv): issue 29.
+        assert_halving_stretch(&run(&sc, seed), 1.2);
     }
 }
 
