@@ -54,6 +54,21 @@ fn outlook(rr: &[f64]) -> Outlook<'_> {
     }
 }
 
+/// A view without discounting or drift over `horizon_years`, and `rr`'s outlook without
+/// difficulty growth: values are plain sums of margins.
+fn undiscounted(rr: &[f64], horizon_years: f64) -> (FirmView, Outlook<'_>) {
+    let f = FirmView {
+        discount_rate: 0.0,
+        horizon_years,
+        price_drift: 0.0,
+    };
+    let o = Outlook {
+        difficulty_growth: 0.0,
+        ..outlook(rr)
+    };
+    (f, o)
+}
+
 fn view() -> FirmView {
     FirmView {
         discount_rate: 0.10,
@@ -190,15 +205,7 @@ fn machines_that_pay_until_the_halving_keep_that_value() {
     // not after. With the halving a third into the first step, keeping it is worth a
     // third of a step's margin; valued at the step's mid-time it would be worth nothing.
     let rr = [1.0, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5];
-    let f = FirmView {
-        discount_rate: 0.0,
-        horizon_years: 2.0,
-        price_drift: 0.0,
-    };
-    let o = Outlook {
-        difficulty_growth: 0.0,
-        ..outlook(&rr)
-    };
+    let (f, o) = undiscounted(&rr, 2.0);
     let s = SiteCosts {
         pue: 1.0,
         mining_opex_usd_per_mw_year: 0.0,
@@ -377,15 +384,7 @@ fn stopped_machines_cost_the_idle_fixed_cost_only_while_they_wait_to_run_again()
     // good, so the machines are scrapped then rather than held idle (no discounting, no
     // growth: exactly two steps of the rate).
     let rr = [1.0, 1.0, 0.3, 0.3, 1.0, 1.0, 0.3, 0.3, 0.3, 0.3];
-    let f = FirmView {
-        discount_rate: 0.0,
-        horizon_years: 10.0,
-        price_drift: 0.0,
-    };
-    let o = Outlook {
-        difficulty_growth: 0.0,
-        ..outlook(&rr)
-    };
+    let (f, o) = undiscounted(&rr, 10.0);
     let costs = |idle: f64| SiteCosts {
         pue: 1.0,
         mining_opex_usd_per_mw_year: 0.0,
